@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then runs every test: lint, native, wasm-in-browser and end-to-end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+source scripts/env.sh
+
+step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
+
+step "format and lints"
+cargo fmt --check
+cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --bins --tests --quiet -- -D warnings
+
+step "native tests"
+cargo test --release --quiet
+
+step "wasm tests in headless Chromium"
+cargo test --target wasm32-unknown-unknown --release
+
+step "end-to-end: release page in headless Chromium"
+trunk build --release
+node --test --test-concurrency=1 tests/e2e/

@@ -1,0 +1,13 @@
+//! Entry point of the Web Worker: registers the worker that runs the engines.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    use gloo_worker::Registrable;
+    console_error_panic_hook::set_once();
+    atlas::web::worker::AtlasWorker::registrar().register();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("the worker is built for wasm32 by trunk: run `make serve`");
+}

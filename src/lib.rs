@@ -1,0 +1,13 @@
+//! ConvNet Atlas: the classic convolutional networks, described once as data, analysed exactly and
+//! run for real in the browser (candle on wasm SIMD, WebGPU where the browser has it).
+//!
+//! Native code (the `atlas` command line and the tests) uses everything outside `web`;
+//! the page and its Web Worker (`web`) exist only on `wasm32`.
+
+pub mod catalog;
+pub mod engine_check;
+pub mod protocol;
+pub mod zoo;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,6 @@
+//! Everything that only exists in the browser: the Yew page, its components, the Web Worker and
+//! the detection of the compute backend.
+
+pub mod backend;
+pub mod ui;
+pub mod worker;

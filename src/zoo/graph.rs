@@ -1,0 +1,409 @@
+//! The description of a network as data: a directed acyclic graph of layers in execution order.
+//! Node names are torchvision's module paths where torchvision has the model (`layer1.0.conv1`),
+//! so checkpoint keys follow from them (`layer1.0.conv1.weight`).
+
+use serde::Serialize;
+
+/// Index of a node in [`Network::nodes`].
+pub type NodeId = usize;
+
+/// A pair of (height, width) hyper-parameters.
+pub type Hw = [usize; 2];
+
+/// Which non-linearity an activation node applies.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub enum Activation {
+    Relu,
+    /// Plain tanh.
+    Tanh,
+    /// LeCun 1998's squashing function f(a) = A·tanh(S·a) with A = 1.7159, S = 2/3.
+    ScaledTanh,
+}
+
+/// Max or average pooling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum PoolKind {
+    Max,
+    Avg,
+}
+
+/// A convolution's hyper-parameters.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Conv {
+    pub out_channels: usize,
+    pub kernel: Hw,
+    pub stride: Hw,
+    pub padding: Hw,
+    pub dilation: Hw,
+    pub groups: usize,
+    pub bias: bool,
+    /// LeNet-5's C3: `table[o]` lists the input maps output map `o` reads (groups must be 1).
+    pub connections: Option<Vec<Vec<usize>>>,
+}
+
+/// A pooling layer's hyper-parameters.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pool {
+    pub kind: PoolKind,
+    pub kernel: Hw,
+    pub stride: Hw,
+    pub padding: Hw,
+    pub ceil_mode: bool,
+}
+
+/// What a node computes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum Op {
+    /// The image: channels × height × width.
+    Input {
+        channels: usize,
+        height: usize,
+        width: usize,
+    },
+    Conv2d(Conv),
+    BatchNorm2d {
+        eps: f64,
+    },
+    Act(Activation),
+    Pool2d(Pool),
+    /// LeCun 1998's trainable sub-sampling: 2×2 sum (stride 2) × a learned coefficient + a learned
+    /// bias, per channel (2 parameters per map).
+    Subsample {
+        kernel: Hw,
+        stride: Hw,
+    },
+    AdaptiveAvgPool2d {
+        output: Hw,
+    },
+    /// Local response normalisation across channels (Krizhevsky 2012).
+    Lrn {
+        size: usize,
+        alpha: f64,
+        beta: f64,
+        k: f64,
+    },
+    /// Identity at inference.
+    Dropout {
+        p: f64,
+    },
+    Flatten,
+    Linear {
+        out_features: usize,
+        bias: bool,
+    },
+    /// Channel concatenation of all inputs (Inception, DenseNet, SqueezeNet's fire expand).
+    Concat,
+    /// Element-wise sum of all inputs (residual connections).
+    Add,
+    /// Element-wise mean of all inputs (FractalNet's join).
+    Mean,
+    /// Multiplies by a constant: stochastic depth's residual branch at test time (its survival
+    /// probability).
+    Scale {
+        factor: f64,
+    },
+    /// Parameter-free shortcut of the CIFAR ResNets (He 2016, option A): keep every `stride`-th
+    /// pixel and pad the channels with zeros up to `out_channels`.
+    PadShortcut {
+        out_channels: usize,
+        stride: usize,
+    },
+}
+
+impl Op {
+    /// A short type name, as torchvision's module classes spell it where one exists.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Op::Input { .. } => "Input",
+            Op::Conv2d(c) if c.connections.is_some() => "Conv2d (partial)",
+            Op::Conv2d(_) => "Conv2d",
+            Op::BatchNorm2d { .. } => "BatchNorm2d",
+            Op::Act(Activation::Relu) => "ReLU",
+            Op::Act(Activation::Tanh) => "Tanh",
+            Op::Act(Activation::ScaledTanh) => "ScaledTanh",
+            Op::Pool2d(Pool {
+                kind: PoolKind::Max,
+                ..
+            }) => "MaxPool2d",
+            Op::Pool2d(Pool {
+                kind: PoolKind::Avg,
+                ..
+            }) => "AvgPool2d",
+            Op::Subsample { .. } => "Subsample",
+            Op::AdaptiveAvgPool2d { .. } => "AdaptiveAvgPool2d",
+            Op::Lrn { .. } => "LocalResponseNorm",
+            Op::Dropout { .. } => "Dropout",
+            Op::Flatten => "Flatten",
+            Op::Linear { .. } => "Linear",
+            Op::Concat => "Concat",
+            Op::Add => "Add",
+            Op::Mean => "Mean",
+            Op::Scale { .. } => "Scale",
+            Op::PadShortcut { .. } => "PadShortcut",
+        }
+    }
+
+    /// Whether torchvision has this as a module (a leaf in its module tree) rather than a
+    /// functional call (`torch.cat`, `+`, `torch.flatten`).
+    pub fn is_module(&self) -> bool {
+        !matches!(
+            self,
+            Op::Input { .. }
+                | Op::Concat
+                | Op::Add
+                | Op::Mean
+                | Op::Scale { .. }
+                | Op::PadShortcut { .. }
+        ) && !matches!(self, Op::Flatten)
+    }
+
+    /// Whether a framework stores a fresh output for this op (false for in-place ReLU and for
+    /// dropout, an identity at inference); used for memory per image.
+    pub fn stores_output(&self) -> bool {
+        !matches!(self, Op::Act(_) | Op::Dropout { .. } | Op::Flatten)
+    }
+}
+
+/// One layer of a network.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Node {
+    /// Module path (unique except for a module torchvision applies twice, e.g. ResNet's `relu`).
+    pub name: String,
+    pub op: Op,
+    /// The nodes whose outputs this one reads, in order.
+    pub inputs: Vec<NodeId>,
+    /// The block it belongs to (e.g. `layer1.0`, `inception3a`, `features.3`), for the diagram.
+    pub block: String,
+}
+
+/// A network: its identity, the paper that defines it, and its layers in execution order
+/// (every node's inputs come before it).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Network {
+    pub id: String,
+    pub label: String,
+    pub paper: String,
+    pub nodes: Vec<Node>,
+    /// Remarks shown beside the table (how this variant differs from another, what a figure means).
+    pub remarks: Vec<String>,
+}
+
+impl Network {
+    /// The node that produces the network's output (the last one).
+    pub fn output(&self) -> NodeId {
+        self.nodes.len() - 1
+    }
+}
+
+/// Builds a [`Network`] node by node. Names get the current scope as prefix.
+pub struct Builder {
+    net: Network,
+    scope: Vec<String>,
+    block: Vec<String>,
+}
+
+fn hw(v: usize) -> Hw {
+    [v, v]
+}
+
+impl Builder {
+    /// Starts a network with its input image.
+    pub fn new(id: &str, label: &str, paper: &str, input: [usize; 3]) -> Self {
+        let net = Network {
+            id: id.into(),
+            label: label.into(),
+            paper: paper.into(),
+            nodes: vec![Node {
+                name: "input".into(),
+                op: Op::Input {
+                    channels: input[0],
+                    height: input[1],
+                    width: input[2],
+                },
+                inputs: vec![],
+                block: String::new(),
+            }],
+            remarks: vec![],
+        };
+        Builder {
+            net,
+            scope: vec![],
+            block: vec![],
+        }
+    }
+
+    /// The input node.
+    pub fn input(&self) -> NodeId {
+        0
+    }
+
+    /// Adds a remark shown with the network.
+    pub fn remark(&mut self, text: impl Into<String>) {
+        self.net.remarks.push(text.into());
+    }
+
+    /// Runs `f` with `name` appended to the name prefix (`layer1` then `0` gives `layer1.0.`).
+    /// The scope also becomes the block of the nodes added inside it.
+    pub fn scope<R>(&mut self, name: impl Into<String>, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.scope.push(name.into());
+        self.block.push(self.scope.join("."));
+        let r = f(self);
+        self.block.pop();
+        self.scope.pop();
+        r
+    }
+
+    /// Adds a node named `name` (prefixed by the scope) reading `inputs`.
+    pub fn add(&mut self, name: impl AsRef<str>, op: Op, inputs: &[NodeId]) -> NodeId {
+        let name = name.as_ref();
+        let full = if self.scope.is_empty() {
+            name.to_string()
+        } else if name.is_empty() {
+            self.scope.join(".")
+        } else {
+            format!("{}.{}", self.scope.join("."), name)
+        };
+        let block = self.block.last().cloned().unwrap_or_default();
+        for &i in inputs {
+            assert!(
+                i < self.net.nodes.len(),
+                "{full}: input {i} does not exist yet"
+            );
+        }
+        self.net.nodes.push(Node {
+            name: full,
+            op,
+            inputs: inputs.to_vec(),
+            block,
+        });
+        self.net.nodes.len() - 1
+    }
+
+    /// A square convolution `k`×`k`, stride `s`, padding `p`, with bias.
+    pub fn conv(
+        &mut self,
+        name: &str,
+        x: NodeId,
+        out: usize,
+        k: usize,
+        s: usize,
+        p: usize,
+    ) -> NodeId {
+        self.conv_full(name, x, out, hw(k), hw(s), hw(p), 1, true)
+    }
+
+    /// A convolution with every hyper-parameter given.
+    #[allow(clippy::too_many_arguments)]
+    pub fn conv_full(
+        &mut self,
+        name: &str,
+        x: NodeId,
+        out: usize,
+        kernel: Hw,
+        stride: Hw,
+        padding: Hw,
+        groups: usize,
+        bias: bool,
+    ) -> NodeId {
+        let conv = Conv {
+            out_channels: out,
+            kernel,
+            stride,
+            padding,
+            dilation: [1, 1],
+            groups,
+            bias,
+            connections: None,
+        };
+        self.add(name, Op::Conv2d(conv), &[x])
+    }
+
+    pub fn bn(&mut self, name: &str, x: NodeId) -> NodeId {
+        self.add(name, Op::BatchNorm2d { eps: 1e-5 }, &[x])
+    }
+
+    pub fn relu(&mut self, name: &str, x: NodeId) -> NodeId {
+        self.add(name, Op::Act(Activation::Relu), &[x])
+    }
+
+    pub fn max_pool(
+        &mut self,
+        name: &str,
+        x: NodeId,
+        k: usize,
+        s: usize,
+        p: usize,
+        ceil: bool,
+    ) -> NodeId {
+        let pool = Pool {
+            kind: PoolKind::Max,
+            kernel: hw(k),
+            stride: hw(s),
+            padding: hw(p),
+            ceil_mode: ceil,
+        };
+        self.add(name, Op::Pool2d(pool), &[x])
+    }
+
+    pub fn avg_pool(
+        &mut self,
+        name: &str,
+        x: NodeId,
+        k: usize,
+        s: usize,
+        p: usize,
+        ceil: bool,
+    ) -> NodeId {
+        let pool = Pool {
+            kind: PoolKind::Avg,
+            kernel: hw(k),
+            stride: hw(s),
+            padding: hw(p),
+            ceil_mode: ceil,
+        };
+        self.add(name, Op::Pool2d(pool), &[x])
+    }
+
+    pub fn adaptive_avg_pool(&mut self, name: &str, x: NodeId, out: usize) -> NodeId {
+        self.add(name, Op::AdaptiveAvgPool2d { output: hw(out) }, &[x])
+    }
+
+    pub fn dropout(&mut self, name: &str, x: NodeId, p: f64) -> NodeId {
+        self.add(name, Op::Dropout { p }, &[x])
+    }
+
+    pub fn flatten(&mut self, x: NodeId) -> NodeId {
+        self.add("flatten", Op::Flatten, &[x])
+    }
+
+    pub fn linear(&mut self, name: &str, x: NodeId, out: usize) -> NodeId {
+        self.add(
+            name,
+            Op::Linear {
+                out_features: out,
+                bias: true,
+            },
+            &[x],
+        )
+    }
+
+    pub fn concat(&mut self, name: &str, xs: &[NodeId]) -> NodeId {
+        self.add(name, Op::Concat, xs)
+    }
+
+    pub fn sum(&mut self, name: &str, xs: &[NodeId]) -> NodeId {
+        self.add(name, Op::Add, xs)
+    }
+
+    /// Channels of a node's output, inferred from the nodes so far (builders use it to size
+    /// shortcuts and concatenations).
+    pub fn channels(&self, x: NodeId) -> usize {
+        let an = crate::zoo::analysis::analyse(&self.net);
+        an.layers[x].shape[0]
+    }
+
+    /// Finishes the network.
+    pub fn finish(self) -> Network {
+        self.net
+    }
+}

@@ -1,0 +1,67 @@
+// End-to-end: the page's frame — header, model picker with every network of the notes, main view,
+// status line with the compute backend, and the Web Worker answering the page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+
+const NETWORKS = [
+  'lenet5', 'alexnet_paper', 'alexnet', 'zfnet', 'vgg11', 'vgg11_lrn', 'vgg13', 'vgg16_c', 'vgg16',
+  'vgg19', 'googlenet', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'nin',
+  'wide_resnet50_2', 'resnext50_32x4d', 'stochastic_depth_110', 'fractalnet', 'densenet121',
+  'squeezenet1_0', 'squeezenet1_1',
+];
+
+let server;
+before(async () => { server = await serveDist(); });
+after(async () => { await server?.close(); });
+
+test('with WebGPU: frame renders, worker answers, backend says WebGPU', async () => {
+  const context = await launch({ webgpu: true });
+  try {
+    const { page, errors } = await openPage(context, server.url);
+    await page.getByTestId('model-picker').waitFor();
+    await page.getByTestId('header').waitFor();
+
+    const ids = await page.getByTestId('model-entry').evaluateAll((els) => els.map((e) => e.dataset.model));
+    assert.deepEqual(ids, NETWORKS);
+    const labels = await page.getByTestId('model-picker').innerText();
+    for (const name of ['LeNet-5', 'AlexNet', 'ZFNet', 'VGG-11', 'A-LRN', 'VGG-16 C', 'VGG-19', 'GoogLeNet',
+      'ResNet-18', 'ResNet-152', 'Network in Network', 'Wide ResNet', 'ResNeXt', 'Stochastic Depth',
+      'FractalNet', 'DenseNet-121', 'SqueezeNet 1.0', 'SqueezeNet 1.1']) {
+      assert.ok(labels.includes(name), `picker lacks ${name}`);
+    }
+
+    const backend = page.getByTestId('backend-status');
+    await page.waitForFunction(() => document.querySelector('[data-testid=backend-status]')?.textContent !== 'detecting…');
+    assert.equal(await backend.innerText(), 'WebGPU');
+
+    const worker = page.getByTestId('worker-status');
+    await page.waitForSelector('[data-testid=worker-status][data-state=ready]', { timeout: 30_000 });
+    assert.match(await worker.innerText(), /self-check passed/);
+
+    // Picking a network changes the main view.
+    await page.locator('[data-testid=model-entry][data-model=resnet50]').click();
+    assert.equal(await page.getByTestId('model-title').innerText(), 'ResNet-50');
+    assert.match(await page.getByTestId('model-paper').innerText(), /Deep Residual Learning/);
+    assert.equal(await page.locator('[data-testid=model-entry][data-model=resnet50]').getAttribute('aria-pressed'), 'true');
+
+    await screenshot(page, 'frame-webgpu');
+    assert.deepEqual(errors(), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('without WebGPU: backend says CPU (wasm SIMD) and the page still works', async () => {
+  const context = await launch({ webgpu: false });
+  try {
+    const { page, errors } = await openPage(context, server.url);
+    await page.waitForFunction(() => document.querySelector('[data-testid=backend-status]')?.textContent !== 'detecting…');
+    assert.equal(await page.getByTestId('backend-status').innerText(), 'CPU (wasm SIMD)');
+    await page.waitForSelector('[data-testid=worker-status][data-state=ready]', { timeout: 30_000 });
+    await screenshot(page, 'frame-cpu');
+    assert.deepEqual(errors(), []);
+  } finally {
+    await context.close();
+  }
+});
