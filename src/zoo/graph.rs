@@ -186,6 +186,19 @@ pub struct Network {
     pub nodes: Vec<Node>,
     /// Remarks shown beside the table (how this variant differs from another, what a figure means).
     pub remarks: Vec<String>,
+    /// Figures the paper itself prints for a layer, shown beside the derived ones (they may
+    /// differ: AlexNet's 253,440 first-layer neurons against 55×55×96 = 290,400).
+    pub quotes: Vec<Quote>,
+}
+
+/// A figure quoted from the paper for one layer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Quote {
+    /// The node's name.
+    pub layer: String,
+    /// What the figure counts, e.g. "neurons" or "parameters".
+    pub what: String,
+    pub value: u64,
 }
 
 impl Network {
@@ -224,6 +237,7 @@ impl Builder {
                 block: String::new(),
             }],
             remarks: vec![],
+            quotes: vec![],
         };
         Builder {
             net,
@@ -240,6 +254,20 @@ impl Builder {
     /// Adds a remark shown with the network.
     pub fn remark(&mut self, text: impl Into<String>) {
         self.net.remarks.push(text.into());
+    }
+
+    /// Records a figure the paper prints for the node `layer` (its full name).
+    pub fn quote(&mut self, layer: &str, what: &str, value: u64) {
+        self.net.quotes.push(Quote {
+            layer: layer.into(),
+            what: what.into(),
+            value,
+        });
+    }
+
+    /// The full name of a node already added.
+    pub fn name_of(&self, x: NodeId) -> &str {
+        &self.net.nodes[x].name
     }
 
     /// Runs `f` with `name` appended to the name prefix (`layer1` then `0` gives `layer1.0.`).
