@@ -271,8 +271,17 @@ impl Builder {
     }
 
     /// Runs `f` with `name` appended to the name prefix (`layer1` then `0` gives `layer1.0.`).
-    /// The scope also becomes the block of the nodes added inside it.
     pub fn scope<R>(&mut self, name: impl Into<String>, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.scope.push(name.into());
+        let r = f(self);
+        self.scope.pop();
+        r
+    }
+
+    /// Like [`Builder::scope`], and marks the scope as a block the diagram frames (a residual
+    /// block, an Inception module, a fire module): its nodes, nested scopes included, get the
+    /// block's full name as [`Node::block`].
+    pub fn block<R>(&mut self, name: impl Into<String>, f: impl FnOnce(&mut Self) -> R) -> R {
         self.scope.push(name.into());
         self.block.push(self.scope.join("."));
         let r = f(self);

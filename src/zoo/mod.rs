@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod graph;
+pub mod layout;
 pub mod nets;
 pub mod summary;
 

@@ -96,7 +96,8 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
-fn shape(s: &[usize]) -> String {
+/// A shape as the page writes it: "64×112×112".
+pub fn shape_text(s: &[usize]) -> String {
     s.iter()
         .map(|d| d.to_string())
         .collect::<Vec<_>>()
@@ -110,7 +111,7 @@ pub fn to_text(s: &Summary) -> String {
         s.model,
         s.label,
         s.paper,
-        shape(&s.input_shape)
+        shape_text(&s.input_shape)
     );
     out += &format!(
         "{:<34} {:<18} {:>14} {:>14} {:>16} {:>11} {:>9} {:>6}\n",
@@ -135,7 +136,7 @@ pub fn to_text(s: &Summary) -> String {
             "{:<34} {:<18} {:>14} {:>14} {:>16} {:>11} {:>9} {:>6}\n",
             r.name,
             r.kind,
-            shape(&r.output_shape),
+            shape_text(&r.output_shape),
             thousands(r.params),
             thousands(r.macs),
             bytes(r.activation_bytes),

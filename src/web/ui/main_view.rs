@@ -1,29 +1,64 @@
-//! The main view for the chosen network: for now its name and paper, and what the page will show
-//! once its issue lands.
+//! The main view for the chosen network: its paper and remarks, the totals, the diagram and the
+//! layer table — all derived from the network's one description.
+
+use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::catalog::{find, Availability};
+use super::{
+    layer_table::LayerTable, network_diagram::NetworkDiagram, network_totals::NetworkTotals,
+};
+use crate::zoo::{analyse, build, Analysis, Network, NodeId};
 
 #[derive(Properties, PartialEq)]
 pub struct MainViewProps {
     pub model: String,
 }
 
+/// A network with its analysis, shared by the views.
+#[derive(PartialEq)]
+pub struct Described {
+    pub net: Network,
+    pub analysis: Analysis,
+}
+
 #[function_component(MainView)]
 pub fn main_view(props: &MainViewProps) -> Html {
-    let Some(entry) = find(&props.model) else {
-        return html! { <section class="main-view" data-testid="main-view"><p>{ "Unknown network." }</p></section> };
+    let described: Rc<Option<Described>> = use_memo(props.model.clone(), |id| {
+        build(id).map(|net| {
+            let analysis = analyse(&net);
+            Described { net, analysis }
+        })
+    });
+    let selected = use_state(|| None::<NodeId>);
+    {
+        let selected = selected.clone();
+        use_effect_with(props.model.clone(), move |_| selected.set(None));
+    }
+    let on_select = {
+        let selected = selected.clone();
+        Callback::from(move |id: NodeId| selected.set(Some(id)))
+    };
+    let Some(d) = described.as_ref() else {
+        return html! {
+            <section class="main-view" data-testid="main-view" data-model={props.model.clone()}>
+                <h2 data-testid="model-title">{ &props.model }</h2>
+                <p class="coming-note">{ "This network's description is coming." }</p>
+            </section>
+        };
     };
     html! {
-        <section class="main-view" data-testid="main-view" data-model={entry.id}>
-            <h2 data-testid="model-title">{ entry.label }</h2>
-            <p class="paper" data-testid="model-paper">{ entry.paper }</p>
-            if entry.availability == Availability::Coming {
-                <p class="coming-note">
-                    { "This network's layer table, diagram and live run are coming: its description is being written." }
-                </p>
+        <section class="main-view" data-testid="main-view" data-model={d.net.id.clone()}>
+            <h2 data-testid="model-title">{ &d.net.label }</h2>
+            <p class="paper" data-testid="model-paper">{ &d.net.paper }</p>
+            if !d.net.remarks.is_empty() {
+                <ul class="remarks" data-testid="model-remarks">
+                    { for d.net.remarks.iter().map(|r| html! { <li>{ r }</li> }) }
+                </ul>
             }
+            <NetworkTotals described={described.clone()} />
+            <NetworkDiagram described={described.clone()} selected={*selected} on_select={on_select.clone()} />
+            <LayerTable described={described.clone()} selected={*selected} on_select={on_select} />
         </section>
     }
 }

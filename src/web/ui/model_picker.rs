@@ -1,9 +1,9 @@
-//! The model picker: every network of the course notes, grouped by family; entries whose issue
-//! has not landed yet say "coming".
+//! The model picker: every network of the course notes, grouped by family, named as its
+//! description names it; an entry whose description has not landed says "coming".
 
 use yew::prelude::*;
 
-use crate::catalog::{families, Availability, CATALOG};
+use crate::catalog::{families, CATALOG};
 
 #[derive(Properties, PartialEq)]
 pub struct ModelPickerProps {
@@ -11,10 +11,22 @@ pub struct ModelPickerProps {
     pub on_select: Callback<String>,
 }
 
+/// Name and paper of every entry, from the zoo (built once).
+fn labels() -> Vec<(Option<String>, Option<String>)> {
+    CATALOG
+        .iter()
+        .map(|e| match crate::zoo::build(e.id) {
+            Some(net) => (Some(net.label), Some(net.paper)),
+            None => (None, None),
+        })
+        .collect()
+}
+
 #[function_component(ModelPicker)]
 pub fn model_picker(props: &ModelPickerProps) -> Html {
+    let labels = use_memo((), |_| labels());
     let groups = families().into_iter().map(|family| {
-        let items = CATALOG.iter().filter(|e| e.family == family).map(|entry| {
+        let items = CATALOG.iter().enumerate().filter(|(_, e)| e.family == family).map(|(i, entry)| {
             let id = entry.id.to_string();
             let on_click = {
                 let on_select = props.on_select.clone();
@@ -22,7 +34,8 @@ pub fn model_picker(props: &ModelPickerProps) -> Html {
                 Callback::from(move |_| on_select.emit(id.clone()))
             };
             let is_selected = props.selected == entry.id;
-            let coming = entry.availability == Availability::Coming;
+            let (label, paper) = &labels[i];
+            let coming = label.is_none();
             html! {
                 <li>
                     <button
@@ -30,10 +43,10 @@ pub fn model_picker(props: &ModelPickerProps) -> Html {
                         data-testid="model-entry"
                         data-model={id.clone()}
                         aria-pressed={is_selected.to_string()}
-                        title={entry.paper}
+                        title={paper.clone().unwrap_or_default()}
                         onclick={on_click}
                     >
-                        <span class="model-label">{ entry.label }</span>
+                        <span class="model-label">{ label.clone().unwrap_or_else(|| id.clone()) }</span>
                         if coming { <span class="badge">{ "coming" }</span> }
                     </button>
                 </li>

@@ -105,7 +105,7 @@ pub fn resnet(spec: &ResNetSpec) -> Network {
             let mut y = y;
             for i in 0..n {
                 let stride = if i == 0 && stage > 0 { 2 } else { 1 };
-                y = b.scope(i.to_string(), |b| {
+                y = b.block(i.to_string(), |b| {
                     block(
                         b,
                         y,

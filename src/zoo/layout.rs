@@ -1,0 +1,257 @@
+//! The network diagram's layout, derived from the description: normalisation, activation and
+//! dropout layers are folded into the layer they follow, the remaining layers are placed left to
+//! right by their longest distance from the input (rank), and parallel branches get their own
+//! lanes, so Inception's four branches, ResNet's projection shortcuts and every merge are visible.
+
+use serde::Serialize;
+
+use super::graph::{Activation, Network, NodeId, Op, PoolKind};
+use super::summary::shape_text;
+use super::Analysis;
+
+/// One box (or merge circle) of the diagram.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DiagramNode {
+    /// The description's node this box stands for.
+    pub node: NodeId,
+    /// The folded nodes drawn inside it (BN, ReLU, LRN, dropout…), by type name.
+    pub folded: Vec<&'static str>,
+    pub rank: usize,
+    pub lane: usize,
+    /// Short caption: "7×7 conv, 64 /2", "max pool 3×3 /2", "fc 1000", "+", "concat".
+    pub caption: String,
+    /// Output shape, e.g. "64×112×112".
+    pub shape: String,
+    /// Merge nodes (add, concat, mean) are drawn as circles.
+    pub merge: bool,
+}
+
+/// An arrow between two boxes (indices into [`Diagram::nodes`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DiagramEdge {
+    pub from: usize,
+    pub to: usize,
+}
+
+/// A block's frame (an Inception module, a residual block…), spanning ranks and lanes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DiagramBlock {
+    pub name: String,
+    pub first_rank: usize,
+    pub last_rank: usize,
+    pub lanes: usize,
+}
+
+/// The whole diagram.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diagram {
+    pub nodes: Vec<DiagramNode>,
+    pub edges: Vec<DiagramEdge>,
+    pub blocks: Vec<DiagramBlock>,
+    pub ranks: usize,
+    pub lanes: usize,
+}
+
+fn folds(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::BatchNorm2d { .. }
+            | Op::Act(_)
+            | Op::Dropout { .. }
+            | Op::Lrn { .. }
+            | Op::Scale { .. }
+            | Op::Flatten
+    )
+}
+
+fn is_merge(op: &Op) -> bool {
+    matches!(op, Op::Add | Op::Concat | Op::Mean)
+}
+
+fn stride_text(s: [usize; 2]) -> String {
+    if s == [1, 1] {
+        String::new()
+    } else if s[0] == s[1] {
+        format!(" /{}", s[0])
+    } else {
+        format!(" /{}×{}", s[0], s[1])
+    }
+}
+
+fn kernel_text(k: [usize; 2]) -> String {
+    format!("{}×{}", k[0], k[1])
+}
+
+/// The caption of a box.
+pub fn caption(op: &Op) -> String {
+    match op {
+        Op::Input { .. } => "input".into(),
+        Op::Conv2d(c) => {
+            let mut s = format!(
+                "{} conv, {}{}",
+                kernel_text(c.kernel),
+                c.out_channels,
+                stride_text(c.stride)
+            );
+            if c.groups > 1 {
+                s += &format!(" g{}", c.groups);
+            }
+            if c.connections.is_some() {
+                s += " (table)";
+            }
+            s
+        }
+        Op::Pool2d(p) => {
+            let kind = if p.kind == PoolKind::Max {
+                "max"
+            } else {
+                "avg"
+            };
+            format!(
+                "{kind} pool {}{}",
+                kernel_text(p.kernel),
+                stride_text(p.stride)
+            )
+        }
+        Op::Subsample { kernel, stride } => {
+            format!("subsample {}{}", kernel_text(*kernel), stride_text(*stride))
+        }
+        Op::AdaptiveAvgPool2d { output } => format!("global avg → {}×{}", output[0], output[1]),
+        Op::Linear { out_features, .. } => format!("fc {out_features}"),
+        Op::Concat => "concat".into(),
+        Op::Add => "+".into(),
+        Op::Mean => "mean".into(),
+        Op::PadShortcut { stride, .. } => format!("pad shortcut /{stride}"),
+        Op::BatchNorm2d { .. } => "BN".into(),
+        Op::Act(Activation::Relu) => "ReLU".into(),
+        Op::Act(_) => "tanh".into(),
+        Op::Dropout { p } => format!("dropout {p}"),
+        Op::Lrn { .. } => "LRN".into(),
+        Op::Scale { factor } => format!("× {factor:.3}"),
+        Op::Flatten => "flatten".into(),
+    }
+}
+
+/// Lays a network out; `an` is its analysis (for the shapes).
+pub fn layout(net: &Network, an: &Analysis) -> Diagram {
+    // The box each node is drawn in: itself, or the box of its input when it folds.
+    let mut box_of: Vec<usize> = Vec::with_capacity(net.nodes.len());
+    let mut nodes: Vec<DiagramNode> = Vec::new();
+    let mut edges: Vec<DiagramEdge> = Vec::new();
+    let mut lanes_at: Vec<Vec<bool>> = Vec::new(); // lanes_at[rank][lane] taken
+    for (id, node) in net.nodes.iter().enumerate() {
+        if folds(&node.op) && node.inputs.len() == 1 {
+            let b = box_of[node.inputs[0]];
+            nodes[b].folded.push(node.op.type_name());
+            nodes[b].shape = shape_text(&an.layers[id].shape);
+            box_of.push(b);
+            continue;
+        }
+        let mut ins: Vec<usize> = node.inputs.iter().map(|&i| box_of[i]).collect();
+        ins.dedup();
+        let rank = ins.iter().map(|&i| nodes[i].rank + 1).max().unwrap_or(0);
+        if lanes_at.len() <= rank {
+            lanes_at.resize(rank + 1, Vec::new());
+        }
+        let preferred = ins.first().map(|&i| nodes[i].lane).unwrap_or(0);
+        let taken = &mut lanes_at[rank];
+        let mut lane = preferred;
+        while taken.get(lane).copied().unwrap_or(false) {
+            lane += 1;
+        }
+        if taken.len() <= lane {
+            taken.resize(lane + 1, false);
+        }
+        taken[lane] = true;
+        let me = nodes.len();
+        for &i in &ins {
+            edges.push(DiagramEdge { from: i, to: me });
+        }
+        nodes.push(DiagramNode {
+            node: id,
+            folded: vec![],
+            rank,
+            lane,
+            caption: caption(&node.op),
+            shape: shape_text(&an.layers[id].shape),
+            merge: is_merge(&node.op),
+        });
+        box_of.push(me);
+    }
+    // Frames around blocks whose boxes occupy consecutive ranks.
+    let mut blocks: Vec<DiagramBlock> = Vec::new();
+    for n in &nodes {
+        let block = &net.nodes[n.node].block;
+        if block.is_empty() {
+            continue;
+        }
+        match blocks.last_mut() {
+            Some(b) if &b.name == block => {
+                b.first_rank = b.first_rank.min(n.rank);
+                b.last_rank = b.last_rank.max(n.rank);
+                b.lanes = b.lanes.max(n.lane + 1);
+            }
+            _ => blocks.push(DiagramBlock {
+                name: block.clone(),
+                first_rank: n.rank,
+                last_rank: n.rank,
+                lanes: n.lane + 1,
+            }),
+        }
+    }
+    let ranks = nodes.iter().map(|n| n.rank + 1).max().unwrap_or(0);
+    let lanes = nodes.iter().map(|n| n.lane + 1).max().unwrap_or(0);
+    Diagram {
+        nodes,
+        edges,
+        blocks,
+        ranks,
+        lanes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::zoo::{analyse, build};
+
+    #[test]
+    fn resnet_blocks_show_projection_shortcuts_beside_the_main_path() {
+        let net = build("resnet50").unwrap();
+        let d = layout(&net, &analyse(&net));
+        // 53 convolutions + 1 fc + input + max pool + global pool + 16 additions.
+        assert_eq!(d.nodes.len(), 53 + 1 + 1 + 2 + 16);
+        // The four projection shortcuts sit in a second lane.
+        let side: Vec<_> = d
+            .nodes
+            .iter()
+            .filter(|n| n.lane == 1)
+            .map(|n| net.nodes[n.node].name.as_str())
+            .collect();
+        assert_eq!(
+            side,
+            [
+                "layer1.0.downsample.0",
+                "layer2.0.downsample.0",
+                "layer3.0.downsample.0",
+                "layer4.0.downsample.0"
+            ]
+        );
+        // Every addition has two incoming arrows.
+        for (i, n) in d.nodes.iter().enumerate() {
+            if n.caption == "+" {
+                assert_eq!(d.edges.iter().filter(|e| e.to == i).count(), 2);
+            }
+        }
+        let conv1 = &d.nodes[1];
+        assert_eq!(conv1.caption, "7×7 conv, 64 /2");
+        assert_eq!(conv1.folded, ["BatchNorm2d", "ReLU"]);
+        assert_eq!(
+            d.blocks
+                .iter()
+                .filter(|b| b.name.starts_with("layer"))
+                .count(),
+            16
+        );
+    }
+}
