@@ -175,3 +175,36 @@ fn every_reference_model_is_in_the_zoo() {
         assert!(build(m).is_some(), "the zoo has no {m}");
     }
 }
+
+/// The checkpoint keys, shapes and order derived from each description equal torchvision's
+/// state_dict (so real torchvision checkpoints load by name).
+#[test]
+fn checkpoint_keys_equal_torchvision_state_dicts() {
+    let mut bad = Vec::new();
+    for model in MODELS {
+        let r = reference(model);
+        let net = build(model).unwrap();
+        let specs = atlas::zoo::params::param_specs(&net, &analyse(&net));
+        let theirs: Vec<(String, Vec<usize>)> = r["state_dict"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| (t["name"].as_str().unwrap().to_string(), as_vec(&t["shape"])))
+            .collect();
+        let ours: Vec<(String, Vec<usize>)> = specs
+            .iter()
+            .map(|s| (s.key.clone(), s.shape.clone()))
+            .collect();
+        if ours != theirs {
+            let first = ours.iter().zip(&theirs).position(|(a, b)| a != b);
+            bad.push(format!(
+                "{model}: {} keys vs {}; first difference at {first:?}: ours {:?} theirs {:?}",
+                ours.len(),
+                theirs.len(),
+                first.and_then(|i| ours.get(i)),
+                first.and_then(|i| theirs.get(i))
+            ));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod graph;
 pub mod layout;
 pub mod nets;
+pub mod params;
 pub mod summary;
 
 pub use analysis::{analyse, Analysis, LayerStats};
