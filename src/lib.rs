@@ -5,10 +5,17 @@
 //! the page and its Web Worker (`web`) exist only on `wasm32`.
 
 pub mod catalog;
+pub mod digits;
 pub mod engine;
 pub mod engine_check;
 pub mod protocol;
+pub mod rng;
 pub mod zoo;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod mnist;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod train;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

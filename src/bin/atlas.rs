@@ -8,6 +8,9 @@ fn usage() -> ! {
          commands:\n  \
          models                     list the networks of the zoo\n  \
          summary <model> [--json]   per-layer shapes, params, MACs, memory, receptive fields\n  \
+         train-lenet --mnist DIR --out FILE [--variant lenet5|lenet5_modern] [--epochs N] [--seed S] [--limit N]\n  \
+                                    train LeNet-5 on MNIST (both variants unless --variant); writes\n  \
+                                    FILE for lenet5 and lenet5_modern.safetensors beside it, each with a .json report\n  \
          self-check                 run the CPU engine's self-check"
     );
     std::process::exit(2);
@@ -41,6 +44,7 @@ fn main() {
                 print!("{}", summary::to_text(&s));
             }
         }
+        Some("train-lenet") => train_lenet(&args[1..]),
         Some("self-check") => match atlas::engine_check::run() {
             Ok(c) if c.ok => println!(
                 "candle CPU engine: ok (conv {:?}, matmul sum {})",
@@ -56,6 +60,86 @@ fn main() {
             }
         },
         _ => usage(),
+    }
+}
+
+/// The value after `--name`, if given.
+#[cfg(not(target_arch = "wasm32"))]
+fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn train_lenet(args: &[String]) {
+    use std::path::{Path, PathBuf};
+
+    use atlas::train::{train, TrainConfig};
+    let fail = |msg: String| -> ! {
+        eprintln!("{msg}");
+        std::process::exit(1)
+    };
+    let (Some(mnist), Some(out)) = (flag(args, "--mnist"), flag(args, "--out")) else {
+        usage()
+    };
+    let mut cfg = TrainConfig::default();
+    if let Some(e) = flag(args, "--epochs") {
+        cfg.epochs = e
+            .parse()
+            .unwrap_or_else(|_| fail(format!("--epochs: not a number: {e}")));
+    }
+    if let Some(s) = flag(args, "--seed") {
+        cfg.seed = s
+            .parse()
+            .unwrap_or_else(|_| fail(format!("--seed: not a number: {s}")));
+    }
+    if let Some(l) = flag(args, "--limit") {
+        cfg.limit = Some(
+            l.parse()
+                .unwrap_or_else(|_| fail(format!("--limit: not a number: {l}"))),
+        );
+    }
+    let variants: Vec<&str> = match flag(args, "--variant") {
+        Some(v @ ("lenet5" | "lenet5_modern")) => vec![v],
+        Some(v) => fail(format!(
+            "--variant must be lenet5 or lenet5_modern, not {v}"
+        )),
+        None => vec!["lenet5", "lenet5_modern"],
+    };
+    let dir = Path::new(mnist);
+    let train_set = atlas::mnist::load(dir, "train").unwrap_or_else(|e| fail(e));
+    let test_set = atlas::mnist::load(dir, "t10k").unwrap_or_else(|e| fail(e));
+    let out = PathBuf::from(out);
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .unwrap_or_else(|e| fail(format!("cannot create {}: {e}", parent.display())));
+    }
+    for id in variants {
+        let net = atlas::zoo::build(id).expect("LeNet-5 variants are in the zoo");
+        let path = if id == "lenet5" {
+            out.clone()
+        } else {
+            out.with_file_name(format!("{id}.safetensors"))
+        };
+        let (weights, report) = train(&net, &train_set, &test_set, &cfg, &mut |line| {
+            eprintln!("{line}")
+        })
+        .unwrap_or_else(|e| fail(format!("training {id} failed: {e}")));
+        atlas::engine::safetensors::save(&weights, &path).unwrap_or_else(|e| fail(e.to_string()));
+        let json = path.with_extension("json");
+        std::fs::write(
+            &json,
+            serde_json::to_string_pretty(&report).expect("report serialises"),
+        )
+        .unwrap_or_else(|e| fail(format!("cannot write {}: {e}", json.display())));
+        println!(
+            "{id}: {:.2}% on the MNIST test set → {} and {}",
+            report.test_accuracy * 100.0,
+            path.display(),
+            json.display()
+        );
     }
 }
 
