@@ -13,11 +13,23 @@ use crate::protocol::{WorkerRequest, WorkerResponse};
 use crate::web::backend::{self, Backend};
 use crate::web::worker::{AtlasWorker, WORKER_SCRIPT};
 
-/// The state of the worker as the page knows it.
+/// The state of the worker's engine as the page knows it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerState {
     Starting,
-    Answered(WorkerResponse),
+    Ready(crate::engine_check::EngineCheck),
+    Failed(String),
+}
+
+/// The worker, shared with every component through a Yew context; a component that talks to it
+/// forks its own bridge (`bridge.fork(Some(callback))`) so the answers come back to it.
+#[derive(Clone)]
+pub struct WorkerContext(pub Rc<WorkerBridge<AtlasWorker>>);
+
+impl PartialEq for WorkerContext {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 #[function_component(App)]
@@ -27,15 +39,19 @@ pub fn app() -> Html {
     let worker_state = use_state(|| WorkerState::Starting);
 
     // The worker bridge lives as long as the page; its answers update `worker_state`.
-    let _bridge = {
+    let bridge = {
         let worker_state = worker_state.clone();
-        use_memo((), move |_| -> Rc<WorkerBridge<AtlasWorker>> {
+        use_memo((), move |_| -> WorkerContext {
             let bridge = AtlasWorker::spawner()
                 .as_module(false)
-                .callback(move |answer| worker_state.set(WorkerState::Answered(answer)))
+                .callback(move |answer| match answer {
+                    WorkerResponse::Ready(check) => worker_state.set(WorkerState::Ready(check)),
+                    WorkerResponse::Failed(msg) => worker_state.set(WorkerState::Failed(msg)),
+                    _ => {}
+                })
                 .spawn(WORKER_SCRIPT);
             bridge.send(WorkerRequest::SelfCheck);
-            Rc::new(bridge)
+            WorkerContext(Rc::new(bridge))
         })
     };
 
@@ -54,6 +70,7 @@ pub fn app() -> Html {
     };
 
     html! {
+        <ContextProvider<WorkerContext> context={(*bridge).clone()}>
         <div class="atlas">
             <Header />
             <div class="layout">
@@ -66,5 +83,6 @@ pub fn app() -> Html {
             </div>
             <BackendStatus backend={(*backend).clone()} worker={(*worker_state).clone()} />
         </div>
+        </ContextProvider<WorkerContext>>
     }
 }

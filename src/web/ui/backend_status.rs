@@ -4,7 +4,6 @@
 use yew::prelude::*;
 
 use super::app::WorkerState;
-use crate::protocol::WorkerResponse;
 use crate::web::backend::Backend;
 
 #[derive(Properties, PartialEq)]
@@ -24,15 +23,15 @@ pub fn backend_status(props: &BackendStatusProps) -> Html {
     };
     let (worker_text, worker_state) = match &props.worker {
         WorkerState::Starting => ("worker starting…".to_string(), "starting"),
-        WorkerState::Answered(WorkerResponse::Ready(check)) if check.ok => (
+        WorkerState::Ready(check) if check.ok => (
             "worker ready, engine self-check passed".to_string(),
             "ready",
         ),
-        WorkerState::Answered(WorkerResponse::Ready(check)) => (
+        WorkerState::Ready(check) => (
             format!("engine self-check gave wrong values: {:?}", check.conv),
             "failed",
         ),
-        WorkerState::Answered(WorkerResponse::Failed(msg)) => (msg.clone(), "failed"),
+        WorkerState::Failed(msg) => (msg.clone(), "failed"),
     };
     html! {
         <footer class="status-line">
