@@ -16,6 +16,8 @@ pub struct DiagramNode {
     pub node: NodeId,
     /// The folded nodes drawn inside it (BN, ReLU, LRN, dropout…), by type name.
     pub folded: Vec<&'static str>,
+    /// The node whose output leaves the box (the last folded one, or `node` itself).
+    pub last: NodeId,
     pub rank: usize,
     pub lane: usize,
     /// Short caption: "7×7 conv, 64 /2", "max pool 3×3 /2", "fc 1000", "+", "concat".
@@ -143,6 +145,7 @@ pub fn layout(net: &Network, an: &Analysis) -> Diagram {
         if folds(&node.op) && node.inputs.len() == 1 {
             let b = box_of[node.inputs[0]];
             nodes[b].folded.push(node.op.type_name());
+            nodes[b].last = id;
             nodes[b].shape = shape_text(&an.layers[id].shape);
             box_of.push(b);
             continue;
@@ -170,6 +173,7 @@ pub fn layout(net: &Network, an: &Analysis) -> Diagram {
         nodes.push(DiagramNode {
             node: id,
             folded: vec![],
+            last: id,
             rank,
             lane,
             caption: caption(&node.op),

@@ -6,7 +6,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::{
-    layer_table::LayerTable, network_diagram::NetworkDiagram, network_totals::NetworkTotals,
+    layer_table::LayerTable, lenet_lab::LenetLab, network_diagram::NetworkDiagram,
+    network_totals::NetworkTotals,
 };
 use crate::zoo::{analyse, build, Analysis, Network, NodeId};
 
@@ -55,6 +56,9 @@ pub fn main_view(props: &MainViewProps) -> Html {
                 <ul class="remarks" data-testid="model-remarks">
                     { for d.net.remarks.iter().map(|r| html! { <li>{ r }</li> }) }
                 </ul>
+            }
+            if d.analysis.layers[0].shape == [1, 32, 32] {
+                <LenetLab described={described.clone()} />
             }
             <NetworkTotals described={described.clone()} />
             <NetworkDiagram described={described.clone()} selected={*selected} on_select={on_select.clone()} />

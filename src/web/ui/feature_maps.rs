@@ -1,0 +1,127 @@
+//! Every layer's feature maps, live: one grid per layer of the diagram (each box's output, after
+//! its activation), a colour scale and its legend per layer. Hovering a unit reports it so the
+//! page can show its value and outline its receptive field on the input.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::feature_map_canvas::FeatureMapCanvas;
+use super::main_view::Described;
+use crate::colormap::Scale;
+use crate::protocol::RunResult;
+use crate::zoo::layout::layout;
+use crate::zoo::NodeId;
+
+/// The unit under the pointer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HoveredUnit {
+    /// The node whose output holds the unit.
+    pub node: NodeId,
+    pub layer: String,
+    pub channel: usize,
+    /// Position in the map (0, 0 for vectors).
+    pub y: usize,
+    pub x: usize,
+    pub value: f32,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FeatureMapsProps {
+    pub described: Rc<Option<Described>>,
+    pub result: Rc<RunResult>,
+    pub on_hover: Callback<Option<HoveredUnit>>,
+}
+
+/// Columns used to lay a vector of `n` units out in rows of at most 42.
+fn vector_cols(n: usize) -> usize {
+    if n <= 42 {
+        n
+    } else {
+        n.div_ceil(n.div_ceil(42))
+    }
+}
+
+fn legend(scale: &Scale) -> Html {
+    let stops: Vec<String> = (0..=8)
+        .map(|i| {
+            let v = scale.min + (scale.max - scale.min) * i as f32 / 8.0;
+            let [r, g, b] = scale.rgb(v);
+            format!("rgb({r},{g},{b})")
+        })
+        .collect();
+    html! {
+        <div class="legend" data-testid="feature-legend" data-min={scale.min.to_string()} data-max={scale.max.to_string()}>
+            <span class="lo">{ format!("{:.2}", scale.min) }</span>
+            <span class="ramp" style={format!("background:linear-gradient(to right,{})", stops.join(","))}></span>
+            <span class="hi">{ format!("{:.2}", scale.max) }</span>
+        </div>
+    }
+}
+
+#[function_component(FeatureMaps)]
+pub fn feature_maps(props: &FeatureMapsProps) -> Html {
+    let diagram = use_memo(props.described.clone(), |d| d.as_ref().as_ref().map(|d| layout(&d.net, &d.analysis)));
+    let (Some(diagram), Some(d)) = (diagram.as_ref(), props.described.as_ref()) else { return html! {} };
+    let r = &props.result;
+    let layers = diagram.nodes.iter().skip(1).filter(|b| r.values.get(b.last).is_some()).map(|b| {
+        let node = &d.net.nodes[b.node];
+        let id = b.last;
+        let values = Rc::new(r.values[id].clone());
+        let shape = &r.shapes[id];
+        let scale = Scale::fit(values.iter());
+        let name = node.name.clone();
+        // For a map, `channel` is its index and the unit is (y, x); for a vector, each unit is
+        // its own channel.
+        let hover_for = |channel: usize, cols: usize, offset: usize, vector: bool| {
+            let on_hover = props.on_hover.clone();
+            let values = values.clone();
+            let name = name.clone();
+            Callback::from(move |unit: Option<usize>| {
+                on_hover.emit(unit.map(|i| HoveredUnit {
+                    node: id,
+                    layer: name.clone(),
+                    channel: if vector { i } else { channel },
+                    y: if vector { 0 } else { i / cols },
+                    x: if vector { 0 } else { i % cols },
+                    value: values[offset + i],
+                }))
+            })
+        };
+        let maps: Html = if shape.len() == 3 {
+            let (c, h, w) = (shape[0], shape[1], shape[2]);
+            let cell = (84.0 / h.max(w) as f64).clamp(3.0, 16.0).floor();
+            (0..c)
+                .map(|ch| {
+                    html! {
+                        <FeatureMapCanvas values={values.clone()} offset={ch * h * w} rows={h} cols={w} units={h * w}
+                            scale={scale} cell={cell} layer={name.clone()} channel={ch}
+                            on_hover={hover_for(ch, w, ch * h * w, false)} />
+                    }
+                })
+                .collect()
+        } else {
+            let n = values.len();
+            let cols = vector_cols(n);
+            let rows = n.div_ceil(cols);
+            let cell = if n <= 10 { 22.0 } else { 9.0 };
+            html! {
+                <FeatureMapCanvas values={values.clone()} offset={0} rows={rows} cols={cols} units={n}
+                    scale={scale} cell={cell} layer={name.clone()} channel={0}
+                    on_hover={hover_for(0, cols, 0, true)} />
+            }
+        };
+        let shape_text = shape.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("×");
+        html! {
+            <section class="fm-layer" data-layer={name.clone()}>
+                <header>
+                    <span class="fm-name">{ &name }</span>
+                    <span class="fm-cap">{ format!("{} · {}", b.caption, shape_text) }</span>
+                    { legend(&scale) }
+                </header>
+                <div class={classes!("fm-grid", (shape.len() != 3).then_some("vector"))}>{ maps }</div>
+            </section>
+        }
+    });
+    html! { <div class="feature-maps" data-testid="feature-maps">{ for layers }</div> }
+}

@@ -1,0 +1,198 @@
+//! The digit lab of the networks that read a 32×32 grey image (LeNet-5): draw a digit, see the
+//! network's input after MNIST's preprocessing, the ten probabilities, and every layer's feature
+//! maps, live. The weights (trained by this project, `atlas train-lenet`) are served with the page;
+//! the worker runs the network.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_worker::WorkerBridge;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use yew::prelude::*;
+
+use super::app::WorkerContext;
+use super::connection_table::ConnectionTable;
+use super::digit_canvas::{DigitCanvas, PAD_SIZE};
+use super::feature_maps::{FeatureMaps, HoveredUnit};
+use super::input_preview::InputPreview;
+use super::main_view::Described;
+use super::probability_bars::{softmax, ProbabilityBars};
+use crate::digits::mnist_preprocess;
+use crate::protocol::{RunResult, WorkerRequest, WorkerResponse};
+use crate::web::worker::AtlasWorker;
+use crate::zoo::graph::Op;
+
+#[derive(Properties, PartialEq)]
+pub struct LenetLabProps {
+    pub described: Rc<Option<Described>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Status {
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+/// Fetches a same-origin file as bytes.
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let resp = JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| format!("{url}: {e:?}"))?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
+    if !resp.ok() {
+        return Err(format!("{url}: HTTP {}", resp.status()));
+    }
+    let buf = JsFuture::from(resp.array_buffer().map_err(|e| format!("{e:?}"))?).await.map_err(|e| format!("{e:?}"))?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+/// At most one run in flight; the newest waiting input replaces older ones.
+#[derive(Default)]
+struct Pipeline {
+    in_flight: bool,
+    pending: Option<Vec<f32>>,
+    tag: u64,
+}
+
+#[function_component(LenetLab)]
+pub fn lenet_lab(props: &LenetLabProps) -> Html {
+    let ctx = use_context::<WorkerContext>().expect("the worker context is provided by App");
+    let Some(d) = props.described.as_ref() else { return html! {} };
+    let model = d.net.id.clone();
+    let side = d.analysis.layers[0].shape[1];
+
+    let status = use_state(|| Status::Loading);
+    let result = use_state(|| None::<Rc<RunResult>>);
+    let preview = use_state(|| None::<Rc<Vec<f32>>>);
+    let hovered = use_state(|| None::<HoveredUnit>);
+    let pipeline = use_mut_ref(Pipeline::default);
+
+    // This component's own channel to the worker.
+    let bridge: Rc<WorkerBridge<AtlasWorker>> = {
+        let (status, result, pipeline) = (status.clone(), result.clone(), pipeline.clone());
+        let model = model.clone();
+        let ctx = ctx.clone();
+        let bridge_cell: Rc<RefCell<Option<Rc<WorkerBridge<AtlasWorker>>>>> = Rc::new(RefCell::new(None));
+        let cell = bridge_cell.clone();
+        (*use_memo(model.clone(), move |_| {
+            let b = Rc::new(ctx.0.fork(Some(move |answer: WorkerResponse| match answer {
+                WorkerResponse::Loaded { .. } => status.set(Status::Ready),
+                WorkerResponse::Ran(r) => {
+                    let next = {
+                        let mut p = pipeline.borrow_mut();
+                        p.in_flight = false;
+                        p.pending.take()
+                    };
+                    if r.tag == pipeline.borrow().tag || next.is_none() {
+                        result.set(Some(Rc::new(r)));
+                    }
+                    if let (Some(input), Some(b)) = (next, cell.borrow().as_ref()) {
+                        let mut p = pipeline.borrow_mut();
+                        p.in_flight = true;
+                        p.tag += 1;
+                        b.send(WorkerRequest::Run { model: model.clone(), input, tag: p.tag });
+                    }
+                }
+                WorkerResponse::Failed(msg) => status.set(Status::Failed(msg)),
+                WorkerResponse::Ready(_) => {}
+            })));
+            *bridge_cell.borrow_mut() = Some(b.clone());
+            b
+        }))
+        .clone()
+    };
+
+    // Load the weights shipped with the page.
+    {
+        let (bridge, status) = (bridge.clone(), status.clone());
+        use_effect_with(model.clone(), move |model| {
+            status.set(Status::Loading);
+            let model = model.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match fetch_bytes(&format!("weights/{model}.safetensors")).await {
+                    Ok(bytes) => bridge.send(WorkerRequest::LoadWeights { model, bytes }),
+                    Err(e) => status.set(Status::Failed(format!("could not load the weights: {e}"))),
+                }
+            });
+        });
+    }
+
+    let on_ink = {
+        let (bridge, preview, result, pipeline, model) =
+            (bridge.clone(), preview.clone(), result.clone(), pipeline.clone(), model.clone());
+        Callback::from(move |ink: Rc<Vec<f32>>| {
+            let pad = PAD_SIZE as usize;
+            match mnist_preprocess(&ink, pad, pad) {
+                None => {
+                    preview.set(None);
+                    result.set(None);
+                    let mut p = pipeline.borrow_mut();
+                    p.pending = None;
+                    p.tag += 1;
+                }
+                Some(input) => {
+                    preview.set(Some(Rc::new(input.clone())));
+                    let mut p = pipeline.borrow_mut();
+                    if p.in_flight {
+                        p.pending = Some(input);
+                    } else {
+                        p.in_flight = true;
+                        p.tag += 1;
+                        bridge.send(WorkerRequest::Run { model: model.clone(), input, tag: p.tag });
+                    }
+                }
+            }
+        })
+    };
+    let on_hover = {
+        let hovered = hovered.clone();
+        Callback::from(move |u: Option<HoveredUnit>| hovered.set(u))
+    };
+
+    let probs = (*result).as_ref().map(|r| softmax(&r.values[d.net.output()]));
+    // The hovered unit's receptive field on the input, from the analysis.
+    let field = (*hovered).as_ref().map(|u| {
+        let l = &d.analysis.layers[u.node];
+        match (l.rf, l.jump, l.start) {
+            (Some(rf), Some(j), Some(s)) => {
+                let top = (s[0] - (rf[0] as f64 - 1.0) / 2.0) as i64 + (u.y * j[0]) as i64;
+                let left = (s[1] - (rf[1] as f64 - 1.0) / 2.0) as i64 + (u.x * j[1]) as i64;
+                ([top, top + rf[0] as i64 - 1], [left, left + rf[1] as i64 - 1])
+            }
+            _ => ([0, side as i64 - 1], [0, side as i64 - 1]),
+        }
+    });
+    let table = d.net.nodes.iter().find_map(|n| match &n.op {
+        Op::Conv2d(c) => c.connections.clone().map(|t| (t, d.analysis.layers[n.inputs[0]].shape[0])),
+        _ => None,
+    });
+
+    html! {
+        <section class="lenet-lab" data-testid="lenet-lab" data-status={match &*status { Status::Loading => "loading", Status::Ready => "ready", Status::Failed(_) => "failed" }}>
+            <h3>{ "Draw a digit" }</h3>
+            if let Status::Failed(msg) = &*status {
+                <p class="error-message" data-testid="error-message">{ msg }</p>
+            }
+            <div class="lab-row">
+                <DigitCanvas on_ink={on_ink} />
+                <div class="lab-side">
+                    <InputPreview pixels={(*preview).clone()} side={side} field={field} />
+                    <div class="hover-readout" data-testid="hover-readout">
+                        { match &*hovered {
+                            Some(u) => format!("{} · map {} · unit ({}, {}) = {:.4}", u.layer, u.channel, u.y, u.x, u.value),
+                            None => "Hover a unit of a feature map to see its value and its receptive field.".into(),
+                        } }
+                    </div>
+                </div>
+                <ProbabilityBars probs={probs} />
+            </div>
+            if let Some((t, inputs)) = table {
+                <ConnectionTable table={t} inputs={inputs} />
+            }
+            if let Some(r) = (*result).clone() {
+                <FeatureMaps described={props.described.clone()} result={r} on_hover={on_hover} />
+            }
+        </section>
+    }
+}

@@ -1,0 +1,49 @@
+//! The ten class probabilities as a bar chart, and the predicted digit, large.
+
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ProbabilityBarsProps {
+    /// Softmax of the output, one per digit; None before anything is drawn.
+    pub probs: Option<Vec<f32>>,
+}
+
+/// Softmax of logits.
+pub fn softmax(logits: &[f32]) -> Vec<f32> {
+    let m = logits.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+    let e: Vec<f32> = logits.iter().map(|v| (v - m).exp()).collect();
+    let s: f32 = e.iter().sum();
+    e.into_iter().map(|v| v / s).collect()
+}
+
+#[function_component(ProbabilityBars)]
+pub fn probability_bars(props: &ProbabilityBarsProps) -> Html {
+    let best = props.probs.as_ref().and_then(|p| {
+        p.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map(|(i, &v)| (i, v))
+    });
+    html! {
+        <div class="prediction-panel">
+            <div class="prediction-big">
+                <div class="prediction" data-testid="prediction">
+                    { best.map(|(d, _)| d.to_string()).unwrap_or_else(|| "–".into()) }
+                </div>
+                <div class="prediction-note">
+                    { match best { Some((_, p)) => format!("{:.1}% sure", p * 100.0), None => "draw a digit".into() } }
+                </div>
+            </div>
+            <div class="probabilities" data-testid="probabilities">
+                { for (0..10).map(|d| {
+                    let p = props.probs.as_ref().map(|v| v[d]).unwrap_or(0.0);
+                    let top = best.is_some_and(|(b, _)| b == d);
+                    html! {
+                        <div class={classes!("prob-row", top.then_some("top"))} data-digit={d.to_string()} data-prob={format!("{p:.5}")}>
+                            <span class="digit">{ d }</span>
+                            <span class="track"><span class="fill" style={format!("width:{:.2}%", p * 100.0)}></span></span>
+                            <span class="pct">{ format!("{:.1}%", p * 100.0) }</span>
+                        </div>
+                    }
+                }) }
+            </div>
+        </div>
+    }
+}
