@@ -16,7 +16,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Weights, EngineError> {
         ));
     }
     let header_len = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) as usize;
-    if header_len > 100_000_000 || !bytes.get(8).is_some_and(|&b| b == b'{') {
+    if header_len > 100_000_000 || bytes.get(8).is_none_or(|&b| b != b'{') {
         return Err(EngineError::Checkpoint(
             "this is not a .safetensors file (its header is not JSON)".into(),
         ));
