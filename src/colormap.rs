@@ -23,9 +23,17 @@ impl Scale {
         }
         if lo < 0.0 {
             let m = lo.abs().max(hi).max(1e-6);
-            Scale { min: -m, max: m, diverging: true }
+            Scale {
+                min: -m,
+                max: m,
+                diverging: true,
+            }
         } else {
-            Scale { min: 0.0, max: hi.max(1e-6), diverging: false }
+            Scale {
+                min: 0.0,
+                max: hi.max(1e-6),
+                diverging: false,
+            }
         }
     }
 
@@ -58,8 +66,13 @@ fn diverging(t: f32) -> [u8; 3] {
 
 /// Near-black – purple – orange – pale yellow (an inferno-like ramp).
 fn sequential(t: f32) -> [u8; 3] {
-    const STOPS: [[f32; 3]; 5] =
-        [[0.0, 0.0, 4.0], [87.0, 16.0, 110.0], [188.0, 55.0, 84.0], [249.0, 142.0, 9.0], [252.0, 255.0, 164.0]];
+    const STOPS: [[f32; 3]; 5] = [
+        [0.0, 0.0, 4.0],
+        [87.0, 16.0, 110.0],
+        [188.0, 55.0, 84.0],
+        [249.0, 142.0, 9.0],
+        [252.0, 255.0, 164.0],
+    ];
     let x = t * 4.0;
     let i = (x.floor() as usize).min(3);
     lerp(STOPS[i], STOPS[i + 1], x - i as f32)

@@ -216,6 +216,46 @@ pub fn mnist_preprocess(img: &[f32], w: usize, h: usize) -> Option<Vec<f32>> {
     Some(pad_to_32(&field))
 }
 
+/// Deterministic 32×32 inputs for checking that two engines agree on a network's logits (no
+/// data set needed): a ring (a "0"), a bar with a flag (a "1"), a "7", and two fields of
+/// splitmix noise. Built the same way natively and in the browser.
+pub fn test_patterns() -> Vec<(&'static str, Vec<f32>)> {
+    let field = |f: &dyn Fn(f64, f64) -> f32| -> Vec<f32> {
+        (0..LENET * LENET)
+            .map(|i| f((i / LENET) as f64, (i % LENET) as f64))
+            .collect()
+    };
+    let stroke = |d: f64| -> f32 { (1.8 - d).clamp(0.0, 1.0) as f32 };
+    let seg = |y: f64, x: f64, a: (f64, f64), b: (f64, f64)| -> f64 {
+        let (dy, dx) = (b.0 - a.0, b.1 - a.1);
+        let t = (((y - a.0) * dy + (x - a.1) * dx) / (dy * dy + dx * dx)).clamp(0.0, 1.0);
+        ((y - a.0 - t * dy).powi(2) + (x - a.1 - t * dx).powi(2)).sqrt()
+    };
+    let ring = field(&|y, x| {
+        let r = (((y - 15.5) / 9.0).powi(2) + ((x - 15.5) / 6.5).powi(2)).sqrt();
+        stroke((r - 1.0).abs() * 7.5)
+    });
+    let one = field(&|y, x| {
+        stroke(seg(y, x, (6.0, 16.0), (25.0, 16.0)).min(seg(y, x, (6.0, 16.0), (9.0, 13.0))))
+    });
+    let seven = field(&|y, x| {
+        stroke(seg(y, x, (7.0, 9.0), (7.0, 22.0)).min(seg(y, x, (7.0, 22.0), (25.0, 13.0))))
+    });
+    let noise = |name: &str| -> Vec<f32> {
+        let h = crate::engine::splitmix::fnv1a64(name);
+        (0..LENET * LENET)
+            .map(|i| crate::engine::splitmix::uniform(h, i as u64) as f32)
+            .collect()
+    };
+    vec![
+        ("ring", ring),
+        ("one", one),
+        ("seven", seven),
+        ("noise_a", noise("noise_a")),
+        ("noise_b", noise("noise_b")),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,30 +306,4 @@ mod tests {
         assert_eq!(a, b);
         assert!(a.iter().sum::<f32>() > 5.0);
     }
-}
-
-/// Deterministic 32×32 inputs for checking that two engines agree on a network's logits (no
-/// data set needed): a ring (a "0"), a bar with a flag (a "1"), a "7", and two fields of
-/// splitmix noise. Built the same way natively and in the browser.
-pub fn test_patterns() -> Vec<(&'static str, Vec<f32>)> {
-    let field = |f: &dyn Fn(f64, f64) -> f32| -> Vec<f32> {
-        (0..LENET * LENET).map(|i| f((i / LENET) as f64, (i % LENET) as f64)).collect()
-    };
-    let stroke = |d: f64| -> f32 { (1.8 - d).clamp(0.0, 1.0) as f32 };
-    let seg = |y: f64, x: f64, a: (f64, f64), b: (f64, f64)| -> f64 {
-        let (dy, dx) = (b.0 - a.0, b.1 - a.1);
-        let t = (((y - a.0) * dy + (x - a.1) * dx) / (dy * dy + dx * dx)).clamp(0.0, 1.0);
-        ((y - a.0 - t * dy).powi(2) + (x - a.1 - t * dx).powi(2)).sqrt()
-    };
-    let ring = field(&|y, x| {
-        let r = (((y - 15.5) / 9.0).powi(2) + ((x - 15.5) / 6.5).powi(2)).sqrt();
-        stroke((r - 1.0).abs() * 7.5)
-    });
-    let one = field(&|y, x| stroke(seg(y, x, (6.0, 16.0), (25.0, 16.0)).min(seg(y, x, (6.0, 16.0), (9.0, 13.0)))));
-    let seven = field(&|y, x| stroke(seg(y, x, (7.0, 9.0), (7.0, 22.0)).min(seg(y, x, (7.0, 22.0), (25.0, 13.0)))));
-    let noise = |name: &str| -> Vec<f32> {
-        let h = crate::engine::splitmix::fnv1a64(name);
-        (0..LENET * LENET).map(|i| crate::engine::splitmix::uniform(h, i as u64) as f32).collect()
-    };
-    vec![("ring", ring), ("one", one), ("seven", seven), ("noise_a", noise("noise_a")), ("noise_b", noise("noise_b"))]
 }

@@ -12,7 +12,11 @@ pub enum WorkerRequest {
     LoadWeights { model: String, bytes: Vec<u8> },
     /// Run a loaded network on one image (`[C, H, W]` row-major); `tag` comes back with the
     /// answer so the page can drop stale ones.
-    Run { model: String, input: Vec<f32>, tag: u64 },
+    Run {
+        model: String,
+        input: Vec<f32>,
+        tag: u64,
+    },
 }
 
 /// Every node's output of one run (batch dimension left out).
@@ -32,7 +36,11 @@ pub enum WorkerResponse {
     /// The engine ran its self-check.
     Ready(crate::engine_check::EngineCheck),
     /// A checkpoint was loaded and checked against the network's description.
-    Loaded { model: String, tensors: usize, params: u64 },
+    Loaded {
+        model: String,
+        tensors: usize,
+        params: u64,
+    },
     /// A forward pass finished.
     Ran(RunResult),
     /// Something went wrong; the text is shown to the reader.

@@ -26,3 +26,37 @@ async fn backend_detection_agrees_with_navigator_gpu() {
         Backend::Cpu { reason } => panic!("expected a WebGPU adapter, got CPU: {reason}"),
     }
 }
+
+/// The shipped LeNet-5 weights give, in the browser, the logits the native engine gives
+/// (tests/fixtures/lenet_logits.json, checked natively by tests/lenet_weights.rs).
+#[wasm_bindgen_test]
+fn lenet_logits_in_the_browser_equal_native() {
+    use atlas::engine::{cpu::CpuEngine, safetensors, Engine};
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/lenet_logits.json")).unwrap();
+    let shipped: [(&str, &[u8]); 2] = [
+        (
+            "lenet5",
+            include_bytes!("../static/weights/lenet5.safetensors"),
+        ),
+        (
+            "lenet5_modern",
+            include_bytes!("../static/weights/lenet5_modern.safetensors"),
+        ),
+    ];
+    for (model, bytes) in shipped {
+        let net = atlas::zoo::build(model).unwrap();
+        let weights = safetensors::from_bytes(bytes).unwrap();
+        for (name, input) in atlas::digits::test_patterns() {
+            let out = CpuEngine
+                .forward(&net, &weights, &input, &[net.output()])
+                .unwrap();
+            let native = fixture[model][name].as_array().unwrap();
+            assert_eq!(native.len(), 10);
+            for (a, b) in out.values[0].iter().zip(native) {
+                let diff = (*a as f64 - b.as_f64().unwrap()).abs();
+                assert!(diff <= 1e-4, "{model}/{name}: browser {a} vs native {b}");
+            }
+        }
+    }
+}

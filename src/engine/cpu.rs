@@ -211,7 +211,7 @@ pub fn run_node(
     let key = |s: &str| format!("{}.{s}", node.name);
     let x = ins.first().copied();
     let x0 = || x.ok_or_else(|| EngineError::Backend(format!("{} has no input", node.name)));
-    Ok(match &node.op {
+    Ok(match node.op.base() {
         Op::Input { .. } => return Err(EngineError::Backend("the input node is not run".into())),
         Op::Conv2d(c) => {
             let b = if c.bias {
@@ -290,6 +290,7 @@ pub fn run_node(
             let za = Tensor::zeros((n, after, h, w), DType::F32, y.device())?;
             Tensor::cat(&[&zb, &y, &za], 1)?
         }
+        Op::Functional(_) => unreachable!("Op::base unwraps functional ops"),
     })
 }
 

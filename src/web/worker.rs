@@ -38,7 +38,11 @@ impl AtlasWorker {
         let tensors = weights.tensors.len();
         let params = crate::zoo::analyse(&net).total_params;
         self.loaded.insert(model.clone(), (net, weights));
-        WorkerResponse::Loaded { model, tensors, params }
+        WorkerResponse::Loaded {
+            model,
+            tensors,
+            params,
+        }
     }
 
     fn run(&self, model: String, input: Vec<f32>, tag: u64) -> WorkerResponse {
@@ -47,7 +51,13 @@ impl AtlasWorker {
         };
         let start = now_ms();
         match CpuEngine.forward(net, weights, &input, &[]) {
-            Ok(a) => WorkerResponse::Ran(RunResult { model, tag, shapes: a.shapes, values: a.values, millis: now_ms() - start }),
+            Ok(a) => WorkerResponse::Ran(RunResult {
+                model,
+                tag,
+                shapes: a.shapes,
+                values: a.values,
+                millis: now_ms() - start,
+            }),
             Err(e) => WorkerResponse::Failed(e.to_string()),
         }
     }
@@ -59,7 +69,9 @@ impl Worker for AtlasWorker {
     type Output = WorkerResponse;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
-        AtlasWorker { loaded: HashMap::new() }
+        AtlasWorker {
+            loaded: HashMap::new(),
+        }
     }
 
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: Self::Message) {}
@@ -68,7 +80,9 @@ impl Worker for AtlasWorker {
         let answer = match msg {
             WorkerRequest::SelfCheck => match crate::engine_check::run() {
                 Ok(check) => WorkerResponse::Ready(check),
-                Err(e) => WorkerResponse::Failed(format!("the CPU engine failed its self-check: {e}")),
+                Err(e) => {
+                    WorkerResponse::Failed(format!("the CPU engine failed its self-check: {e}"))
+                }
             },
             WorkerRequest::LoadWeights { model, bytes } => self.load(model, &bytes),
             WorkerRequest::Run { model, input, tag } => self.run(model, input, tag),

@@ -133,7 +133,9 @@ pub fn analyse(net: &Network) -> Analysis {
             );
             (first[0], first[1], first[2])
         };
-        let (shape, params, macs, field): (Vec<usize>, u64, u64, Option<Field>) = match &node.op {
+        // A functional op computes what the op it wraps computes.
+        let op = node.op.base();
+        let (shape, params, macs, field): (Vec<usize>, u64, u64, Option<Field>) = match op {
             Op::Input {
                 channels,
                 height,
@@ -274,6 +276,7 @@ pub fn analyse(net: &Network) -> Analysis {
                 let f = in_fields[0].map(|f| f.through([1, 1], [*stride, *stride], [0, 0], [1, 1]));
                 (vec![*out_channels, oh, ow], 0, 0, f)
             }
+            Op::Functional(_) => unreachable!("Op::base unwraps functional ops"),
         };
         let activations: u64 = shape.iter().map(|&d| d as u64).product();
         let (rf, jump, start) = match field {

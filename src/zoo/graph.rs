@@ -108,6 +108,11 @@ pub enum Op {
         out_channels: usize,
         stride: usize,
     },
+    /// The wrapped op applied as a functional call rather than a module in torchvision
+    /// (`F.relu` in GoogLeNet's `BasicConv2d`, DenseNet's final `F.relu` and
+    /// `F.adaptive_avg_pool2d`): it computes exactly what the wrapped op computes, but is no leaf
+    /// of the module tree. See [`Op::base`].
+    Functional(Box<Op>),
 }
 
 impl Op {
@@ -140,6 +145,15 @@ impl Op {
             Op::Mean => "Mean",
             Op::Scale { .. } => "Scale",
             Op::PadShortcut { .. } => "PadShortcut",
+            Op::Functional(inner) => inner.type_name(),
+        }
+    }
+
+    /// The op that is computed: the wrapped one for [`Op::Functional`], otherwise itself.
+    pub fn base(&self) -> &Op {
+        match self {
+            Op::Functional(inner) => inner.base(),
+            op => op,
         }
     }
 
@@ -154,13 +168,14 @@ impl Op {
                 | Op::Mean
                 | Op::Scale { .. }
                 | Op::PadShortcut { .. }
+                | Op::Functional(_)
         ) && !matches!(self, Op::Flatten)
     }
 
     /// Whether a framework stores a fresh output for this op (false for in-place ReLU and for
     /// dropout, an identity at inference); used for memory per image.
     pub fn stores_output(&self) -> bool {
-        !matches!(self, Op::Act(_) | Op::Dropout { .. } | Op::Flatten)
+        !matches!(self.base(), Op::Act(_) | Op::Dropout { .. } | Op::Flatten)
     }
 }
 
@@ -442,5 +457,46 @@ impl Builder {
     /// Finishes the network.
     pub fn finish(self) -> Network {
         self.net
+    }
+}
+
+/// Convenience methods for the networks with local response normalisation, non-default
+/// batch-norm epsilons and functional (non-module) layers.
+impl Builder {
+    /// Local response normalisation across `size` channels (PyTorch's `LocalResponseNorm`).
+    pub fn lrn(
+        &mut self,
+        name: &str,
+        x: NodeId,
+        size: usize,
+        alpha: f64,
+        beta: f64,
+        k: f64,
+    ) -> NodeId {
+        self.add(
+            name,
+            Op::Lrn {
+                size,
+                alpha,
+                beta,
+                k,
+            },
+            &[x],
+        )
+    }
+
+    /// Batch normalisation with the given epsilon (GoogLeNet's `BasicConv2d` uses 0.001).
+    pub fn bn_eps(&mut self, name: &str, x: NodeId, eps: f64) -> NodeId {
+        self.add(name, Op::BatchNorm2d { eps }, &[x])
+    }
+
+    /// Adds `op` as a functional call ([`Op::Functional`]): computed, but no torchvision module.
+    pub fn functional(&mut self, name: &str, op: Op, x: NodeId) -> NodeId {
+        self.add(name, Op::Functional(Box::new(op)), &[x])
+    }
+
+    /// A ReLU applied as `F.relu` rather than an `nn.ReLU` module.
+    pub fn relu_fn(&mut self, name: &str, x: NodeId) -> NodeId {
+        self.functional(name, Op::Act(Activation::Relu), x)
     }
 }

@@ -56,7 +56,7 @@ pub struct Diagram {
 
 fn folds(op: &Op) -> bool {
     matches!(
-        op,
+        op.base(),
         Op::BatchNorm2d { .. }
             | Op::Act(_)
             | Op::Dropout { .. }
@@ -67,7 +67,7 @@ fn folds(op: &Op) -> bool {
 }
 
 fn is_merge(op: &Op) -> bool {
-    matches!(op, Op::Add | Op::Concat | Op::Mean)
+    matches!(op.base(), Op::Add | Op::Concat | Op::Mean)
 }
 
 fn stride_text(s: [usize; 2]) -> String {
@@ -131,6 +131,7 @@ pub fn caption(op: &Op) -> String {
         Op::Lrn { .. } => "LRN".into(),
         Op::Scale { factor } => format!("× {factor:.3}"),
         Op::Flatten => "flatten".into(),
+        Op::Functional(inner) => caption(inner),
     }
 }
 

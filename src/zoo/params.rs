@@ -45,7 +45,7 @@ pub fn param_specs(net: &Network, an: &Analysis) -> Vec<ParamSpec> {
             .first()
             .map(|&i| an.layers[i].shape.clone())
             .unwrap_or_default();
-        match &node.op {
+        match node.op.base() {
             Op::Conv2d(c) => {
                 let cin = in_shape[0] / c.groups;
                 push(

@@ -25,7 +25,11 @@ pub struct DigitCanvasProps {
 }
 
 fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
-    canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok())
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
 }
 
 fn draw_segment(ctx: &CanvasRenderingContext2d, width: f64, a: (f64, f64), b: (f64, f64)) {
@@ -53,9 +57,16 @@ fn redraw(canvas: &HtmlCanvasElement, strokes: &[Stroke]) {
 
 /// The canvas's ink: its alpha channel, in [0, 1].
 fn ink(canvas: &HtmlCanvasElement) -> Vec<f32> {
-    let Some(ctx) = context(canvas) else { return vec![] };
+    let Some(ctx) = context(canvas) else {
+        return vec![];
+    };
     match ctx.get_image_data(0.0, 0.0, PAD_SIZE as f64, PAD_SIZE as f64) {
-        Ok(data) => data.data().0.chunks_exact(4).map(|p| p[3] as f32 / 255.0).collect(),
+        Ok(data) => data
+            .data()
+            .0
+            .chunks_exact(4)
+            .map(|p| p[3] as f32 / 255.0)
+            .collect(),
         Err(_) => vec![],
     }
 }
@@ -65,7 +76,10 @@ fn position(canvas: &HtmlCanvasElement, e: &PointerEvent) -> (f64, f64) {
     let r = canvas.get_bounding_client_rect();
     let sx = PAD_SIZE as f64 / r.width().max(1.0);
     let sy = PAD_SIZE as f64 / r.height().max(1.0);
-    ((e.client_x() as f64 - r.left()) * sx, (e.client_y() as f64 - r.top()) * sy)
+    (
+        (e.client_x() as f64 - r.left()) * sx,
+        (e.client_y() as f64 - r.top()) * sy,
+    )
 }
 
 #[function_component(DigitCanvas)]
@@ -87,15 +101,26 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
     };
 
     let on_down = {
-        let (canvas_ref, strokes, drawing, brush, emit, count) =
-            (canvas_ref.clone(), strokes.clone(), drawing.clone(), brush.clone(), emit.clone(), count.clone());
+        let (canvas_ref, strokes, drawing, brush, emit, count) = (
+            canvas_ref.clone(),
+            strokes.clone(),
+            drawing.clone(),
+            brush.clone(),
+            emit.clone(),
+            count.clone(),
+        );
         Callback::from(move |e: PointerEvent| {
-            let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() else { return };
+            let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() else {
+                return;
+            };
             e.prevent_default();
             let _ = c.set_pointer_capture(e.pointer_id());
             let p = position(&c, &e);
             *drawing.borrow_mut() = true;
-            strokes.borrow_mut().push(Stroke { width: *brush, points: vec![p] });
+            strokes.borrow_mut().push(Stroke {
+                width: *brush,
+                points: vec![p],
+            });
             if let Some(ctx) = context(&c) {
                 draw_segment(&ctx, *brush, p, p);
             }
@@ -104,12 +129,19 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
         })
     };
     let on_move = {
-        let (canvas_ref, strokes, drawing, emit) = (canvas_ref.clone(), strokes.clone(), drawing.clone(), emit.clone());
+        let (canvas_ref, strokes, drawing, emit) = (
+            canvas_ref.clone(),
+            strokes.clone(),
+            drawing.clone(),
+            emit.clone(),
+        );
         Callback::from(move |e: PointerEvent| {
             if !*drawing.borrow() {
                 return;
             }
-            let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() else { return };
+            let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() else {
+                return;
+            };
             let p = position(&c, &e);
             let seg = {
                 let mut s = strokes.borrow_mut();
@@ -129,7 +161,12 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
         Callback::from(move |_e: PointerEvent| *drawing.borrow_mut() = false)
     };
     let on_clear = {
-        let (canvas_ref, strokes, emit, count) = (canvas_ref.clone(), strokes.clone(), emit.clone(), count.clone());
+        let (canvas_ref, strokes, emit, count) = (
+            canvas_ref.clone(),
+            strokes.clone(),
+            emit.clone(),
+            count.clone(),
+        );
         Callback::from(move |_| {
             strokes.borrow_mut().clear();
             if let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() {
@@ -140,7 +177,12 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
         })
     };
     let on_undo = {
-        let (canvas_ref, strokes, emit, count) = (canvas_ref.clone(), strokes.clone(), emit.clone(), count.clone());
+        let (canvas_ref, strokes, emit, count) = (
+            canvas_ref.clone(),
+            strokes.clone(),
+            emit.clone(),
+            count.clone(),
+        );
         Callback::from(move |_| {
             strokes.borrow_mut().pop();
             if let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() {
@@ -153,7 +195,10 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
     let on_brush = {
         let brush = brush.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            if let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
                 if let Ok(v) = input.value().parse::<f64>() {
                     brush.set(v);
                 }

@@ -32,10 +32,23 @@ pub fn feature_map_canvas(props: &FeatureMapCanvasProps) -> Html {
     let canvas_ref = use_node_ref();
     {
         let canvas_ref = canvas_ref.clone();
-        let deps = (props.values.clone(), props.offset, props.rows, props.cols, props.units, props.scale);
+        let deps = (
+            props.values.clone(),
+            props.offset,
+            props.rows,
+            props.cols,
+            props.units,
+            props.scale,
+        );
         use_effect_with(deps, move |(values, offset, rows, cols, units, scale)| {
-            let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() else { return };
-            let Some(ctx) = c.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+            let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let Some(ctx) = c
+                .get_context("2d")
+                .ok()
+                .flatten()
+                .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
             else {
                 return;
             };
@@ -46,7 +59,11 @@ pub fn feature_map_canvas(props: &FeatureMapCanvasProps) -> Html {
                     rgba[i * 4..i * 4 + 4].copy_from_slice(&[r, g, b, 255]);
                 }
             }
-            if let Ok(img) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), *cols as u32, *rows as u32) {
+            if let Ok(img) = ImageData::new_with_u8_clamped_array_and_sh(
+                Clamped(&rgba),
+                *cols as u32,
+                *rows as u32,
+            ) {
                 let _ = ctx.put_image_data(&img, 0.0, 0.0);
             }
         });
@@ -55,8 +72,12 @@ pub fn feature_map_canvas(props: &FeatureMapCanvasProps) -> Html {
         let on_hover = props.on_hover.clone();
         let (rows, cols, units, cell) = (props.rows, props.cols, props.units, props.cell);
         Callback::from(move |e: MouseEvent| {
-            let x = (e.offset_x() as f64 / cell).floor().clamp(0.0, cols as f64 - 1.0) as usize;
-            let y = (e.offset_y() as f64 / cell).floor().clamp(0.0, rows as f64 - 1.0) as usize;
+            let x = (e.offset_x() as f64 / cell)
+                .floor()
+                .clamp(0.0, cols as f64 - 1.0) as usize;
+            let y = (e.offset_y() as f64 / cell)
+                .floor()
+                .clamp(0.0, rows as f64 - 1.0) as usize;
             let i = y * cols + x;
             on_hover.emit((i < units).then_some(i));
         })
@@ -65,7 +86,10 @@ pub fn feature_map_canvas(props: &FeatureMapCanvasProps) -> Html {
         let on_hover = props.on_hover.clone();
         Callback::from(move |_| on_hover.emit(None))
     };
-    let (w, h) = (props.cols as f64 * props.cell, props.rows as f64 * props.cell);
+    let (w, h) = (
+        props.cols as f64 * props.cell,
+        props.rows as f64 * props.cell,
+    );
     html! {
         <canvas ref={canvas_ref} class="feature-map" data-testid="feature-map"
             data-layer={props.layer.clone()} data-channel={props.channel.to_string()}

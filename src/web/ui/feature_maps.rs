@@ -61,8 +61,12 @@ fn legend(scale: &Scale) -> Html {
 
 #[function_component(FeatureMaps)]
 pub fn feature_maps(props: &FeatureMapsProps) -> Html {
-    let diagram = use_memo(props.described.clone(), |d| d.as_ref().as_ref().map(|d| layout(&d.net, &d.analysis)));
-    let (Some(diagram), Some(d)) = (diagram.as_ref(), props.described.as_ref()) else { return html! {} };
+    let diagram = use_memo(props.described.clone(), |d| {
+        d.as_ref().as_ref().map(|d| layout(&d.net, &d.analysis))
+    });
+    let (Some(diagram), Some(d)) = (diagram.as_ref(), props.described.as_ref()) else {
+        return html! {};
+    };
     let r = &props.result;
     let layers = diagram.nodes.iter().skip(1).filter(|b| r.values.get(b.last).is_some()).map(|b| {
         let node = &d.net.nodes[b.node];

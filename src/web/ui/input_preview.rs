@@ -27,8 +27,14 @@ pub fn input_preview(props: &InputPreviewProps) -> Html {
         let canvas_ref = canvas_ref.clone();
         let side = props.side;
         use_effect_with(props.pixels.clone(), move |pixels| {
-            let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() else { return };
-            let Some(ctx) = c.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+            let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let Some(ctx) = c
+                .get_context("2d")
+                .ok()
+                .flatten()
+                .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
             else {
                 return;
             };
@@ -39,7 +45,11 @@ pub fn input_preview(props: &InputPreviewProps) -> Html {
                     rgba[i * 4..i * 4 + 3].copy_from_slice(&[g, g, g]);
                 }
             }
-            if let Ok(img) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), side as u32, side as u32) {
+            if let Ok(img) = ImageData::new_with_u8_clamped_array_and_sh(
+                Clamped(&rgba),
+                side as u32,
+                side as u32,
+            ) {
                 let _ = ctx.put_image_data(&img, 0.0, 0.0);
             }
         });
@@ -48,7 +58,10 @@ pub fn input_preview(props: &InputPreviewProps) -> Html {
     let outline = props.field.map(|([top, bottom], [left, right])| {
         let clip = |v: i64| v.clamp(0, props.side as i64 - 1) as f64;
         let (x, y) = (clip(left) * px, clip(top) * px);
-        let (w, h) = ((clip(right) - clip(left) + 1.0) * px, (clip(bottom) - clip(top) + 1.0) * px);
+        let (w, h) = (
+            (clip(right) - clip(left) + 1.0) * px,
+            (clip(bottom) - clip(top) + 1.0) * px,
+        );
         html! {
             <rect class="rf-outline" data-testid="receptive-field"
                 data-rows={format!("{top}..{bottom}")} data-cols={format!("{left}..{right}")}

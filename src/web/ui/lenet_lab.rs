@@ -38,12 +38,16 @@ enum Status {
 /// Fetches a same-origin file as bytes.
 pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let resp = JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| format!("{url}: {e:?}"))?;
+    let resp = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|e| format!("{url}: {e:?}"))?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
     if !resp.ok() {
         return Err(format!("{url}: HTTP {}", resp.status()));
     }
-    let buf = JsFuture::from(resp.array_buffer().map_err(|e| format!("{e:?}"))?).await.map_err(|e| format!("{e:?}"))?;
+    let buf = JsFuture::from(resp.array_buffer().map_err(|e| format!("{e:?}"))?)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
@@ -58,7 +62,9 @@ struct Pipeline {
 #[function_component(LenetLab)]
 pub fn lenet_lab(props: &LenetLabProps) -> Html {
     let ctx = use_context::<WorkerContext>().expect("the worker context is provided by App");
-    let Some(d) = props.described.as_ref() else { return html! {} };
+    let Some(d) = props.described.as_ref() else {
+        return html! {};
+    };
     let model = d.net.id.clone();
     let side = d.analysis.layers[0].shape[1];
 
@@ -73,7 +79,8 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
         let (status, result, pipeline) = (status.clone(), result.clone(), pipeline.clone());
         let model = model.clone();
         let ctx = ctx.clone();
-        let bridge_cell: Rc<RefCell<Option<Rc<WorkerBridge<AtlasWorker>>>>> = Rc::new(RefCell::new(None));
+        let bridge_cell: Rc<RefCell<Option<Rc<WorkerBridge<AtlasWorker>>>>> =
+            Rc::new(RefCell::new(None));
         let cell = bridge_cell.clone();
         (*use_memo(model.clone(), move |_| {
             let b = Rc::new(ctx.0.fork(Some(move |answer: WorkerResponse| match answer {
@@ -91,7 +98,11 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
                         let mut p = pipeline.borrow_mut();
                         p.in_flight = true;
                         p.tag += 1;
-                        b.send(WorkerRequest::Run { model: model.clone(), input, tag: p.tag });
+                        b.send(WorkerRequest::Run {
+                            model: model.clone(),
+                            input,
+                            tag: p.tag,
+                        });
                     }
                 }
                 WorkerResponse::Failed(msg) => status.set(Status::Failed(msg)),
@@ -112,15 +123,22 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match fetch_bytes(&format!("weights/{model}.safetensors")).await {
                     Ok(bytes) => bridge.send(WorkerRequest::LoadWeights { model, bytes }),
-                    Err(e) => status.set(Status::Failed(format!("could not load the weights: {e}"))),
+                    Err(e) => {
+                        status.set(Status::Failed(format!("could not load the weights: {e}")))
+                    }
                 }
             });
         });
     }
 
     let on_ink = {
-        let (bridge, preview, result, pipeline, model) =
-            (bridge.clone(), preview.clone(), result.clone(), pipeline.clone(), model.clone());
+        let (bridge, preview, result, pipeline, model) = (
+            bridge.clone(),
+            preview.clone(),
+            result.clone(),
+            pipeline.clone(),
+            model.clone(),
+        );
         Callback::from(move |ink: Rc<Vec<f32>>| {
             let pad = PAD_SIZE as usize;
             match mnist_preprocess(&ink, pad, pad) {
@@ -139,7 +157,11 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
                     } else {
                         p.in_flight = true;
                         p.tag += 1;
-                        bridge.send(WorkerRequest::Run { model: model.clone(), input, tag: p.tag });
+                        bridge.send(WorkerRequest::Run {
+                            model: model.clone(),
+                            input,
+                            tag: p.tag,
+                        });
                     }
                 }
             }
@@ -150,7 +172,9 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
         Callback::from(move |u: Option<HoveredUnit>| hovered.set(u))
     };
 
-    let probs = (*result).as_ref().map(|r| softmax(&r.values[d.net.output()]));
+    let probs = (*result)
+        .as_ref()
+        .map(|r| softmax(&r.values[d.net.output()]));
     // The hovered unit's receptive field on the input, from the analysis.
     let field = (*hovered).as_ref().map(|u| {
         let l = &d.analysis.layers[u.node];
@@ -158,13 +182,19 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
             (Some(rf), Some(j), Some(s)) => {
                 let top = (s[0] - (rf[0] as f64 - 1.0) / 2.0) as i64 + (u.y * j[0]) as i64;
                 let left = (s[1] - (rf[1] as f64 - 1.0) / 2.0) as i64 + (u.x * j[1]) as i64;
-                ([top, top + rf[0] as i64 - 1], [left, left + rf[1] as i64 - 1])
+                (
+                    [top, top + rf[0] as i64 - 1],
+                    [left, left + rf[1] as i64 - 1],
+                )
             }
             _ => ([0, side as i64 - 1], [0, side as i64 - 1]),
         }
     });
     let table = d.net.nodes.iter().find_map(|n| match &n.op {
-        Op::Conv2d(c) => c.connections.clone().map(|t| (t, d.analysis.layers[n.inputs[0]].shape[0])),
+        Op::Conv2d(c) => c
+            .connections
+            .clone()
+            .map(|t| (t, d.analysis.layers[n.inputs[0]].shape[0])),
         _ => None,
     });
 

@@ -19,7 +19,10 @@ pub fn softmax(logits: &[f32]) -> Vec<f32> {
 #[function_component(ProbabilityBars)]
 pub fn probability_bars(props: &ProbabilityBarsProps) -> Html {
     let best = props.probs.as_ref().and_then(|p| {
-        p.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map(|(i, &v)| (i, v))
+        p.iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(i, &v)| (i, v))
     });
     html! {
         <div class="prediction-panel">

@@ -13,7 +13,12 @@ const KRIZHEVSKY_2014: &str =
 /// AlexNet as torchvision builds it: one GPU, 64/192/384/256/256 filters, no LRN, an adaptive
 /// average pool to 6×6 and dropout before the first two fully connected layers.
 pub fn alexnet() -> Network {
-    let mut b = Builder::new("alexnet", "AlexNet (torchvision)", KRIZHEVSKY_2014, [3, 224, 224]);
+    let mut b = Builder::new(
+        "alexnet",
+        "AlexNet (torchvision)",
+        KRIZHEVSKY_2014,
+        [3, 224, 224],
+    );
     let x = b.input();
     let y = b.scope("features", |b| {
         let mut y = b.conv("0", x, 64, 11, 4, 2);
@@ -58,7 +63,12 @@ pub fn alexnet() -> Network {
 /// response normalisation after the first two ReLUs, overlapping 3×3/2 max pooling, and a
 /// 227×227 input so that the unpadded 11×11/4 first layer gives 55×55 maps.
 pub fn alexnet_paper() -> Network {
-    let mut b = Builder::new("alexnet_paper", "AlexNet (2012 paper)", KRIZHEVSKY_2012, [3, 227, 227]);
+    let mut b = Builder::new(
+        "alexnet_paper",
+        "AlexNet (2012 paper)",
+        KRIZHEVSKY_2012,
+        [3, 227, 227],
+    );
     let x = b.input();
     // Section 3.3: k = 2, n = 5, α = 10⁻⁴, β = 0.75.
     let lrn = |b: &mut Builder, name: &str, y| b.lrn(name, y, 5, 1e-4, 0.75, 2.0);

@@ -48,7 +48,16 @@ pub fn densenet(spec: &DenseNetSpec) -> Network {
     let mut b = Builder::new(spec.id, spec.label, HUANG_2017, [3, 224, 224]);
     let x = b.input();
     let y = b.scope("features", |b| {
-        let mut y = b.conv_full("conv0", x, spec.init_features, [7, 7], [2, 2], [3, 3], 1, false);
+        let mut y = b.conv_full(
+            "conv0",
+            x,
+            spec.init_features,
+            [7, 7],
+            [2, 2],
+            [3, 3],
+            1,
+            false,
+        );
         y = b.bn("norm0", y);
         y = b.relu("relu0", y);
         y = b.max_pool("pool0", y, 3, 2, 1, false);

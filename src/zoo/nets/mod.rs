@@ -17,7 +17,13 @@ use super::graph::Network;
 
 /// Every network the zoo describes, in reading order.
 pub fn ids() -> Vec<&'static str> {
-    let mut out = vec!["lenet5", "lenet5_modern", "alexnet_paper", "alexnet", "zfnet"];
+    let mut out = vec![
+        "lenet5",
+        "lenet5_modern",
+        "alexnet_paper",
+        "alexnet",
+        "zfnet",
+    ];
     out.extend(vgg::VGGS.iter().map(|s| s.id));
     out.extend(["googlenet_paper", "googlenet"]);
     out.extend(resnet::RESNETS.iter().map(|s| s.id));

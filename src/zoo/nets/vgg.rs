@@ -30,7 +30,7 @@ pub enum L {
     M,
 }
 
-use L::{C1, C3, Lrn, M};
+use L::{Lrn, C1, C3, M};
 
 /// A VGG configuration: its feature stack, whether every conv is followed by batch norm, and the
 /// parameter count the paper's Table 2 prints (in millions) where it has one.
@@ -43,21 +43,28 @@ pub struct VggSpec {
     pub paper_millions: Option<u64>,
 }
 
+// Table 1 of the paper, one row per column (conv3-N, conv1-N, LRN, maxpool).
+#[rustfmt::skip]
 const A: &[L] = &[C3(64), M, C3(128), M, C3(256), C3(256), M, C3(512), C3(512), M, C3(512), C3(512), M];
+#[rustfmt::skip]
 const A_LRN: &[L] = &[C3(64), Lrn, M, C3(128), M, C3(256), C3(256), M, C3(512), C3(512), M, C3(512), C3(512), M];
+#[rustfmt::skip]
 const B: &[L] = &[C3(64), C3(64), M, C3(128), C3(128), M, C3(256), C3(256), M, C3(512), C3(512), M, C3(512), C3(512), M];
+#[rustfmt::skip]
 const C: &[L] = &[
     C3(64), C3(64), M, C3(128), C3(128), M,
     C3(256), C3(256), C1(256), M,
     C3(512), C3(512), C1(512), M,
     C3(512), C3(512), C1(512), M,
 ];
+#[rustfmt::skip]
 const D: &[L] = &[
     C3(64), C3(64), M, C3(128), C3(128), M,
     C3(256), C3(256), C3(256), M,
     C3(512), C3(512), C3(512), M,
     C3(512), C3(512), C3(512), M,
 ];
+#[rustfmt::skip]
 const E: &[L] = &[
     C3(64), C3(64), M, C3(128), C3(128), M,
     C3(256), C3(256), C3(256), C3(256), M,
