@@ -58,7 +58,7 @@ pub fn main_view(props: &MainViewProps) -> Html {
                 </ul>
             }
             if d.analysis.layers[0].shape == [1, 32, 32] {
-                <LenetLab described={described.clone()} />
+                <LenetLab key={d.net.id.clone()} described={described.clone()} />
             }
             <NetworkTotals described={described.clone()} />
             <NetworkDiagram described={described.clone()} selected={*selected} on_select={on_select.clone()} />
