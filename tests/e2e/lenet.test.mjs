@@ -109,6 +109,7 @@ test('every layer\'s feature maps are shown; hovering a unit outlines its recept
   assert.equal(await c1.getAttribute('width'), '28');
   // Hover unit (10, 10) of a C3 map: its 14×14 field starts at input pixel (10, 10).
   const c3 = page.locator('[data-testid=feature-map][data-layer="c3"][data-channel="0"]');
+  await c3.scrollIntoViewIfNeeded();
   const box = await c3.boundingBox();
   const cell = box.width / 10;
   await page.mouse.move(box.x + cell * 4.5, box.y + cell * 5.5);
