@@ -3,6 +3,7 @@
 //! conformance suite (`tests/engine_conformance.rs`) run against each.
 
 pub mod cpu;
+pub mod pth;
 pub mod safetensors;
 pub mod splitmix;
 pub mod weights;
