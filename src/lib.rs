@@ -9,6 +9,8 @@ pub mod colormap;
 pub mod digits;
 pub mod engine;
 pub mod engine_check;
+pub mod imagenet;
+pub mod pretrained;
 pub mod protocol;
 pub mod rng;
 pub mod zoo;
