@@ -8,8 +8,34 @@ use serde::{Deserialize, Serialize};
 pub enum WorkerRequest {
     /// Prove the engine works: run a small candle computation and report it.
     SelfCheck,
-    /// Parse a checkpoint (`.safetensors` bytes) for a network of the zoo and keep it.
+    /// Parse a checkpoint (`.safetensors` or `.pth` bytes) for a network of the zoo and keep it.
     LoadWeights { model: String, bytes: Vec<u8> },
+    /// Download a checkpoint (an http(s) URL, a same-origin path, or a `blob:` URL of a file the
+    /// user picked) with progress reports, keep a copy in the Cache API when `cache` is set,
+    /// then load it as `LoadWeights` does. A failure leaves the weights the worker had.
+    FetchWeights {
+        model: String,
+        url: String,
+        cache: bool,
+        /// How the page names the source in messages ("squeezenet1_1.pth", a URL, …).
+        label: String,
+    },
+    /// Classify a photo (8-bit pixels, `channels` per pixel, as the browser decoded them) with
+    /// torchvision's ImageNet preprocessing; the worker keeps every layer's output for `Layer`.
+    Classify {
+        model: String,
+        width: usize,
+        height: usize,
+        channels: usize,
+        pixels: Vec<u8>,
+        tag: u64,
+    },
+    /// One layer's output from the last `Classify` of that model.
+    Layer {
+        model: String,
+        node: usize,
+        tag: u64,
+    },
     /// Run a loaded network on one image (`[C, H, W]` row-major); `tag` comes back with the
     /// answer so the page can drop stale ones.
     Run {
@@ -40,9 +66,47 @@ pub enum WorkerResponse {
         model: String,
         tensors: usize,
         params: u64,
+        /// Where it came from (file name, URL, "the Cache API copy of …").
+        source: String,
+        /// The worker's WebAssembly memory after loading, in bytes.
+        memory_bytes: u64,
+    },
+    /// Bytes of a checkpoint download so far (`total` when the server said).
+    Progress {
+        model: String,
+        loaded: u64,
+        total: Option<u64>,
+    },
+    /// A photo was classified.
+    Classified(Classification),
+    /// One layer's output (batch dimension left out).
+    LayerValues {
+        model: String,
+        node: usize,
+        tag: u64,
+        shape: Vec<usize>,
+        values: Vec<f32>,
     },
     /// A forward pass finished.
     Ran(RunResult),
     /// Something went wrong; the text is shown to the reader.
     Failed(String),
+}
+
+/// The answer to `Classify`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Classification {
+    pub model: String,
+    pub tag: u64,
+    /// The 224×224 centre crop the network saw, RGB.
+    pub crop: Vec<u8>,
+    /// The size the photo was resized to before cropping.
+    pub resized: (usize, usize),
+    /// The five most probable classes: (index, probability).
+    pub top5: Vec<(usize, f32)>,
+    /// Milliseconds of preprocessing and of the forward pass.
+    pub preprocess_ms: f64,
+    pub forward_ms: f64,
+    /// The worker's WebAssembly memory after the run, in bytes.
+    pub memory_bytes: u64,
 }

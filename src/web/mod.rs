@@ -2,5 +2,6 @@
 //! the detection of the compute backend.
 
 pub mod backend;
+pub mod photo_decode;
 pub mod ui;
 pub mod worker;

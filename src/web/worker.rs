@@ -1,17 +1,41 @@
 //! The Web Worker that runs the engines. The page sends it a [`WorkerRequest`] and renders the
-//! [`WorkerResponse`]; nothing heavy ever runs on the page's own thread.
+//! [`WorkerResponse`]; nothing heavy ever runs on the page's own thread: checkpoint downloads
+//! (with progress, kept in the Cache API), parsing, preprocessing and forward passes all happen
+//! here.
 
 use std::collections::HashMap;
 
 use gloo_worker::{HandlerId, Worker, WorkerScope};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
-use crate::engine::{cpu::CpuEngine, safetensors, Engine, Weights};
-use crate::protocol::{RunResult, WorkerRequest, WorkerResponse};
-use crate::zoo::{build, Network};
+use crate::engine::{cpu::CpuEngine, Activations, Engine, Weights};
+use crate::imagenet::{self, Image8};
+use crate::pretrained;
+use crate::protocol::{Classification, RunResult, WorkerRequest, WorkerResponse};
+use crate::zoo::Network;
 
-/// The worker's state: the networks whose weights it holds.
+/// The Cache API store that keeps downloaded checkpoints.
+pub const WEIGHTS_CACHE: &str = "atlas-weights-v1";
+
+/// The worker's state: the networks whose weights it holds, and the last photo's activations.
 pub struct AtlasWorker {
     loaded: HashMap<String, (Network, Weights)>,
+    last_photo: HashMap<String, Activations>,
+}
+
+/// Messages the worker sends itself when an asynchronous download ends.
+pub enum Fetched {
+    Done {
+        id: HandlerId,
+        model: String,
+        bytes: Vec<u8>,
+        source: String,
+    },
+    Failed {
+        id: HandlerId,
+        message: String,
+    },
 }
 
 fn now_ms() -> f64 {
@@ -23,25 +47,160 @@ fn now_ms() -> f64 {
         .unwrap_or(0.0)
 }
 
-impl AtlasWorker {
-    fn load(&mut self, model: String, bytes: &[u8]) -> WorkerResponse {
-        let Some(net) = build(&model) else {
-            return WorkerResponse::Failed(format!("unknown network '{model}'"));
-        };
-        let weights = match safetensors::from_bytes(bytes) {
-            Ok(w) => w,
-            Err(e) => return WorkerResponse::Failed(e.to_string()),
-        };
-        if let Err(e) = weights.check(&net, &[]) {
-            return WorkerResponse::Failed(e.to_string());
+/// The size of the worker's WebAssembly memory.
+pub fn memory_bytes() -> u64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|m| {
+            m.buffer()
+                .unchecked_into::<js_sys::ArrayBuffer>()
+                .byte_length() as u64
+        })
+        .unwrap_or(0)
+}
+
+fn js_text(e: &JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
+fn scope() -> web_sys::WorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+/// Reads a response's body chunk by chunk, reporting progress.
+async fn read_body(
+    resp: &web_sys::Response,
+    mut progress: impl FnMut(u64, Option<u64>),
+) -> Result<Vec<u8>, String> {
+    let total = resp
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<u64>().ok());
+    let Some(body) = resp.body() else {
+        return Ok(Vec::new());
+    };
+    let reader: web_sys::ReadableStreamDefaultReader = body
+        .get_reader()
+        .dyn_into()
+        .map_err(|_| "the download cannot be read".to_string())?;
+    let mut out = Vec::with_capacity(total.unwrap_or(0) as usize);
+    let mut last_report = 0u64;
+    loop {
+        let chunk = JsFuture::from(reader.read())
+            .await
+            .map_err(|e| js_text(&e))?;
+        let done = js_sys::Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            break;
         }
-        let tensors = weights.tensors.len();
-        let params = crate::zoo::analyse(&net).total_params;
-        self.loaded.insert(model.clone(), (net, weights));
-        WorkerResponse::Loaded {
-            model,
-            tensors,
-            params,
+        let value = js_sys::Reflect::get(&chunk, &"value".into()).map_err(|e| js_text(&e))?;
+        let bytes: js_sys::Uint8Array = value.unchecked_into();
+        let start = out.len();
+        out.resize(start + bytes.length() as usize, 0);
+        bytes.copy_to(&mut out[start..]);
+        if out.len() as u64 - last_report >= 1 << 20 {
+            last_report = out.len() as u64;
+            progress(last_report, total);
+        }
+    }
+    progress(out.len() as u64, total);
+    if let Some(t) = total {
+        if (out.len() as u64) < t {
+            return Err(format!(
+                "the download stopped after {} of {} bytes",
+                out.len(),
+                t
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Downloads `url` (or takes it from the Cache API), reporting progress.
+async fn download(
+    url: &str,
+    cache: bool,
+    label: &str,
+    progress: impl FnMut(u64, Option<u64>),
+) -> Result<(Vec<u8>, String), String> {
+    let global = scope();
+    let store = if cache {
+        match global.caches() {
+            Ok(c) => JsFuture::from(c.open(WEIGHTS_CACHE))
+                .await
+                .ok()
+                .map(|c| c.unchecked_into::<web_sys::Cache>()),
+            Err(_) => None,
+        }
+    } else {
+        None
+    };
+    if let Some(store) = &store {
+        if let Ok(hit) = JsFuture::from(store.match_with_str(url)).await {
+            if let Ok(resp) = hit.dyn_into::<web_sys::Response>() {
+                let bytes = read_body(&resp, progress).await?;
+                return Ok((bytes, format!("{label} (from this browser's cache)")));
+            }
+        }
+    }
+    let resp = JsFuture::from(global.fetch_with_str(url))
+        .await
+        .map_err(|e| {
+            format!(
+                "the download of {label} failed ({}); check the address, your connection, and \
+                 that the server allows downloads from other sites (CORS)",
+                js_text(&e)
+            )
+        })?;
+    let resp: web_sys::Response = resp.unchecked_into();
+    if !resp.ok() {
+        return Err(format!(
+            "the download of {label} failed: the server answered HTTP {}",
+            resp.status()
+        ));
+    }
+    let bytes = read_body(&resp, progress)
+        .await
+        .map_err(|e| format!("the download of {label} was interrupted: {e}"))?;
+    if let Some(store) = &store {
+        // Keep a copy so that the next visit loads at once.
+        let copy = js_sys::Uint8Array::from(bytes.as_slice());
+        if let Ok(resp) =
+            web_sys::Response::new_with_opt_buffer_source(Some(&copy.unchecked_into()))
+        {
+            let _ = JsFuture::from(store.put_with_str(url, &resp)).await;
+        }
+    }
+    Ok((bytes, label.to_string()))
+}
+
+impl AtlasWorker {
+    fn load(&mut self, model: String, bytes: &[u8], source: String) -> WorkerResponse {
+        match pretrained::load_checkpoint(&model, bytes) {
+            Ok((net, weights)) => {
+                let tensors = weights.tensors.len();
+                let params = crate::zoo::analyse(&net).total_params;
+                self.last_photo.remove(&model);
+                self.loaded.insert(model.clone(), (net, weights));
+                WorkerResponse::Loaded {
+                    model,
+                    tensors,
+                    params,
+                    source,
+                    memory_bytes: memory_bytes(),
+                }
+            }
+            Err(e) => WorkerResponse::Failed(format!("{source}: {e}")),
         }
     }
 
@@ -61,20 +220,129 @@ impl AtlasWorker {
             Err(e) => WorkerResponse::Failed(e.to_string()),
         }
     }
+
+    fn classify(
+        &mut self,
+        model: String,
+        image: Result<Image8, String>,
+        tag: u64,
+    ) -> WorkerResponse {
+        let image = match image {
+            Ok(i) => i,
+            Err(e) => return WorkerResponse::Failed(format!("the photo cannot be used: {e}")),
+        };
+        let Some((net, weights)) = self.loaded.get(&model) else {
+            return WorkerResponse::Failed(format!(
+                "load the weights of '{model}' before classifying a photo"
+            ));
+        };
+        let t0 = now_ms();
+        let (mean, std) = pretrained::find(&model)
+            .map(|p| p.normalisation())
+            .unwrap_or((imagenet::MEAN, imagenet::STD));
+        let resized = imagenet::resized_size(image.width, image.height, imagenet::RESIZE);
+        let prepared = imagenet::preprocess_with(&image, mean, std);
+        drop(image);
+        let t1 = now_ms();
+        let acts = match CpuEngine.forward(net, weights, &prepared.tensor, &[]) {
+            Ok(a) => a,
+            Err(e) => return WorkerResponse::Failed(e.to_string()),
+        };
+        let t2 = now_ms();
+        let logits = &acts.values[net.output()];
+        let top5 = imagenet::top_k(logits, 5)
+            .into_iter()
+            .map(|r| (r.index, r.prob))
+            .collect();
+        self.last_photo.insert(model.clone(), acts);
+        WorkerResponse::Classified(Classification {
+            model,
+            tag,
+            crop: prepared.crop.data,
+            resized,
+            top5,
+            preprocess_ms: t1 - t0,
+            forward_ms: t2 - t1,
+            memory_bytes: memory_bytes(),
+        })
+    }
+
+    fn layer(&self, model: String, node: usize, tag: u64) -> WorkerResponse {
+        match self.last_photo.get(&model) {
+            Some(a) if node < a.values.len() => WorkerResponse::LayerValues {
+                model,
+                node,
+                tag,
+                shape: a.shapes[node].clone(),
+                values: a.values[node].clone(),
+            },
+            _ => WorkerResponse::Failed(format!("no photo has run through '{model}' yet")),
+        }
+    }
+
+    fn fetch(
+        &self,
+        scope: &WorkerScope<Self>,
+        id: HandlerId,
+        model: String,
+        url: String,
+        cache: bool,
+        label: String,
+    ) {
+        let scope = scope.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let reporter = scope.clone();
+            let progress_model = model.clone();
+            let result = download(&url, cache, &label, move |loaded, total| {
+                reporter.respond(
+                    id,
+                    WorkerResponse::Progress {
+                        model: progress_model.clone(),
+                        loaded,
+                        total,
+                    },
+                )
+            })
+            .await;
+            scope.send_message(match result {
+                Ok((bytes, source)) => Fetched::Done {
+                    id,
+                    model,
+                    bytes,
+                    source,
+                },
+                Err(message) => Fetched::Failed { id, message },
+            });
+        });
+    }
 }
 
 impl Worker for AtlasWorker {
-    type Message = ();
+    type Message = Fetched;
     type Input = WorkerRequest;
     type Output = WorkerResponse;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
         AtlasWorker {
             loaded: HashMap::new(),
+            last_photo: HashMap::new(),
         }
     }
 
-    fn update(&mut self, _scope: &WorkerScope<Self>, _msg: Self::Message) {}
+    fn update(&mut self, scope: &WorkerScope<Self>, msg: Self::Message) {
+        match msg {
+            Fetched::Done {
+                id,
+                model,
+                bytes,
+                source,
+            } => {
+                let answer = self.load(model, &bytes, source);
+                scope.respond(id, answer);
+            }
+            Fetched::Failed { id, message } => scope.respond(id, WorkerResponse::Failed(message)),
+        }
+    }
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
         let answer = match msg {
@@ -84,7 +352,28 @@ impl Worker for AtlasWorker {
                     WorkerResponse::Failed(format!("the CPU engine failed its self-check: {e}"))
                 }
             },
-            WorkerRequest::LoadWeights { model, bytes } => self.load(model, &bytes),
+            WorkerRequest::LoadWeights { model, bytes } => {
+                let source = format!("weights/{model}.safetensors");
+                self.load(model, &bytes, source)
+            }
+            WorkerRequest::FetchWeights {
+                model,
+                url,
+                cache,
+                label,
+            } => {
+                self.fetch(scope, id, model, url, cache, label);
+                return;
+            }
+            WorkerRequest::Classify {
+                model,
+                width,
+                height,
+                channels,
+                pixels,
+                tag,
+            } => self.classify(model, Image8::new(width, height, channels, pixels), tag),
+            WorkerRequest::Layer { model, node, tag } => self.layer(model, node, tag),
             WorkerRequest::Run { model, input, tag } => self.run(model, input, tag),
         };
         scope.respond(id, answer);

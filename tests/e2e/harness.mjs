@@ -18,8 +18,9 @@ const MIME = {
   '.safetensors': 'application/octet-stream', '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serves dist/ on 127.0.0.1 at a free port; records every request path. */
-export async function serveDist() {
+/** Serves dist/ on 127.0.0.1 at a free port; records every request path. `routes` maps a path
+ *  to a handler `(req, res)` for what dist/ does not hold (e.g. a remote checkpoint). */
+export async function serveDist({ routes = {} } = {}) {
   if (!fs.existsSync(path.join(dist, 'index.html'))) {
     throw new Error(`no release build at ${dist}: run 'trunk build --release' first (make test does)`);
   }
@@ -27,6 +28,7 @@ export async function serveDist() {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     requests.push(url.pathname);
+    if (routes[url.pathname]) { routes[url.pathname](req, res); return; }
     let file = path.normalize(path.join(dist, decodeURIComponent(url.pathname)));
     if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');

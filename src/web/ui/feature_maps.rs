@@ -42,7 +42,7 @@ fn vector_cols(n: usize) -> usize {
     }
 }
 
-fn legend(scale: &Scale) -> Html {
+pub(super) fn legend(scale: &Scale) -> Html {
     let stops: Vec<String> = (0..=8)
         .map(|i| {
             let v = scale.min + (scale.max - scale.min) * i as f32 / 8.0;

@@ -106,7 +106,7 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
                     }
                 }
                 WorkerResponse::Failed(msg) => status.set(Status::Failed(msg)),
-                WorkerResponse::Ready(_) => {}
+                _ => {}
             })));
             *bridge_cell.borrow_mut() = Some(b.clone());
             b

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::{
     layer_table::LayerTable, lenet_lab::LenetLab, network_diagram::NetworkDiagram,
-    network_totals::NetworkTotals,
+    network_totals::NetworkTotals, photo_lab::PhotoLab,
 };
 use crate::zoo::{analyse, build, Analysis, Network, NodeId};
 
@@ -59,6 +59,10 @@ pub fn main_view(props: &MainViewProps) -> Html {
             }
             if d.analysis.layers[0].shape == [1, 32, 32] {
                 <LenetLab key={d.net.id.clone()} described={described.clone()} />
+            }
+            if d.analysis.layers[0].shape == [3, 224, 224]
+                && d.analysis.layers.last().is_some_and(|l| l.shape == [1000]) {
+                <PhotoLab key={d.net.id.clone()} described={described.clone()} />
             }
             <NetworkTotals described={described.clone()} />
             <NetworkDiagram described={described.clone()} selected={*selected} on_select={on_select.clone()} />

@@ -1,0 +1,167 @@
+//! Any layer's output for the last photo: pick a layer, see every channel as a small map on one
+//! shared colour scale, click a channel to enlarge it; the shape and statistics of the layer and
+//! of the chosen channel are printed beside it.
+
+use std::rc::Rc;
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::feature_map_canvas::FeatureMapCanvas;
+use super::feature_maps::legend;
+use super::main_view::Described;
+use crate::colormap::Scale;
+
+/// One layer's values as the worker sent them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerData {
+    pub node: usize,
+    pub shape: Vec<usize>,
+    pub values: Rc<Vec<f32>>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LayerExplorerProps {
+    pub described: Rc<Option<Described>>,
+    /// The chosen node.
+    pub node: usize,
+    /// Its values, once they arrive.
+    pub data: Option<LayerData>,
+    pub on_select: Callback<usize>,
+}
+
+/// min, max, mean and the share of zeros.
+fn stats(v: &[f32]) -> (f32, f32, f32, f32) {
+    if v.is_empty() {
+        return (0.0, 0.0, 0.0, 0.0);
+    }
+    let (mut lo, mut hi, mut sum, mut zeros) = (f32::INFINITY, f32::NEG_INFINITY, 0f64, 0usize);
+    for &x in v {
+        lo = lo.min(x);
+        hi = hi.max(x);
+        sum += x as f64;
+        zeros += (x == 0.0) as usize;
+    }
+    (
+        lo,
+        hi,
+        (sum / v.len() as f64) as f32,
+        zeros as f32 / v.len() as f32,
+    )
+}
+
+fn stats_text(v: &[f32]) -> String {
+    let (lo, hi, mean, zeros) = stats(v);
+    format!(
+        "min {lo:.3} · max {hi:.3} · mean {mean:.3} · {:.1} % zeros",
+        zeros * 100.0
+    )
+}
+
+#[function_component(LayerExplorer)]
+pub fn layer_explorer(props: &LayerExplorerProps) -> Html {
+    let enlarged = use_state(|| 0usize);
+    let hovered = use_state(|| None::<(usize, f32)>);
+    {
+        let enlarged = enlarged.clone();
+        use_effect_with(props.node, move |_| enlarged.set(0));
+    }
+    let Some(d) = props.described.as_ref() else {
+        return html! {};
+    };
+    let options = d.net.nodes.iter().enumerate().skip(1).map(|(i, n)| {
+        let shape = &d.analysis.layers[i].shape;
+        let text = format!(
+            "{} — {}",
+            n.name,
+            shape
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join("×")
+        );
+        html! { <option value={i.to_string()} selected={i == props.node}>{ text }</option> }
+    });
+    let on_change = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |e: Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(i) = s.value().parse() {
+                on_select.emit(i);
+            }
+        })
+    };
+    let body = match &props.data {
+        Some(data) if data.node == props.node => {
+            let scale = Scale::fit(data.values.iter());
+            let shape_text = data
+                .shape
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join("×");
+            let (c, h, w) = match data.shape.as_slice() {
+                [c, h, w] => (*c, *h, *w),
+                _ => (1, 1, data.values.len()),
+            };
+            let per = h * w;
+            let cell = (48.0 / h.max(w) as f64).clamp(0.25, 8.0);
+            let chosen = (*enlarged).min(c.saturating_sub(1));
+            let maps = (0..c).map(|ch| {
+                let enlarged = enlarged.clone();
+                let onclick = Callback::from(move |_| enlarged.set(ch));
+                html! {
+                    <button class={classes!("fm-thumb", (ch == chosen).then_some("chosen"))} {onclick}
+                        title={format!("channel {ch}")} data-testid="channel-button" data-channel={ch.to_string()}>
+                        <FeatureMapCanvas values={data.values.clone()} offset={ch * per} rows={h} cols={w} units={per}
+                            scale={scale} cell={cell} layer={d.net.nodes[data.node].name.clone()} channel={ch}
+                            on_hover={Callback::from(|_| ())} />
+                    </button>
+                }
+            });
+            let big_cell = (288.0 / h.max(w) as f64).clamp(1.0, 48.0);
+            let on_hover = {
+                let hovered = hovered.clone();
+                Callback::from(move |u: Option<usize>| hovered.set(u.map(|i| (i, 0.0))))
+            };
+            let channel_values = &data.values[chosen * per..(chosen + 1) * per];
+            let readout = match *hovered {
+                Some((i, _)) if i < per => {
+                    format!("unit ({}, {}) = {:.4}", i / w, i % w, channel_values[i])
+                }
+                _ => "hover the map to read a unit".to_string(),
+            };
+            html! {
+                <>
+                    <p class="layer-stats" data-testid="layer-stats" data-shape={shape_text.clone()}>
+                        { format!("{} · output {shape_text} · {} values · {}", d.net.nodes[data.node].name,
+                            data.values.len(), stats_text(&data.values)) }
+                    </p>
+                    { legend(&scale) }
+                    <div class="explorer">
+                        <div class="fm-grid explorer-grid" data-testid="explorer-grid">{ for maps }</div>
+                        <figure class="enlarged" data-testid="enlarged-map" data-channel={chosen.to_string()}>
+                            <FeatureMapCanvas values={data.values.clone()} offset={chosen * per} rows={h} cols={w}
+                                units={per} scale={scale} cell={big_cell} layer={format!("{}-enlarged", d.net.nodes[data.node].name)}
+                                channel={chosen} on_hover={on_hover} />
+                            <figcaption>
+                                { format!("channel {chosen} of {c} · {h}×{w} · {}", stats_text(channel_values)) }
+                                <br />{ readout }
+                            </figcaption>
+                        </figure>
+                    </div>
+                </>
+            }
+        }
+        _ => html! { <p class="note">{ "Reading the layer's output from the worker…" }</p> },
+    };
+    html! {
+        <section class="layer-explorer" data-testid="layer-explorer">
+            <h3>{ "Inside the network" }</h3>
+            <label>{ "Layer: " }
+                <select data-testid="layer-select" onchange={on_change}>{ for options }</select>
+            </label>
+            { body }
+        </section>
+    }
+}

@@ -1,0 +1,414 @@
+//! The photo lab of the ImageNet networks (3×224×224 input, 1000 classes): load weights, give a
+//! photo, see the crop the network sees, the top-5, and any layer's output. The page decodes the
+//! photo; the worker downloads and checks the weights, preprocesses exactly as torchvision does,
+//! and runs the network. A failure is shown in `error-message` and leaves what was loaded.
+
+use std::rc::Rc;
+
+use gloo_worker::WorkerBridge;
+use web_sys::{Blob, File};
+use yew::prelude::*;
+
+use super::app::WorkerContext;
+use super::crop_preview::CropPreview;
+use super::layer_explorer::{LayerData, LayerExplorer};
+use super::main_view::Described;
+use super::photo_input::PhotoInput;
+use super::top5_list::Top5List;
+use super::weights_panel::{mb, WeightsPanel, WeightsState};
+use crate::imagenet::{Image8, CROP};
+use crate::pretrained;
+use crate::protocol::{Classification, WorkerRequest, WorkerResponse};
+use crate::web::photo_decode;
+use crate::web::worker::AtlasWorker;
+use crate::zoo::graph::Op;
+
+#[derive(Properties, PartialEq)]
+pub struct PhotoLabProps {
+    pub described: Rc<Option<Described>>,
+}
+
+pub enum Msg {
+    Worker(WorkerResponse),
+    WeightsFile(File),
+    WeightsUrl(String),
+    Bundled(bool),
+    Photo(Blob, String),
+    Sample(String),
+    Decoded(u64, String, Result<photo_decode::Decoded, String>),
+    SelectLayer(usize),
+}
+
+/// The photo being shown.
+struct Photo {
+    name: String,
+    image: Rc<Image8>,
+    original: (u32, u32),
+    note: Option<String>,
+}
+
+pub struct PhotoLab {
+    bridge: WorkerBridge<AtlasWorker>,
+    model: String,
+    weights: WeightsState,
+    loaded_from: Option<String>,
+    /// A `blob:` URL made for a picked file, revoked once the worker has read it.
+    blob_url: Option<String>,
+    error: Option<String>,
+    photo: Option<Photo>,
+    decoding: bool,
+    classifying: bool,
+    photo_tag: u64,
+    result: Option<Rc<Classification>>,
+    result_photo: String,
+    layer: usize,
+    layer_data: Option<LayerData>,
+}
+
+impl PhotoLab {
+    fn net<'a>(&self, ctx: &'a Context<Self>) -> Option<&'a Described> {
+        ctx.props().described.as_ref().as_ref()
+    }
+
+    fn fetch(&mut self, url: String, cache: bool, label: String) {
+        self.error = None;
+        self.weights = WeightsState::Loading {
+            source: label.clone(),
+            loaded: 0,
+            total: None,
+        };
+        self.bridge.send(WorkerRequest::FetchWeights {
+            model: self.model.clone(),
+            url,
+            cache,
+            label,
+        });
+    }
+
+    fn classify(&mut self) {
+        let Some(p) = &self.photo else { return };
+        if self.loaded_from.is_none() {
+            return;
+        }
+        self.photo_tag += 1;
+        self.classifying = true;
+        self.bridge.send(WorkerRequest::Classify {
+            model: self.model.clone(),
+            width: p.image.width,
+            height: p.image.height,
+            channels: p.image.channels,
+            pixels: p.image.data.clone(),
+            tag: self.photo_tag,
+        });
+    }
+
+    fn revoke_blob(&mut self) {
+        if let Some(u) = self.blob_url.take() {
+            let _ = web_sys::Url::revoke_object_url(&u);
+        }
+    }
+}
+
+/// The first convolution's node: the layer shown first.
+fn first_conv(d: &Described) -> usize {
+    d.net
+        .nodes
+        .iter()
+        .position(|n| matches!(n.op, Op::Conv2d(_)))
+        .unwrap_or(1)
+}
+
+impl Component for PhotoLab {
+    type Message = Msg;
+    type Properties = PhotoLabProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let (worker, _) = ctx
+            .link()
+            .context::<WorkerContext>(Callback::noop())
+            .expect("the worker context is provided by App");
+        let on_answer = ctx.link().callback(Msg::Worker);
+        let bridge = worker.0.fork(Some(move |r| on_answer.emit(r)));
+        let model = ctx
+            .props()
+            .described
+            .as_ref()
+            .as_ref()
+            .map(|d| d.net.id.clone())
+            .unwrap_or_default();
+        let layer = ctx
+            .props()
+            .described
+            .as_ref()
+            .as_ref()
+            .map_or(1, first_conv);
+        // Weights served with the page (`atlas fetch-weights`) are listed in the manifest.
+        {
+            let link = ctx.link().clone();
+            let model = model.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let bundled = super::lenet_lab::fetch_bytes("weights/manifest.json")
+                    .await
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                    .map(|v| v.get(&model).is_some())
+                    .unwrap_or(false);
+                link.send_message(Msg::Bundled(bundled));
+            });
+        }
+        PhotoLab {
+            bridge,
+            model,
+            weights: WeightsState::Missing,
+            loaded_from: None,
+            blob_url: None,
+            error: None,
+            photo: None,
+            decoding: false,
+            classifying: false,
+            photo_tag: 0,
+            result: None,
+            result_photo: String::new(),
+            layer,
+            layer_data: None,
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
+        match msg {
+            Msg::Bundled(true) => {
+                let file = format!("weights/{}.safetensors", self.model);
+                self.fetch(file.clone(), false, file);
+            }
+            Msg::Bundled(false) => return false,
+            Msg::WeightsFile(file) => {
+                self.revoke_blob();
+                let name = file.name();
+                match web_sys::Url::create_object_url_with_blob(&file) {
+                    Ok(url) => {
+                        self.blob_url = Some(url.clone());
+                        self.fetch(url, false, name);
+                    }
+                    Err(_) => self.error = Some(format!("{name} cannot be read")),
+                }
+            }
+            Msg::WeightsUrl(url) => {
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    self.error = Some(format!(
+                        "'{url}' is not a web address (it should start with https://)"
+                    ));
+                } else {
+                    self.fetch(url.clone(), true, url);
+                }
+            }
+            Msg::Photo(blob, name) => {
+                self.photo_tag += 1;
+                self.decoding = true;
+                self.error = None;
+                let tag = self.photo_tag;
+                let link = ctx.link().clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let decoded = photo_decode::decode(&blob, &name).await;
+                    link.send_message(Msg::Decoded(tag, name, decoded));
+                });
+            }
+            Msg::Sample(path) => {
+                let link = ctx.link().clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let name = path.rsplit('/').next().unwrap_or(&path).to_string();
+                    match super::lenet_lab::fetch_bytes(&path).await {
+                        Ok(bytes) => {
+                            let arr =
+                                js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+                            if let Ok(blob) = Blob::new_with_u8_array_sequence(&arr) {
+                                link.send_message(Msg::Photo(blob, name));
+                            }
+                        }
+                        Err(e) => link.send_message(Msg::Decoded(
+                            u64::MAX,
+                            name,
+                            Err(format!("the sample photo could not be read: {e}")),
+                        )),
+                    }
+                });
+                return false;
+            }
+            Msg::Decoded(tag, name, result) => {
+                if tag != self.photo_tag && tag != u64::MAX {
+                    return false;
+                }
+                self.decoding = false;
+                match result {
+                    Ok(d) => {
+                        self.photo = Some(Photo {
+                            name,
+                            image: Rc::new(d.image),
+                            original: d.original,
+                            note: d.note,
+                        });
+                        self.classify();
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            Msg::SelectLayer(node) => {
+                self.layer = node;
+                if self.result.is_some() {
+                    self.bridge.send(WorkerRequest::Layer {
+                        model: self.model.clone(),
+                        node,
+                        tag: self.photo_tag,
+                    });
+                }
+            }
+            Msg::Worker(answer) => match answer {
+                WorkerResponse::Progress { loaded, total, .. } => {
+                    if let WeightsState::Loading { source, .. } = &self.weights {
+                        self.weights = WeightsState::Loading {
+                            source: source.clone(),
+                            loaded,
+                            total,
+                        };
+                    }
+                }
+                WorkerResponse::Loaded {
+                    source,
+                    memory_bytes,
+                    ..
+                } => {
+                    self.revoke_blob();
+                    self.loaded_from = Some(source.clone());
+                    self.weights = WeightsState::Ready {
+                        source,
+                        memory_bytes,
+                    };
+                    self.result = None;
+                    self.classify();
+                }
+                WorkerResponse::Classified(c) => {
+                    if c.tag != self.photo_tag {
+                        return false;
+                    }
+                    self.classifying = false;
+                    if let WeightsState::Ready { memory_bytes, .. } = &mut self.weights {
+                        *memory_bytes = c.memory_bytes;
+                    }
+                    self.result_photo = self
+                        .photo
+                        .as_ref()
+                        .map_or(String::new(), |p| p.name.clone());
+                    self.result = Some(Rc::new(c));
+                    self.layer_data = None;
+                    self.bridge.send(WorkerRequest::Layer {
+                        model: self.model.clone(),
+                        node: self.layer,
+                        tag: self.photo_tag,
+                    });
+                }
+                WorkerResponse::LayerValues {
+                    node,
+                    shape,
+                    values,
+                    ..
+                } => {
+                    self.layer_data = Some(LayerData {
+                        node,
+                        shape,
+                        values: Rc::new(values),
+                    });
+                }
+                WorkerResponse::Failed(msg) => {
+                    self.revoke_blob();
+                    self.classifying = false;
+                    self.error = Some(msg);
+                    // Whatever was loaded before stays in use.
+                    if let WeightsState::Loading { .. } = self.weights {
+                        self.weights = match &self.loaded_from {
+                            Some(source) => WeightsState::Ready {
+                                source: source.clone(),
+                                memory_bytes: crate::web::worker::memory_bytes(),
+                            },
+                            None => WeightsState::Missing,
+                        };
+                    }
+                }
+                _ => return false,
+            },
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let Some(d) = self.net(ctx) else {
+            return html! {};
+        };
+        let published = pretrained::find(&d.net.id);
+        let params = d.analysis.total_params;
+        let link = ctx.link();
+        let status = if self.decoding {
+            "reading the photo…"
+        } else if self.classifying {
+            "running the network…"
+        } else if self.loaded_from.is_none() {
+            "load weights to classify"
+        } else {
+            "ready"
+        };
+        let timing = self.result.as_ref().map(|r| {
+            format!(
+                "preprocessing {:.0} ms · forward pass {:.0} ms on the CPU engine in the worker · \
+                 worker memory {}",
+                r.preprocess_ms,
+                r.forward_ms,
+                mb(r.memory_bytes)
+            )
+        });
+        let photo_note = self.photo.as_ref().map(|p| {
+            let resized = self
+                .result
+                .as_ref()
+                .map(|r| format!(", resized to {}×{}", r.resized.0, r.resized.1))
+                .unwrap_or_default();
+            format!(
+                "Photo: {}×{} pixels{resized}, centre crop {CROP}×{CROP}.",
+                p.original.0, p.original.1
+            )
+        });
+        html! {
+            <section class="photo-lab" data-testid="photo-lab" data-status={status}
+                data-weights={if self.loaded_from.is_some() { "loaded" } else { "none" }}>
+                <h3>{ "Classify a photo" }</h3>
+                <WeightsPanel model={d.net.id.clone()} label={d.net.label.clone()} params={params}
+                    bytes_f32={pretrained::checkpoint_bytes(&d.net, 4)} bytes_f16={pretrained::checkpoint_bytes(&d.net, 2)}
+                    official_url={published.map(|p| p.url())} state={self.weights.clone()}
+                    loaded_from={self.loaded_from.clone()}
+                    on_file={link.callback(Msg::WeightsFile)} on_url={link.callback(Msg::WeightsUrl)} />
+                if let Some(e) = &self.error {
+                    <p class="error" data-testid="error-message" role="alert">{ e }</p>
+                }
+                <PhotoInput on_photo={link.callback(|(b, n)| Msg::Photo(b, n))}
+                    on_sample={link.callback(Msg::Sample)} busy={self.decoding} />
+                <p class="note" data-testid="photo-status">{ status }</p>
+                if let Some(n) = photo_note { <p class="note" data-testid="photo-info">{ n }</p> }
+                if let Some(n) = self.photo.as_ref().and_then(|p| p.note.clone()) {
+                    <p class="note" data-testid="photo-reduced">{ n }</p>
+                }
+                if let Some(r) = &self.result {
+                    <div class="photo-result">
+                        <CropPreview rgb={Rc::new(r.crop.clone())} side={CROP} />
+                        <div>
+                            <Top5List top5={r.top5.clone()} photo={self.result_photo.clone()} />
+                            if let Some(t) = timing { <p class="note" data-testid="timing">{ t }</p> }
+                        </div>
+                    </div>
+                    <LayerExplorer described={ctx.props().described.clone()} node={self.layer}
+                        data={self.layer_data.clone()} on_select={link.callback(Msg::SelectLayer)} />
+                }
+            </section>
+        }
+    }
+
+    fn destroy(&mut self, _ctx: &Context<Self>) {
+        self.revoke_blob();
+    }
+}
