@@ -60,3 +60,68 @@ fn lenet_logits_in_the_browser_equal_native() {
         }
     }
 }
+
+/// The deterministic splitmix-v1 checkpoint of ../shared/reference gives, in the browser, the
+/// logits torchvision gives within relative error 1e-3 (max |ours − ref| / max |ref|).
+fn splitmix_logits_match_torchvision(model: &str, reference: &str) {
+    use atlas::engine::{cpu::CpuEngine, splitmix, Engine, Weights};
+    let reference: serde_json::Value = serde_json::from_str(reference).unwrap();
+    let theirs: Vec<f32> = reference["splitmix_v1"]["logits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap() as f32)
+        .collect();
+    let net = atlas::zoo::build(model).unwrap();
+    let weights = Weights::splitmix(&net);
+    weights.check(&net, &[]).unwrap();
+    let input = splitmix::input(3 * 224 * 224);
+    let out = CpuEngine
+        .forward(&net, &weights, &input, &[net.output()])
+        .unwrap();
+    let ours = &out.values[0];
+    assert_eq!(ours.len(), 1000);
+    assert_eq!(theirs.len(), 1000);
+    let scale = theirs.iter().fold(0f32, |m, v| m.max(v.abs()));
+    let err = ours
+        .iter()
+        .zip(&theirs)
+        .fold(0f32, |m, (a, b)| m.max((a - b).abs()))
+        / scale;
+    assert!(
+        err <= 1e-3,
+        "{model}: relative error {err:e} in the browser"
+    );
+}
+
+#[wasm_bindgen_test]
+fn alexnet_splitmix_logits_in_the_browser() {
+    splitmix_logits_match_torchvision(
+        "alexnet",
+        include_str!("../../shared/reference/alexnet.json"),
+    );
+}
+
+#[wasm_bindgen_test]
+fn resnet18_splitmix_logits_in_the_browser() {
+    splitmix_logits_match_torchvision(
+        "resnet18",
+        include_str!("../../shared/reference/resnet18.json"),
+    );
+}
+
+#[wasm_bindgen_test]
+fn googlenet_splitmix_logits_in_the_browser() {
+    splitmix_logits_match_torchvision(
+        "googlenet",
+        include_str!("../../shared/reference/googlenet.json"),
+    );
+}
+
+#[wasm_bindgen_test]
+fn squeezenet1_1_splitmix_logits_in_the_browser() {
+    splitmix_logits_match_torchvision(
+        "squeezenet1_1",
+        include_str!("../../shared/reference/squeezenet1_1.json"),
+    );
+}
