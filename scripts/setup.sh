@@ -11,6 +11,7 @@ export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 #    native wgpu tests).
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)  # atlas fetch-weights downloads with curl
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 ls /usr/share/vulkan/icd.d/lvp_icd.*.json >/dev/null 2>&1 || need_apt+=(mesa-vulkan-drivers)
 if ((${#need_apt[@]})); then

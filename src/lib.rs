@@ -19,6 +19,8 @@ pub mod zoo;
 pub mod mnist;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod train;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod weights_store;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -46,3 +46,138 @@ fn unknown_model_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown model 'resnet9000'"));
 }
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("atlas-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn shared_pth() -> std::path::PathBuf {
+    let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/weights/squeezenet1_1.pth");
+    assert!(
+        p.exists(),
+        "missing {}: this test needs ../shared",
+        p.display()
+    );
+    p
+}
+
+/// `fetch-weights --from` converts the real SqueezeNet 1.1 .pth into f16 .safetensors that the
+/// page's loader reads back to the same values (to f16 precision), and lists it in the manifest.
+#[test]
+fn fetch_weights_converts_a_local_checkpoint_to_f16_safetensors() {
+    let out_dir = temp_dir("f16");
+    std::fs::write(
+        out_dir.join("manifest.json"),
+        r#"{"lenet5": "lenet5.safetensors"}"#,
+    )
+    .unwrap();
+    let pth = shared_pth();
+    let out = atlas(&[
+        "fetch-weights",
+        "squeezenet1_1",
+        "--f16",
+        "--from",
+        pth.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("1235496 values"), "{stdout}");
+    let written = std::fs::read(out_dir.join("squeezenet1_1.safetensors")).unwrap();
+    // 1,235,496 values in 2 bytes each, plus the header.
+    assert!(written.len() > 2 * 1_235_496 && written.len() < 2 * 1_235_496 + 16_384);
+    let (_, converted) = atlas::pretrained::load_checkpoint("squeezenet1_1", &written).unwrap();
+    let (_, original) =
+        atlas::pretrained::load_checkpoint("squeezenet1_1", &std::fs::read(&pth).unwrap()).unwrap();
+    for (k, t) in &original.tensors {
+        let c = &converted.tensors[k];
+        assert_eq!(c.shape, t.shape, "{k}");
+        for (a, b) in c.values.iter().zip(&t.values) {
+            assert!((a - b).abs() <= b.abs() * 1e-3 + 1e-6, "{k}: {a} vs {b}");
+        }
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["squeezenet1_1"], "squeezenet1_1.safetensors");
+    assert_eq!(manifest["lenet5"], "lenet5.safetensors");
+    let note: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("squeezenet1_1.json")).unwrap())
+            .unwrap();
+    assert_eq!(note["dtype"], "f16");
+    let _ = std::fs::remove_dir_all(&out_dir);
+}
+
+/// A file named like torchvision's (`<name>-<sha256 prefix>.pth`) must hash to that prefix; the
+/// download path (curl, here from a `file://` mirror) checks the published name's prefix.
+#[test]
+fn fetch_weights_checks_the_sha256_prefix_of_the_name() {
+    let dir = temp_dir("sha");
+    let bytes = std::fs::read(shared_pth()).unwrap();
+    let real = atlas::weights_store::sha256_hex(&bytes);
+    let good = dir.join(format!("squeezenet1_1-{}.pth", &real[..8]));
+    std::fs::write(&good, &bytes).unwrap();
+    let out_dir = dir.join("out");
+    let ok = atlas(&[
+        "fetch-weights",
+        "squeezenet1_1",
+        "--from",
+        good.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    // These are not torchvision's own weights, so under the published name the hash differs.
+    let mirror = dir.join("mirror");
+    std::fs::create_dir_all(&mirror).unwrap();
+    std::fs::write(mirror.join("squeezenet1_1-b8a52dc0.pth"), &bytes).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_atlas"))
+        .args([
+            "fetch-weights",
+            "squeezenet1_1",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .env(
+            "ATLAS_WEIGHTS_BASE_URL",
+            format!("file://{}", mirror.display()),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("b8a52dc0") && err.contains(&real), "{err}");
+    // A missing file on the mirror is a failed download, said so.
+    let out = Command::new(env!("CARGO_BIN_EXE_atlas"))
+        .args([
+            "fetch-weights",
+            "resnet18",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .env(
+            "ATLAS_WEIGHTS_BASE_URL",
+            format!("file://{}", mirror.display()),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("download"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -11,6 +11,10 @@ fn usage() -> ! {
          train-lenet --mnist DIR --out FILE [--variant lenet5|lenet5_modern] [--epochs N] [--seed S] [--limit N]\n  \
                                     train LeNet-5 on MNIST (both variants unless --variant); writes\n  \
                                     FILE for lenet5 and lenet5_modern.safetensors beside it, each with a .json report\n  \
+         fetch-weights <model> [--f16] [--from FILE] [--out DIR]\n  \
+                                    download torchvision's checkpoint (sha256-checked) or convert\n  \
+                                    FILE (.pth/.safetensors) into DIR (static/weights) as\n  \
+                                    <model>.safetensors, listed in DIR/manifest.json for the page\n  \
          self-check                 run the CPU engine's self-check"
     );
     std::process::exit(2);
@@ -45,6 +49,7 @@ fn main() {
             }
         }
         Some("train-lenet") => train_lenet(&args[1..]),
+        Some("fetch-weights") => fetch_weights(&args[1..]),
         Some("self-check") => match atlas::engine_check::run() {
             Ok(c) if c.ok => println!(
                 "candle CPU engine: ok (conv {:?}, matmul sum {})",
@@ -70,6 +75,38 @@ fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
         .map(String::as_str)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn fetch_weights(args: &[String]) {
+    use std::path::Path;
+    let Some(model) = args.first().filter(|m| !m.starts_with("--")) else {
+        usage()
+    };
+    if atlas::zoo::build(model).is_none() {
+        eprintln!(
+            "unknown model '{model}'; known: {}",
+            atlas::zoo::ids().join(", ")
+        );
+        std::process::exit(2);
+    }
+    let f16 = args.iter().any(|a| a == "--f16");
+    let from = flag(args, "--from").map(Path::new);
+    let out = Path::new(flag(args, "--out").unwrap_or("static/weights"));
+    match atlas::weights_store::fetch(model, from, f16, out) {
+        Ok(done) => println!(
+            "{model}: {} values checked against the description → {} ({:.1} MB, {}); source sha256 {}",
+            done.params,
+            done.path.display(),
+            done.bytes as f64 / 1e6,
+            if f16 { "f16" } else { "f32" },
+            done.sha256
+        ),
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -57,11 +57,18 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Weights, EngineError> {
 /// Writes f32 weights as a `.safetensors` file.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn save(weights: &Weights, path: &std::path::Path) -> Result<(), EngineError> {
+    save_as(weights, path, DType::F32)
+}
+
+/// Writes weights as a `.safetensors` file of `dtype` (f32, f16 or bf16).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn save_as(weights: &Weights, path: &std::path::Path, dtype: DType) -> Result<(), EngineError> {
     let mut map = std::collections::BTreeMap::new();
     for (k, t) in &weights.tensors {
         map.insert(
             k.clone(),
-            candle_core::Tensor::from_slice(&t.values, t.shape.as_slice(), &Device::Cpu)?,
+            candle_core::Tensor::from_slice(&t.values, t.shape.as_slice(), &Device::Cpu)?
+                .to_dtype(dtype)?,
         );
     }
     let map: std::collections::HashMap<String, candle_core::Tensor> = map.into_iter().collect();
