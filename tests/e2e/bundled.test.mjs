@@ -50,6 +50,7 @@ test('f16 weights from `atlas fetch-weights` load by themselves and classify lik
   const want = reference.top5['pytorchhub_dog.jpg'][0];
   assert.equal(Number(await first.getAttribute('data-index')), want.index);
   assert.ok(Math.abs(Number(await first.getAttribute('data-prob')) - want.prob) <= 0.01);
+  await top5.scrollIntoViewIfNeeded();
   await screenshot(page, 'photo-bundled-weights');
   assert.deepEqual(errors(), []);
 });

@@ -118,9 +118,15 @@ test('squeezenet1_1 (.pth): every photo gets torchvision\'s top-1 and top-5 with
     if (photo === 'skimage_chelsea.png') {
       await page.getByTestId('network-input-preview').waitFor();
       await page.getByTestId('feature-map').first().waitFor();
+      await page.getByTestId('top5').scrollIntoViewIfNeeded();
       await screenshot(page, 'photo-squeezenet-chelsea');
     }
   }
+  // The shipped sample photos (grace_hopper.jpg is matplotlib's, the same file as the reference's).
+  await page.locator('[data-testid=sample-photo][data-photo="grace_hopper.jpg"]').click();
+  const sample = page.locator('[data-testid=top5][data-photo="grace_hopper.jpg"] [data-testid=top5-row]').first();
+  await sample.waitFor({ timeout: 60_000 });
+  assert.equal(Number(await sample.getAttribute('data-index')), reference.top5['mpl_grace_hopper.jpg'][0].index);
   assert.deepEqual(unexpectedErrors(), []);
 });
 

@@ -71,6 +71,11 @@ impl PhotoLab {
     }
 
     fn fetch(&mut self, url: String, cache: bool, label: String) {
+        // The worker runs from a blob: script, so a relative address is made absolute here.
+        let url = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .and_then(|base| web_sys::Url::new_with_base(&url, &base).ok())
+            .map_or(url, |u| u.href());
         self.error = None;
         self.weights = WeightsState::Loading {
             source: label.clone(),
