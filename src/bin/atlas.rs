@@ -15,6 +15,8 @@ fn usage() -> ! {
                                     download torchvision's checkpoint (sha256-checked) or convert\n  \
                                     FILE (.pth/.safetensors) into DIR (static/weights) as\n  \
                                     <model>.safetensors, listed in DIR/manifest.json for the page\n  \
+         splitmix <model> --out FILE  write the deterministic splitmix-v1 checkpoint of ../shared/reference\n  \
+                                    (torchvision key names) as .safetensors, e.g. to try a large network in the page\n  \
          self-check                 run the CPU engine's self-check"
     );
     std::process::exit(2);
@@ -50,6 +52,21 @@ fn main() {
         }
         Some("train-lenet") => train_lenet(&args[1..]),
         Some("fetch-weights") => fetch_weights(&args[1..]),
+        Some("splitmix") => {
+            let (Some(model), Some(out)) = (args.get(1), flag(&args, "--out")) else {
+                usage()
+            };
+            let Some(net) = build(model) else {
+                eprintln!("unknown model '{model}'; known: {}", ids().join(", "));
+                std::process::exit(2);
+            };
+            let weights = atlas::engine::Weights::splitmix(&net);
+            if let Err(e) = atlas::engine::safetensors::save(&weights, std::path::Path::new(out)) {
+                eprintln!("{e}");
+                std::process::exit(1);
+            }
+            println!("{model}: splitmix-v1 checkpoint → {out}");
+        }
         Some("self-check") => match atlas::engine_check::run() {
             Ok(c) if c.ok => println!(
                 "candle CPU engine: ok (conv {:?}, matmul sum {})",

@@ -1,0 +1,53 @@
+// End-to-end: VGG-16 in a tab. A full-size VGG-16 checkpoint (the deterministic splitmix-v1
+// weights, 138,357,544 values, written by `atlas splitmix`) is opened in the page: the size is
+// stated before anything loads, loading shows progress, the worker's memory is measured and
+// stated, a photo is classified, and the page answers while the network runs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+let server, context, page, errors, dir, file;
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-large-'));
+  file = path.join(dir, 'vgg16.safetensors');
+  execFileSync('cargo', ['run', '--release', '--quiet', '--bin', 'atlas', '--', 'splitmix', 'vgg16', '--out', file],
+    { cwd: root, stdio: 'inherit' });
+  server = await serveDist();
+  context = await launch();
+  ({ page, errors } = await openPage(context, server.url));
+  await page.getByTestId('model-picker').waitFor();
+});
+after(async () => {
+  await context?.close(); await server?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('vgg16: 528 MB stated up front, loaded with progress, memory stated, photo classified', async () => {
+  await page.locator('[data-testid=model-entry][data-model=vgg16]').click();
+  const panel = page.getByTestId('weights-panel');
+  await panel.waitFor();
+  assert.match(await panel.innerText(), /138,357,544 parameters, a 527\.8 MB checkpoint in f32 \(263\.9 MB in f16\)/);
+  await page.getByTestId('weights-input').setInputFiles(file);
+  await page.getByTestId('load-progress').waitFor();
+  const ready = page.getByTestId('weights-ready');
+  await ready.waitFor({ timeout: 180_000 });
+  const held = Number((await ready.innerText()).match(/holds ([\d.]+) MB/)[1]);
+  assert.ok(held > 527.8, `the worker holds ${held} MB, less than the weights themselves`);
+  await page.locator('[data-testid=sample-photo][data-photo="coffee.png"]').click();
+  // While the worker runs VGG-16 the page still answers (its main thread is not the worker's).
+  await page.waitForSelector('[data-testid=photo-lab][data-status="running the network…"]');
+  assert.equal(await page.evaluate(() => document.querySelector('[data-testid=photo-status]').textContent), 'running the network…');
+  const top5 = page.locator('[data-testid=top5][data-photo="coffee.png"]');
+  await top5.waitFor({ timeout: 180_000 });
+  assert.equal(await top5.getByTestId('top5-row').count(), 5);
+  assert.match(await page.getByTestId('timing').innerText(), /forward pass \d+ ms .* worker memory [\d.]+ MB/);
+  await page.getByTestId('feature-map').first().waitFor({ timeout: 60_000 });
+  await top5.scrollIntoViewIfNeeded();
+  await screenshot(page, 'photo-vgg16-in-a-tab');
+  assert.deepEqual(errors(), []);
+});
