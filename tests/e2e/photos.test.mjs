@@ -235,3 +235,41 @@ test('a checkpoint given by URL downloads with progress and comes from the cache
   assert.equal(got[0].index, reference.top5['wonnx_pelican.jpeg'][0].index);
   assert.deepEqual(unexpectedErrors(), []);
 });
+
+/** A JPEG with an EXIF APP1 segment saying "rotate 90° clockwise" (orientation 6) put first. */
+function withOrientation6(jpeg) {
+  const exif = Buffer.from([
+    0xff, 0xe1, 0x00, 0x22, // APP1, length 34
+    0x45, 0x78, 0x69, 0x66, 0x00, 0x00, // "Exif\0\0"
+    0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08, // big-endian TIFF header, IFD at 8
+    0x00, 0x01, // one entry
+    0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00, // Orientation = 6
+    0x00, 0x00, 0x00, 0x00, // no next IFD
+  ]);
+  return Buffer.concat([jpeg.subarray(0, 2), exif, jpeg.subarray(2)]);
+}
+
+test('EXIF orientation is respected; photos also come by drop and by paste', async () => {
+  const rocket = fs.readFileSync(path.join(shared, 'photos', 'skimage_rocket.jpg'));
+  await classify({ name: 'upright.jpg', mimeType: 'image/jpeg', buffer: rocket });
+  assert.match(await page.getByTestId('photo-info').innerText(), /Photo: 640×427 pixels/);
+  await classify({ name: 'rotated.jpg', mimeType: 'image/jpeg', buffer: withOrientation6(rocket) });
+  assert.match(await page.getByTestId('photo-info').innerText(), /Photo: 427×640 pixels, resized to 256×383/);
+  // Drop a file on the photo area, then paste one anywhere on the page.
+  const bytes = [...fs.readFileSync(path.join(shared, 'photos', 'wonnx_bald_eagle.jpeg'))];
+  for (const how of ['drop', 'paste']) {
+    await page.evaluate(([how, bytes]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], `${how}.jpeg`, { type: 'image/jpeg' }));
+      if (how === 'drop') {
+        document.querySelector('.photo-input').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      } else {
+        document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+      }
+    }, [how, bytes]);
+    const row = page.locator(`[data-testid=top5][data-photo="${how}.jpeg"] [data-testid=top5-row]`).first();
+    await row.waitFor({ timeout: 60_000 });
+    assert.equal(Number(await row.getAttribute('data-index')), reference.top5['wonnx_bald_eagle.jpeg'][0].index);
+  }
+  assert.deepEqual(unexpectedErrors(), []);
+});
