@@ -31,6 +31,8 @@ pub enum Fetched {
         model: String,
         bytes: Vec<u8>,
         source: String,
+        /// The Cache API entry the bytes were kept under, removed if they do not load.
+        cached_as: Option<String>,
     },
     Failed {
         id: HandlerId,
@@ -124,6 +126,10 @@ async fn read_body(
         }
     }
     Ok(out)
+}
+
+fn scope_caches() -> Result<web_sys::CacheStorage, JsValue> {
+    scope().caches()
 }
 
 /// Downloads `url` (or takes it from the Cache API), reporting progress.
@@ -310,6 +316,7 @@ impl AtlasWorker {
                     model,
                     bytes,
                     source,
+                    cached_as: cache.then_some(url),
                 },
                 Err(message) => Fetched::Failed { id, message },
             });
@@ -336,8 +343,20 @@ impl Worker for AtlasWorker {
                 model,
                 bytes,
                 source,
+                cached_as,
             } => {
                 let answer = self.load(model, &bytes, source);
+                if let (WorkerResponse::Failed(_), Some(url)) = (&answer, cached_as) {
+                    // A checkpoint that does not load is not kept for the next visit.
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Ok(caches) = scope_caches() {
+                            if let Ok(store) = JsFuture::from(caches.open(WEIGHTS_CACHE)).await {
+                                let store: web_sys::Cache = store.unchecked_into();
+                                let _ = JsFuture::from(store.delete_with_str(&url)).await;
+                            }
+                        }
+                    });
+                }
                 scope.respond(id, answer);
             }
             Fetched::Failed { id, message } => scope.respond(id, WorkerResponse::Failed(message)),

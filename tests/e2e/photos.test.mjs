@@ -38,6 +38,11 @@ before(async () => {
         res.write(safetensors.subarray(0, safetensors.length >> 1), () => setTimeout(() => res.destroy(), 100));
       },
       '/remote/missing.safetensors': (req, res) => res.writeHead(404).end('not found'),
+      // Another network's checkpoint: downloads fine, does not load, must not stay cached.
+      '/remote/wrong.safetensors': (req, res) => {
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        res.end(fs.readFileSync(path.join(root, 'static', 'weights', 'lenet5.safetensors')));
+      },
     },
   });
   context = await launch();
@@ -213,6 +218,13 @@ test('a 50-megapixel photo is reduced by the browser, said so, and classified', 
 });
 
 test('a checkpoint given by URL downloads with progress and comes from the cache the next time', async () => {
+  const wrong = `${server.url}remote/wrong.safetensors`;
+  const fetchWrong = async () => {
+    await page.getByTestId('weights-url').fill(wrong);
+    await page.getByTestId('weights-url-load').click();
+    await expectError(/features\.0\.weight/);
+  };
+  await fetchWrong();
   const url = `${server.url}remote/squeezenet1_1.safetensors`;
   await page.getByTestId('weights-url').fill(url);
   await page.getByTestId('weights-url-load').click();
@@ -231,6 +243,9 @@ test('a checkpoint given by URL downloads with progress and comes from the cache
   await page.getByTestId('weights-url-load').click();
   await page.waitForFunction(() => /from this browser's cache/.test(document.querySelector('[data-testid=weights-ready]')?.textContent ?? ''));
   assert.equal(server.requests.filter((p) => p === '/remote/squeezenet1_1.safetensors').length, 1);
+  // The checkpoint that did not load was not kept: asking again goes to the server again.
+  await fetchWrong();
+  assert.equal(server.requests.filter((p) => p === '/remote/wrong.safetensors').length, 2);
   const got = await classify(path.join(shared, 'photos', 'wonnx_pelican.jpeg'));
   assert.equal(got[0].index, reference.top5['wonnx_pelican.jpeg'][0].index);
   assert.deepEqual(unexpectedErrors(), []);
