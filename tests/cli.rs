@@ -143,36 +143,22 @@ fn fetch_weights_checks_the_sha256_prefix_of_the_name() {
     let mirror = dir.join("mirror");
     std::fs::create_dir_all(&mirror).unwrap();
     std::fs::write(mirror.join("squeezenet1_1-b8a52dc0.pth"), &bytes).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_atlas"))
-        .args([
-            "fetch-weights",
-            "squeezenet1_1",
-            "--out",
-            out_dir.to_str().unwrap(),
-        ])
-        .env(
-            "ATLAS_WEIGHTS_BASE_URL",
-            format!("file://{}", mirror.display()),
-        )
-        .output()
-        .unwrap();
+    let from_mirror = |model: &str| {
+        Command::new(env!("CARGO_BIN_EXE_atlas"))
+            .args(["fetch-weights", model, "--out", out_dir.to_str().unwrap()])
+            .env(
+                "ATLAS_WEIGHTS_BASE_URL",
+                format!("file://{}", mirror.display()),
+            )
+            .output()
+            .unwrap()
+    };
+    let out = from_mirror("squeezenet1_1");
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("b8a52dc0") && err.contains(&real), "{err}");
     // A missing file on the mirror is a failed download, said so.
-    let out = Command::new(env!("CARGO_BIN_EXE_atlas"))
-        .args([
-            "fetch-weights",
-            "resnet18",
-            "--out",
-            out_dir.to_str().unwrap(),
-        ])
-        .env(
-            "ATLAS_WEIGHTS_BASE_URL",
-            format!("file://{}", mirror.display()),
-        )
-        .output()
-        .unwrap();
+    let out = from_mirror("resnet18");
     assert_eq!(out.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("download"),

@@ -5,10 +5,9 @@
 
 use std::path::PathBuf;
 
-use atlas::engine::{cpu::CpuEngine, splitmix, Engine, Weights};
-use atlas::zoo::build;
+use atlas::engine::splitmix;
 
-fn reference_logits(model: &str) -> Vec<f32> {
+fn check(model: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/reference")
         .join(format!("{model}.json"));
@@ -18,36 +17,8 @@ fn reference_logits(model: &str) -> Vec<f32> {
             path.display()
         )
     });
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    v["splitmix_v1"]["logits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap() as f32)
-        .collect()
-}
-
-fn check(model: &str) {
-    let net = build(model).unwrap_or_else(|| panic!("the zoo has no {model}"));
-    let weights = Weights::splitmix(&net);
-    weights.check(&net, &[]).unwrap();
-    let input = splitmix::input(3 * 224 * 224);
-    let out = CpuEngine
-        .forward(&net, &weights, &input, &[net.output()])
-        .unwrap();
-    let ours = &out.values[0];
-    let theirs = reference_logits(model);
-    assert_eq!(ours.len(), theirs.len());
-    let scale = theirs.iter().fold(0f32, |m, v| m.max(v.abs()));
-    let err = ours
-        .iter()
-        .zip(&theirs)
-        .fold(0f32, |m, (a, b)| m.max((a - b).abs()))
-        / scale;
-    assert!(
-        err <= 1e-3,
-        "{model}: relative error {err:e} (scale {scale})"
-    );
+    let err = splitmix::logits_error(model, &text).unwrap();
+    assert!(err <= 1e-3, "{model}: relative error {err:e}");
 }
 
 macro_rules! logits_tests {

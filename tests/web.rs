@@ -64,30 +64,7 @@ fn lenet_logits_in_the_browser_equal_native() {
 /// The deterministic splitmix-v1 checkpoint of ../shared/reference gives, in the browser, the
 /// logits torchvision gives within relative error 1e-3 (max |ours − ref| / max |ref|).
 fn splitmix_logits_match_torchvision(model: &str, reference: &str) {
-    use atlas::engine::{cpu::CpuEngine, splitmix, Engine, Weights};
-    let reference: serde_json::Value = serde_json::from_str(reference).unwrap();
-    let theirs: Vec<f32> = reference["splitmix_v1"]["logits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap() as f32)
-        .collect();
-    let net = atlas::zoo::build(model).unwrap();
-    let weights = Weights::splitmix(&net);
-    weights.check(&net, &[]).unwrap();
-    let input = splitmix::input(3 * 224 * 224);
-    let out = CpuEngine
-        .forward(&net, &weights, &input, &[net.output()])
-        .unwrap();
-    let ours = &out.values[0];
-    assert_eq!(ours.len(), 1000);
-    assert_eq!(theirs.len(), 1000);
-    let scale = theirs.iter().fold(0f32, |m, v| m.max(v.abs()));
-    let err = ours
-        .iter()
-        .zip(&theirs)
-        .fold(0f32, |m, (a, b)| m.max((a - b).abs()))
-        / scale;
+    let err = atlas::engine::splitmix::logits_error(model, reference).unwrap();
     assert!(
         err <= 1e-3,
         "{model}: relative error {err:e} in the browser"

@@ -51,6 +51,49 @@ pub fn input(n: usize) -> Vec<f32> {
         .collect()
 }
 
+/// Runs `model` of the zoo with the splitmix-v1 checkpoint and input on the CPU engine and returns
+/// the relative error of its logits against the `splitmix_v1.logits` of a ../shared/reference
+/// JSON file's text: max |ours − ref| / max |ref|.
+pub fn logits_error(model: &str, reference_json: &str) -> Result<f32, String> {
+    use crate::engine::{cpu::CpuEngine, Engine, Weights};
+    let reference: serde_json::Value =
+        serde_json::from_str(reference_json).map_err(|e| e.to_string())?;
+    let theirs: Vec<f32> = reference["splitmix_v1"]["logits"]
+        .as_array()
+        .ok_or("the reference has no splitmix_v1.logits")?
+        .iter()
+        .map(|x| x.as_f64().unwrap_or(f64::NAN) as f32)
+        .collect();
+    let net = crate::zoo::build(model).ok_or_else(|| format!("the zoo has no {model}"))?;
+    let weights = Weights::splitmix(&net);
+    weights.check(&net, &[]).map_err(|e| e.to_string())?;
+    let (c, h, w) = match net.nodes[0].op {
+        crate::zoo::graph::Op::Input {
+            channels,
+            height,
+            width,
+        } => (channels, height, width),
+        _ => return Err("the first node is not the input".into()),
+    };
+    let out = CpuEngine
+        .forward(&net, &weights, &input(c * h * w), &[net.output()])
+        .map_err(|e| e.to_string())?;
+    let ours = &out.values[0];
+    if ours.len() != theirs.len() {
+        return Err(format!(
+            "{} logits, the reference has {}",
+            ours.len(),
+            theirs.len()
+        ));
+    }
+    let scale = theirs.iter().fold(0f32, |m, v| m.max(v.abs()));
+    let worst = ours
+        .iter()
+        .zip(&theirs)
+        .fold(0f32, |m, (a, b)| m.max((a - b).abs()));
+    Ok(worst / scale)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
