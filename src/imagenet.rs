@@ -232,14 +232,6 @@ pub fn preprocess(img: &Image8) -> Prepared {
     preprocess_with(img, MEAN, STD)
 }
 
-/// Softmax of the logits.
-pub fn softmax(logits: &[f32]) -> Vec<f32> {
-    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let exp: Vec<f64> = logits.iter().map(|&v| ((v - max) as f64).exp()).collect();
-    let sum: f64 = exp.iter().sum();
-    exp.iter().map(|&e| (e / sum) as f32).collect()
-}
-
 /// One entry of a top-k.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ranked {
@@ -249,7 +241,7 @@ pub struct Ranked {
 
 /// The `k` most probable classes, most probable first.
 pub fn top_k(logits: &[f32], k: usize) -> Vec<Ranked> {
-    let probs = softmax(logits);
+    let probs = crate::engine::softmax(logits);
     let mut order: Vec<usize> = (0..probs.len()).collect();
     order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]));
     order

@@ -62,7 +62,7 @@ fn squeezenet1_1_classifies_every_photo_like_torchvision() {
         let out = CpuEngine
             .forward(&net, &weights, &prepared.tensor, &[net.output()])
             .unwrap();
-        let probs = imagenet::softmax(&out.values[0]);
+        let probs = atlas::engine::softmax(&out.values[0]);
         let got = imagenet::top_k(&out.values[0], 5);
         let want = want.as_array().unwrap();
         assert_eq!(

@@ -12,6 +12,14 @@ use crate::zoo::Network;
 
 pub use weights::Weights;
 
+/// Softmax of the logits.
+pub fn softmax(logits: &[f32]) -> Vec<f32> {
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let exp: Vec<f64> = logits.iter().map(|&v| ((v - max) as f64).exp()).collect();
+    let sum: f64 = exp.iter().sum();
+    exp.iter().map(|&e| (e / sum) as f32).collect()
+}
+
 /// Errors an engine reports to the reader.
 #[derive(Debug)]
 pub enum EngineError {

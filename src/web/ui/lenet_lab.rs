@@ -7,8 +7,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_worker::WorkerBridge;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
 use super::app::WorkerContext;
@@ -17,8 +15,9 @@ use super::digit_canvas::{DigitCanvas, PAD_SIZE};
 use super::feature_maps::{FeatureMaps, HoveredUnit};
 use super::input_preview::InputPreview;
 use super::main_view::Described;
-use super::probability_bars::{softmax, ProbabilityBars};
+use super::probability_bars::ProbabilityBars;
 use crate::digits::mnist_preprocess;
+use crate::engine::softmax;
 use crate::protocol::{RunResult, WorkerRequest, WorkerResponse};
 use crate::web::worker::AtlasWorker;
 use crate::zoo::graph::Op;
@@ -33,22 +32,6 @@ enum Status {
     Loading,
     Ready,
     Failed(String),
-}
-
-/// Fetches a same-origin file as bytes.
-pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let resp = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(|e| format!("{url}: {e:?}"))?;
-    let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
-    if !resp.ok() {
-        return Err(format!("{url}: HTTP {}", resp.status()));
-    }
-    let buf = JsFuture::from(resp.array_buffer().map_err(|e| format!("{e:?}"))?)
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
 /// At most one run in flight; the newest waiting input replaces older ones.
@@ -121,7 +104,7 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
             status.set(Status::Loading);
             let model = model.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match fetch_bytes(&format!("weights/{model}.safetensors")).await {
+                match crate::web::fetch::bytes(&format!("weights/{model}.safetensors")).await {
                     Ok(bytes) => bridge.send(WorkerRequest::LoadWeights { model, bytes }),
                     Err(e) => {
                         status.set(Status::Failed(format!("could not load the weights: {e}")))

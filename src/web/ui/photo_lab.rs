@@ -152,7 +152,7 @@ impl Component for PhotoLab {
             let link = ctx.link().clone();
             let model = model.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let bundled = super::lenet_lab::fetch_bytes("weights/manifest.json")
+                let bundled = crate::web::fetch::bytes("weights/manifest.json")
                     .await
                     .ok()
                     .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
@@ -221,14 +221,8 @@ impl Component for PhotoLab {
                 let link = ctx.link().clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     let name = path.rsplit('/').next().unwrap_or(&path).to_string();
-                    match super::lenet_lab::fetch_bytes(&path).await {
-                        Ok(bytes) => {
-                            let arr =
-                                js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
-                            if let Ok(blob) = Blob::new_with_u8_array_sequence(&arr) {
-                                link.send_message(Msg::Photo(blob, name));
-                            }
-                        }
+                    match crate::web::fetch::blob(&path).await {
+                        Ok(blob) => link.send_message(Msg::Photo(blob, name)),
                         Err(e) => link.send_message(Msg::Decoded(
                             u64::MAX,
                             name,

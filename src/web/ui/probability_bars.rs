@@ -8,14 +8,6 @@ pub struct ProbabilityBarsProps {
     pub probs: Option<Vec<f32>>,
 }
 
-/// Softmax of logits.
-pub fn softmax(logits: &[f32]) -> Vec<f32> {
-    let m = logits.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
-    let e: Vec<f32> = logits.iter().map(|v| (v - m).exp()).collect();
-    let s: f32 = e.iter().sum();
-    e.into_iter().map(|v| v / s).collect()
-}
-
 #[function_component(ProbabilityBars)]
 pub fn probability_bars(props: &ProbabilityBarsProps) -> Html {
     let best = props.probs.as_ref().and_then(|p| {
