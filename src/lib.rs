@@ -5,6 +5,7 @@
 //! the page and its Web Worker (`web`) exist only on `wasm32`.
 
 pub mod catalog;
+pub mod concepts;
 pub mod colormap;
 pub mod digits;
 pub mod engine;

@@ -40,7 +40,7 @@ fn channel_vec(t: Tensor) -> Result<Tensor, EngineError> {
 }
 
 /// Pads the last two dims: `[top, bottom]` rows and `[left, right]` columns with `value`.
-fn pad_hw(
+pub(crate) fn pad_hw(
     x: &Tensor,
     rows: [usize; 2],
     cols: [usize; 2],
@@ -73,7 +73,7 @@ fn pad_hw(
 }
 
 /// Extra padding at the far end so that a plain (floor) window count gives `want` windows.
-fn extra_for(size: usize, k: usize, s: usize, p: usize, want: usize) -> usize {
+pub(crate) fn extra_for(size: usize, k: usize, s: usize, p: usize, want: usize) -> usize {
     let need = (want - 1) * s + k;
     need.saturating_sub(size + 2 * p)
 }
@@ -107,7 +107,7 @@ fn conv(x: &Tensor, c: &Conv, w: Tensor, b: Option<Tensor>) -> Result<Tensor, En
     })
 }
 
-fn pool(x: &Tensor, p: &Pool) -> Result<Tensor, EngineError> {
+pub(crate) fn pool(x: &Tensor, p: &Pool) -> Result<Tensor, EngineError> {
     let (_, _, h, w) = x.dims4()?;
     let oh = window_out(h, p.kernel[0], p.stride[0], p.padding[0], 1, p.ceil_mode);
     let ow = window_out(w, p.kernel[1], p.stride[1], p.padding[1], 1, p.ceil_mode);

@@ -2,6 +2,7 @@
 //! (candle, wasm SIMD in the browser) and later by the WebGPU engine, and checked by one
 //! conformance suite (`tests/engine_conformance.rs`) run against each.
 
+pub mod autograd;
 pub mod cpu;
 pub mod pth;
 pub mod safetensors;

@@ -3,34 +3,19 @@
 
 use std::rc::Rc;
 
-use gloo_worker::{Spawnable, WorkerBridge};
+use gloo_worker::Spawnable;
 use yew::prelude::*;
 
 use super::{
-    backend_status::BackendStatus, header::Header, main_view::MainView, model_picker::ModelPicker,
+    backend_status::BackendStatus,
+    header::Header,
+    main_view::MainView,
+    model_picker::ModelPicker,
+    shared::{WorkerContext, WorkerState},
 };
 use crate::protocol::{WorkerRequest, WorkerResponse};
 use crate::web::backend::{self, Backend};
 use crate::web::worker::{AtlasWorker, WORKER_SCRIPT};
-
-/// The state of the worker's engine as the page knows it.
-#[derive(Clone, Debug, PartialEq)]
-pub enum WorkerState {
-    Starting,
-    Ready(crate::engine_check::EngineCheck),
-    Failed(String),
-}
-
-/// The worker, shared with every component through a Yew context; a component that talks to it
-/// forks its own bridge (`bridge.fork(Some(callback))`) so the answers come back to it.
-#[derive(Clone)]
-pub struct WorkerContext(pub Rc<WorkerBridge<AtlasWorker>>);
-
-impl PartialEq for WorkerContext {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
 
 #[function_component(App)]
 pub fn app() -> Html {

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::app::WorkerState;
+use super::shared::WorkerState;
 use crate::web::backend::Backend;
 
 #[derive(Properties, PartialEq)]

@@ -7,24 +7,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::feature_map_canvas::FeatureMapCanvas;
-use super::main_view::Described;
+use super::shared::{Described, HoveredUnit};
 use crate::colormap::Scale;
 use crate::protocol::RunResult;
 use crate::zoo::layout::layout;
-use crate::zoo::NodeId;
-
-/// The unit under the pointer.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HoveredUnit {
-    /// The node whose output holds the unit.
-    pub node: NodeId,
-    pub layer: String,
-    pub channel: usize,
-    /// Position in the map (0, 0 for vectors).
-    pub y: usize,
-    pub x: usize,
-    pub value: f32,
-}
 
 #[derive(Properties, PartialEq)]
 pub struct FeatureMapsProps {

@@ -9,16 +9,8 @@ use yew::prelude::*;
 
 use super::feature_map_canvas::FeatureMapCanvas;
 use super::feature_maps::legend;
-use super::main_view::Described;
+use super::shared::{Described, LayerData};
 use crate::colormap::Scale;
-
-/// One layer's values as the worker sent them.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LayerData {
-    pub node: usize,
-    pub shape: Vec<usize>,
-    pub values: Rc<Vec<f32>>,
-}
 
 #[derive(Properties, PartialEq)]
 pub struct LayerExplorerProps {

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use super::main_view::Described;
+use super::shared::Described;
 use crate::zoo::summary::{bytes, shape_text, thousands};
 use crate::zoo::NodeId;
 

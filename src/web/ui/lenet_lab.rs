@@ -9,12 +9,13 @@ use std::rc::Rc;
 use gloo_worker::WorkerBridge;
 use yew::prelude::*;
 
-use super::app::WorkerContext;
+use super::shared::WorkerContext;
 use super::connection_table::ConnectionTable;
 use super::digit_canvas::{DigitCanvas, PAD_SIZE};
-use super::feature_maps::{FeatureMaps, HoveredUnit};
+use super::feature_maps::FeatureMaps;
+use super::shared::HoveredUnit;
 use super::input_preview::InputPreview;
-use super::main_view::Described;
+use super::shared::Described;
 use super::probability_bars::ProbabilityBars;
 use crate::digits::mnist_preprocess;
 use crate::engine::softmax;

@@ -9,18 +9,12 @@ use super::{
     layer_table::LayerTable, lenet_lab::LenetLab, network_diagram::NetworkDiagram,
     network_totals::NetworkTotals, photo_lab::PhotoLab,
 };
-use crate::zoo::{analyse, build, Analysis, Network, NodeId};
+use super::shared::Described;
+use crate::zoo::{analyse, build, NodeId};
 
 #[derive(Properties, PartialEq)]
 pub struct MainViewProps {
     pub model: String,
-}
-
-/// A network with its analysis, shared by the views.
-#[derive(PartialEq)]
-pub struct Described {
-    pub net: Network,
-    pub analysis: Analysis,
 }
 
 #[function_component(MainView)]

@@ -19,6 +19,7 @@ pub mod network_totals;
 pub mod photo_input;
 pub mod photo_lab;
 pub mod probability_bars;
+pub mod shared;
 pub mod top5_list;
 pub mod weights_panel;
 

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::main_view::Described;
+use super::shared::Described;
 use crate::zoo::layout::layout;
 use crate::zoo::NodeId;
 

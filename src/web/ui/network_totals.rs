@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::main_view::Described;
+use super::shared::Described;
 use crate::zoo::summary::{bytes, thousands};
 
 #[derive(Properties, PartialEq)]

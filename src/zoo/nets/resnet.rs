@@ -29,6 +29,7 @@ pub struct ResNetSpec {
     pub width_per_group: usize,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn block(
     b: &mut Builder,
     x: NodeId,
@@ -37,6 +38,7 @@ fn block(
     stride: usize,
     groups: usize,
     base_width: usize,
+    residual: bool,
 ) -> NodeId {
     let in_c = b.channels(x);
     let expansion = if kind == Block::Basic { 1 } else { 4 };
@@ -80,6 +82,9 @@ fn block(
             y = b.bn("bn3", y);
         }
     }
+    if !residual {
+        return b.relu("relu", y);
+    }
     let shortcut = if stride != 1 || in_c != out_c {
         b.scope("downsample", |b| {
             let s = b.conv_full("0", x, out_c, [1, 1], [stride, stride], [0, 0], 1, false);
@@ -94,6 +99,21 @@ fn block(
 
 /// Builds a torchvision ResNet from its spec (224×224 ImageNet input, 1000 classes).
 pub fn resnet(spec: &ResNetSpec) -> Network {
+    build(spec, true)
+}
+
+/// The "plain" counterpart of a ResNet (He et al. 2016, figure 3, middle): the same layers
+/// without the shortcut connections, so every block is a plain stack of convolutions. It has no
+/// published weights and is not in the picker; the gradient-flow experiment compares it with
+/// the residual network at initialisation.
+pub fn plain(spec: &ResNetSpec) -> Network {
+    let mut net = build(spec, false);
+    net.id = format!("plain_{}", spec.id);
+    net.label = format!("{} without shortcuts (plain)", spec.label);
+    net
+}
+
+fn build(spec: &ResNetSpec, residual: bool) -> Network {
     let mut b = Builder::new(spec.id, spec.label, spec.paper, [3, 224, 224]);
     let x = b.input();
     let mut y = b.conv_full("conv1", x, 64, [7, 7], [2, 2], [3, 3], 1, false);
@@ -114,6 +134,7 @@ pub fn resnet(spec: &ResNetSpec) -> Network {
                         stride,
                         spec.groups,
                         spec.width_per_group,
+                        residual,
                     )
                 });
             }

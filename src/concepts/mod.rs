@@ -1,0 +1,5 @@
+//! What the course notes teach, computed from the zoo's descriptions: one 5×5 against stacked 3×3
+//! convolutions, the Inception module step by step, receptive fields of single units, residual
+//! blocks and their gradient flow, and the ideas of the networks after ResNet.
+
+pub mod gradient_flow;

@@ -1,0 +1,81 @@
+//! The types the page's components share: the described network, the worker's context and state,
+//! one layer's values, the unit a reader picked and the last photo that ran. Components import
+//! them from here and never from each other's files for them, so that no two components import
+//! each other (`tests/ui_modules.rs` checks the imports have no circle).
+
+use std::rc::Rc;
+
+use gloo_worker::WorkerBridge;
+use yew::prelude::*;
+
+use crate::web::worker::AtlasWorker;
+use crate::zoo::{Analysis, Network, NodeId};
+
+/// A network with its analysis, shared by the views.
+#[derive(PartialEq)]
+pub struct Described {
+    pub net: Network,
+    pub analysis: Analysis,
+}
+
+/// The described network a view shows (None while a description is missing).
+pub type SharedDescribed = Rc<Option<Described>>;
+
+/// The state of the worker's engine as the page knows it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WorkerState {
+    Starting,
+    Ready(crate::engine_check::EngineCheck),
+    Failed(String),
+}
+
+/// The worker, shared with every component through a Yew context; a component that talks to it
+/// forks its own bridge (`bridge.fork(Some(callback))`) so the answers come back to it.
+#[derive(Clone)]
+pub struct WorkerContext(pub Rc<WorkerBridge<AtlasWorker>>);
+
+impl PartialEq for WorkerContext {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// One layer's values as the worker sent them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerData {
+    pub node: usize,
+    pub shape: Vec<usize>,
+    pub values: Rc<Vec<f32>>,
+}
+
+/// The unit under the pointer (or picked) in a feature map.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HoveredUnit {
+    /// The node whose output holds the unit.
+    pub node: NodeId,
+    pub layer: String,
+    pub channel: usize,
+    /// Position in the map (0, 0 for vectors).
+    pub y: usize,
+    pub x: usize,
+    pub value: f32,
+}
+
+/// A photo that has run through a network in the worker: which network, the request's tag (to
+/// ask the worker for that run's layers), and the 224×224 crop the network saw (RGB).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PhotoRun {
+    pub model: String,
+    pub tag: u64,
+    pub photo: String,
+    pub crop: Rc<Vec<u8>>,
+    pub side: usize,
+}
+
+/// The last photo run on the page, kept across networks (the concept pages draw on it), and how
+/// the photo lab reports a new one.
+#[derive(Clone, PartialEq)]
+pub struct PhotoContext {
+    pub last: Option<PhotoRun>,
+    pub report: Callback<PhotoRun>,
+}
