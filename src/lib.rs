@@ -5,8 +5,8 @@
 //! the page and its Web Worker (`web`) exist only on `wasm32`.
 
 pub mod catalog;
-pub mod concepts;
 pub mod colormap;
+pub mod concepts;
 pub mod digits;
 pub mod engine;
 pub mod engine_check;

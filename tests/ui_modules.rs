@@ -35,7 +35,13 @@ fn imports(src: &str) -> BTreeSet<String> {
                 }
             }
             for item in items {
-                let first = item.trim().split("::").next().unwrap_or("").trim().to_string();
+                let first = item
+                    .trim()
+                    .split("::")
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
                 if !first.is_empty() {
                     out.insert(first);
                 }

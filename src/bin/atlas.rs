@@ -17,6 +17,10 @@ fn usage() -> ! {
                                     <model>.safetensors, listed in DIR/manifest.json for the page\n  \
          splitmix <model> --out FILE  write the deterministic splitmix-v1 checkpoint of ../shared/reference\n  \
                                     (torchvision key names) as .safetensors, e.g. to try a large network in the page\n  \
+         explain [concept]          the page's explainers of the networks after ResNet, as text
+  \
+                                    (mlpconv, fire, dense-block, cardinality, widening, survival, fractal)
+  \
          self-check                 run the CPU engine's self-check"
     );
     std::process::exit(2);
@@ -81,7 +85,40 @@ fn main() {
                 std::process::exit(1);
             }
         },
+        Some("explain") => explain(args.get(1).map(String::as_str)),
         _ => usage(),
+    }
+}
+
+/// Prints the explainers (all, or one by key) as plain text.
+#[cfg(not(target_arch = "wasm32"))]
+fn explain(key: Option<&str>) {
+    use atlas::concepts::explainers::{explainer, KEYS};
+    let keys: Vec<&str> = match key {
+        Some(k) if KEYS.contains(&k) => vec![k],
+        Some(k) => {
+            eprintln!("no explainer '{k}'; there are: {}", KEYS.join(", "));
+            std::process::exit(1)
+        }
+        None => KEYS.to_vec(),
+    };
+    for k in keys {
+        let e = explainer(k).expect("a listed key");
+        println!("# {} ({})\n{}\n", e.title, e.model, e.paper);
+        for p in &e.paragraphs {
+            println!("{p}\n");
+        }
+        if let Some(t) = &e.table {
+            println!("{}", t.headers.join(" | "));
+            for r in &t.rows {
+                println!("{}", r.join(" | "));
+            }
+            println!();
+        }
+        if let Some(b) = &e.bars {
+            let vals: Vec<String> = b.bars.iter().map(|(l, v)| format!("{l}: {v}")).collect();
+            println!("{} — {}\n", b.title, vals.join(", "));
+        }
     }
 }
 

@@ -184,9 +184,7 @@ fn backward(
     let mut out = Vec::with_capacity(layers.len());
     for (depth, id) in layers.into_iter().enumerate() {
         let name = &net.nodes[id].name;
-        let of = |t: &Tensor| -> Result<f64, EngineError> {
-            grads.get(t).map_or(Ok(0.0), norm)
-        };
+        let of = |t: &Tensor| -> Result<f64, EngineError> { grads.get(t).map_or(Ok(0.0), norm) };
         out.push(LayerGrad {
             name: name.clone(),
             depth: depth + 1,
@@ -276,7 +274,11 @@ mod tests {
             assert_eq!(r.residual.len(), 34);
             assert_eq!(r.plain[0].name, "conv1");
             assert_eq!(r.plain[33].name, "fc");
-            assert!(r.plain.iter().chain(&r.residual).all(|l| l.output_norm.is_finite() && l.weight_norm > 0.0));
+            assert!(r
+                .plain
+                .iter()
+                .chain(&r.residual)
+                .all(|l| l.output_norm.is_finite() && l.weight_norm > 0.0));
             // Same weights, same images: the classifier sees different features, so the losses
             // differ, but both are near ln(1000) ≈ 6.9 for a fresh network with batch norm.
             assert!(r.plain_loss > 0.0 && r.residual_loss > 0.0);
@@ -294,7 +296,11 @@ mod tests {
                 off.residual[d].output_norm
             );
         }
-        assert!(first_to_last(&off.plain) < 0.01, "{}", first_to_last(&off.plain));
+        assert!(
+            first_to_last(&off.plain) < 0.01,
+            "{}",
+            first_to_last(&off.plain)
+        );
         assert!(first_to_last(&off.residual) > 1.0);
         let on = &flow.runs[1];
         assert!(on.batch_norm);

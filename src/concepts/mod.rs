@@ -2,4 +2,9 @@
 //! convolutions, the Inception module step by step, receptive fields of single units, residual
 //! blocks and their gradient flow, and the ideas of the networks after ResNet.
 
+pub mod explainers;
 pub mod gradient_flow;
+pub mod inception;
+pub mod kernel_stack;
+pub mod receptive;
+pub mod residual;

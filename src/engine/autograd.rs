@@ -59,7 +59,9 @@ fn strided_view(
     s: [usize; 2],
 ) -> Result<Tensor, EngineError> {
     let (n, c, _, _) = xp.dims4()?;
-    let v = xp.narrow(2, dy, out[0] * s[0])?.narrow(3, dx, out[1] * s[1])?;
+    let v = xp
+        .narrow(2, dy, out[0] * s[0])?
+        .narrow(3, dx, out[1] * s[1])?;
     Ok(v.reshape((n, c, out[0], s[0], out[1], s[1]))?
         .narrow(3, 0, 1)?
         .narrow(5, 0, 1)?
@@ -310,18 +312,16 @@ mod tests {
         let x = b.input();
         let y = b.conv("c1", x, 3, 3, 2, 1);
         let y = b.bn("bn", y);
-        let y = b.add(
-            "tanh",
-            Op::Act(crate::zoo::graph::Activation::Tanh),
-            &[y],
-        );
+        let y = b.add("tanh", Op::Act(crate::zoo::graph::Activation::Tanh), &[y]);
         let y = b.max_pool("pool", y, 3, 1, 1, true);
         let y = b.conv("c2", y, 2, 3, 1, 0);
         let y = b.flatten(y);
         b.linear("fc", y, 3);
         let net = b.finish();
         let weights = Weights::splitmix(&net);
-        let input: Vec<f32> = (0..2 * 81).map(|i| ((i * 7919 % 97) as f32) / 48.0 - 1.0).collect();
+        let input: Vec<f32> = (0..2 * 81)
+            .map(|i| ((i * 7919 % 97) as f32) / 48.0 - 1.0)
+            .collect();
         let unit = Unit {
             node: net.output(),
             channel: 1,
@@ -352,6 +352,9 @@ mod tests {
             worst = worst.max((fd - g[i] as f64).abs());
         }
         assert!(worst < 2e-3, "largest difference {worst}");
-        assert!(g.iter().any(|&v| v.abs() > 1e-3), "a gradient that is all zero");
+        assert!(
+            g.iter().any(|&v| v.abs() > 1e-3),
+            "a gradient that is all zero"
+        );
     }
 }

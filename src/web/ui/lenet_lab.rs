@@ -9,14 +9,14 @@ use std::rc::Rc;
 use gloo_worker::WorkerBridge;
 use yew::prelude::*;
 
-use super::shared::WorkerContext;
 use super::connection_table::ConnectionTable;
 use super::digit_canvas::{DigitCanvas, PAD_SIZE};
 use super::feature_maps::FeatureMaps;
-use super::shared::HoveredUnit;
 use super::input_preview::InputPreview;
-use super::shared::Described;
 use super::probability_bars::ProbabilityBars;
+use super::shared::Described;
+use super::shared::HoveredUnit;
+use super::shared::WorkerContext;
 use crate::digits::mnist_preprocess;
 use crate::engine::softmax;
 use crate::protocol::{RunResult, WorkerRequest, WorkerResponse};

@@ -5,11 +5,11 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::shared::Described;
 use super::{
     layer_table::LayerTable, lenet_lab::LenetLab, network_diagram::NetworkDiagram,
     network_totals::NetworkTotals, photo_lab::PhotoLab,
 };
-use super::shared::Described;
 use crate::zoo::{analyse, build, NodeId};
 
 #[derive(Properties, PartialEq)]

@@ -9,12 +9,12 @@ use gloo_worker::WorkerBridge;
 use web_sys::{Blob, File};
 use yew::prelude::*;
 
-use super::shared::WorkerContext;
 use super::crop_preview::CropPreview;
 use super::layer_explorer::LayerExplorer;
-use super::shared::LayerData;
-use super::shared::Described;
 use super::photo_input::PhotoInput;
+use super::shared::Described;
+use super::shared::LayerData;
+use super::shared::WorkerContext;
 use super::top5_list::Top5List;
 use super::weights_panel::{mb, WeightsPanel, WeightsState};
 use crate::imagenet::{Image8, CROP};

@@ -20,7 +20,7 @@ pub struct Inception {
     pub pool: usize,
 }
 
-const fn inc(
+pub const fn inc(
     name: &'static str,
     c1: usize,
     r3: usize,
@@ -121,6 +121,28 @@ fn aux(b: &mut Builder, name: &str, x: NodeId) -> NodeId {
         y = b.dropout("dropout", y, 0.7);
         b.linear("fc2", y, 1000)
     })
+}
+
+/// One Inception module alone as a network, on `input` maps (C×H×W): with the paper's 1×1
+/// dimension reductions (figure 2b: the module GoogLeNet uses) or without them (figure 2a, the
+/// "naive" module: 1×1, 3×3 and 5×5 convolutions and a 3×3 max pool side by side on the input,
+/// concatenated). The reductions and the pool projection `r3`, `r5`, `pool` are ignored when
+/// `reduced` is false.
+pub fn module_alone(m: &Inception, input: [usize; 3], reduced: bool) -> Network {
+    let mut b = Builder::new(m.name, m.name, SZEGEDY_2015, input);
+    let x = b.input();
+    if reduced {
+        inception(&mut b, Style::Paper, m, x);
+    } else {
+        b.block(m.name, |b| {
+            let b1 = basic(b, Style::Paper, "branch1", x, m.c1, 1, 1, 0);
+            let b2 = b.scope("branch2", |b| basic(b, Style::Paper, "1", x, m.c3, 3, 1, 1));
+            let b3 = b.scope("branch3", |b| basic(b, Style::Paper, "1", x, m.c5, 5, 1, 2));
+            let b4 = b.scope("branch4", |b| b.max_pool("0", x, 3, 1, 1, true));
+            b.concat("cat", &[b1, b2, b3, b4])
+        });
+    }
+    b.finish()
 }
 
 /// Weights torchvision saves by using a 3×3 where the paper has a 5×5 in every branch3:
