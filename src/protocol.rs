@@ -36,6 +36,26 @@ pub enum WorkerRequest {
         node: usize,
         tag: u64,
     },
+    /// The gradient of one unit of a node's output with respect to the input of the last run of
+    /// that model (a photo's `Classify` or a digit's `Run`): its effective receptive field.
+    InputGradient {
+        model: String,
+        node: usize,
+        channel: usize,
+        y: usize,
+        x: usize,
+        tag: u64,
+    },
+    /// The L2 norm of some nodes' outputs from the last `Classify` of that model.
+    LayerNorms {
+        model: String,
+        nodes: Vec<usize>,
+        tag: u64,
+    },
+    /// Run the gradient-flow experiment (plain vs residual network at initialisation).
+    GradientFlow {
+        config: crate::concepts::gradient_flow::FlowConfig,
+    },
     /// Run a loaded network on one image (`[C, H, W]` row-major); `tag` comes back with the
     /// answer so the page can drop stale ones.
     Run {
@@ -89,6 +109,19 @@ pub enum WorkerResponse {
     },
     /// A forward pass finished.
     Ran(RunResult),
+    /// The answer to `InputGradient`.
+    InputGradient(InputGradient),
+    /// The answer to `LayerNorms`: (node, ‖output‖₂) in the order asked.
+    Norms {
+        model: String,
+        tag: u64,
+        norms: Vec<(usize, f64)>,
+    },
+    /// The answer to `GradientFlow`, with the worker's time for it.
+    GradientFlow {
+        flow: crate::concepts::gradient_flow::Flow,
+        millis: f64,
+    },
     /// Something went wrong; the text is shown to the reader.
     Failed(String),
 }
@@ -109,4 +142,22 @@ pub struct Classification {
     pub forward_ms: f64,
     /// The worker's WebAssembly memory after the run, in bytes.
     pub memory_bytes: u64,
+}
+
+/// The answer to `InputGradient`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InputGradient {
+    pub model: String,
+    pub tag: u64,
+    pub node: usize,
+    pub channel: usize,
+    pub y: usize,
+    pub x: usize,
+    /// The unit's value.
+    pub value: f32,
+    /// |∂unit/∂input| summed over the input's channels, `height × width`, row-major.
+    pub heat: Vec<f32>,
+    pub height: usize,
+    pub width: usize,
+    pub millis: f64,
 }

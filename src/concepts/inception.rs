@@ -28,6 +28,8 @@ pub struct Step {
     /// One of [`STEP_KEYS`].
     pub key: &'static str,
     pub title: String,
+    /// A label for the diagram's box ("3×3 conv · 128").
+    pub short: String,
     /// A note on the step (where torchvision departs from the paper, what a reduction saves).
     pub note: Option<String>,
     /// The nodes this step runs (empty for the input).
@@ -186,9 +188,39 @@ pub fn steps(net: &Network, an: &Analysis, module: &str) -> Option<Vec<Step>> {
                 }
                 _ => return None,
             };
+        let short = match (key, &net.nodes[output].op) {
+            ("input", _) => format!("input · {}", shape[0]),
+            ("concat", _) => format!("concat · {}", shape[0]),
+            ("branch4.0", Op::Pool2d(p)) => format!(
+                "{}×{} {} pool",
+                p.kernel[0],
+                p.kernel[1],
+                if p.kind == PoolKind::Max {
+                    "max"
+                } else {
+                    "avg"
+                }
+            ),
+            _ => {
+                let k = nodes
+                    .iter()
+                    .find_map(|&i| match &net.nodes[i].op {
+                        Op::Conv2d(c) => Some(c.kernel[0]),
+                        _ => None,
+                    })
+                    .unwrap_or(1);
+                let what = match key {
+                    "branch2.0" | "branch3.0" => "reduce",
+                    "branch4.1" => "proj",
+                    _ => "conv",
+                };
+                format!("{k}×{k} {what} · {}", shape[0])
+            }
+        };
         out.push(Step {
             key,
             title,
+            short,
             note,
             nodes,
             output,
@@ -384,6 +416,26 @@ mod tests {
             assert!(s[5].title.contains(&format!("{k}×{k} convolution")));
             assert_eq!(s[5].macs, 28 * 28 * 32 * k as u64 * k as u64 * 16);
             assert_eq!(s[5].note.is_some(), id == "googlenet");
+            let shorts: Vec<&str> = s.iter().map(|s| s.short.as_str()).collect();
+            let k5 = if id == "googlenet" {
+                "3×3 conv · 32"
+            } else {
+                "5×5 conv · 32"
+            };
+            assert_eq!(
+                shorts,
+                [
+                    "input · 192",
+                    "1×1 conv · 64",
+                    "1×1 reduce · 96",
+                    "3×3 conv · 128",
+                    "1×1 reduce · 16",
+                    k5,
+                    "3×3 max pool",
+                    "1×1 proj · 32",
+                    "concat · 256"
+                ]
+            );
         }
     }
 

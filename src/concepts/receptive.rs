@@ -4,63 +4,9 @@
 //! map sees — where it starts, how far it reaches into the padding — and the field's size and
 //! jump (effective stride) against depth, for the page's chart.
 
+pub use crate::zoo::analysis::{unit_field, UnitField};
 use crate::zoo::graph::{Network, NodeId, Op};
 use crate::zoo::Analysis;
-
-/// The theoretical receptive field of one unit: `rf` input pixels per side starting at row `y0`,
-/// column `x0` (negative where it reaches into the padding), neighbours `jump` pixels apart.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct UnitField {
-    pub rf: [usize; 2],
-    pub jump: [usize; 2],
-    pub y0: i64,
-    pub x0: i64,
-}
-
-impl UnitField {
-    /// Last row and column (inclusive).
-    pub fn y1(&self) -> i64 {
-        self.y0 + self.rf[0] as i64 - 1
-    }
-
-    pub fn x1(&self) -> i64 {
-        self.x0 + self.rf[1] as i64 - 1
-    }
-
-    /// Whether input pixel (y, x) lies inside the field.
-    pub fn contains(&self, y: i64, x: i64) -> bool {
-        (self.y0..=self.y1()).contains(&y) && (self.x0..=self.x1()).contains(&x)
-    }
-
-    /// The part of the field on a `h`×`w` image: rows `[y0, y1]` and columns `[x0, x1]`,
-    /// inclusive.
-    pub fn on_image(&self, h: usize, w: usize) -> ([i64; 2], [i64; 2]) {
-        (
-            [self.y0.max(0), self.y1().min(h as i64 - 1)],
-            [self.x0.max(0), self.x1().min(w as i64 - 1)],
-        )
-    }
-
-    /// Whether part of the field lies in the padding beyond a `h`×`w` image.
-    pub fn reaches_padding(&self, h: usize, w: usize) -> bool {
-        self.y0 < 0 || self.x0 < 0 || self.y1() >= h as i64 || self.x1() >= w as i64
-    }
-}
-
-/// The field of unit (y, x) of `node`'s output, or None for a node without a spatial field (after
-/// flattening every unit sees the whole image).
-pub fn unit_field(an: &Analysis, node: NodeId, y: usize, x: usize) -> Option<UnitField> {
-    let l = an.layers.get(node)?;
-    let (rf, jump, start) = (l.rf?, l.jump?, l.start?);
-    // `start` is the centre of unit 0's field; rf − 1 is even or odd alike on both sides.
-    let first = |a: usize| (start[a] - (rf[a] as f64 - 1.0) / 2.0).round() as i64;
-    Some(UnitField {
-        rf,
-        jump,
-        y0: first(0) + (y * jump[0]) as i64,
-        x0: first(1) + (x * jump[1]) as i64,
-    })
-}
 
 /// One point of the receptive-field chart.
 #[derive(Clone, Debug, PartialEq)]
@@ -115,6 +61,60 @@ pub fn rf_series(net: &Network, an: &Analysis) -> Vec<RfPoint> {
     best.into_iter().flatten().collect()
 }
 
+/// How an effective receptive field (a heat map of |∂unit/∂pixel| over an `h`×`w` image) sits in
+/// the theoretical one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ErfStats {
+    /// Sum of the heat.
+    pub total: f64,
+    /// Share of the heat inside the theoretical field (1 when the theory holds).
+    pub inside: f64,
+    /// Side of the smallest square, centred on the field's centre, holding half the heat.
+    pub half_side: usize,
+}
+
+/// Measures an effective receptive field against the theoretical `field`.
+pub fn erf_stats(heat: &[f32], h: usize, w: usize, field: &UnitField) -> ErfStats {
+    let total: f64 = heat.iter().map(|&v| v as f64).sum();
+    let mut inside = 0.0;
+    // Centre of the field, in pixel coordinates (half-pixels when the side is even).
+    let cy = (field.y0 + field.y1()) as f64 / 2.0;
+    let cx = (field.x0 + field.x1()) as f64 / 2.0;
+    // Heat by Chebyshev distance from the centre, in half-pixel steps.
+    let mut by_ring: Vec<f64> = Vec::new();
+    for y in 0..h {
+        for x in 0..w {
+            let v = heat[y * w + x] as f64;
+            if v == 0.0 {
+                continue;
+            }
+            if field.contains(y as i64, x as i64) {
+                inside += v;
+            }
+            let d = ((y as f64 - cy).abs().max((x as f64 - cx).abs()) * 2.0).round() as usize;
+            if by_ring.len() <= d {
+                by_ring.resize(d + 1, 0.0);
+            }
+            by_ring[d] += v;
+        }
+    }
+    let mut acc = 0.0;
+    let mut half_side = 0;
+    for (d, v) in by_ring.iter().enumerate() {
+        acc += v;
+        if acc >= total / 2.0 {
+            // Distance d half-pixels from the centre: a square of side d + 1 pixels.
+            half_side = d + 1;
+            break;
+        }
+    }
+    ErfStats {
+        total,
+        inside: if total > 0.0 { inside / total } else { 1.0 },
+        half_side,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +139,25 @@ mod tests {
         assert_eq!((f.rf, f.jump, f.y0), ([11, 11], [4, 4], -5));
         // The classifier's units have no spatial field.
         assert_eq!(unit_field(&an, net.output(), 0, 0), None);
+    }
+
+    #[test]
+    fn erf_statistics() {
+        let field = UnitField {
+            rf: [5, 5],
+            jump: [1, 1],
+            y0: 2,
+            x0: 2,
+        };
+        // All heat on the centre pixel (4, 4): inside, half of it in a 1-pixel square.
+        let mut heat = vec![0f32; 100];
+        heat[44] = 2.0;
+        let s = erf_stats(&heat, 10, 10, &field);
+        assert_eq!((s.total, s.inside, s.half_side), (2.0, 1.0, 1));
+        // A quarter of the heat outside the field.
+        heat[0] = 2.0 / 3.0;
+        let s = erf_stats(&heat, 10, 10, &field);
+        assert!((s.inside - 0.75).abs() < 1e-6);
     }
 
     #[test]

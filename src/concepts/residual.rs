@@ -28,6 +28,15 @@ impl BlockKind {
             BlockKind::Other(n) => format!("block of {n} convolutions"),
         }
     }
+
+    /// One word: "basic", "bottleneck".
+    pub fn short(self) -> String {
+        match self {
+            BlockKind::Basic => "basic".into(),
+            BlockKind::Bottleneck => "bottleneck".into(),
+            BlockKind::Other(n) => format!("{n} convolutions"),
+        }
+    }
 }
 
 /// One residual block.

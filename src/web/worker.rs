@@ -9,10 +9,12 @@ use gloo_worker::{HandlerId, Worker, WorkerScope};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::engine::autograd::{input_gradient, magnitude_map, Unit};
 use crate::engine::{cpu::CpuEngine, Activations, Engine, Weights};
 use crate::imagenet::{self, Image8};
 use crate::pretrained;
-use crate::protocol::{Classification, RunResult, WorkerRequest, WorkerResponse};
+use crate::protocol::{Classification, InputGradient, RunResult, WorkerRequest, WorkerResponse};
+use crate::zoo::graph::Op;
 use crate::zoo::Network;
 
 /// The Cache API store that keeps downloaded checkpoints.
@@ -22,6 +24,8 @@ pub const WEIGHTS_CACHE: &str = "atlas-weights-v1";
 pub struct AtlasWorker {
     loaded: HashMap<String, (Network, Weights)>,
     last_photo: HashMap<String, Activations>,
+    /// The input of each model's last run (a prepared photo, a digit), for input gradients.
+    last_input: HashMap<String, Vec<f32>>,
 }
 
 /// Messages the worker sends itself when an asynchronous download ends.
@@ -210,12 +214,14 @@ impl AtlasWorker {
         }
     }
 
-    fn run(&self, model: String, input: Vec<f32>, tag: u64) -> WorkerResponse {
+    fn run(&mut self, model: String, input: Vec<f32>, tag: u64) -> WorkerResponse {
         let Some((net, weights)) = self.loaded.get(&model) else {
             return WorkerResponse::Failed(format!("the weights of '{model}' are not loaded yet"));
         };
         let start = now_ms();
-        match CpuEngine.forward(net, weights, &input, &[]) {
+        let result = CpuEngine.forward(net, weights, &input, &[]);
+        self.last_input.insert(model.clone(), input);
+        match result {
             Ok(a) => WorkerResponse::Ran(RunResult {
                 model,
                 tag,
@@ -261,6 +267,7 @@ impl AtlasWorker {
             .map(|r| (r.index, r.prob))
             .collect();
         self.last_photo.insert(model.clone(), acts);
+        self.last_input.insert(model.clone(), prepared.tensor);
         WorkerResponse::Classified(Classification {
             model,
             tag,
@@ -284,6 +291,66 @@ impl AtlasWorker {
             },
             _ => WorkerResponse::Failed(format!("no photo has run through '{model}' yet")),
         }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn input_gradient(
+        &self,
+        model: String,
+        node: usize,
+        channel: usize,
+        y: usize,
+        x: usize,
+        tag: u64,
+    ) -> WorkerResponse {
+        let (Some((net, weights)), Some(input)) =
+            (self.loaded.get(&model), self.last_input.get(&model))
+        else {
+            return WorkerResponse::Failed(format!("nothing has run through '{model}' yet"));
+        };
+        let Op::Input {
+            channels,
+            height,
+            width,
+        } = net.nodes[0].op
+        else {
+            return WorkerResponse::Failed("the network has no input node".into());
+        };
+        let start = now_ms();
+        let unit = Unit {
+            node,
+            channel,
+            y,
+            x,
+        };
+        match input_gradient(net, weights, input, unit) {
+            Ok((gradient, value)) => WorkerResponse::InputGradient(InputGradient {
+                model,
+                tag,
+                node,
+                channel,
+                y,
+                x,
+                value,
+                heat: magnitude_map(&gradient, channels),
+                height,
+                width,
+                millis: now_ms() - start,
+            }),
+            Err(e) => WorkerResponse::Failed(format!("the gradient could not be computed: {e}")),
+        }
+    }
+
+    fn norms(&self, model: String, nodes: Vec<usize>, tag: u64) -> WorkerResponse {
+        let Some(a) = self.last_photo.get(&model) else {
+            return WorkerResponse::Failed(format!("no photo has run through '{model}' yet"));
+        };
+        let norms = nodes
+            .into_iter()
+            .filter(|&n| n < a.values.len())
+            .map(|n| (n, crate::concepts::residual::l2(&a.values[n])))
+            .collect();
+        WorkerResponse::Norms { model, tag, norms }
     }
 
     fn fetch(
@@ -333,6 +400,7 @@ impl Worker for AtlasWorker {
         AtlasWorker {
             loaded: HashMap::new(),
             last_photo: HashMap::new(),
+            last_input: HashMap::new(),
         }
     }
 
@@ -394,6 +462,30 @@ impl Worker for AtlasWorker {
             } => self.classify(model, Image8::new(width, height, channels, pixels), tag),
             WorkerRequest::Layer { model, node, tag } => self.layer(model, node, tag),
             WorkerRequest::Run { model, input, tag } => self.run(model, input, tag),
+            WorkerRequest::InputGradient {
+                model,
+                node,
+                channel,
+                y,
+                x,
+                tag,
+            } => self.input_gradient(model, node, channel, y, x, tag),
+            WorkerRequest::LayerNorms { model, nodes, tag } => self.norms(model, nodes, tag),
+            WorkerRequest::GradientFlow { config } => {
+                let start = now_ms();
+                match crate::concepts::gradient_flow::run(
+                    &crate::zoo::nets::resnet::RESNETS[1],
+                    &config,
+                ) {
+                    Ok(flow) => WorkerResponse::GradientFlow {
+                        flow,
+                        millis: now_ms() - start,
+                    },
+                    Err(e) => {
+                        WorkerResponse::Failed(format!("the gradient-flow experiment failed: {e}"))
+                    }
+                }
+            }
         };
         scope.respond(id, answer);
     }

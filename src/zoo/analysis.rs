@@ -329,6 +329,66 @@ fn merge(fields: &[Option<Field>], at: &str) -> Option<Field> {
     fs.map(|fs| Field::union(&fs, at))
 }
 
+/// The theoretical receptive field of one unit: `rf` input pixels per side starting at row `y0`,
+/// column `x0` (negative where it reaches into the padding), neighbours `jump` pixels apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnitField {
+    pub rf: [usize; 2],
+    pub jump: [usize; 2],
+    pub y0: i64,
+    pub x0: i64,
+}
+
+impl UnitField {
+    /// Last row and column (inclusive).
+    pub fn y1(&self) -> i64 {
+        self.y0 + self.rf[0] as i64 - 1
+    }
+
+    pub fn x1(&self) -> i64 {
+        self.x0 + self.rf[1] as i64 - 1
+    }
+
+    /// Whether input pixel (y, x) lies inside the field.
+    pub fn contains(&self, y: i64, x: i64) -> bool {
+        (self.y0..=self.y1()).contains(&y) && (self.x0..=self.x1()).contains(&x)
+    }
+
+    /// The part of the field on a `h`×`w` image: rows `[y0, y1]` and columns `[x0, x1]`,
+    /// inclusive.
+    pub fn on_image(&self, h: usize, w: usize) -> ([i64; 2], [i64; 2]) {
+        (
+            [self.y0.max(0), self.y1().min(h as i64 - 1)],
+            [self.x0.max(0), self.x1().min(w as i64 - 1)],
+        )
+    }
+
+    /// Whether part of the field lies in the padding beyond a `h`×`w` image.
+    pub fn reaches_padding(&self, h: usize, w: usize) -> bool {
+        self.y0 < 0 || self.x0 < 0 || self.y1() >= h as i64 || self.x1() >= w as i64
+    }
+}
+
+/// The field of unit (y, x) of `node`'s output, or None for a node without a spatial field (after
+/// flattening every unit sees the whole image).
+pub fn unit_field(
+    an: &Analysis,
+    node: super::graph::NodeId,
+    y: usize,
+    x: usize,
+) -> Option<UnitField> {
+    let l = an.layers.get(node)?;
+    let (rf, jump, start) = (l.rf?, l.jump?, l.start?);
+    // `start` is the centre of unit 0's field; rf − 1 is even or odd alike on both sides.
+    let first = |a: usize| (start[a] - (rf[a] as f64 - 1.0) / 2.0).round() as i64;
+    Some(UnitField {
+        rf,
+        jump,
+        y0: first(0) + (y * jump[0]) as i64,
+        x0: first(1) + (x * jump[1]) as i64,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

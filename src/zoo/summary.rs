@@ -17,6 +17,9 @@ pub struct SummaryRow {
     pub activation_bytes: u64,
     pub receptive_field: Option<[usize; 2]>,
     pub jump: Option<[usize; 2]>,
+    /// Input row and column of the top-left pixel of unit (0, 0)'s field (negative in the
+    /// padding); unit (y, x)'s starts `jump` pixels further per step.
+    pub rf_origin: Option<[i64; 2]>,
 }
 
 /// The whole summary.
@@ -41,8 +44,9 @@ pub fn summarise(net: &Network) -> Summary {
         .nodes
         .iter()
         .zip(&an.layers)
+        .enumerate()
         .skip(1)
-        .map(|(n, l)| SummaryRow {
+        .map(|(i, (n, l))| SummaryRow {
             name: n.name.clone(),
             kind: n.op.type_name().to_string(),
             output_shape: l.shape.clone(),
@@ -51,6 +55,7 @@ pub fn summarise(net: &Network) -> Summary {
             activation_bytes: l.activation_bytes,
             receptive_field: l.rf,
             jump: l.jump,
+            rf_origin: super::analysis::unit_field(&an, i, 0, 0).map(|f| [f.y0, f.x0]),
         })
         .collect();
     Summary {

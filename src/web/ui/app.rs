@@ -11,7 +11,7 @@ use super::{
     header::Header,
     main_view::MainView,
     model_picker::ModelPicker,
-    shared::{WorkerContext, WorkerState},
+    shared::{PhotoContext, PhotoRun, WorkerContext, WorkerState},
 };
 use crate::protocol::{WorkerRequest, WorkerResponse};
 use crate::web::backend::{self, Backend};
@@ -49,6 +49,17 @@ pub fn app() -> Html {
         });
     }
 
+    // The last photo that ran through any network, for the panels that draw on it.
+    let last_photo = use_state(|| None::<PhotoRun>);
+    let report = {
+        let last_photo = last_photo.setter();
+        use_callback((), move |run: PhotoRun, _| last_photo.set(Some(run)))
+    };
+    let photo = PhotoContext {
+        last: (*last_photo).clone(),
+        report,
+    };
+
     let on_select = {
         let selected = selected.clone();
         Callback::from(move |id: String| selected.set(id))
@@ -56,6 +67,7 @@ pub fn app() -> Html {
 
     html! {
         <ContextProvider<WorkerContext> context={(*bridge).clone()}>
+        <ContextProvider<PhotoContext> context={photo}>
         <div class="atlas">
             <Header />
             <div class="layout">
@@ -68,6 +80,7 @@ pub fn app() -> Html {
             </div>
             <BackendStatus backend={(*backend).clone()} worker={(*worker_state).clone()} />
         </div>
+        </ContextProvider<PhotoContext>>
         </ContextProvider<WorkerContext>>
     }
 }

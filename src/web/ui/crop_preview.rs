@@ -1,15 +1,92 @@
 //! The 224×224 centre crop a photo becomes after torchvision's preprocessing: what the network
-//! sees (before normalisation, which only shifts and scales each channel).
+//! sees (before normalisation, which only shifts and scales each channel). A picked unit's
+//! theoretical receptive field is drawn on it as `rf-box`; the part of the field that lies in the
+//! zero padding around the image is drawn hatched in the margin.
 
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
+
+use crate::concepts::receptive::UnitField;
 
 #[derive(Properties, PartialEq)]
 pub struct CropPreviewProps {
     /// RGB pixels, `side × side`.
     pub rgb: std::rc::Rc<Vec<u8>>,
     pub side: usize,
+    /// The picked unit's field, in crop pixels.
+    #[prop_or_default]
+    pub field: Option<UnitField>,
+    /// What the field belongs to ("features.3.cat, map 5, unit (10, 12)").
+    #[prop_or_default]
+    pub field_label: Option<String>,
+}
+
+/// Margin around the crop, in CSS pixels, where the padding part of a field is drawn.
+const MARGIN: f64 = 28.0;
+
+/// A unit's field over an image of `side` input pixels shown at `scale` CSS pixels each, inside
+/// a margin of `margin` CSS pixels: the field (`rf-box`, clipped to the margin) and its part in
+/// the padding, hatched. `id` keeps the SVG ids of several overlays apart.
+pub fn field_overlay(field: &UnitField, side: usize, scale: f64, margin: f64, id: &str) -> Html {
+    let s = side as f64 * scale;
+    let (lo, hi) = (-margin, s + margin);
+    let clip = |v: f64| (v * scale).clamp(lo, hi);
+    let (x0, y0) = (clip(field.x0 as f64), clip(field.y0 as f64));
+    let (x1, y1) = (clip(field.x1() as f64 + 1.0), clip(field.y1() as f64 + 1.0));
+    let (w, h) = (x1 - x0, y1 - y0);
+    let at = |v: f64| v + margin;
+    let cx = ((field.x0 + field.x1()) as f64 / 2.0 + 0.5) * scale;
+    let cy = ((field.y0 + field.y1()) as f64 / 2.0 + 0.5) * scale;
+    let hatch = format!("{id}-hatch");
+    let outside = format!("{id}-outside");
+    html! {
+        <>
+            <defs>
+                <pattern id={hatch.clone()} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                    <rect width="6" height="6" fill="rgba(215,38,30,.10)" />
+                    <line x1="0" y1="0" x2="0" y2="6" stroke="rgba(215,38,30,.55)" stroke-width="2" />
+                </pattern>
+                <mask id={outside.clone()}>
+                    <rect x="0" y="0" width={(s + 2.0 * margin).to_string()} height={(s + 2.0 * margin).to_string()} fill="white" />
+                    <rect x={margin.to_string()} y={margin.to_string()} width={s.to_string()} height={s.to_string()} fill="black" />
+                </mask>
+            </defs>
+            <rect class="rf-padding" x={at(x0).to_string()} y={at(y0).to_string()} width={w.to_string()} height={h.to_string()}
+                fill={format!("url(#{hatch})")} mask={format!("url(#{outside})")} />
+            <rect class="rf-box" data-testid="rf-box" data-rf={field.rf[0].to_string()}
+                data-rf-w={field.rf[1].to_string()} data-jump={field.jump[0].to_string()}
+                data-x0={field.x0.to_string()} data-y0={field.y0.to_string()}
+                x={at(x0).to_string()} y={at(y0).to_string()} width={w.to_string()} height={h.to_string()} />
+            <circle class="rf-centre" cx={at(cx.clamp(lo, hi)).to_string()} cy={at(cy.clamp(lo, hi)).to_string()} r="2.5" />
+        </>
+    }
+}
+
+/// A sentence on where the field lies.
+pub fn field_text(field: &UnitField, side: usize) -> String {
+    let mut t = format!(
+        "Receptive field {}×{} pixels: rows {} to {}, columns {} to {}; neighbouring units are {} \
+         pixels apart",
+        field.rf[0],
+        field.rf[1],
+        field.y0,
+        field.y1(),
+        field.x0,
+        field.x1(),
+        field.jump[0]
+    );
+    if field.reaches_padding(side, side) {
+        let (r, c) = field.on_image(side, side);
+        let on = ((r[1] - r[0] + 1).max(0) * (c[1] - c[0] + 1).max(0)) as f64;
+        let all = (field.rf[0] * field.rf[1]) as f64;
+        t.push_str(&format!(
+            "; {:.0} % of it lies in the zero padding around the image (hatched)",
+            100.0 * (1.0 - on / all)
+        ));
+    }
+    t.push('.');
+    t
 }
 
 #[function_component(CropPreview)]
@@ -38,11 +115,28 @@ pub fn crop_preview(props: &CropPreviewProps) -> Html {
             }
         });
     }
+    let side = props.side;
+    let full = side as f64 + 2.0 * MARGIN;
+    let caption = match (&props.field, &props.field_label) {
+        (Some(f), Some(label)) => format!("{label}: {}", field_text(f, side)),
+        (Some(f), None) => field_text(f, side),
+        _ => format!(
+            "what the network sees: {side}×{side} centre crop. Click a unit of a feature map below \
+             to see its receptive field here."
+        ),
+    };
     html! {
         <figure class="crop-preview">
-            <canvas ref={canvas_ref} data-testid="network-input-preview"
-                width={props.side.to_string()} height={props.side.to_string()} />
-            <figcaption>{ format!("what the network sees: {0}×{0} centre crop", props.side) }</figcaption>
+            <div class="crop-stack" style={format!("width:{full}px;height:{full}px")}>
+                <canvas ref={canvas_ref} data-testid="network-input-preview"
+                    width={side.to_string()} height={side.to_string()}
+                    style={format!("left:{MARGIN}px;top:{MARGIN}px")} />
+                <svg class="crop-overlay" width={full.to_string()} height={full.to_string()}>
+                    <rect class="crop-edge" x={MARGIN.to_string()} y={MARGIN.to_string()} width={side.to_string()} height={side.to_string()} />
+                    { for props.field.as_ref().map(|f| field_overlay(f, side, 1.0, MARGIN, "crop")) }
+                </svg>
+            </div>
+            <figcaption data-testid="rf-text">{ caption }</figcaption>
         </figure>
     }
 }

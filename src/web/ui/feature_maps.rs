@@ -1,6 +1,7 @@
 //! Every layer's feature maps, live: one grid per layer of the diagram (each box's output, after
 //! its activation), a colour scale and its legend per layer. Hovering a unit reports it so the
-//! page can show its value and outline its receptive field on the input.
+//! page can show its value and outline its receptive field on the input; clicking one (or the
+//! arrow keys on a focused map) pins it.
 
 use std::rc::Rc;
 
@@ -17,6 +18,12 @@ pub struct FeatureMapsProps {
     pub described: Rc<Option<Described>>,
     pub result: Rc<RunResult>,
     pub on_hover: Callback<Option<HoveredUnit>>,
+    /// A unit clicked or chosen with the keyboard.
+    #[prop_or_default]
+    pub on_pick: Callback<HoveredUnit>,
+    /// The pinned unit, outlined where it lies.
+    #[prop_or_default]
+    pub pinned: Option<HoveredUnit>,
 }
 
 /// Columns used to lay a vector of `n` units out in rows of at most 42.
@@ -63,19 +70,34 @@ pub fn feature_maps(props: &FeatureMapsProps) -> Html {
         let name = node.name.clone();
         // For a map, `channel` is its index and the unit is (y, x); for a vector, each unit is
         // its own channel.
-        let hover_for = |channel: usize, cols: usize, offset: usize, vector: bool| {
-            let on_hover = props.on_hover.clone();
+        let unit_for = |channel: usize, cols: usize, offset: usize, vector: bool| {
             let values = values.clone();
             let name = name.clone();
-            Callback::from(move |unit: Option<usize>| {
-                on_hover.emit(unit.map(|i| HoveredUnit {
-                    node: id,
-                    layer: name.clone(),
-                    channel: if vector { i } else { channel },
-                    y: if vector { 0 } else { i / cols },
-                    x: if vector { 0 } else { i % cols },
-                    value: values[offset + i],
-                }))
+            move |i: usize| HoveredUnit {
+                node: id,
+                layer: name.clone(),
+                channel: if vector { i } else { channel },
+                y: if vector { 0 } else { i / cols },
+                x: if vector { 0 } else { i % cols },
+                value: values[offset + i],
+            }
+        };
+        let hover_for = |channel: usize, cols: usize, offset: usize, vector: bool| {
+            let unit = unit_for(channel, cols, offset, vector);
+            props
+                .on_hover
+                .reform(move |u: Option<usize>| u.map(&unit))
+        };
+        let pick_for = |channel: usize, cols: usize, offset: usize, vector: bool| {
+            props.on_pick.reform(unit_for(channel, cols, offset, vector))
+        };
+        // The pinned unit's index in map `channel` of this layer.
+        let pinned = props.pinned.as_ref().filter(|p| p.node == id);
+        let marked = |channel: usize, cols: usize, vector: bool| {
+            pinned.and_then(|p| match vector {
+                true => Some(p.channel),
+                false if p.channel == channel => Some(p.y * cols + p.x),
+                false => None,
             })
         };
         let maps: Html = if shape.len() == 3 {
@@ -86,7 +108,8 @@ pub fn feature_maps(props: &FeatureMapsProps) -> Html {
                     html! {
                         <FeatureMapCanvas values={values.clone()} offset={ch * h * w} rows={h} cols={w} units={h * w}
                             scale={scale} cell={cell} layer={name.clone()} channel={ch}
-                            on_hover={hover_for(ch, w, ch * h * w, false)} />
+                            on_hover={hover_for(ch, w, ch * h * w, false)}
+                            on_pick={pick_for(ch, w, ch * h * w, false)} marked={marked(ch, w, false)} />
                     }
                 })
                 .collect()
@@ -98,7 +121,8 @@ pub fn feature_maps(props: &FeatureMapsProps) -> Html {
             html! {
                 <FeatureMapCanvas values={values.clone()} offset={0} rows={rows} cols={cols} units={n}
                     scale={scale} cell={cell} layer={name.clone()} channel={0}
-                    on_hover={hover_for(0, cols, 0, true)} />
+                    on_hover={hover_for(0, cols, 0, true)}
+                    on_pick={pick_for(0, cols, 0, true)} marked={marked(0, cols, true)} />
             }
         };
         let shape_text = shape.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("×");

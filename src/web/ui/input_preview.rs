@@ -1,11 +1,15 @@
 //! "What the network sees": the preprocessed input image, enlarged pixel for pixel, with the
-//! receptive field of the hovered unit outlined on it.
+//! receptive field of the hovered unit outlined on it, and the field of a pinned unit drawn as
+//! `rf-box`.
 
 use std::rc::Rc;
 
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
+
+use super::crop_preview::field_overlay;
+use crate::concepts::receptive::UnitField;
 
 #[derive(Properties, PartialEq)]
 pub struct InputPreviewProps {
@@ -15,6 +19,9 @@ pub struct InputPreviewProps {
     /// Receptive field to outline: rows `[top, bottom]` and columns `[left, right]`, inclusive,
     /// in input pixels (may reach into the padding beyond the image).
     pub field: Option<([i64; 2], [i64; 2])>,
+    /// The pinned unit's field.
+    #[prop_or_default]
+    pub pinned: Option<UnitField>,
 }
 
 /// Displayed size of the preview in CSS pixels.
@@ -74,7 +81,10 @@ pub fn input_preview(props: &InputPreviewProps) -> Html {
                 <canvas ref={canvas_ref} data-testid="network-input-preview"
                     width={props.side.to_string()} height={props.side.to_string()}
                     style={format!("width:{SHOWN}px;height:{SHOWN}px")} />
-                <svg class="preview-overlay" width={SHOWN.to_string()} height={SHOWN.to_string()}>{ for outline }</svg>
+                <svg class="preview-overlay" width={SHOWN.to_string()} height={SHOWN.to_string()}>
+                    { for props.pinned.as_ref().map(|f| field_overlay(f, props.side, px, 0.0, "pad")) }
+                    { for outline }
+                </svg>
             </div>
             <figcaption>{ format!("What the network sees: {0}×{0}", props.side) }</figcaption>
         </figure>

@@ -1,6 +1,8 @@
 //! Any layer's output for the last photo: pick a layer, see every channel as a small map on one
 //! shared colour scale, click a channel to enlarge it; the shape and statistics of the layer and
-//! of the chosen channel are printed beside it.
+//! of the chosen channel are printed beside it. Clicking a unit — in a small map or in the
+//! enlarged one, where the arrow keys move it too — picks it, and the photo lab draws its
+//! receptive field.
 
 use std::rc::Rc;
 
@@ -20,6 +22,11 @@ pub struct LayerExplorerProps {
     /// Its values, once they arrive.
     pub data: Option<LayerData>,
     pub on_select: Callback<usize>,
+    /// The picked unit of this layer: (channel, y, x); for a vector, (index, 0, 0).
+    #[prop_or_default]
+    pub picked: Option<(usize, usize, usize)>,
+    #[prop_or_default]
+    pub on_pick: Callback<(usize, usize, usize)>,
 }
 
 /// min, max, mean and the share of zeros.
@@ -97,17 +104,32 @@ pub fn layer_explorer(props: &LayerExplorerProps) -> Html {
                 _ => (1, 1, data.values.len()),
             };
             let per = h * w;
+            let vector = data.shape.len() != 3;
             let cell = (48.0 / h.max(w) as f64).clamp(0.25, 8.0);
             let chosen = (*enlarged).min(c.saturating_sub(1));
+            // A unit index in channel `ch`'s map, as the photo lab names it.
+            let unit_of = move |ch: usize, i: usize| {
+                if vector {
+                    (i, 0, 0)
+                } else {
+                    (ch, i / w, i % w)
+                }
+            };
+            let marked_in = |ch: usize| match props.picked {
+                Some((pc, _, _)) if vector && ch == 0 => Some(pc),
+                Some((pc, y, x)) if !vector && pc == ch => Some(y * w + x),
+                _ => None,
+            };
             let maps = (0..c).map(|ch| {
                 let enlarged = enlarged.clone();
                 let onclick = Callback::from(move |_| enlarged.set(ch));
+                let on_pick = props.on_pick.reform(move |i| unit_of(ch, i));
                 html! {
                     <button class={classes!("fm-thumb", (ch == chosen).then_some("chosen"))} {onclick}
                         title={format!("channel {ch}")} data-testid="channel-button" data-channel={ch.to_string()}>
                         <FeatureMapCanvas values={data.values.clone()} offset={ch * per} rows={h} cols={w} units={per}
                             scale={scale} cell={cell} layer={d.net.nodes[data.node].name.clone()} channel={ch}
-                            on_hover={Callback::from(|_| ())} />
+                            on_hover={Callback::from(|_| ())} on_pick={on_pick} marked={marked_in(ch)} keyboard={false} />
                     </button>
                 }
             });
@@ -121,7 +143,9 @@ pub fn layer_explorer(props: &LayerExplorerProps) -> Html {
                 Some((i, _)) if i < per => {
                     format!("unit ({}, {}) = {:.4}", i / w, i % w, channel_values[i])
                 }
-                _ => "hover the map to read a unit".to_string(),
+                _ => "hover the map to read a unit; click one (or focus the map and use the arrow \
+                      keys) to see what it sees"
+                    .to_string(),
             };
             html! {
                 <>
@@ -132,10 +156,12 @@ pub fn layer_explorer(props: &LayerExplorerProps) -> Html {
                     { legend(&scale) }
                     <div class="explorer">
                         <div class="fm-grid explorer-grid" data-testid="explorer-grid">{ for maps }</div>
-                        <figure class="enlarged" data-testid="enlarged-map" data-channel={chosen.to_string()}>
+                        <figure class="enlarged" data-testid="enlarged-map" data-channel={chosen.to_string()}
+                            style={format!("width:{}px", (w as f64 * big_cell).max(288.0))}>
                             <FeatureMapCanvas values={data.values.clone()} offset={chosen * per} rows={h} cols={w}
-                                units={per} scale={scale} cell={big_cell} layer={format!("{}-enlarged", d.net.nodes[data.node].name)}
-                                channel={chosen} on_hover={on_hover} />
+                                    units={per} scale={scale} cell={big_cell} layer={format!("{}-enlarged", d.net.nodes[data.node].name)}
+                                channel={chosen} on_hover={on_hover}
+                                on_pick={props.on_pick.reform(move |i| unit_of(chosen, i))} marked={marked_in(chosen)} />
                             <figcaption>
                                 { format!("channel {chosen} of {c} · {h}×{w} · {}", stats_text(channel_values)) }
                                 <br />{ readout }

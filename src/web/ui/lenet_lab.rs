@@ -10,16 +10,19 @@ use gloo_worker::WorkerBridge;
 use yew::prelude::*;
 
 use super::connection_table::ConnectionTable;
+use super::crop_preview::field_text;
 use super::digit_canvas::{DigitCanvas, PAD_SIZE};
+use super::erf_heatmap::{Background, ErfHeatmap};
 use super::feature_maps::FeatureMaps;
 use super::input_preview::InputPreview;
 use super::probability_bars::ProbabilityBars;
 use super::shared::Described;
 use super::shared::HoveredUnit;
 use super::shared::WorkerContext;
+use crate::concepts::receptive::unit_field;
 use crate::digits::mnist_preprocess;
 use crate::engine::softmax;
-use crate::protocol::{RunResult, WorkerRequest, WorkerResponse};
+use crate::protocol::{InputGradient, RunResult, WorkerRequest, WorkerResponse};
 use crate::web::worker::AtlasWorker;
 use crate::zoo::graph::Op;
 
@@ -56,11 +59,16 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
     let result = use_state(|| None::<Rc<RunResult>>);
     let preview = use_state(|| None::<Rc<Vec<f32>>>);
     let hovered = use_state(|| None::<HoveredUnit>);
+    let pinned = use_state(|| None::<HoveredUnit>);
+    let erf = use_state(|| None::<Rc<InputGradient>>);
+    // The pinned unit, read by the worker's answers: each new drawing recomputes its gradient.
+    let pinned_ref = use_mut_ref(|| None::<HoveredUnit>);
     let pipeline = use_mut_ref(Pipeline::default);
 
     // This component's own channel to the worker.
     let bridge: Rc<WorkerBridge<AtlasWorker>> = {
         let (status, result, pipeline) = (status.clone(), result.clone(), pipeline.clone());
+        let (erf, pinned_ref) = (erf.clone(), pinned_ref.clone());
         let model = model.clone();
         let ctx = ctx.clone();
         let bridge_cell: Rc<RefCell<Option<Rc<WorkerBridge<AtlasWorker>>>>> =
@@ -77,6 +85,18 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
                     };
                     if r.tag == pipeline.borrow().tag || next.is_none() {
                         result.set(Some(Rc::new(r)));
+                        if let (Some(u), Some(b)) =
+                            (pinned_ref.borrow().as_ref(), cell.borrow().as_ref())
+                        {
+                            b.send(WorkerRequest::InputGradient {
+                                model: model.clone(),
+                                node: u.node,
+                                channel: u.channel,
+                                y: u.y,
+                                x: u.x,
+                                tag: 0,
+                            });
+                        }
                     }
                     if let (Some(input), Some(b)) = (next, cell.borrow().as_ref()) {
                         let mut p = pipeline.borrow_mut();
@@ -89,6 +109,7 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
                         });
                     }
                 }
+                WorkerResponse::InputGradient(g) => erf.set(Some(Rc::new(g))),
                 WorkerResponse::Failed(msg) => status.set(Status::Failed(msg)),
                 _ => {}
             })));
@@ -155,6 +176,41 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
         let hovered = hovered.clone();
         Callback::from(move |u: Option<HoveredUnit>| hovered.set(u))
     };
+    let on_pick = {
+        let (pinned, pinned_ref, bridge, model) = (
+            pinned.clone(),
+            pinned_ref.clone(),
+            bridge.clone(),
+            model.clone(),
+        );
+        Callback::from(move |u: HoveredUnit| {
+            bridge.send(WorkerRequest::InputGradient {
+                model: model.clone(),
+                node: u.node,
+                channel: u.channel,
+                y: u.y,
+                x: u.x,
+                tag: 0,
+            });
+            *pinned_ref.borrow_mut() = Some(u.clone());
+            pinned.set(Some(u));
+        })
+    };
+    let pinned_field = (*pinned)
+        .as_ref()
+        .and_then(|u| unit_field(&d.analysis, u.node, u.y, u.x));
+    let erf_view = match ((*pinned).as_ref(), (*erf).as_ref()) {
+        (Some(u), Some(g)) if (g.node, g.channel, g.y, g.x) == (u.node, u.channel, u.y, u.x) => {
+            html! {
+                <ErfHeatmap heat={Rc::new(g.heat.clone())} height={g.height} width={g.width} field={pinned_field}
+                    background={(*preview).clone().map(Background::Ink)} shown={192.0} millis={Some(g.millis)} />
+            }
+        }
+        (Some(_), _) => {
+            html! { <p class="note" data-testid="erf-status">{ "Computing its effective receptive field…" }</p> }
+        }
+        _ => html! {},
+    };
 
     let probs = (*result)
         .as_ref()
@@ -191,13 +247,20 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
             <div class="lab-row">
                 <DigitCanvas on_ink={on_ink} />
                 <div class="lab-side">
-                    <InputPreview pixels={(*preview).clone()} side={side} field={field} />
+                    <InputPreview pixels={(*preview).clone()} side={side} field={field} pinned={pinned_field} />
                     <div class="hover-readout" data-testid="hover-readout">
                         { match &*hovered {
                             Some(u) => format!("{} · map {} · unit ({}, {}) = {:.4}", u.layer, u.channel, u.y, u.x, u.value),
-                            None => "Hover a unit of a feature map to see its value and its receptive field.".into(),
+                            None => "Hover a unit of a feature map to see its value and its receptive field; click it to pin it.".into(),
                         } }
                     </div>
+                    if let Some(u) = (*pinned).as_ref() {
+                        <div class="pinned-readout" data-testid="pinned-readout">
+                            { format!("Pinned: {} · map {} · unit ({}, {}). ", u.layer, u.channel, u.y, u.x) }
+                            { pinned_field.map(|f| field_text(&f, side)).unwrap_or_else(|| "A unit after flattening sees the whole input.".into()) }
+                        </div>
+                        <div class="lab-erf">{ erf_view }</div>
+                    }
                 </div>
                 <ProbabilityBars probs={probs} />
             </div>
@@ -205,7 +268,8 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
                 <ConnectionTable table={t} inputs={inputs} />
             }
             if let Some(r) = (*result).clone() {
-                <FeatureMaps described={props.described.clone()} result={r} on_hover={on_hover} />
+                <FeatureMaps described={props.described.clone()} result={r} on_hover={on_hover}
+                    on_pick={on_pick} pinned={(*pinned).clone()} />
             }
         </section>
     }

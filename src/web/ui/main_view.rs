@@ -1,15 +1,25 @@
-//! The main view for the chosen network: its paper and remarks, the totals, the diagram and the
-//! layer table — all derived from the network's one description.
+//! The main view for the chosen network: its paper and remarks, its lab (digits or photos), the
+//! panels of the ideas it introduced (stacked 3×3 for VGG, Inception for GoogLeNet, residual
+//! blocks for ResNets, an explainer for the networks after ResNet), the totals, the diagram, the
+//! receptive-field chart and the layer table — all derived from the network's one description.
+//! The picker's Concepts entry shows the Concepts page instead.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::shared::Described;
+use super::concepts_page::ConceptsPage;
+use super::explainer_card::ExplainerCard;
+use super::inception_panel::InceptionPanel;
+use super::kernel_panel::KernelPanel;
+use super::residual_panel::ResidualPanel;
+use super::rf_chart::RfChart;
+use super::shared::{Described, CONCEPTS};
 use super::{
     layer_table::LayerTable, lenet_lab::LenetLab, network_diagram::NetworkDiagram,
     network_totals::NetworkTotals, photo_lab::PhotoLab,
 };
+use crate::concepts::{explainers, inception, residual};
 use crate::zoo::{analyse, build, NodeId};
 
 #[derive(Properties, PartialEq)]
@@ -34,6 +44,9 @@ pub fn main_view(props: &MainViewProps) -> Html {
         let selected = selected.clone();
         Callback::from(move |id: NodeId| selected.set(Some(id)))
     };
+    if props.model == CONCEPTS {
+        return html! { <ConceptsPage /> };
+    }
     let Some(d) = described.as_ref() else {
         return html! {
             <section class="main-view" data-testid="main-view" data-model={props.model.clone()}>
@@ -58,8 +71,21 @@ pub fn main_view(props: &MainViewProps) -> Html {
                 && d.analysis.layers.last().is_some_and(|l| l.shape == [1000]) {
                 <PhotoLab key={d.net.id.clone()} described={described.clone()} />
             }
+            if d.net.id.starts_with("vgg") {
+                <KernelPanel key={d.net.id.clone()} described={Some(described.clone())} />
+            }
+            if !inception::modules(&d.net).is_empty() {
+                <InceptionPanel key={d.net.id.clone()} described={described.clone()} />
+            }
+            if !residual::blocks(&d.net).is_empty() {
+                <ResidualPanel key={d.net.id.clone()} described={described.clone()} />
+            }
+            if let Some(concept) = explainers::for_model(&d.net.id) {
+                <ExplainerCard key={d.net.id.clone()} concept={concept.to_string()} />
+            }
             <NetworkTotals described={described.clone()} />
             <NetworkDiagram described={described.clone()} selected={*selected} on_select={on_select.clone()} />
+            <RfChart key={d.net.id.clone()} described={Some(described.clone())} />
             <LayerTable described={described.clone()} selected={*selected} on_select={on_select} />
         </section>
     }

@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use super::shared::CONCEPTS;
 use crate::catalog::{families, CATALOG};
 
 #[derive(Properties, PartialEq)]
@@ -59,8 +60,18 @@ pub fn model_picker(props: &ModelPickerProps) -> Html {
             </li>
         }
     });
+    let concepts_on = props.selected == CONCEPTS;
+    let on_concepts = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |_| on_select.emit(CONCEPTS.to_string()))
+    };
     html! {
         <nav class="model-picker" data-testid="model-picker" aria-label="Networks">
+            <button class={classes!("model-entry", "concepts-entry", concepts_on.then_some("selected"))}
+                data-testid="concepts-entry" data-model={CONCEPTS} aria-pressed={concepts_on.to_string()}
+                onclick={on_concepts} title="5×5 or stacked 3×3, Inception step by step, receptive fields, the gradient highway, the networks after ResNet">
+                <span class="model-label">{ "Concepts" }</span>
+            </button>
             <h2>{ "Networks" }</h2>
             <ul>{ for groups }</ul>
         </nav>

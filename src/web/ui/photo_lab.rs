@@ -2,6 +2,8 @@
 //! photo, see the crop the network sees, the top-5, and any layer's output. The page decodes the
 //! photo; the worker downloads and checks the weights, preprocesses exactly as torchvision does,
 //! and runs the network. A failure is shown in `error-message` and leaves what was loaded.
+//! A unit picked in the layer explorer gets its theoretical receptive field drawn on the crop and
+//! its effective one computed by a backward pass in the worker.
 
 use std::rc::Rc;
 
@@ -10,16 +12,18 @@ use web_sys::{Blob, File};
 use yew::prelude::*;
 
 use super::crop_preview::CropPreview;
+use super::erf_heatmap::{Background, ErfHeatmap};
 use super::layer_explorer::LayerExplorer;
 use super::photo_input::PhotoInput;
 use super::shared::Described;
 use super::shared::LayerData;
-use super::shared::WorkerContext;
+use super::shared::{PhotoContext, PhotoRun, WorkerContext};
 use super::top5_list::Top5List;
 use super::weights_panel::{mb, WeightsPanel, WeightsState};
+use crate::concepts::receptive::unit_field;
 use crate::imagenet::{Image8, CROP};
 use crate::pretrained;
-use crate::protocol::{Classification, WorkerRequest, WorkerResponse};
+use crate::protocol::{Classification, InputGradient, WorkerRequest, WorkerResponse};
 use crate::web::photo_decode;
 use crate::web::worker::AtlasWorker;
 use crate::zoo::graph::Op;
@@ -38,7 +42,12 @@ pub enum Msg {
     Sample(String),
     Decoded(u64, String, Result<photo_decode::Decoded, String>),
     SelectLayer(usize),
+    /// A unit of the shown layer: (channel, y, x).
+    Pick((usize, usize, usize)),
 }
+
+/// A picked unit: node, channel, y, x.
+type Picked = (usize, usize, usize, usize);
 
 /// The photo being shown.
 struct Photo {
@@ -64,6 +73,15 @@ pub struct PhotoLab {
     result_photo: String,
     layer: usize,
     layer_data: Option<LayerData>,
+    /// Reports each classification to the page (the concept panels draw on the last photo).
+    report: Callback<PhotoRun>,
+    /// The crop of the last classification, shared with the previews.
+    crop: Rc<Vec<u8>>,
+    picked: Option<Picked>,
+    erf: Option<Rc<InputGradient>>,
+    /// A gradient is being computed; the newest pick waiting behind it.
+    erf_busy: bool,
+    erf_next: Option<Picked>,
 }
 
 impl PhotoLab {
@@ -108,6 +126,22 @@ impl PhotoLab {
         });
     }
 
+    fn ask_gradient(&mut self, p: Picked) {
+        if self.erf_busy {
+            self.erf_next = Some(p);
+            return;
+        }
+        self.erf_busy = true;
+        self.bridge.send(WorkerRequest::InputGradient {
+            model: self.model.clone(),
+            node: p.0,
+            channel: p.1,
+            y: p.2,
+            x: p.3,
+            tag: self.photo_tag,
+        });
+    }
+
     fn revoke_blob(&mut self) {
         if let Some(u) = self.blob_url.take() {
             let _ = web_sys::Url::revoke_object_url(&u);
@@ -135,6 +169,11 @@ impl Component for PhotoLab {
             .expect("the worker context is provided by App");
         let on_answer = ctx.link().callback(Msg::Worker);
         let bridge = worker.0.fork(Some(move |r| on_answer.emit(r)));
+        let report = ctx
+            .link()
+            .context::<PhotoContext>(Callback::noop())
+            .map(|(c, _)| c.report)
+            .unwrap_or_default();
         let model = ctx
             .props()
             .described
@@ -177,6 +216,12 @@ impl Component for PhotoLab {
             result_photo: String::new(),
             layer,
             layer_data: None,
+            report,
+            crop: Rc::new(Vec::new()),
+            picked: None,
+            erf: None,
+            erf_busy: false,
+            erf_next: None,
         }
     }
 
@@ -251,8 +296,14 @@ impl Component for PhotoLab {
                     Err(e) => self.error = Some(e),
                 }
             }
+            Msg::Pick((channel, y, x)) => {
+                let p = (self.layer, channel, y, x);
+                self.picked = Some(p);
+                self.ask_gradient(p);
+            }
             Msg::SelectLayer(node) => {
                 self.layer = node;
+                self.picked = None;
                 if self.result.is_some() {
                     self.bridge.send(WorkerRequest::Layer {
                         model: self.model.clone(),
@@ -297,8 +348,18 @@ impl Component for PhotoLab {
                         .photo
                         .as_ref()
                         .map_or(String::new(), |p| p.name.clone());
+                    self.crop = Rc::new(c.crop.clone());
+                    self.report.emit(PhotoRun {
+                        model: self.model.clone(),
+                        tag: c.tag,
+                        photo: self.result_photo.clone(),
+                        crop: self.crop.clone(),
+                        side: CROP,
+                    });
                     self.result = Some(Rc::new(c));
                     self.layer_data = None;
+                    self.picked = None;
+                    self.erf = None;
                     self.bridge.send(WorkerRequest::Layer {
                         model: self.model.clone(),
                         node: self.layer,
@@ -317,9 +378,20 @@ impl Component for PhotoLab {
                         values: Rc::new(values),
                     });
                 }
+                WorkerResponse::InputGradient(g) => {
+                    self.erf_busy = false;
+                    if let Some(next) = self.erf_next.take() {
+                        self.ask_gradient(next);
+                    }
+                    if g.tag == self.photo_tag {
+                        self.erf = Some(Rc::new(g));
+                    }
+                }
                 WorkerResponse::Failed(msg) => {
                     self.revoke_blob();
                     self.classifying = false;
+                    self.erf_busy = false;
+                    self.erf_next = None;
                     self.error = Some(msg);
                     // Whatever was loaded before stays in use.
                     if let WeightsState::Loading { .. } = self.weights {
@@ -374,6 +446,38 @@ impl Component for PhotoLab {
                 p.original.0, p.original.1
             )
         });
+        let field = self
+            .picked
+            .and_then(|(node, _, y, x)| unit_field(&d.analysis, node, y, x));
+        let field_label = self.picked.map(|(node, c, y, x)| {
+            let name = &d.net.nodes[node].name;
+            if d.analysis.layers[node].shape.len() == 3 {
+                format!("{name}, map {c}, unit ({y}, {x})")
+            } else {
+                format!("{name}, unit {c}")
+            }
+        });
+        let erf_view = match (self.picked, &self.erf) {
+            (Some(p), Some(g)) if (g.node, g.channel, g.y, g.x) == p => html! {
+                <div class="erf-col">
+                    <ErfHeatmap heat={Rc::new(g.heat.clone())} height={g.height} width={g.width}
+                        field={field} background={Some(Background::Rgb(self.crop.clone()))} millis={Some(g.millis)} />
+                    if field.is_none() {
+                        <p class="note">{ "This unit comes after the maps are flattened: in theory it sees the whole image; the heat shows which pixels it actually depends on." }</p>
+                    }
+                </div>
+            },
+            (Some(_), _) => html! {
+                <div class="erf-col">
+                    <div class="erf-placeholder busy" data-testid="erf-status">{ "Computing the effective receptive field: a backward pass in the worker…" }</div>
+                </div>
+            },
+            _ => html! {
+                <div class="erf-col">
+                    <div class="erf-placeholder">{ "Click a unit of a feature map below: its receptive field is drawn on the crop, and its effective receptive field — the pixels it actually depends on — appears here." }</div>
+                </div>
+            },
+        };
         html! {
             <section class="photo-lab" data-testid="photo-lab" data-status={status}
                 data-weights={if self.loaded_from.is_some() { "loaded" } else { "none" }}>
@@ -395,14 +499,17 @@ impl Component for PhotoLab {
                 }
                 if let Some(r) = &self.result {
                     <div class="photo-result">
-                        <CropPreview rgb={Rc::new(r.crop.clone())} side={CROP} />
+                        <CropPreview rgb={self.crop.clone()} side={CROP} field={field} field_label={field_label} />
+                        { erf_view }
                         <div>
                             <Top5List top5={r.top5.clone()} photo={self.result_photo.clone()} />
                             if let Some(t) = timing { <p class="note" data-testid="timing">{ t }</p> }
                         </div>
                     </div>
                     <LayerExplorer described={ctx.props().described.clone()} node={self.layer}
-                        data={self.layer_data.clone()} on_select={link.callback(Msg::SelectLayer)} />
+                        data={self.layer_data.clone()} on_select={link.callback(Msg::SelectLayer)}
+                        picked={self.picked.filter(|p| p.0 == self.layer).map(|p| (p.1, p.2, p.3))}
+                        on_pick={link.callback(Msg::Pick)} />
                 }
             </section>
         }

@@ -11,6 +11,9 @@ use yew::prelude::*;
 use crate::web::worker::AtlasWorker;
 use crate::zoo::{Analysis, Network, NodeId};
 
+/// The picker's identifier of the Concepts page (not a network of the zoo).
+pub const CONCEPTS: &str = "concepts";
+
 /// A network with its analysis, shared by the views.
 #[derive(PartialEq)]
 pub struct Described {

@@ -1,0 +1,138 @@
+//! The effective receptive field of a picked unit (Luo et al., NIPS 2016): |∂unit/∂pixel| from a
+//! real backward pass in the worker, drawn as heat over a faded copy of the image the network saw,
+//! with the theoretical field outlined. The caption says how much of the gradient lies inside the
+//! theoretical field and how small a square holds half of it.
+
+use std::rc::Rc;
+
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+use yew::prelude::*;
+
+use crate::concepts::receptive::{erf_stats, UnitField};
+
+/// The image under the heat: RGB bytes, or grey values in [0, 1] (ink, dark on light).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Background {
+    Rgb(Rc<Vec<u8>>),
+    Ink(Rc<Vec<f32>>),
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ErfHeatmapProps {
+    /// |∂unit/∂pixel|, `height × width`.
+    pub heat: Rc<Vec<f32>>,
+    pub height: usize,
+    pub width: usize,
+    pub field: Option<UnitField>,
+    pub background: Option<Background>,
+    /// Displayed side in CSS pixels.
+    #[prop_or(224.0)]
+    pub shown: f64,
+    /// Milliseconds the backward pass took in the worker.
+    #[prop_or_default]
+    pub millis: Option<f64>,
+}
+
+/// Heat colour: transparent-ish yellow to red as the value grows.
+fn heat_rgb(t: f32) -> [f32; 3] {
+    let t = t.clamp(0.0, 1.0);
+    [255.0, 235.0 - 200.0 * t, 60.0 * (1.0 - t)]
+}
+
+#[function_component(ErfHeatmap)]
+pub fn erf_heatmap(props: &ErfHeatmapProps) -> Html {
+    let canvas_ref = use_node_ref();
+    {
+        let canvas_ref = canvas_ref.clone();
+        let deps = (
+            props.heat.clone(),
+            props.height,
+            props.width,
+            props.background.clone(),
+        );
+        use_effect_with(deps, move |(heat, h, w, bg)| {
+            let Some(ctx) = canvas_ref
+                .cast::<HtmlCanvasElement>()
+                .and_then(|c| c.get_context("2d").ok().flatten())
+                .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+            else {
+                return;
+            };
+            let max = heat.iter().copied().fold(0f32, f32::max).max(1e-30);
+            let mut rgba = vec![0u8; h * w * 4];
+            for i in 0..h * w {
+                let grey = match bg {
+                    Some(Background::Rgb(rgb)) => {
+                        let p = &rgb[i * 3..i * 3 + 3];
+                        (0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32) / 255.0
+                    }
+                    Some(Background::Ink(ink)) => 1.0 - ink[i].clamp(0.0, 1.0),
+                    None => 1.0,
+                };
+                // Faded image: light grey tones.
+                let base = 150.0 + 90.0 * grey;
+                let t = (heat[i] / max).sqrt();
+                let c = heat_rgb(t);
+                let a = (t * 1.6).min(1.0);
+                for k in 0..3 {
+                    rgba[i * 4 + k] = (base * (1.0 - a) + c[k] * a).round() as u8;
+                }
+                rgba[i * 4 + 3] = 255;
+            }
+            if let Ok(img) =
+                ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), *w as u32, *h as u32)
+            {
+                let _ = ctx.put_image_data(&img, 0.0, 0.0);
+            }
+        });
+    }
+    let scale = props.shown / props.width as f64;
+    let stats = props
+        .field
+        .as_ref()
+        .map(|f| erf_stats(&props.heat, props.height, props.width, f));
+    let outline = props.field.as_ref().map(|f| {
+        let (r, c) = f.on_image(props.height, props.width);
+        html! {
+            <rect class="erf-field" x={(c[0] as f64 * scale).to_string()} y={(r[0] as f64 * scale).to_string()}
+                width={((c[1] - c[0] + 1) as f64 * scale).to_string()} height={((r[1] - r[0] + 1) as f64 * scale).to_string()} />
+        }
+    });
+    let caption = match (stats, &props.field) {
+        (Some(s), Some(f)) if s.total > 0.0 => format!(
+            "Effective receptive field: |∂unit/∂pixel| by backpropagation (square-root colour \
+             scale). {:.1} % of it lies inside the theoretical {}×{} field; half of it lies within \
+             a {}×{} square around the centre.{}",
+            100.0 * s.inside,
+            f.rf[0],
+            f.rf[1],
+            s.half_side,
+            s.half_side,
+            props
+                .millis
+                .map(|m| format!(" Backward pass: {m:.0} ms in the worker."))
+                .unwrap_or_default()
+        ),
+        _ => "The unit does not depend on the image here: its gradient is zero everywhere (a ReLU \
+              that is off, for instance)."
+            .to_string(),
+    };
+    html! {
+        <figure class="erf" data-testid="erf-heatmap"
+            data-inside={stats.map(|s| format!("{:.6}", s.inside)).unwrap_or_default()}
+            data-half-side={stats.map(|s| s.half_side.to_string()).unwrap_or_default()}>
+            <div class="erf-stack" style={format!("width:{0}px;height:{0}px", props.shown)}>
+                <canvas ref={canvas_ref} width={props.width.to_string()} height={props.height.to_string()}
+                    style={format!("width:{0}px;height:{0}px", props.shown)} />
+                <svg class="erf-overlay" width={props.shown.to_string()} height={props.shown.to_string()}>{ for outline }</svg>
+            </div>
+            <figcaption>{ caption }</figcaption>
+            <div class="legend erf-legend">
+                <span class="lo">{ "0" }</span>
+                <span class="ramp" style="background:linear-gradient(to right,rgb(240,240,240),rgb(255,235,60),rgb(255,35,0))"></span>
+                <span class="hi">{ "max |∂unit/∂pixel|" }</span>
+            </div>
+        </figure>
+    }
+}

@@ -1,0 +1,240 @@
+//! The receptive fields the page draws, against torchvision's ground truth
+//! (../shared/reference/*.json, measured as the support of the input gradient): every point of the
+//! receptive-field chart and every unit's `rf-box` has the reference's field size and jump; and the
+//! effective receptive field — |∂unit/∂input| from a real backward pass, with the real SqueezeNet
+//! 1.1 weights on a real photo and with splitmix weights on other networks — lies entirely inside
+//! the theoretical field.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use atlas::concepts::receptive::{erf_stats, rf_series, unit_field};
+use atlas::engine::autograd::{input_gradient, magnitude_map, Unit};
+use atlas::engine::Weights;
+use atlas::imagenet::{self, Image8};
+use atlas::pretrained::load_checkpoint;
+use atlas::zoo::{analyse, build};
+use serde_json::Value;
+
+fn shared(rel: &str) -> PathBuf {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel);
+    assert!(
+        p.exists(),
+        "missing {}: these tests need ../shared",
+        p.display()
+    );
+    p
+}
+
+const MODELS: [&str; 18] = [
+    "alexnet",
+    "vgg11",
+    "vgg11_bn",
+    "vgg13",
+    "vgg16",
+    "vgg16_bn",
+    "vgg19",
+    "googlenet",
+    "resnet18",
+    "resnet34",
+    "resnet50",
+    "resnet101",
+    "resnet152",
+    "squeezenet1_0",
+    "squeezenet1_1",
+    "densenet121",
+    "resnext50_32x4d",
+    "wide_resnet50_2",
+];
+
+/// The reference's field of each layer that has one: name → (rf, jump, clipped).
+fn reference_fields(model: &str) -> HashMap<String, (usize, usize, bool)> {
+    let r: Value =
+        serde_json::from_slice(&std::fs::read(shared(&format!("reference/{model}.json"))).unwrap())
+            .unwrap();
+    r["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| {
+            let f = l.get("receptive_field")?;
+            Some((
+                l["name"].as_str()?.to_string(),
+                (
+                    f["rf"][0].as_u64()? as usize,
+                    f["jump"][0].as_u64()? as usize,
+                    f.get("clipped").and_then(Value::as_bool).unwrap_or(false),
+                ),
+            ))
+        })
+        .collect()
+}
+
+fn agrees(got: usize, want: usize, clipped: bool) -> bool {
+    if clipped {
+        got >= want
+    } else {
+        got == want
+    }
+}
+
+#[test]
+fn every_point_of_the_chart_matches_torchvision() {
+    let mut bad = Vec::new();
+    let mut checked = 0;
+    for model in MODELS {
+        let net = build(model).unwrap();
+        let an = analyse(&net);
+        let fields = reference_fields(model);
+        let series = rf_series(&net, &an);
+        assert!(series.len() > 5, "{model}: {} points", series.len());
+        for p in &series {
+            let Some(&(rf, jump, clipped)) = fields.get(&p.name) else {
+                bad.push(format!(
+                    "{model}: the chart's {} has no reference field",
+                    p.name
+                ));
+                continue;
+            };
+            checked += 1;
+            if !agrees(p.rf, rf, clipped) || p.jump != jump {
+                bad.push(format!(
+                    "{model} {}: chart rf {} jump {} vs reference {rf} {jump} (clipped {clipped})",
+                    p.name, p.rf, p.jump
+                ));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert!(checked > 500, "{checked} points checked");
+}
+
+#[test]
+fn every_unit_box_has_the_reference_size_and_steps_by_the_jump() {
+    let mut bad = Vec::new();
+    for model in MODELS {
+        let net = build(model).unwrap();
+        let an = analyse(&net);
+        let fields = reference_fields(model);
+        for (i, node) in net.nodes.iter().enumerate() {
+            let Some(&(rf, jump, clipped)) = fields.get(&node.name) else {
+                continue;
+            };
+            let [_, h, w] = an.layers[i].shape[..] else {
+                continue;
+            };
+            for (y, x) in [(0, 0), (h / 2, w / 2), (h - 1, w - 1)] {
+                let f = unit_field(&an, i, y, x).unwrap();
+                if !agrees(f.rf[0], rf, clipped) || f.jump[0] != jump {
+                    bad.push(format!("{model} {} ({y}, {x}): {f:?}", node.name));
+                }
+                let origin = unit_field(&an, i, 0, 0).unwrap();
+                if f.y0 != origin.y0 + (y * jump) as i64 || f.x0 != origin.x0 + (x * jump) as i64 {
+                    bad.push(format!(
+                        "{model} {}: unit ({y}, {x}) does not step by {jump}",
+                        node.name
+                    ));
+                }
+            }
+            // A 'same'-padded field is centred on its unit: the centre unit's field lies around
+            // the image centre for odd sizes.
+            let c = unit_field(&an, i, h / 2, w / 2).unwrap();
+            let centre = (c.y0 + c.y1()) as f64 / 2.0;
+            let image = (an.layers[0].shape[1] as f64 - 1.0) / 2.0;
+            if (centre - image).abs() > jump as f64 {
+                bad.push(format!(
+                    "{model} {}: centre unit's field centred at {centre}, image centre {image}",
+                    node.name
+                ));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+fn photo_input(name: &str) -> Vec<f32> {
+    let img = image::open(shared(&format!("photos/{name}")))
+        .unwrap()
+        .to_rgb8();
+    let img = Image8::new(
+        img.width() as usize,
+        img.height() as usize,
+        3,
+        img.into_raw(),
+    )
+    .unwrap();
+    imagenet::preprocess_with(&img, imagenet::MEAN, imagenet::STD).tensor
+}
+
+/// Checks the effective field of several units of several layers; returns how many had a
+/// non-zero gradient.
+fn check_effective_fields(model: &str, weights: &Weights, input: &[f32], layers: &[&str]) -> usize {
+    let net = build(model).unwrap();
+    let an = analyse(&net);
+    let mut nonzero = 0;
+    for layer in layers {
+        let node = net.nodes.iter().position(|n| n.name == *layer).unwrap();
+        let [c, h, w] = an.layers[node].shape[..] else {
+            panic!("{layer} is not a map")
+        };
+        for (ch, y, x) in [(0, 0, 0), (c / 3, h / 2, w / 2), (c - 1, h - 1, w / 3)] {
+            let unit = Unit {
+                node,
+                channel: ch,
+                y,
+                x,
+            };
+            let (g, _) = input_gradient(&net, weights, input, unit).unwrap();
+            let heat = magnitude_map(&g, 3);
+            let field = unit_field(&an, node, y, x).unwrap();
+            let s = erf_stats(&heat, 224, 224, &field);
+            if s.total > 0.0 {
+                nonzero += 1;
+                assert_eq!(
+                    s.inside, 1.0,
+                    "{model} {layer} unit ({ch}, {y}, {x}): {:.6} of the gradient outside {field:?}",
+                    1.0 - s.inside
+                );
+                assert!(s.half_side <= field.rf[0], "{model} {layer}: {s:?}");
+            }
+        }
+    }
+    nonzero
+}
+
+#[test]
+fn real_squeezenet_effective_fields_lie_inside_the_theoretical_ones() {
+    let bytes = std::fs::read(shared("weights/squeezenet1_1.safetensors")).unwrap();
+    let (_, weights) = load_checkpoint("squeezenet1_1", &bytes).unwrap();
+    let input = photo_input("skimage_chelsea.png");
+    let nonzero = check_effective_fields(
+        "squeezenet1_1",
+        &weights,
+        &input,
+        &[
+            "features.0",
+            "features.2",
+            "features.4.cat",
+            "features.8",
+            "features.12.cat",
+        ],
+    );
+    assert!(nonzero >= 8, "only {nonzero} units had a gradient");
+}
+
+#[test]
+fn splitmix_effective_fields_lie_inside_the_theoretical_ones() {
+    let input = photo_input("skimage_coffee.png");
+    for (model, layers) in [
+        ("resnet18", ["maxpool", "layer1.1.relu", "layer2.0.conv1"]),
+        ("googlenet", ["maxpool1", "conv3.conv", "inception3a.cat"]),
+        ("alexnet", ["features.2", "features.5", "features.7"]),
+    ] {
+        let weights = Weights::splitmix(&build(model).unwrap());
+        let nonzero = check_effective_fields(model, &weights, &input, &layers);
+        assert!(nonzero >= 3, "{model}: only {nonzero} units had a gradient");
+    }
+}
