@@ -1,7 +1,8 @@
 // End-to-end: VGG-16 in a tab. A full-size VGG-16 checkpoint (the deterministic splitmix-v1
 // weights, 138,357,544 values, written by `atlas splitmix`) is opened in the page: the size is
 // stated before anything loads, loading shows progress, the worker's memory is measured and
-// stated, a photo is classified, and the page answers while the network runs.
+// stated, a photo is classified, and the page answers while the network runs; the kernel panel
+// then shows the first block's stacked 3×3 convolutions on that photo, layer by layer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -49,5 +50,13 @@ test('vgg16: 528 MB stated up front, loaded with progress, memory stated, photo 
   await page.getByTestId('feature-map').first().waitFor({ timeout: 60_000 });
   await top5.scrollIntoViewIfNeeded();
   await screenshot(page, 'photo-vgg16-in-a-tab');
+  // The kernel panel shows the first block's two stacked 3×3 convolutions on this photo.
+  const layers = page.getByTestId('first-block-layer');
+  await layers.first().locator('[data-testid=feature-map]').first().waitFor({ timeout: 120_000 });
+  await layers.nth(1).locator('[data-testid=feature-map]').first().waitFor({ timeout: 120_000 });
+  const fields = await layers.evaluateAll((l) => l.map((x) => `${x.dataset.layer}:${x.dataset.rf}`));
+  assert.deepEqual(fields, ['features.1:3', 'features.3:5']);
+  await page.getByTestId('first-block').scrollIntoViewIfNeeded();
+  await screenshot(page, 'vgg16-first-block');
   assert.deepEqual(errors(), []);
 });

@@ -20,6 +20,12 @@ pub struct CropPreviewProps {
     /// What the field belongs to ("features.3.cat, map 5, unit (10, 12)").
     #[prop_or_default]
     pub field_label: Option<String>,
+    /// The caption when no field is drawn (by default: how to pick a unit).
+    #[prop_or_default]
+    pub caption: Option<AttrValue>,
+    /// The canvas's `data-testid` (the photo lab's crop is `network-input-preview`).
+    #[prop_or(AttrValue::Static("network-input-preview"))]
+    pub testid: AttrValue,
 }
 
 /// Margin around the crop, in CSS pixels, where the padding part of a field is drawn.
@@ -120,15 +126,20 @@ pub fn crop_preview(props: &CropPreviewProps) -> Html {
     let caption = match (&props.field, &props.field_label) {
         (Some(f), Some(label)) => format!("{label}: {}", field_text(f, side)),
         (Some(f), None) => field_text(f, side),
-        _ => format!(
-            "what the network sees: {side}×{side} centre crop. Click a unit of a feature map below \
-             to see its receptive field here."
+        _ => props.caption.as_ref().map_or_else(
+            || {
+                format!(
+                    "what the network sees: {side}×{side} centre crop. Click a unit of a feature \
+                     map below to see its receptive field here."
+                )
+            },
+            |c| c.to_string(),
         ),
     };
     html! {
         <figure class="crop-preview">
             <div class="crop-stack" style={format!("width:{full}px;height:{full}px")}>
-                <canvas ref={canvas_ref} data-testid="network-input-preview"
+                <canvas ref={canvas_ref} data-testid={props.testid.clone()}
                     width={side.to_string()} height={side.to_string()}
                     style={format!("left:{MARGIN}px;top:{MARGIN}px")} />
                 <svg class="crop-overlay" width={full.to_string()} height={full.to_string()}>
@@ -136,7 +147,7 @@ pub fn crop_preview(props: &CropPreviewProps) -> Html {
                     { for props.field.as_ref().map(|f| field_overlay(f, side, 1.0, MARGIN, "crop")) }
                 </svg>
             </div>
-            <figcaption data-testid="rf-text">{ caption }</figcaption>
+            <figcaption data-testid={props.field.is_some().then_some("rf-text")}>{ caption }</figcaption>
         </figure>
     }
 }

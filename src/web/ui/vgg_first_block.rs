@@ -109,7 +109,8 @@ pub fn vgg_first_block(props: &VggFirstBlockProps) -> Html {
             <h4>{ format!("{}'s first block on {}", d.net.label, p.photo) }</h4>
             <label>{ "Show " }<select data-testid="first-block-channels" onchange={on_start}>{ for options }</select></label>
             <div class="first-block-row">
-                <CropPreview rgb={p.crop.clone()} side={p.side} />
+                <CropPreview rgb={p.crop.clone()} side={p.side} testid="first-block-input"
+                    caption={format!("the {0}×{0} crop the first layer reads", p.side)} />
                 <div class="first-block-layers">{ for rows }</div>
             </div>
         </div>
