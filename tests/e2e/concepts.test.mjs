@@ -317,7 +317,8 @@ test('every network after ResNet has its explainer', async () => {
 test('lenet5: a pinned unit shows its receptive field and its effective field on the drawn digit', async () => {
   await page.locator('[data-testid=model-entry][data-model=lenet5]').click();
   await page.waitForSelector('[data-testid=lenet-lab][data-status=ready]', { timeout: 30_000 });
-  await page.getByTestId('digit-canvas').scrollIntoViewIfNeeded();
+  // The whole pad in view (the previous page may have left the view scrolled), then a 3.
+  await page.getByTestId('digit-canvas').evaluate((e) => e.scrollIntoView({ block: 'center' }));
   await drawStrokes(page, page.getByTestId('digit-canvas'), place(DIGITS[3], { size: 200, cx: 140, cy: 140 }));
   await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent === '3');
   await page.getByTestId('feature-maps').waitFor();
