@@ -3,6 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The most the worker's prepared networks may hold together; beyond it the least recently used
+/// are unloaded (the page states this bound).
+pub const HELD_NETWORKS_BYTES: u64 = 1 << 30;
+
 /// What the page asks the worker to do.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum WorkerRequest {
@@ -30,10 +34,11 @@ pub enum WorkerRequest {
         pixels: Vec<u8>,
         tag: u64,
     },
-    /// One layer's output from the last `Classify` of that model.
-    Layer {
+    /// Some layers' outputs for the last input of that model (computed in one run, then kept);
+    /// answered with one `LayerValues` per node.
+    Layers {
         model: String,
-        node: usize,
+        nodes: Vec<usize>,
         tag: u64,
     },
     /// The gradient of one unit of a node's output with respect to the input of the last run of
@@ -74,6 +79,8 @@ pub struct RunResult {
     pub values: Vec<Vec<f32>>,
     /// Wall time of the forward pass in the worker.
     pub millis: f64,
+    /// The engine that ran it.
+    pub engine: String,
 }
 
 /// What the worker answers.
@@ -90,6 +97,10 @@ pub enum WorkerResponse {
         source: String,
         /// The worker's WebAssembly memory after loading, in bytes.
         memory_bytes: u64,
+        /// The engine that prepared it.
+        engine: String,
+        /// Networks unloaded to stay under [`HELD_NETWORKS_BYTES`].
+        evicted: Vec<String>,
     },
     /// Bytes of a checkpoint download so far (`total` when the server said).
     Progress {
@@ -142,6 +153,8 @@ pub struct Classification {
     pub forward_ms: f64,
     /// The worker's WebAssembly memory after the run, in bytes.
     pub memory_bytes: u64,
+    /// The engine that ran it.
+    pub engine: String,
 }
 
 /// The answer to `InputGradient`.

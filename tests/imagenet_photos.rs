@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use atlas::engine::{cpu::CpuEngine, Engine};
+use atlas::engine::{cpu::CandleEngine, packed::PackedEngine, Engine};
 use atlas::imagenet::{self, Image8};
 use atlas::pretrained::load_checkpoint;
 
@@ -56,19 +56,24 @@ fn squeezenet1_1_classifies_every_photo_like_torchvision() {
         load_checkpoint("squeezenet1_1", &read("weights/squeezenet1_1.pth")).unwrap();
     let top5 = reference["top5"].as_object().unwrap();
     assert_eq!(top5.len(), 9);
-    for (photo, want) in top5 {
+    // Both engines (the conformance suite's photo check).
+    let engines: [&dyn Engine; 2] = [&CandleEngine, &PackedEngine];
+    for (engine, (photo, want)) in engines
+        .into_iter()
+        .flat_map(|e| top5.iter().map(move |t| (e, t)))
+    {
+        let mut network = engine.prepare(&net, weights.clone()).unwrap();
         let img = decode(&shared(&format!("photos/{photo}")));
         let prepared = imagenet::preprocess(&img);
-        let out = CpuEngine
-            .forward(&net, &weights, &prepared.tensor, &[net.output()])
-            .unwrap();
+        let out = network.run(&prepared.tensor, &[net.output()]).unwrap();
         let probs = atlas::engine::softmax(&out.values[0]);
         let got = imagenet::top_k(&out.values[0], 5);
         let want = want.as_array().unwrap();
         assert_eq!(
             got[0].index as u64,
             want[0]["index"].as_u64().unwrap(),
-            "{photo}: top-1 is {} ({}), torchvision says {}",
+            "{}: {photo}: top-1 is {} ({}), torchvision says {}",
+            engine.name(),
             classes[got[0].index],
             got[0].prob,
             want[0]["label"]

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use atlas::engine::{cpu::CpuEngine, safetensors, Engine, Weights};
+use atlas::engine::{cpu, safetensors, Weights};
 use atlas::zoo::build;
 
 fn root() -> PathBuf {
@@ -95,9 +95,7 @@ fn browser_fixture_holds_the_native_logits() {
         let weights = shipped(model);
         let mut per = serde_json::Map::new();
         for (name, input) in atlas::digits::test_patterns() {
-            let out = CpuEngine
-                .forward(&net, &weights, &input, &[net.output()])
-                .unwrap();
+            let out = cpu::forward(&net, &weights, &input, &[net.output()]).unwrap();
             per.insert(name.to_string(), serde_json::json!(out.values[0]));
         }
         fresh.insert(model.to_string(), serde_json::Value::Object(per));

@@ -5,12 +5,35 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// The sibling modules a file imports through `use super::…`.
+/// The sibling modules a file refers to: through `use super::…` or `use crate::web::ui::…`
+/// (grouped or not), and through paths written inline (`super::x::Y`, `crate::web::ui::x::Y`).
 fn imports(src: &str) -> BTreeSet<String> {
+    let mut out = uses(src, "use super::");
+    out.extend(uses(src, "use crate::web::ui::"));
+    for prefix in ["super::", "crate::web::ui::"] {
+        let mut rest = src;
+        while let Some(i) = rest.find(prefix) {
+            let tail = &rest[i + prefix.len()..];
+            let name: String = tail
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let len = name.len();
+            if tail[len..].starts_with("::") && len > 0 {
+                out.insert(name);
+            }
+            rest = &tail[len..];
+        }
+    }
+    out
+}
+
+/// The first path segments of `use <prefix>…;` statements.
+fn uses(src: &str, prefix: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut rest = src;
-    while let Some(i) = rest.find("use super::") {
-        let tail = &rest[i + "use super::".len()..];
+    while let Some(i) = rest.find(prefix) {
+        let tail = &rest[i + prefix.len()..];
         let end = tail.find(';').unwrap_or(tail.len());
         let stmt = &tail[..end];
         if let Some(group) = stmt.strip_prefix('{') {
@@ -70,10 +93,33 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
 }
 
 #[test]
-fn the_import_parser_reads_grouped_and_single_imports() {
-    let src = "use super::shared::Described;\nuse super::{a::X, b::{Y, Z},\n    c};\n";
+fn the_import_parser_reads_grouped_single_and_inline_paths() {
+    let src = "use super::shared::Described;\nuse super::{a::X, b::{Y, Z},\n    c};\n\
+               use crate::web::ui::d::W;\nfn f() { let _ = super::e::V; crate::web::ui::g::h(); }\n";
     let got: Vec<String> = imports(src).into_iter().collect();
-    assert_eq!(got, ["a", "b", "c", "shared"]);
+    assert_eq!(got, ["a", "b", "c", "d", "e", "g", "shared"]);
+}
+
+#[test]
+fn the_shared_types_are_defined_in_shared_rs_only() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web/ui");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        let src = std::fs::read_to_string(&path).unwrap();
+        for ty in [
+            "struct Described",
+            "struct WorkerContext",
+            "enum WorkerState",
+            "struct LayerData",
+            "struct HoveredUnit",
+            "struct PhotoRun",
+            "struct PhotoContext",
+        ] {
+            let defined = src.contains(&format!("pub {ty}")) || src.contains(&format!("\n{ty}"));
+            assert!(!defined || name == "shared", "{name}.rs defines {ty}");
+        }
+    }
 }
 
 #[test]

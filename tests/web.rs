@@ -3,6 +3,8 @@
 
 use wasm_bindgen_test::*;
 
+mod conformance;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
@@ -31,7 +33,7 @@ async fn backend_detection_agrees_with_navigator_gpu() {
 /// (tests/fixtures/lenet_logits.json, checked natively by tests/lenet_weights.rs).
 #[wasm_bindgen_test]
 fn lenet_logits_in_the_browser_equal_native() {
-    use atlas::engine::{cpu::CpuEngine, safetensors, Engine};
+    use atlas::engine::safetensors;
     let fixture: serde_json::Value =
         serde_json::from_str(include_str!("fixtures/lenet_logits.json")).unwrap();
     let shipped: [(&str, &[u8]); 2] = [
@@ -44,61 +46,81 @@ fn lenet_logits_in_the_browser_equal_native() {
             include_bytes!("../static/weights/lenet5_modern.safetensors"),
         ),
     ];
-    for (model, bytes) in shipped {
+    for (engine, (model, bytes)) in ENGINES.into_iter().flat_map(|e| shipped.map(|s| (e, s))) {
         let net = atlas::zoo::build(model).unwrap();
         let weights = safetensors::from_bytes(bytes).unwrap();
+        let mut prepared = engine.prepare(&net, weights).unwrap();
         for (name, input) in atlas::digits::test_patterns() {
-            let out = CpuEngine
-                .forward(&net, &weights, &input, &[net.output()])
-                .unwrap();
+            let out = prepared.run(&input, &[net.output()]).unwrap();
             let native = fixture[model][name].as_array().unwrap();
             assert_eq!(native.len(), 10);
             for (a, b) in out.values[0].iter().zip(native) {
                 let diff = (*a as f64 - b.as_f64().unwrap()).abs();
-                assert!(diff <= 1e-4, "{model}/{name}: browser {a} vs native {b}");
+                assert!(
+                    diff <= 1e-4,
+                    "{}: {model}/{name}: browser {a} vs native {b}",
+                    engine.name()
+                );
             }
         }
     }
 }
 
-/// The deterministic splitmix-v1 checkpoint of ../shared/reference gives, in the browser, the
-/// logits torchvision gives within relative error 1e-3 (max |ours − ref| / max |ref|).
-fn splitmix_logits_match_torchvision(model: &str, reference: &str) {
-    let err = atlas::engine::splitmix::logits_error(model, reference).unwrap();
-    assert!(
-        err <= 1e-3,
-        "{model}: relative error {err:e} in the browser"
-    );
+/// The conformance suite (`tests/conformance/`) in the browser, for every engine: the ops
+/// against candle, and the splitmix-v1 logits of AlexNet, ResNet-18, GoogLeNet and SqueezeNet 1.1
+/// within 1e-3 of torchvision's.
+const ENGINES: [&dyn atlas::engine::Engine; 2] = [
+    &atlas::engine::cpu::CandleEngine,
+    &atlas::engine::packed::PackedEngine,
+];
+
+#[wasm_bindgen_test]
+fn conformance_ops_in_the_browser() {
+    for engine in ENGINES {
+        conformance::ops(engine);
+    }
 }
 
 #[wasm_bindgen_test]
 fn alexnet_splitmix_logits_in_the_browser() {
-    splitmix_logits_match_torchvision(
-        "alexnet",
-        include_str!("../../shared/reference/alexnet.json"),
-    );
+    for engine in ENGINES {
+        conformance::splitmix_logits(
+            engine,
+            "alexnet",
+            include_str!("../../shared/reference/alexnet.json"),
+        );
+    }
 }
 
 #[wasm_bindgen_test]
 fn resnet18_splitmix_logits_in_the_browser() {
-    splitmix_logits_match_torchvision(
-        "resnet18",
-        include_str!("../../shared/reference/resnet18.json"),
-    );
+    for engine in ENGINES {
+        conformance::splitmix_logits(
+            engine,
+            "resnet18",
+            include_str!("../../shared/reference/resnet18.json"),
+        );
+    }
 }
 
 #[wasm_bindgen_test]
 fn googlenet_splitmix_logits_in_the_browser() {
-    splitmix_logits_match_torchvision(
-        "googlenet",
-        include_str!("../../shared/reference/googlenet.json"),
-    );
+    for engine in ENGINES {
+        conformance::splitmix_logits(
+            engine,
+            "googlenet",
+            include_str!("../../shared/reference/googlenet.json"),
+        );
+    }
 }
 
 #[wasm_bindgen_test]
 fn squeezenet1_1_splitmix_logits_in_the_browser() {
-    splitmix_logits_match_torchvision(
-        "squeezenet1_1",
-        include_str!("../../shared/reference/squeezenet1_1.json"),
-    );
+    for engine in ENGINES {
+        conformance::splitmix_logits(
+            engine,
+            "squeezenet1_1",
+            include_str!("../../shared/reference/squeezenet1_1.json"),
+        );
+    }
 }

@@ -65,9 +65,18 @@ pub fn for_model(id: &str) -> Option<&'static str> {
 
 /// Builds an explainer by key.
 pub fn explainer(key: &str) -> Option<Explainer> {
+    explainer_on(key, None)
+}
+
+/// Builds an explainer by key, read from `model` where the explainer applies to several networks
+/// (the fire module: either SqueezeNet).
+pub fn explainer_on(key: &str, model: Option<&str>) -> Option<Explainer> {
     Some(match key {
         "mlpconv" => mlpconv(),
-        "fire" => fire(),
+        "fire" => fire(match model {
+            Some("squeezenet1_0") => "squeezenet1_0",
+            _ => "squeezenet1_1",
+        }),
         "dense-block" => dense_block(),
         "cardinality" => cardinality(),
         "widening" => widening(),
@@ -211,8 +220,8 @@ fn window_values(net: &Network, an: &Analysis, conv: usize) -> u64 {
     }
 }
 
-fn fire() -> Explainer {
-    let (n, an) = net("squeezenet1_1");
+fn fire(model: &'static str) -> Explainer {
+    let (n, an) = net(model);
     let fires: Vec<String> = {
         let mut v: Vec<String> = Vec::new();
         for m in &n.nodes {
@@ -258,7 +267,7 @@ fn fire() -> Explainer {
     Explainer {
         key: "fire",
         title: "SqueezeNet: the fire module".into(),
-        model: "squeezenet1_1",
+        model,
         paper: n.paper.clone(),
         paragraphs: vec![
             format!(
@@ -548,7 +557,7 @@ fn survival() -> Explainer {
                 thousands(an.total_params)
             ),
         ],
-        table: None,
+        table: Some(stage_table(&n, &an, &probs)),
         bars: Some(Bars {
             title: "Survival probability p_l of each block".into(),
             unit: "p".into(),
@@ -619,7 +628,7 @@ fn fractal() -> Explainer {
                 thousands(an.total_macs)
             ),
         ],
-        table: None,
+        table: Some(fractal_table(&n, &an)),
         bars: Some(Bars {
             title: format!("Convolutions per column of {block}"),
             unit: "convolutions".into(),
@@ -628,6 +637,95 @@ fn fractal() -> Explainer {
                 .map(|(c, k)| (format!("column {c}"), *k as f64))
                 .collect(),
         }),
+    }
+}
+
+/// Stochastic depth's stages: blocks, output shape, parameters, multiply-adds and the range of
+/// survival probabilities.
+fn stage_table(n: &Network, an: &Analysis, probs: &[(String, f64)]) -> Table {
+    let mut stages: Vec<String> = Vec::new();
+    for (b, _) in probs {
+        let stage = b.split('.').next().unwrap_or(b).to_string();
+        if !stages.contains(&stage) {
+            stages.push(stage);
+        }
+    }
+    let rows = stages
+        .iter()
+        .map(|st| {
+            let in_stage = |b: &str| b.split('.').next() == Some(st.as_str());
+            let nodes: Vec<usize> = (0..n.nodes.len())
+                .filter(|&i| in_stage(&n.nodes[i].block))
+                .collect();
+            let ps: Vec<f64> = probs
+                .iter()
+                .filter(|(b, _)| in_stage(b))
+                .map(|p| p.1)
+                .collect();
+            let last = *nodes.last().expect("a stage has nodes");
+            vec![
+                st.clone(),
+                ps.len().to_string(),
+                shape_text(&an.layers[last].shape),
+                thousands(nodes.iter().map(|&i| an.layers[i].params).sum()),
+                thousands(nodes.iter().map(|&i| an.layers[i].macs).sum()),
+                format!("{:.3} … {:.3}", ps[0], ps[ps.len() - 1]),
+            ]
+        })
+        .collect();
+    Table {
+        headers: [
+            "stage",
+            "blocks",
+            "output",
+            "parameters",
+            "multiply-adds",
+            "p_l",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    }
+}
+
+/// FractalNet's blocks: input and output shape, convolutions, joins, parameters, multiply-adds.
+fn fractal_table(n: &Network, an: &Analysis) -> Table {
+    let mut blocks: Vec<String> = Vec::new();
+    for m in &n.nodes {
+        if !m.block.is_empty() && !blocks.contains(&m.block) {
+            blocks.push(m.block.clone());
+        }
+    }
+    let rows = blocks
+        .iter()
+        .map(|b| {
+            let nodes = block_nodes(n, b);
+            let count = |f: fn(&Op) -> bool| nodes.iter().filter(|&&i| f(&n.nodes[i].op)).count();
+            let input = n.nodes[nodes[0]].inputs[0];
+            vec![
+                b.clone(),
+                shape_text(&an.layers[input].shape),
+                shape_text(&an.layers[*nodes.last().unwrap()].shape),
+                count(|o| matches!(o, Op::Conv2d(_))).to_string(),
+                count(|o| matches!(o, Op::Mean)).to_string(),
+                thousands(nodes.iter().map(|&i| an.layers[i].params).sum()),
+                thousands(nodes.iter().map(|&i| an.layers[i].macs).sum()),
+            ]
+        })
+        .collect();
+    Table {
+        headers: [
+            "block",
+            "input",
+            "output",
+            "convolutions",
+            "joins",
+            "parameters",
+            "multiply-adds",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
     }
 }
 
@@ -642,6 +740,7 @@ mod tests {
             assert_eq!(e.key, key);
             assert!(build(e.model).is_some());
             assert_eq!(for_model(e.model), Some(key));
+            assert_eq!(explainer_on(key, Some(e.model)).unwrap().model, e.model);
             assert!(e.paragraphs.len() >= 2);
             assert!(e.table.is_some() || e.bars.is_some(), "{key}");
         }
@@ -670,7 +769,19 @@ mod tests {
         assert!((p[53].1 - 0.5).abs() < 1e-12);
         assert!(survival.paragraphs[1].contains("40.25"));
 
+        let stages = survival.table.unwrap();
+        assert_eq!(stages.rows.len(), 3);
+        assert_eq!(
+            stages.rows[2][1..3],
+            ["18".to_string(), "64×8×8".to_string()]
+        );
         let fractal = explainer("fractal").unwrap();
+        let blocks = fractal.table.as_ref().unwrap();
+        assert_eq!(blocks.rows.len(), 5);
+        assert_eq!(
+            blocks.rows[0][1..5],
+            ["3×32×32", "64×16×16", "15", "4"].map(String::from)
+        );
         let cols: Vec<f64> = fractal.bars.unwrap().bars.iter().map(|b| b.1).collect();
         assert_eq!(cols, [1., 2., 4., 8.]);
         assert!(fractal.paragraphs[1].contains("40 convolutions deep"));

@@ -257,6 +257,65 @@ pub fn first_to_last(layers: &[LayerGrad]) -> f64 {
     }
 }
 
+/// The weight layers of a ResNet spec's main path (34 for ResNet-34).
+pub fn depth(spec: &ResNetSpec) -> usize {
+    weight_layers(&resnet(spec)).len()
+}
+
+/// A ratio as "×0.52", "×1.6e-3" or "×650".
+pub fn times(v: f64) -> String {
+    if v >= 10.0 {
+        format!("×{v:.0}")
+    } else if v >= 0.01 {
+        format!("×{v:.2}")
+    } else {
+        format!("×{v:.1e}")
+    }
+}
+
+/// What the measurement shows, in words chosen from the measured ratios (first layer's gradient
+/// over the last's).
+pub fn verdict(flow: &Flow) -> String {
+    let mut out = Vec::new();
+    let change = |r: f64| {
+        if r < 1.0 {
+            format!("shrinks to {} on the way back", times(r))
+        } else {
+            format!("grows {} on the way back", times(r))
+        }
+    };
+    for run in &flow.runs {
+        let (p, r) = (first_to_last(&run.plain), first_to_last(&run.residual));
+        let setting = if run.batch_norm {
+            "With batch norm in training mode, as both networks are trained,"
+        } else {
+            "Without batch norm,"
+        };
+        out.push(format!(
+            "{setting} the gradient reaching the first layer {} in the plain network and {} in {}.",
+            change(p),
+            change(r),
+            flow.residual_label
+        ));
+        if !run.batch_norm && r > 10.0 * p && p < 0.1 {
+            out.push(
+                "The shortcuts carry the gradient back to the first layers: the \"gradient \
+                 highway\" of the notes."
+                    .into(),
+            );
+        }
+        if run.batch_norm && p >= 0.1 {
+            out.push(
+                "Here the plain network's gradient does not vanish; He et al. (2016, section 4.1) \
+                 observed the same — with batch norm their plain networks kept healthy gradients, \
+                 and still trained worse than the residual ones."
+                    .into(),
+            );
+        }
+    }
+    out.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,5 +364,11 @@ mod tests {
         let on = &flow.runs[1];
         assert!(on.batch_norm);
         assert!(first_to_last(&on.plain) > first_to_last(&on.residual));
+        // With batch norm the plain network's gradient grows towards the input.
+        assert!(first_to_last(&on.plain) > 1.0);
+        let v = verdict(&flow);
+        assert!(v.contains("gradient highway"), "{v}");
+        assert!(v.contains("does not vanish"), "{v}");
+        assert_eq!(depth(&RESNETS[1]), 34);
     }
 }

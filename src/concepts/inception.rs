@@ -317,8 +317,9 @@ pub fn slide_note() -> String {
     match twice {
         Some((t, sum)) => format!(
             "The slide the notes copy prints “{SLIDE_PRINTED_MILLIONS}M ops”, but its own six \
-             terms add up to {}. {SLIDE_PRINTED_MILLIONS}M is what the sum becomes with the \
-             {} term ({}) counted twice: {}.",
+             terms add up to {}. The printed figure matches the sum with the {} term ({}) \
+             counted twice — or computed on twice its input maps — {}; the slide does not say \
+             which.",
             thousands(total),
             t.label,
             thousands(t.macs),

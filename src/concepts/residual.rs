@@ -39,6 +39,29 @@ impl BlockKind {
     }
 }
 
+/// What carries x to the addition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShortcutKind {
+    /// x itself.
+    Identity,
+    /// A 1×1 convolution (with stride where the maps shrink) and its batch norm (He et al.'s
+    /// option B).
+    Projection,
+    /// Every stride-th pixel with the new channels filled with zeros: no parameters (option A,
+    /// the CIFAR ResNets).
+    ZeroPad,
+}
+
+impl ShortcutKind {
+    pub fn short(self) -> &'static str {
+        match self {
+            ShortcutKind::Identity => "identity",
+            ShortcutKind::Projection => "projection",
+            ShortcutKind::ZeroPad => "zero-padded identity",
+        }
+    }
+}
+
 /// One residual block.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResBlock {
@@ -58,6 +81,7 @@ pub struct ResBlock {
     pub branch: Vec<NodeId>,
     /// The shortcut's nodes (empty for an identity shortcut).
     pub projection: Vec<NodeId>,
+    pub shortcut_kind: ShortcutKind,
     pub kind: BlockKind,
 }
 
@@ -132,6 +156,16 @@ pub fn blocks(net: &Network) -> Vec<ResBlock> {
             3 => BlockKind::Bottleneck,
             k => BlockKind::Other(k),
         };
+        let shortcut_kind = if projection.is_empty() {
+            ShortcutKind::Identity
+        } else if projection
+            .iter()
+            .any(|&i| matches!(net.nodes[i].op, Op::Conv2d(_)))
+        {
+            ShortcutKind::Projection
+        } else {
+            ShortcutKind::ZeroPad
+        };
         out.push(ResBlock {
             name: n.block.clone(),
             input,
@@ -141,6 +175,7 @@ pub fn blocks(net: &Network) -> Vec<ResBlock> {
             output,
             branch,
             projection,
+            shortcut_kind,
             kind,
         });
     }
@@ -194,6 +229,24 @@ mod tests {
             assert!(b.iter().all(|b| b.kind == BlockKind::Bottleneck), "{id}");
             assert_eq!(b.iter().filter(|b| !b.projection.is_empty()).count(), 4);
         }
+    }
+
+    #[test]
+    fn the_cifar_resnet_pads_its_shortcuts_with_zeros() {
+        let b = blocks(&build("stochastic_depth_110").unwrap());
+        assert_eq!(b.len(), 54);
+        let kinds: Vec<ShortcutKind> = b.iter().map(|b| b.shortcut_kind).collect();
+        assert_eq!(
+            kinds
+                .iter()
+                .filter(|k| **k == ShortcutKind::ZeroPad)
+                .count(),
+            2
+        );
+        assert!(!kinds.contains(&ShortcutKind::Projection));
+        let r = blocks(&build("resnet18").unwrap());
+        assert_eq!(r[2].shortcut_kind, ShortcutKind::Projection);
+        assert_eq!(r[0].shortcut_kind, ShortcutKind::Identity);
     }
 
     #[test]

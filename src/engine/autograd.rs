@@ -11,8 +11,8 @@
 
 use candle_core::{DType, Device, IndexOp, Tensor, Var};
 
-use super::cpu::{extra_for, pad_hw, run_node, CheckpointParams, ParamSource};
-use super::{EngineError, Weights};
+use super::cpu::{extra_for, pad_hw, run_node, ParamSource};
+use super::EngineError;
 use crate::zoo::analysis::window_out;
 use crate::zoo::graph::{Network, NodeId, Op, Pool, PoolKind};
 
@@ -198,11 +198,12 @@ fn unit_value(t: &Tensor, unit: &Unit) -> Result<Tensor, EngineError> {
     })
 }
 
-/// ∂unit/∂input for one image (`[C, H, W]` row-major), with the checkpoint's weights and running
-/// statistics: the gradient image, `[C, H, W]` row-major, and the unit's value.
+/// ∂unit/∂input for one image (`[C, H, W]` row-major), with the given parameters (a checkpoint's,
+/// or a prepared network's) and running statistics: the gradient image, `[C, H, W]` row-major, and
+/// the unit's value.
 pub fn input_gradient(
     net: &Network,
-    weights: &Weights,
+    params: &dyn ParamSource,
     input: &[f32],
     unit: Unit,
 ) -> Result<(Vec<f32>, f32), EngineError> {
@@ -229,13 +230,7 @@ pub fn input_gradient(
         (1, channels, height, width),
         &Device::Cpu,
     )?)?;
-    let outs = forward_until(
-        net,
-        x.as_tensor(),
-        &CheckpointParams(weights),
-        unit.node,
-        NormStats::Running,
-    )?;
+    let outs = forward_until(net, x.as_tensor(), params, unit.node, NormStats::Running)?;
     let out = outs[unit.node]
         .as_ref()
         .ok_or_else(|| EngineError::Backend("the unit's node did not run".into()))?;
@@ -261,6 +256,7 @@ pub fn magnitude_map(gradient: &[f32], channels: usize) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Weights;
     use crate::zoo::graph::Builder;
 
     fn pool(kind: PoolKind, k: usize, s: usize, p: usize, ceil: bool) -> Pool {
@@ -328,16 +324,10 @@ mod tests {
             y: 0,
             x: 0,
         };
-        let (g, v) = input_gradient(&net, &weights, &input, unit).unwrap();
+        let params = crate::engine::cpu::CheckpointParams(&weights);
+        let (g, v) = input_gradient(&net, &params, &input, unit).unwrap();
         let f = |inp: &[f32]| {
-            let a = crate::engine::Engine::forward(
-                &crate::engine::cpu::CpuEngine,
-                &net,
-                &weights,
-                inp,
-                &[net.output()],
-            )
-            .unwrap();
+            let a = crate::engine::cpu::forward(&net, &weights, inp, &[net.output()]).unwrap();
             a.values[0][1] as f64
         };
         assert!((f(&input) - v as f64).abs() < 1e-5);

@@ -1,16 +1,18 @@
-//! The CPU engine: runs any network of the zoo from its description with candle (multi-threaded
-//! natively, wasm SIMD128 in the browser's worker). Every op of [`crate::zoo::Op`] maps to a few
-//! candle tensor operations; nothing here knows which network it runs.
+//! The candle engine: runs any network of the zoo from its description with candle tensor
+//! operations (multi-threaded natively, wasm SIMD128 in the browser). It is the reference the
+//! prepared engine (`super::packed`) is checked against, and the forward pass of training and of
+//! candle's autograd (`super::autograd`). Every op of [`crate::zoo::Op`] maps to a few candle
+//! operations; nothing here knows which network it runs.
 
 use candle_core::{DType, Device, Tensor};
 
-use super::{Activations, Engine, EngineError, Weights};
+use super::{Activations, Engine, EngineError, Prepared, Weights};
 use crate::zoo::analysis::window_out;
 use crate::zoo::graph::{Activation, Conv, Network, Op, Pool, PoolKind};
 
 /// candle on the CPU.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct CpuEngine;
+pub struct CandleEngine;
 
 /// Where a node finds its parameters: a checkpoint (inference) or trainable variables.
 pub trait ParamSource {
@@ -330,52 +332,93 @@ pub fn forward_tensors(
     Ok(outs)
 }
 
-impl Engine for CpuEngine {
+/// A network for the candle engine: its description and checkpoint as they are.
+pub struct CandleNetwork {
+    net: Network,
+    weights: Weights,
+}
+
+impl Engine for CandleEngine {
     fn name(&self) -> &'static str {
         "CPU (candle)"
     }
 
-    fn forward(
-        &self,
-        net: &Network,
-        weights: &Weights,
-        input: &[f32],
-        keep: &[usize],
-    ) -> Result<Activations, EngineError> {
-        let Op::Input {
-            channels,
-            height,
-            width,
-        } = net.nodes[0].op
-        else {
-            return Err(EngineError::Backend(
-                "the first node must be the input".into(),
-            ));
-        };
-        if input.len() != channels * height * width {
-            return Err(EngineError::Input(format!(
-                "{} takes a {channels}×{height}×{width} input ({} values), got {} values",
-                net.label,
-                channels * height * width,
-                input.len()
-            )));
-        }
-        let x = Tensor::from_slice(input, (1, channels, height, width), &Device::Cpu)?;
-        let outs = forward_tensors(net, &x, &CheckpointParams(weights), keep)?;
-        let wanted: Vec<usize> = if keep.is_empty() {
-            (0..net.nodes.len()).collect()
-        } else {
-            keep.to_vec()
-        };
-        let mut shapes = Vec::with_capacity(wanted.len());
-        let mut values = Vec::with_capacity(wanted.len());
-        for id in wanted {
-            let t = outs[id]
-                .as_ref()
-                .ok_or_else(|| EngineError::Backend(format!("output of node {id} was not kept")))?;
-            shapes.push(t.dims()[1..].to_vec());
-            values.push(t.flatten_all()?.to_vec1::<f32>()?);
-        }
-        Ok(Activations { shapes, values })
+    fn prepare(&self, net: &Network, weights: Weights) -> Result<Box<dyn Prepared>, EngineError> {
+        weights.check(net, &[])?;
+        Ok(Box::new(CandleNetwork {
+            net: net.clone(),
+            weights,
+        }))
     }
+}
+
+impl Prepared for CandleNetwork {
+    fn network(&self) -> &Network {
+        &self.net
+    }
+
+    fn engine(&self) -> &'static str {
+        CandleEngine.name()
+    }
+
+    fn run(&mut self, input: &[f32], keep: &[usize]) -> Result<Activations, EngineError> {
+        forward(&self.net, &self.weights, input, keep)
+    }
+
+    fn memory_bytes(&self) -> u64 {
+        self.weights
+            .tensors
+            .values()
+            .map(|t| t.values.len() as u64 * 4)
+            .sum()
+    }
+
+    fn params(&self) -> Box<dyn ParamSource + '_> {
+        Box::new(CheckpointParams(&self.weights))
+    }
+}
+
+/// Runs a network with a checkpoint's weights on one image; returns the outputs of `keep` (every
+/// node when empty).
+pub fn forward(
+    net: &Network,
+    weights: &Weights,
+    input: &[f32],
+    keep: &[usize],
+) -> Result<Activations, EngineError> {
+    let Op::Input {
+        channels,
+        height,
+        width,
+    } = net.nodes[0].op
+    else {
+        return Err(EngineError::Backend(
+            "the first node must be the input".into(),
+        ));
+    };
+    if input.len() != channels * height * width {
+        return Err(EngineError::Input(format!(
+            "{} takes a {channels}×{height}×{width} input ({} values), got {} values",
+            net.label,
+            channels * height * width,
+            input.len()
+        )));
+    }
+    let x = Tensor::from_slice(input, (1, channels, height, width), &Device::Cpu)?;
+    let outs = forward_tensors(net, &x, &CheckpointParams(weights), keep)?;
+    let wanted: Vec<usize> = if keep.is_empty() {
+        (0..net.nodes.len()).collect()
+    } else {
+        keep.to_vec()
+    };
+    let mut shapes = Vec::with_capacity(wanted.len());
+    let mut values = Vec::with_capacity(wanted.len());
+    for id in wanted {
+        let t = outs[id]
+            .as_ref()
+            .ok_or_else(|| EngineError::Backend(format!("output of node {id} was not kept")))?;
+        shapes.push(t.dims()[1..].to_vec());
+        values.push(t.flatten_all()?.to_vec1::<f32>()?);
+    }
+    Ok(Activations { shapes, values })
 }

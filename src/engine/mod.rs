@@ -4,12 +4,13 @@
 
 pub mod autograd;
 pub mod cpu;
+pub mod packed;
 pub mod pth;
 pub mod safetensors;
 pub mod splitmix;
 pub mod weights;
 
-use crate::zoo::Network;
+use crate::zoo::{Network, NodeId};
 
 pub use weights::Weights;
 
@@ -58,16 +59,27 @@ pub struct Activations {
     pub values: Vec<Vec<f32>>,
 }
 
-/// What every engine offers: run a network on one image (`[C, H, W]`, row-major) and return the
-/// output of the chosen nodes (`keep`), or of every node when `keep` is empty.
+/// What every engine offers: prepare a network once from its description and checkpoint (the
+/// engine takes the weights and keeps them in the form its kernels read), then run the prepared
+/// network on many inputs. One conformance suite (`tests/engine_conformance.rs`) checks every
+/// engine through this interface alone.
 pub trait Engine {
     /// A name for the status line and the benchmarks.
     fn name(&self) -> &'static str;
-    fn forward(
-        &self,
-        net: &Network,
-        weights: &Weights,
-        input: &[f32],
-        keep: &[usize],
-    ) -> Result<Activations, EngineError>;
+    fn prepare(&self, net: &Network, weights: Weights) -> Result<Box<dyn Prepared>, EngineError>;
+}
+
+/// A network prepared by an engine.
+pub trait Prepared {
+    fn network(&self) -> &Network;
+    /// The engine's name.
+    fn engine(&self) -> &'static str;
+    /// Runs one image (`[C, H, W]`, row-major) and returns the outputs of the chosen nodes
+    /// (`keep`), or of every node when `keep` is empty.
+    fn run(&mut self, input: &[f32], keep: &[NodeId]) -> Result<Activations, EngineError>;
+    /// Bytes the prepared network holds (weights and buffers).
+    fn memory_bytes(&self) -> u64;
+    /// The prepared parameters as candle tensors under the checkpoint's keys, for candle's
+    /// autograd: the same function the network computes (folded norms given as identities).
+    fn params(&self) -> Box<dyn cpu::ParamSource + '_>;
 }

@@ -51,11 +51,15 @@ pub fn input(n: usize) -> Vec<f32> {
         .collect()
 }
 
-/// Runs `model` of the zoo with the splitmix-v1 checkpoint and input on the CPU engine and returns
-/// the relative error of its logits against the `splitmix_v1.logits` of a ../shared/reference
-/// JSON file's text: max |ours − ref| / max |ref|.
-pub fn logits_error(model: &str, reference_json: &str) -> Result<f32, String> {
-    use crate::engine::{cpu::CpuEngine, Engine, Weights};
+/// Runs `model` of the zoo with the splitmix-v1 checkpoint and input on `engine` and returns the
+/// relative error of its logits against the `splitmix_v1.logits` of a ../shared/reference JSON
+/// file's text: max |ours − ref| / max |ref|.
+pub fn logits_error(
+    engine: &dyn crate::engine::Engine,
+    model: &str,
+    reference_json: &str,
+) -> Result<f32, String> {
+    use crate::engine::Weights;
     let reference: serde_json::Value =
         serde_json::from_str(reference_json).map_err(|e| e.to_string())?;
     let theirs: Vec<f32> = reference["splitmix_v1"]["logits"]
@@ -75,8 +79,9 @@ pub fn logits_error(model: &str, reference_json: &str) -> Result<f32, String> {
         } => (channels, height, width),
         _ => return Err("the first node is not the input".into()),
     };
-    let out = CpuEngine
-        .forward(&net, &weights, &input(c * h * w), &[net.output()])
+    let mut prepared = engine.prepare(&net, weights).map_err(|e| e.to_string())?;
+    let out = prepared
+        .run(&input(c * h * w), &[net.output()])
         .map_err(|e| e.to_string())?;
     let ours = &out.values[0];
     if ours.len() != theirs.len() {

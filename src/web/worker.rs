@@ -10,23 +10,48 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::engine::autograd::{input_gradient, magnitude_map, Unit};
-use crate::engine::{cpu::CpuEngine, Activations, Engine, Weights};
+use crate::engine::packed::PackedEngine;
+use crate::engine::{Engine, Prepared};
 use crate::imagenet::{self, Image8};
 use crate::pretrained;
+use crate::protocol::HELD_NETWORKS_BYTES;
 use crate::protocol::{Classification, InputGradient, RunResult, WorkerRequest, WorkerResponse};
 use crate::zoo::graph::Op;
-use crate::zoo::Network;
 
 /// The Cache API store that keeps downloaded checkpoints.
 pub const WEIGHTS_CACHE: &str = "atlas-weights-v1";
 
-/// The worker's state: the networks whose weights it holds, and the last photo's activations.
-pub struct AtlasWorker {
-    loaded: HashMap<String, (Network, Weights)>,
-    last_photo: HashMap<String, Activations>,
-    /// The input of each model's last run (a prepared photo, a digit), for input gradients.
-    last_input: HashMap<String, Vec<f32>>,
+/// A prepared network the worker holds, with what its last run left.
+struct Held {
+    net: Box<dyn Prepared>,
+    /// When it was last used (the worker's clock), for eviction.
+    used: u64,
+    /// The input of the last run (a prepared photo, a digit), for layer outputs and gradients.
+    input: Option<Vec<f32>>,
+    /// Node outputs of that input computed so far: (shape, values).
+    outputs: HashMap<usize, (Vec<usize>, Vec<f32>)>,
 }
+
+impl Held {
+    fn cached_bytes(&self) -> u64 {
+        self.outputs.values().map(|(_, v)| v.len() as u64 * 4).sum()
+    }
+}
+
+/// The worker's state: the prepared networks it holds (one copy of their weights, packed), each
+/// with its last input and the node outputs asked for since.
+pub struct AtlasWorker {
+    held: HashMap<String, Held>,
+    clock: u64,
+}
+
+/// The engine every network is prepared with.
+fn engine() -> PackedEngine {
+    PackedEngine
+}
+
+/// The most the worker keeps of one network's node outputs before it forgets the older ones.
+const OUTPUT_CACHE_BYTES: u64 = 256 << 20;
 
 /// Messages the worker sends itself when an asynchronous download ends.
 pub enum Fetched {
@@ -195,32 +220,93 @@ async fn download(
 }
 
 impl AtlasWorker {
+    fn tick(&mut self) -> u64 {
+        self.clock += 1;
+        self.clock
+    }
+
+    /// Forgets the least recently used networks while the prepared ones hold more than the
+    /// bound; `keep` is never forgotten.
+    fn evict(&mut self, keep: &str) -> Vec<String> {
+        let mut gone = Vec::new();
+        loop {
+            let total: u64 = self
+                .held
+                .values()
+                .map(|h| h.net.memory_bytes() + h.cached_bytes())
+                .sum();
+            if total <= HELD_NETWORKS_BYTES {
+                break;
+            }
+            let Some(oldest) = self
+                .held
+                .iter()
+                .filter(|(m, _)| m.as_str() != keep)
+                .min_by_key(|(_, h)| h.used)
+                .map(|(m, _)| m.clone())
+            else {
+                break;
+            };
+            self.held.remove(&oldest);
+            gone.push(oldest);
+        }
+        gone
+    }
+
     fn load(&mut self, model: String, bytes: &[u8], source: String) -> WorkerResponse {
         match pretrained::load_checkpoint(&model, bytes) {
             Ok((net, weights)) => {
                 let tensors = weights.tensors.len();
                 let params = crate::zoo::analyse(&net).total_params;
-                self.last_photo.remove(&model);
-                self.loaded.insert(model.clone(), (net, weights));
+                // A network loaded again replaces the old one before the new one is prepared.
+                self.held.remove(&model);
+                let prepared = match engine().prepare(&net, weights) {
+                    Ok(p) => p,
+                    Err(e) => return WorkerResponse::Failed(format!("{source}: {e}")),
+                };
+                let used = self.tick();
+                self.held.insert(
+                    model.clone(),
+                    Held {
+                        net: prepared,
+                        used,
+                        input: None,
+                        outputs: HashMap::new(),
+                    },
+                );
+                let evicted = self.evict(&model);
                 WorkerResponse::Loaded {
                     model,
                     tensors,
                     params,
                     source,
                     memory_bytes: memory_bytes(),
+                    engine: engine().name().to_string(),
+                    evicted,
                 }
             }
             Err(e) => WorkerResponse::Failed(format!("{source}: {e}")),
         }
     }
 
+    fn held(&mut self, model: &str) -> Result<&mut Held, String> {
+        let now = self.tick();
+        let h = self.held.get_mut(model).ok_or_else(|| {
+            format!("the weights of '{model}' are not loaded (or were unloaded to save memory)")
+        })?;
+        h.used = now;
+        Ok(h)
+    }
+
     fn run(&mut self, model: String, input: Vec<f32>, tag: u64) -> WorkerResponse {
-        let Some((net, weights)) = self.loaded.get(&model) else {
-            return WorkerResponse::Failed(format!("the weights of '{model}' are not loaded yet"));
+        let h = match self.held(&model) {
+            Ok(h) => h,
+            Err(e) => return WorkerResponse::Failed(e),
         };
         let start = now_ms();
-        let result = CpuEngine.forward(net, weights, &input, &[]);
-        self.last_input.insert(model.clone(), input);
+        let result = h.net.run(&input, &[]);
+        h.input = Some(input);
+        h.outputs.clear();
         match result {
             Ok(a) => WorkerResponse::Ran(RunResult {
                 model,
@@ -228,6 +314,7 @@ impl AtlasWorker {
                 shapes: a.shapes,
                 values: a.values,
                 millis: now_ms() - start,
+                engine: h.net.engine().to_string(),
             }),
             Err(e) => WorkerResponse::Failed(e.to_string()),
         }
@@ -243,10 +330,13 @@ impl AtlasWorker {
             Ok(i) => i,
             Err(e) => return WorkerResponse::Failed(format!("the photo cannot be used: {e}")),
         };
-        let Some((net, weights)) = self.loaded.get(&model) else {
-            return WorkerResponse::Failed(format!(
-                "load the weights of '{model}' before classifying a photo"
-            ));
+        let h = match self.held(&model) {
+            Ok(h) => h,
+            Err(_) => {
+                return WorkerResponse::Failed(format!(
+                    "load the weights of '{model}' before classifying a photo"
+                ))
+            }
         };
         let t0 = now_ms();
         let (mean, std) = pretrained::find(&model)
@@ -256,18 +346,21 @@ impl AtlasWorker {
         let prepared = imagenet::preprocess_with(&image, mean, std);
         drop(image);
         let t1 = now_ms();
-        let acts = match CpuEngine.forward(net, weights, &prepared.tensor, &[]) {
+        let output = h.net.network().output();
+        let acts = match h.net.run(&prepared.tensor, &[output]) {
             Ok(a) => a,
             Err(e) => return WorkerResponse::Failed(e.to_string()),
         };
         let t2 = now_ms();
-        let logits = &acts.values[net.output()];
+        let logits = &acts.values[0];
         let top5 = imagenet::top_k(logits, 5)
             .into_iter()
             .map(|r| (r.index, r.prob))
             .collect();
-        self.last_photo.insert(model.clone(), acts);
-        self.last_input.insert(model.clone(), prepared.tensor);
+        h.input = Some(prepared.tensor);
+        h.outputs.clear();
+        h.outputs
+            .insert(output, (acts.shapes[0].clone(), acts.values[0].clone()));
         WorkerResponse::Classified(Classification {
             model,
             tag,
@@ -277,25 +370,62 @@ impl AtlasWorker {
             preprocess_ms: t1 - t0,
             forward_ms: t2 - t1,
             memory_bytes: memory_bytes(),
+            engine: h.net.engine().to_string(),
         })
     }
 
-    fn layer(&self, model: String, node: usize, tag: u64) -> WorkerResponse {
-        match self.last_photo.get(&model) {
-            Some(a) if node < a.values.len() => WorkerResponse::LayerValues {
-                model,
-                node,
-                tag,
-                shape: a.shapes[node].clone(),
-                values: a.values[node].clone(),
-            },
-            _ => WorkerResponse::Failed(format!("no photo has run through '{model}' yet")),
+    /// Makes sure the outputs of `nodes` for the last input are computed (one run for all the
+    /// missing ones).
+    fn ensure(&mut self, model: &str, nodes: &[usize]) -> Result<&mut Held, String> {
+        let h = self.held(model)?;
+        let n = h.net.network().nodes.len();
+        if let Some(&bad) = nodes.iter().find(|&&i| i >= n) {
+            return Err(format!("'{model}' has no node {bad}"));
+        }
+        let missing: Vec<usize> = nodes
+            .iter()
+            .copied()
+            .filter(|i| !h.outputs.contains_key(i))
+            .collect();
+        if missing.is_empty() {
+            return Ok(h);
+        }
+        let Some(input) = &h.input else {
+            return Err(format!("no photo has run through '{model}' yet"));
+        };
+        let acts = h.net.run(input, &missing).map_err(|e| e.to_string())?;
+        if h.cached_bytes() > OUTPUT_CACHE_BYTES {
+            let output = h.net.network().output();
+            h.outputs.retain(|&k, _| k == output);
+        }
+        for ((id, shape), values) in missing.into_iter().zip(acts.shapes).zip(acts.values) {
+            h.outputs.insert(id, (shape, values));
+        }
+        Ok(h)
+    }
+
+    fn layers(&mut self, model: String, nodes: Vec<usize>, tag: u64) -> Vec<WorkerResponse> {
+        match self.ensure(&model, &nodes) {
+            Ok(h) => nodes
+                .iter()
+                .map(|&node| {
+                    let (shape, values) = h.outputs[&node].clone();
+                    WorkerResponse::LayerValues {
+                        model: model.clone(),
+                        node,
+                        tag,
+                        shape,
+                        values,
+                    }
+                })
+                .collect(),
+            Err(e) => vec![WorkerResponse::Failed(e)],
         }
     }
 
     #[allow(clippy::too_many_arguments)]
     fn input_gradient(
-        &self,
+        &mut self,
         model: String,
         node: usize,
         channel: usize,
@@ -303,11 +433,14 @@ impl AtlasWorker {
         x: usize,
         tag: u64,
     ) -> WorkerResponse {
-        let (Some((net, weights)), Some(input)) =
-            (self.loaded.get(&model), self.last_input.get(&model))
-        else {
+        let h = match self.held(&model) {
+            Ok(h) => h,
+            Err(e) => return WorkerResponse::Failed(e),
+        };
+        let Some(input) = &h.input else {
             return WorkerResponse::Failed(format!("nothing has run through '{model}' yet"));
         };
+        let net = h.net.network();
         let Op::Input {
             channels,
             height,
@@ -323,7 +456,7 @@ impl AtlasWorker {
             y,
             x,
         };
-        match input_gradient(net, weights, input, unit) {
+        match input_gradient(net, h.net.params().as_ref(), input, unit) {
             Ok((gradient, value)) => WorkerResponse::InputGradient(InputGradient {
                 model,
                 tag,
@@ -341,16 +474,17 @@ impl AtlasWorker {
         }
     }
 
-    fn norms(&self, model: String, nodes: Vec<usize>, tag: u64) -> WorkerResponse {
-        let Some(a) = self.last_photo.get(&model) else {
-            return WorkerResponse::Failed(format!("no photo has run through '{model}' yet"));
-        };
-        let norms = nodes
-            .into_iter()
-            .filter(|&n| n < a.values.len())
-            .map(|n| (n, crate::concepts::residual::l2(&a.values[n])))
-            .collect();
-        WorkerResponse::Norms { model, tag, norms }
+    fn norms(&mut self, model: String, nodes: Vec<usize>, tag: u64) -> WorkerResponse {
+        match self.ensure(&model, &nodes) {
+            Ok(h) => {
+                let norms = nodes
+                    .iter()
+                    .map(|&n| (n, crate::concepts::residual::l2(&h.outputs[&n].1)))
+                    .collect();
+                WorkerResponse::Norms { model, tag, norms }
+            }
+            Err(e) => WorkerResponse::Failed(e),
+        }
     }
 
     fn fetch(
@@ -398,9 +532,8 @@ impl Worker for AtlasWorker {
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
         AtlasWorker {
-            loaded: HashMap::new(),
-            last_photo: HashMap::new(),
-            last_input: HashMap::new(),
+            held: HashMap::new(),
+            clock: 0,
         }
     }
 
@@ -460,7 +593,12 @@ impl Worker for AtlasWorker {
                 pixels,
                 tag,
             } => self.classify(model, Image8::new(width, height, channels, pixels), tag),
-            WorkerRequest::Layer { model, node, tag } => self.layer(model, node, tag),
+            WorkerRequest::Layers { model, nodes, tag } => {
+                for answer in self.layers(model, nodes, tag) {
+                    scope.respond(id, answer);
+                }
+                return;
+            }
             WorkerRequest::Run { model, input, tag } => self.run(model, input, tag),
             WorkerRequest::InputGradient {
                 model,

@@ -131,6 +131,7 @@ test('Concepts: every explainer, and networks added to and removed from the fiel
   const chart = page.getByTestId('rf-chart');
   assert.equal(await chart.getByTestId('rf-series').count(), 3);
   await chart.getByTestId('rf-chart-add').selectOption('googlenet');
+  await chart.getByTestId('rf-chart-add-button').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=rf-series]').length === 4);
   await chart.locator('[data-testid=rf-chart-remove][data-model=alexnet]').click();
   const models = await chart.getByTestId('rf-series').evaluateAll((s) => s.map((x) => x.dataset.model));
@@ -182,7 +183,7 @@ test('googlenet: inception4a step by step with buttons and keys, maps of each st
     }
   }
   assert.equal(depth, 512);
-  assert.ok(await page.getByTestId('inception-step-next').isDisabled());
+  assert.equal(await page.getByTestId('inception-step-next').getAttribute('aria-disabled'), 'true');
   // Back with ← and the button.
   await module.focus();
   await page.keyboard.press('ArrowLeft');
@@ -241,7 +242,8 @@ test('squeezenet1_1: a clicked unit\'s receptive field on the crop and its effec
     const erf = page.getByTestId('erf-heatmap');
     await erf.waitFor({ timeout: 60_000 });
     const inside = await erf.getAttribute('data-inside');
-    if (inside !== '') assert.equal(Number(inside), 1, `${layer}: the effective field lies inside the theoretical one`);
+    assert.notEqual(inside, '', `${layer}: the effective field was measured against the theoretical one`);
+    assert.equal(Number(inside), 1, `${layer}: the effective field lies inside the theoretical one`);
     if (layer === 'features.5') {
       // The arrow keys move the picked unit one step: the field moves by the jump.
       const x0 = Number(await rf.getAttribute('data-x0'));
@@ -303,12 +305,22 @@ test('vgg16: the kernel panel starts from the first block (64 maps of 224×224)'
 });
 
 test('every network after ResNet has its explainer', async () => {
+  // One figure of each, read from the zoo (the layer table's own totals and rows).
+  const figures = {
+    nin: /mlpconv1\.cccp1\s+conv 1×1, 96 filters\s+96×54×54\s+9,312/,
+    squeezenet1_0: /features\.3\s+96×54×54\s+16\s+64\s+64\s+128×54×54/,
+    densenet121: /64 \+ 6·32 = 256 maps/,
+    resnext50_32x4d: /32 groups \(the cardinality\) of 4 channels/,
+    wide_resnet50_2: /128 filters instead of 64/,
+    stochastic_depth_110: /Σ p_l = 40\.25 blocks/,
+    fractalnet: /block1\s+3×32×32\s+64×16×16\s+15\s+4/,
+  };
   for (const [model, concept] of [['nin', 'mlpconv'], ['squeezenet1_0', 'fire'], ['densenet121', 'dense-block'],
     ['resnext50_32x4d', 'cardinality'], ['wide_resnet50_2', 'widening'], ['stochastic_depth_110', 'survival'], ['fractalnet', 'fractal']]) {
     await choose(model);
     const e = page.getByTestId('explainer');
     assert.equal(await e.getAttribute('data-concept'), concept);
-    assert.ok((await e.innerText()).length > 300, `${model}: the explainer says something`);
+    assert.match(await e.innerText(), figures[model], `${model}: the explainer's figure`);
     if (concept === 'dense-block' || concept === 'survival') await shot('explainer', `explainer-${concept}`);
   }
   assert.deepEqual(errors(), []);

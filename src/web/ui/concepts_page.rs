@@ -37,7 +37,7 @@ pub fn concepts_page() -> Html {
                 <a href="#concept-after">{ "after ResNet" }</a>
             </nav>
             <div id="concept-kernels"><KernelPanel /></div>
-            <div id="concept-inception"><InceptionPanel described={googlenet} /></div>
+            <div id="concept-inception"><InceptionPanel described={googlenet} photo_lab={false} /></div>
             <div id="concept-fields"><RfChart initial={vec!["alexnet".to_string(), "vgg16".to_string(), "resnet50".to_string()]} /></div>
             <div id="concept-gradients" class="panel"><GradientChart /></div>
             <div id="concept-after">

@@ -99,8 +99,12 @@ pub fn erf_heatmap(props: &ErfHeatmapProps) -> Html {
                 width={((c[1] - c[0] + 1) as f64 * scale).to_string()} height={((r[1] - r[0] + 1) as f64 * scale).to_string()} />
         }
     });
+    let total: f64 = props.heat.iter().map(|&v| v as f64).sum();
     let caption = match (stats, &props.field) {
-        (Some(s), Some(f)) if s.total > 0.0 => format!(
+        _ if total == 0.0 => "The unit does not depend on the image here: its gradient is zero \
+                              everywhere (a ReLU that is off, for instance)."
+            .to_string(),
+        (Some(s), Some(f)) => format!(
             "Effective receptive field: |∂unit/∂pixel| by backpropagation (square-root colour \
              scale). {:.1} % of it lies inside the theoretical {}×{} field; half of it lies within \
              a {}×{} square around the centre.{}",
@@ -114,9 +118,15 @@ pub fn erf_heatmap(props: &ErfHeatmapProps) -> Html {
                 .map(|m| format!(" Backward pass: {m:.0} ms in the worker."))
                 .unwrap_or_default()
         ),
-        _ => "The unit does not depend on the image here: its gradient is zero everywhere (a ReLU \
-              that is off, for instance)."
-            .to_string(),
+        _ => format!(
+            "|∂unit/∂pixel| by backpropagation (square-root colour scale). The unit comes after \
+             the maps are flattened: no theoretical field bounds it, and the heat shows the \
+             pixels it depends on.{}",
+            props
+                .millis
+                .map(|m| format!(" Backward pass: {m:.0} ms in the worker."))
+                .unwrap_or_default()
+        ),
     };
     html! {
         <figure class="erf" data-testid="erf-heatmap"

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::concepts::explainers::{explainer, Bars};
+use crate::concepts::explainers::{explainer_on, Bars};
 
 #[derive(Properties, PartialEq)]
 pub struct ExplainerCardProps {
@@ -11,6 +11,9 @@ pub struct ExplainerCardProps {
     /// Start folded (the Concepts page lists all of them).
     #[prop_or(false)]
     pub folded: bool,
+    /// The network whose page shows it (an explainer that fits several reads that one).
+    #[prop_or_default]
+    pub model: Option<AttrValue>,
 }
 
 fn bars_view(b: &Bars) -> Html {
@@ -45,7 +48,9 @@ fn bars_view(b: &Bars) -> Html {
 
 #[function_component(ExplainerCard)]
 pub fn explainer_card(props: &ExplainerCardProps) -> Html {
-    let e = use_memo(props.concept.clone(), |k| explainer(k));
+    let e = use_memo((props.concept.clone(), props.model.clone()), |(k, m)| {
+        explainer_on(k, m.as_deref())
+    });
     let Some(e) = e.as_ref() else {
         return html! {};
     };

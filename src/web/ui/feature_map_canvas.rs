@@ -156,6 +156,8 @@ pub fn feature_map_canvas(props: &FeatureMapCanvasProps) -> Html {
                 width={props.cols.to_string()} height={props.rows.to_string()}
                 style={format!("width:{w}px;height:{h}px")}
                 tabindex={focusable.then_some("0")}
+                role={focusable.then_some("application")}
+                aria-roledescription={focusable.then_some("feature map")}
                 aria-label={focusable.then(|| format!("{} map {}: click a unit, or use the arrow keys", props.layer, props.channel))}
                 onmousemove={on_move} onmouseleave={on_leave} onclick={on_click} onkeydown={on_key} />
             <span class="fm-mark" data-testid={mark.map(|_| "picked-unit")} data-y={my.to_string()}

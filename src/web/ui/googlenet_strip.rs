@@ -7,7 +7,9 @@ use yew::prelude::*;
 
 use super::shared::SharedDescribed;
 use crate::concepts::inception::auxiliaries;
+use crate::zoo::graph::{Network, Op};
 use crate::zoo::summary::thousands;
+use crate::zoo::Analysis;
 use crate::zoo::{analyse, build};
 
 #[derive(Properties, PartialEq)]
@@ -19,48 +21,28 @@ pub struct GooglenetStripProps {
 
 #[function_component(GooglenetStrip)]
 pub fn googlenet_strip(props: &GooglenetStripProps) -> Html {
+    // The auxiliary classifiers, described from the nodes: in this description, or where the
+    // paper's description puts them. Computed before the component may return early.
+    let aux = use_memo(props.described.clone(), |d| {
+        let own = d.as_ref().as_ref().map(|d| d.net.clone());
+        let paper_only = own.as_ref().is_none_or(|n| auxiliaries(n).is_empty());
+        let net = match (own, paper_only) {
+            (Some(n), false) => n,
+            _ => build("googlenet_paper").expect("in the zoo"),
+        };
+        let an = analyse(&net);
+        let list = auxiliaries(&net)
+            .into_iter()
+            .map(|(a, m)| {
+                let text = aux_text(&net, &an, &a);
+                (a, m, text)
+            })
+            .collect::<Vec<_>>();
+        (list, paper_only)
+    });
     let Some(d) = props.described.as_ref() else {
         return html! {};
     };
-    // The auxiliary classifiers: in this description, or where the paper's puts them.
-    let aux = use_memo(d.net.id.clone(), |_| {
-        let own = auxiliaries(&d.net);
-        if !own.is_empty() {
-            let an = &d.analysis;
-            let with_params = own
-                .into_iter()
-                .map(|(a, m)| {
-                    let p = d
-                        .net
-                        .nodes
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, n)| n.block == a)
-                        .map(|(i, _)| an.layers[i].params)
-                        .sum::<u64>();
-                    (a, m, p)
-                })
-                .collect::<Vec<_>>();
-            (with_params, false)
-        } else {
-            let paper = build("googlenet_paper").expect("in the zoo");
-            let an = analyse(&paper);
-            let list = auxiliaries(&paper)
-                .into_iter()
-                .map(|(a, m)| {
-                    let p = paper
-                        .nodes
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, n)| n.block == a)
-                        .map(|(i, _)| an.layers[i].params)
-                        .sum::<u64>();
-                    (a, m, p)
-                })
-                .collect();
-            (list, true)
-        }
-    });
     let (aux_list, paper_only) = (&aux.0, aux.1);
     // The top-level sequence: stem layers, modules, pools, classifier.
     let mut items: Vec<(String, bool)> = Vec::new();
@@ -78,21 +60,19 @@ pub fn googlenet_strip(props: &GooglenetStripProps) -> Html {
         }
     }
     let chips = items.iter().map(|(name, module)| {
-        let hangs: Vec<&(String, String, u64)> =
+        let hangs: Vec<&(String, String, String)> =
             aux_list.iter().filter(|(_, m, _)| m == name).collect();
-        let aux_html = hangs.iter().map(|(a, _, p)| {
+        let aux_html = hangs.iter().map(|(a, _, text)| {
             let title = if paper_only {
                 format!(
-                    "{a}: an auxiliary classifier in the paper ({} parameters), used only in \
-                     training; torchvision builds GoogLeNet without it",
-                    thousands(*p)
+                    "{a}, in the paper: {text}. Its loss helps training only; torchvision's \
+                     pretrained GoogLeNet drops it after loading the checkpoint, as this \
+                     description does"
                 )
             } else {
                 format!(
-                    "{a}: auxiliary classifier ({} parameters): 5×5/3 average pool, 1×1 conv \
-                     128, fully connected 1024 and 1000; its loss is added with weight 0.3 in \
-                     training, and it is dropped at inference",
-                    thousands(*p)
+                    "{a}: {text}. Its loss is added with weight 0.3 in training; it is dropped \
+                     at inference"
                 )
             };
             html! {
@@ -118,16 +98,63 @@ pub fn googlenet_strip(props: &GooglenetStripProps) -> Html {
         };
         html! { <li class="strip-item">{ body }{ for aux_html }</li> }
     });
+    let after: Vec<&str> = aux_list.iter().map(|(_, m, _)| m.as_str()).collect();
+    let after = after.join(" and ");
+    let note = if paper_only {
+        format!(
+            "The paper's {} auxiliary classifiers hang off {after}. torchvision's GoogLeNet can \
+             build them too, but its pretrained model drops them after loading the checkpoint — \
+             they only serve training — and so does this description.",
+            aux_list.len()
+        )
+    } else {
+        format!(
+            "The {} auxiliary classifiers hang off {after}: during training their losses (weight \
+             0.3) push gradient into the middle of the network; at inference they are dropped.",
+            aux_list.len()
+        )
+    };
     html! {
         <div class="googlenet-strip" data-testid="googlenet-strip">
             <ol>{ for chips }</ol>
-            <p class="note">{
-                if paper_only {
-                    "The two auxiliary classifiers of the paper hang off inception4a and inception4d; torchvision's model leaves them out (they only serve training)."
-                } else {
-                    "The two auxiliary classifiers hang off inception4a and inception4d: their losses push gradient into the middle of the network during training (weight 0.3), and they are dropped at inference."
-                }
-            }</p>
+            <p class="note">{ note }</p>
         </div>
     }
+}
+
+/// An auxiliary classifier's layers and parameters, read from its nodes.
+fn aux_text(net: &Network, an: &Analysis, block: &str) -> String {
+    let mut parts = Vec::new();
+    let mut params = 0;
+    for (i, n) in net
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.block == block)
+    {
+        params += an.layers[i].params;
+        match n.op.base() {
+            Op::Pool2d(p) => parts.push(format!(
+                "{}×{}/{} {} pool",
+                p.kernel[0],
+                p.kernel[1],
+                p.stride[0],
+                if p.kind == crate::zoo::graph::PoolKind::Avg {
+                    "average"
+                } else {
+                    "max"
+                }
+            )),
+            Op::Conv2d(c) => parts.push(format!(
+                "{}×{} conv, {} filters",
+                c.kernel[0], c.kernel[1], c.out_channels
+            )),
+            Op::Linear { out_features, .. } => {
+                parts.push(format!("fully connected {out_features}"))
+            }
+            Op::Dropout { p } => parts.push(format!("dropout {p}")),
+            _ => {}
+        }
+    }
+    format!("{} ({} parameters)", parts.join(", "), thousands(params))
 }

@@ -22,6 +22,9 @@ use crate::zoo::summary::{shape_text, thousands};
 #[derive(Properties, PartialEq)]
 pub struct InceptionPanelProps {
     pub described: SharedDescribed,
+    /// Whether the page has a photo lab above the panel (the Concepts page has none).
+    #[prop_or(true)]
+    pub photo_lab: bool,
 }
 
 /// Maps shown for a step.
@@ -111,9 +114,10 @@ pub fn inception_panel(props: &InceptionPanelProps) -> Html {
         (Some(p), None) if p.model == model => {
             html! { <p class="note">{ "Reading the maps from the worker…" }</p> }
         }
-        _ => {
+        _ if props.photo_lab => {
             html! { <p class="note">{ format!("Classify a photo with {} above to see each step's maps here.", d.net.label) }</p> }
         }
+        _ => html! {},
     };
     let prev = {
         let go = go.clone();
@@ -129,12 +133,12 @@ pub fn inception_panel(props: &InceptionPanelProps) -> Html {
             <GooglenetStrip described={props.described.clone()} module={(*module).clone()} on_module={on_module} />
             <div class="inception-module" data-testid="inception-module" data-module={(*module).clone()}
                 data-step={current.to_string()} data-step-key={s.key} data-depth={s.depth.to_string()}
-                tabindex="0" onkeydown={on_key} aria-label="Inception module: use the left and right arrow keys to step">
+                tabindex="0" onkeydown={on_key} role="group" aria-label="Inception module: use the left and right arrow keys to step">
                 <div class="controls">
                     <label>{ "Module " }<select data-testid="inception-select" onchange={on_select}>{ for options }</select></label>
-                    <button data-testid="inception-step-prev" onclick={prev} disabled={current == 0}>{ "← previous" }</button>
+                    <button data-testid="inception-step-prev" onclick={prev} aria-disabled={(current == 0).to_string()}>{ "← previous" }</button>
                     <span class="step-count">{ format!("step {} of {}", current + 1, STEP_KEYS.len()) }</span>
-                    <button data-testid="inception-step-next" onclick={next} disabled={current + 1 == STEP_KEYS.len()}>{ "next →" }</button>
+                    <button data-testid="inception-step-next" onclick={next} aria-disabled={(current + 1 == STEP_KEYS.len()).to_string()}>{ "next →" }</button>
                 </div>
                 <div class="inception-row">
                     <InceptionDiagram steps={all.clone()} current={current} on_step={go.clone()} />

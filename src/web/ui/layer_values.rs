@@ -88,10 +88,10 @@ pub fn use_layer_values(
         use_effect_with((key, nodes), move |(key, nodes)| {
             if let Some((model, tag)) = key {
                 dispatch.dispatch(Action::Reset(model.clone(), *tag));
-                for &node in nodes {
-                    bridge.send(WorkerRequest::Layer {
+                if !nodes.is_empty() {
+                    bridge.send(WorkerRequest::Layers {
                         model: model.clone(),
-                        node,
+                        nodes: nodes.clone(),
                         tag: *tag,
                     });
                 }

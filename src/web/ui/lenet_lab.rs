@@ -49,11 +49,10 @@ struct Pipeline {
 #[function_component(LenetLab)]
 pub fn lenet_lab(props: &LenetLabProps) -> Html {
     let ctx = use_context::<WorkerContext>().expect("the worker context is provided by App");
-    let Some(d) = props.described.as_ref() else {
-        return html! {};
-    };
-    let model = d.net.id.clone();
-    let side = d.analysis.layers[0].shape[1];
+    // Every hook runs before the component may return early.
+    let described = props.described.as_ref().as_ref();
+    let model = described.map(|d| d.net.id.clone()).unwrap_or_default();
+    let side = described.map_or(32, |d| d.analysis.layers[0].shape[1]);
 
     let status = use_state(|| Status::Loading);
     let result = use_state(|| None::<Rc<RunResult>>);
@@ -136,6 +135,9 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
         });
     }
 
+    let Some(d) = described else {
+        return html! {};
+    };
     let on_ink = {
         let (bridge, preview, result, pipeline, model) = (
             bridge.clone(),

@@ -81,7 +81,7 @@ pub fn main_view(props: &MainViewProps) -> Html {
                 <ResidualPanel key={d.net.id.clone()} described={described.clone()} />
             }
             if let Some(concept) = explainers::for_model(&d.net.id) {
-                <ExplainerCard key={d.net.id.clone()} concept={concept.to_string()} />
+                <ExplainerCard key={d.net.id.clone()} concept={concept.to_string()} model={Some(AttrValue::from(d.net.id.clone()))} />
             }
             <NetworkTotals described={described.clone()} />
             <NetworkDiagram described={described.clone()} selected={*selected} on_select={on_select.clone()} />

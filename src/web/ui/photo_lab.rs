@@ -305,9 +305,9 @@ impl Component for PhotoLab {
                 self.layer = node;
                 self.picked = None;
                 if self.result.is_some() {
-                    self.bridge.send(WorkerRequest::Layer {
+                    self.bridge.send(WorkerRequest::Layers {
                         model: self.model.clone(),
-                        node,
+                        nodes: vec![node],
                         tag: self.photo_tag,
                     });
                 }
@@ -360,9 +360,9 @@ impl Component for PhotoLab {
                     self.layer_data = None;
                     self.picked = None;
                     self.erf = None;
-                    self.bridge.send(WorkerRequest::Layer {
+                    self.bridge.send(WorkerRequest::Layers {
                         model: self.model.clone(),
-                        node: self.layer,
+                        nodes: vec![self.layer],
                         tag: self.photo_tag,
                     });
                 }
@@ -428,10 +428,11 @@ impl Component for PhotoLab {
         };
         let timing = self.result.as_ref().map(|r| {
             format!(
-                "preprocessing {:.0} ms · forward pass {:.0} ms on the CPU engine in the worker · \
+                "preprocessing {:.0} ms · forward pass {:.0} ms on the {} engine in the worker · \
                  worker memory {}",
                 r.preprocess_ms,
                 r.forward_ms,
+                r.engine,
                 mb(r.memory_bytes)
             )
         });
@@ -462,9 +463,6 @@ impl Component for PhotoLab {
                 <div class="erf-col">
                     <ErfHeatmap heat={Rc::new(g.heat.clone())} height={g.height} width={g.width}
                         field={field} background={Some(Background::Rgb(self.crop.clone()))} millis={Some(g.millis)} />
-                    if field.is_none() {
-                        <p class="note">{ "This unit comes after the maps are flattened: in theory it sees the whole image; the heat shows which pixels it actually depends on." }</p>
-                    }
                 </div>
             },
             (Some(_), _) => html! {

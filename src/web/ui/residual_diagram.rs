@@ -83,7 +83,7 @@ pub fn residual_diagram(props: &ResidualDiagramProps) -> Html {
                 </g>
             }
         });
-        html! { <>{ for ps }<text class="shortcut-label" x={(short_x + BW / 2.0).to_string()} y={(top + 10.0).to_string()}>{ "projection shortcut" }</text></> }
+        html! { <>{ for ps }<text class="shortcut-label" x={(short_x + BW / 2.0).to_string()} y={(top + 10.0).to_string()}>{ format!("{} shortcut", b.shortcut_kind.short()) }</text></> }
     };
     let cx = branch_x + BW / 2.0;
     let sx = short_x + BW / 2.0;
@@ -91,7 +91,8 @@ pub fn residual_diagram(props: &ResidualDiagramProps) -> Html {
     let out_shape = shape_text(&d.analysis.layers[b.output].shape);
     html! {
         <svg class="residual-diagram" data-testid="residual-diagram" data-kind={format!("{:?}", b.kind)}
-            data-projection={(!b.projection.is_empty()).to_string()}
+            data-projection={(b.shortcut_kind == crate::concepts::residual::ShortcutKind::Projection).to_string()}
+            data-shortcut={b.shortcut_kind.short()}
             width={width.to_string()} height={height.to_string()} viewBox={format!("0 0 {width} {height}")}
             role="img" aria-label={format!("{}: {}", b.name, b.kind.label())}>
             <text class="io" x={cx.to_string()} y="14">{ format!("x: {in_shape}") }</text>

@@ -17,7 +17,7 @@ use super::layer_values::use_layer_values;
 use super::residual_diagram::ResidualDiagram;
 use super::shared::{PhotoContext, SharedDescribed, WorkerContext};
 use crate::colormap::Scale;
-use crate::concepts::residual::{blocks, l2, ResBlock};
+use crate::concepts::residual::{blocks, l2, ResBlock, ShortcutKind};
 use crate::protocol::{WorkerRequest, WorkerResponse};
 use crate::zoo::summary::{shape_text, thousands};
 use crate::zoo::{analyse, build, Analysis, Network};
@@ -44,7 +44,7 @@ fn compare_row(net: &Network, an: &Analysis, b: &ResBlock) -> Html {
             <th scope="row">{ format!("{} {}", net.label, b.name) }</th>
             <td>{ b.kind.short() }</td>
             <td>{ format!("{} → {}", shape_text(&an.layers[b.input].shape), shape_text(&an.layers[b.output].shape)) }</td>
-            <td>{ if b.projection.is_empty() { "identity" } else { "projection" } }</td>
+            <td>{ b.shortcut_kind.short() }</td>
             <td class="num">{ thousands(b.params(an)) }</td>
             <td class="num">{ thousands(b.macs(an)) }</td>
         </tr>
@@ -118,13 +118,31 @@ pub fn residual_panel(props: &ResidualPanelProps) -> Html {
         })
     };
     let options = list.iter().enumerate().map(|(i, b)| {
-        let tag = if b.projection.is_empty() { "" } else { " · projection" };
+        let tag = match b.shortcut_kind {
+            ShortcutKind::Identity => String::new(),
+            k => format!(" · {}", k.short()),
+        };
         html! { <option value={i.to_string()} selected={i == index}>{ format!("{}{tag}", b.name) }</option> }
     });
     let compare = others
         .iter()
         .filter_map(|(n, a, bs)| counterpart(bs, &block.name).map(|b| compare_row(n, a, b)));
     let out_c = d.analysis.layers[block.output].shape[0];
+    // What this network's shortcuts do where the maps shrink or widen.
+    let widening = list
+        .iter()
+        .map(|b| b.shortcut_kind)
+        .find(|k| *k != ShortcutKind::Identity);
+    let lead = format!(
+        "A residual block outputs F(x) + x: its layers learn only the correction F to their input. {}",
+        match widening {
+            Some(ShortcutKind::Projection) => "Where the maps shrink or widen, the shortcut becomes a 1×1 convolution with stride (a projection), so the two can be added.",
+            Some(ShortcutKind::ZeroPad) => "Where the maps shrink or widen, the shortcut keeps every second pixel and fills the new channels with zeros: no parameters.",
+            _ => "",
+        }
+    );
+    // Only the ImageNet networks have a photo lab above.
+    let photo_lab = d.analysis.layers[0].shape == [3, 224, 224];
     let ch = (*channel).min(out_c.saturating_sub(1));
     let view = match &photo {
         Some(p) if p.model == model => {
@@ -148,10 +166,12 @@ pub fn residual_panel(props: &ResidualPanelProps) -> Html {
                     let scale = Scale::fit(slices.iter().flatten());
                     let (nf, ns) = (l2(&f.values), l2(&s.values));
                     let titles = [
-                        if block.projection.is_empty() {
-                            "x (the shortcut)".to_string()
-                        } else {
-                            "projected x (the shortcut)".to_string()
+                        match block.shortcut_kind {
+                            ShortcutKind::Identity => "x (the shortcut)".to_string(),
+                            ShortcutKind::Projection => "projected x (the shortcut)".to_string(),
+                            ShortcutKind::ZeroPad => {
+                                "x subsampled, zero channels added (the shortcut)".to_string()
+                            }
                         },
                         "F(x), the residual".to_string(),
                         "F(x) + shortcut".to_string(),
@@ -201,9 +221,10 @@ pub fn residual_panel(props: &ResidualPanelProps) -> Html {
                 }
             }
         }
-        _ => {
+        _ if photo_lab => {
             html! { <p class="note">{ format!("Classify a photo with {} above to see x, F(x) and F(x) + x of this block.", d.net.label) }</p> }
         }
+        _ => html! {},
     };
     let bars = match (&photo, &*norms) {
         (Some(p), Some((tag, n))) if p.model == model && *tag == p.tag => {
@@ -240,7 +261,7 @@ pub fn residual_panel(props: &ResidualPanelProps) -> Html {
     html! {
         <section class="panel residual-panel" data-testid="residual-panel">
             <h3>{ "Residual blocks: what the shortcut carries" }</h3>
-            <p class="lead">{ "A residual block outputs F(x) + x: its layers learn only the correction F to their input. Where the maps shrink or widen, the shortcut becomes a 1×1 projection with stride, so the two can be added." }</p>
+            <p class="lead">{ lead }</p>
             <div class="controls">
                 <label>{ "Block " }<select data-testid="residual-block-select" onchange={on_block}>{ for options }</select></label>
                 <span class="note">{ format!("{}: {} parameters, {} multiply-adds", block.kind.label(), thousands(block.params(&d.analysis)), thousands(block.macs(&d.analysis))) }</span>

@@ -47,6 +47,7 @@ pub fn rf_chart(props: &RfChartProps) -> Html {
         .as_ref()
         .and_then(|d| d.as_ref().as_ref().map(|d| d.net.id.clone()));
     let added = use_state(|| props.initial.clone());
+    let choice = use_state(String::new);
     let shown: Vec<String> = own.iter().cloned().chain(added.iter().cloned()).collect();
     let data = use_memo(shown.clone(), |ids| {
         ids.iter()
@@ -132,24 +133,32 @@ pub fn rf_chart(props: &RfChartProps) -> Html {
             </span>
         }
     });
-    let on_add = {
-        let added = added.clone();
+    // A network is added with the button: arrowing through a closed select fires `change` at
+    // every step in Chromium, so choosing alone does not add it.
+    let on_choose = {
+        let choice = choice.clone();
         Callback::from(move |e: Event| {
             let s: HtmlSelectElement = e.target_unchecked_into();
-            let v = s.value();
+            choice.set(s.value());
+        })
+    };
+    let on_add = {
+        let (added, choice) = (added.clone(), choice.clone());
+        Callback::from(move |_| {
+            let v = (*choice).clone();
             if !v.is_empty() && !added.contains(&v) {
                 let mut next = (*added).clone();
                 next.push(v);
                 added.set(next);
+                choice.set(String::new());
             }
-            s.set_value("");
         })
     };
     let options = labels
         .iter()
         .filter(|(id, _)| !shown.contains(id))
         .map(|(id, label)| {
-            html! { <option value={id.clone()}>{ label.clone() }</option> }
+            html! { <option value={id.clone()} selected={*choice == *id}>{ label.clone() }</option> }
         });
     html! {
         <section class="panel rf-chart" data-testid="rf-chart">
@@ -157,11 +166,13 @@ pub fn rf_chart(props: &RfChartProps) -> Html {
             <div class="controls">
                 { for chips }
                 <label>{ "Add a network " }
-                    <select data-testid="rf-chart-add" onchange={on_add}>
-                        <option value="" selected=true>{ "choose…" }</option>
+                    <select data-testid="rf-chart-add" onchange={on_choose}>
+                        <option value="" selected={choice.is_empty()}>{ "choose…" }</option>
                         { for options }
                     </select>
                 </label>
+                <button data-testid="rf-chart-add-button" onclick={on_add}
+                    aria-disabled={choice.is_empty().to_string()}>{ "Add" }</button>
             </div>
             <svg width={W.to_string()} height={H.to_string()} viewBox={format!("0 0 {W} {H}")} role="img"
                 aria-label="Receptive field and jump in input pixels against depth">

@@ -56,8 +56,12 @@ pub fn vgg_first_block(props: &VggFirstBlockProps) -> Html {
     let Some(p) = photo.filter(|p| p.model == model) else {
         return html! {
             <p class="note" data-testid="first-block-note">{ format!(
-                "Classify a photo with {} above to see its first block's {} stacked 3×3 convolutions here, layer by layer.",
-                d.net.label, layers.len()
+                "Classify a photo with {} above to see its first block's {} stacked {k}×{k} convolutions here, layer by layer.",
+                d.net.label, layers.len(),
+                k = layers.first().and_then(|l| match &d.net.nodes[l.0].op {
+                    Op::Conv2d(c) => Some(c.kernel[0]),
+                    _ => None,
+                }).unwrap_or(0)
             ) }</p>
         };
     };
@@ -78,10 +82,15 @@ pub fn vgg_first_block(props: &VggFirstBlockProps) -> Html {
         let l = &d.analysis.layers[shown];
         let rf = l.rf.map_or(0, |r| r[0]);
         let name = &d.net.nodes[shown].name;
+        let what = match &d.net.nodes[conv].op {
+            Op::Conv2d(c) => format!("{}×{} conv", c.kernel[0], c.kernel[1]),
+            op => op.type_name().to_string(),
+        };
         let head = format!(
-            "layer {}: {} (3×3 conv + ReLU), {} — each unit sees {rf}×{rf} pixels",
+            "layer {}: {} ({what} + {}), {} — each unit sees {rf}×{rf} pixels",
             j + 1,
             d.net.nodes[conv].name,
+            d.net.nodes[shown].op.type_name(),
             shape_text(&l.shape)
         );
         let body = match values.layers.get(&shown) {

@@ -142,8 +142,9 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
             memory_bytes,
         } => html! {
             <p class="weights-status" data-state="ready" data-testid="weights-ready">
-                { format!("Weights loaded from {source}: {} parameters checked against the description. The worker holds {} of memory.",
-                    fmt_int(props.params), mb(*memory_bytes)) }
+                { format!("Weights loaded from {source}: {} parameters checked against the description, prepared once for the CPU engine. \
+                    The worker holds {} of memory; it keeps the networks you open up to {} together and unloads the ones used longest ago beyond that.",
+                    fmt_int(props.params), mb(*memory_bytes), mb(crate::protocol::HELD_NETWORKS_BYTES)) }
             </p>
         },
     };

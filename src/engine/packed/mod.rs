@@ -1,0 +1,486 @@
+//! The prepared CPU engine: a network is prepared once from its description and checkpoint —
+//! batch norm folded into the convolution before it, weights packed in the layout the kernels
+//! read — and then run on many inputs. A run follows a plan made (and cached) for the set of
+//! node outputs the caller keeps: bias, ReLU and residual additions are fused into the product
+//! that produces them where no kept output lies between, branch outputs are written straight
+//! into the slices of the concatenation that reads them, and buffers are reused once their last
+//! reader has run. Any node's output can still be asked for: a kept node ends its fused group,
+//! and a convolution whose batch norm was folded into it is recovered from the norm's output.
+
+pub mod conv;
+pub mod gemm;
+pub mod ops;
+mod plan;
+
+use candle_core::{Device, Tensor};
+
+use self::conv::{ConvWeights, Geometry};
+use self::plan::{Plan, Source};
+use super::cpu::ParamSource;
+use super::weights::NamedTensor;
+use super::{Activations, Engine, EngineError, Prepared, Weights};
+use crate::zoo::graph::{Network, NodeId, Op};
+use crate::zoo::{analyse, Analysis};
+
+/// The prepared CPU engine (packed GEMM, Winograd, fused epilogues; wasm SIMD128 in the browser).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PackedEngine;
+
+/// A batch norm folded into the convolution before it: the norm's y = s·x + t per channel.
+#[derive(Clone, Debug, PartialEq)]
+struct Folded {
+    bn: NodeId,
+    scale: Vec<f32>,
+    shift: Vec<f32>,
+    eps: f64,
+}
+
+/// What a node holds after preparation.
+#[derive(Clone, Debug, PartialEq)]
+enum Layer {
+    /// No parameters, or an op computed from its description alone.
+    Plain,
+    Conv {
+        g: Geometry,
+        w: ConvWeights,
+        /// The bias after folding (None when there is neither a bias nor a folded norm).
+        bias: Option<Vec<f32>>,
+        /// Whether the description's convolution has a bias of its own.
+        own_bias: bool,
+        folded: Option<Folded>,
+    },
+    /// The norm's per-channel affine map (when not folded into a convolution).
+    Norm {
+        scale: Vec<f32>,
+        shift: Vec<f32>,
+    },
+    /// Folded into the convolution that feeds it.
+    FoldedNorm {
+        conv: NodeId,
+    },
+    Linear {
+        w: Vec<f32>,
+        m: usize,
+        k: usize,
+        bias: Option<Vec<f32>>,
+    },
+    Subsample {
+        coeff: Vec<f32>,
+        bias: Vec<f32>,
+    },
+}
+
+/// A network prepared by the [`PackedEngine`].
+pub struct PackedNetwork {
+    net: Network,
+    an: Analysis,
+    layers: Vec<Layer>,
+    /// Plans by kept nodes (a few are cached).
+    plans: Vec<(Vec<NodeId>, Plan)>,
+    /// Buffers of the last plan run, reused by the next run of the same plan.
+    scratch: Vec<f32>,
+}
+
+fn take(w: &mut Weights, key: &str) -> Result<NamedTensor, EngineError> {
+    w.tensors
+        .remove(key)
+        .ok_or_else(|| EngineError::Checkpoint(format!("missing key '{key}'")))
+}
+
+fn geometry(net: &Network, an: &Analysis, id: NodeId) -> Option<Geometry> {
+    let Op::Conv2d(c) = net.nodes[id].op.base() else {
+        return None;
+    };
+    let i = &an.layers[net.nodes[id].inputs[0]].shape;
+    let o = &an.layers[id].shape;
+    Some(Geometry {
+        c: i[0],
+        h: i[1],
+        w: i[2],
+        o: o[0],
+        oh: o[1],
+        ow: o[2],
+        k: c.kernel,
+        stride: c.stride,
+        pad: c.padding,
+        dilation: c.dilation,
+        groups: c.groups,
+    })
+}
+
+/// Consumers of every node.
+fn consumers(net: &Network) -> Vec<Vec<NodeId>> {
+    let mut out = vec![Vec::new(); net.nodes.len()];
+    for (id, n) in net.nodes.iter().enumerate() {
+        for &i in &n.inputs {
+            out[i].push(id);
+        }
+    }
+    out
+}
+
+impl Engine for PackedEngine {
+    fn name(&self) -> &'static str {
+        "CPU (packed, wasm SIMD)"
+    }
+
+    fn prepare(
+        &self,
+        net: &Network,
+        mut weights: Weights,
+    ) -> Result<Box<dyn Prepared>, EngineError> {
+        weights.check(net, &[])?;
+        let an = analyse(net);
+        let users = consumers(net);
+        let mut layers = vec![Layer::Plain; net.nodes.len()];
+        for (id, node) in net.nodes.iter().enumerate() {
+            let key = |s: &str| format!("{}.{s}", node.name);
+            match node.op.base() {
+                Op::Conv2d(c) => {
+                    let g = geometry(net, &an, id).expect("a convolution");
+                    let mut w = take(&mut weights, &key("weight"))?.values;
+                    if let Some(table) = &c.connections {
+                        // LeNet-5's C3: unconnected input maps get zero weights.
+                        let per = g.k[0] * g.k[1];
+                        for (o, ins) in table.iter().enumerate() {
+                            for i in 0..g.cg() {
+                                if !ins.contains(&i) {
+                                    w[(o * g.cg() + i) * per..(o * g.cg() + i + 1) * per].fill(0.0);
+                                }
+                            }
+                        }
+                    }
+                    let mut bias = if c.bias {
+                        Some(take(&mut weights, &key("bias"))?.values)
+                    } else {
+                        None
+                    };
+                    // Fold a batch norm that only this convolution feeds (and whose scale has no
+                    // zero, so that the convolution's own output can be recovered from it).
+                    let mut folded = None;
+                    if let [bn] = users[id][..] {
+                        if let Op::BatchNorm2d { eps } = net.nodes[bn].op.base() {
+                            let bk = |s: &str| format!("{}.{s}", net.nodes[bn].name);
+                            let (scale, shift) = norm_affine(&weights, &bk, *eps)?;
+                            if scale.iter().all(|s| *s != 0.0 && s.is_finite()) {
+                                let per = w.len() / g.o;
+                                for (o, s) in scale.iter().enumerate() {
+                                    w[o * per..(o + 1) * per].iter_mut().for_each(|v| *v *= s);
+                                }
+                                let b: Vec<f32> = (0..g.o)
+                                    .map(|o| {
+                                        bias.as_ref().map_or(0.0, |b| b[o]) * scale[o] + shift[o]
+                                    })
+                                    .collect();
+                                bias = Some(b);
+                                for s in [
+                                    "weight",
+                                    "bias",
+                                    "running_mean",
+                                    "running_var",
+                                    "num_batches_tracked",
+                                ] {
+                                    weights.tensors.remove(&bk(s));
+                                }
+                                layers[bn] = Layer::FoldedNorm { conv: id };
+                                folded = Some(Folded {
+                                    bn,
+                                    scale,
+                                    shift,
+                                    eps: *eps,
+                                });
+                            }
+                        }
+                    }
+                    let w = ConvWeights::prepare(&w, &g);
+                    layers[id] = Layer::Conv {
+                        g,
+                        w,
+                        bias,
+                        own_bias: c.bias,
+                        folded,
+                    };
+                }
+                Op::BatchNorm2d { eps } => {
+                    if matches!(layers[id], Layer::FoldedNorm { .. }) {
+                        continue;
+                    }
+                    let (scale, shift) = norm_affine(&weights, &key, *eps)?;
+                    layers[id] = Layer::Norm { scale, shift };
+                }
+                Op::Linear { out_features, bias } => {
+                    let w = take(&mut weights, &key("weight"))?.values;
+                    let k = w.len() / out_features;
+                    let bias = if *bias {
+                        Some(take(&mut weights, &key("bias"))?.values)
+                    } else {
+                        None
+                    };
+                    layers[id] = Layer::Linear {
+                        w,
+                        m: *out_features,
+                        k,
+                        bias,
+                    };
+                }
+                Op::Subsample { .. } => {
+                    layers[id] = Layer::Subsample {
+                        coeff: take(&mut weights, &key("weight"))?.values,
+                        bias: take(&mut weights, &key("bias"))?.values,
+                    };
+                }
+                _ => {}
+            }
+        }
+        Ok(Box::new(PackedNetwork {
+            net: net.clone(),
+            an,
+            layers,
+            plans: Vec::new(),
+            scratch: Vec::new(),
+        }))
+    }
+}
+
+/// A batch norm's y = s·x + t (s = γ/√(σ² + ε), t = β − μ·s).
+fn norm_affine(
+    w: &Weights,
+    key: &dyn Fn(&str) -> String,
+    eps: f64,
+) -> Result<(Vec<f32>, Vec<f32>), EngineError> {
+    let get = |s: &str| {
+        w.get(&key(s))
+            .map(|t| t.values.clone())
+            .ok_or_else(|| EngineError::Checkpoint(format!("missing key '{}'", key(s))))
+    };
+    let (gamma, beta, mean, var) = (
+        get("weight")?,
+        get("bias")?,
+        get("running_mean")?,
+        get("running_var")?,
+    );
+    let scale: Vec<f32> = gamma
+        .iter()
+        .zip(&var)
+        .map(|(g, v)| (*g as f64 / (*v as f64 + eps).sqrt()) as f32)
+        .collect();
+    let shift = beta
+        .iter()
+        .zip(&mean)
+        .zip(&scale)
+        .map(|((b, m), s)| b - m * s)
+        .collect();
+    Ok((scale, shift))
+}
+
+impl PackedNetwork {
+    fn plan(&mut self, keep: &[NodeId]) -> usize {
+        if let Some(i) = self.plans.iter().position(|(k, _)| k == keep) {
+            return i;
+        }
+        if self.plans.len() >= 4 {
+            self.plans.remove(0);
+        }
+        let folded: Vec<Option<NodeId>> = self
+            .layers
+            .iter()
+            .map(|l| match l {
+                Layer::Conv {
+                    folded: Some(f), ..
+                } => Some(f.bn),
+                _ => None,
+            })
+            .collect();
+        let plan = Plan::new(&self.net, &self.an, &folded, keep);
+        self.plans.push((keep.to_vec(), plan));
+        self.plans.len() - 1
+    }
+}
+
+impl Prepared for PackedNetwork {
+    fn network(&self) -> &Network {
+        &self.net
+    }
+
+    fn engine(&self) -> &'static str {
+        PackedEngine.name()
+    }
+
+    fn run(&mut self, input: &[f32], keep: &[NodeId]) -> Result<Activations, EngineError> {
+        let want = self.an.layers[0].activations as usize;
+        if input.len() != want {
+            let s = &self.an.layers[0].shape;
+            return Err(EngineError::Input(format!(
+                "{} takes a {}×{}×{} input ({want} values), got {} values",
+                self.net.label,
+                s[0],
+                s[1],
+                s[2],
+                input.len()
+            )));
+        }
+        let wanted: Vec<NodeId> = if keep.is_empty() {
+            (0..self.net.nodes.len()).collect()
+        } else {
+            keep.to_vec()
+        };
+        let p = self.plan(&wanted);
+        let PackedNetwork {
+            net,
+            an,
+            layers,
+            plans,
+            scratch,
+        } = self;
+        let plan = &mut plans[p].1;
+        plan.execute(net, an, layers, input, scratch)?;
+        let mut shapes = Vec::with_capacity(wanted.len());
+        let mut values = Vec::with_capacity(wanted.len());
+        for &id in &wanted {
+            shapes.push(an.layers[id].shape.clone());
+            values.push(match plan.source(id) {
+                Some(Source::Value(v)) => plan.read(v).to_vec(),
+                // A convolution whose norm was folded in: x = (y − t) / s per channel.
+                Some(Source::BeforeNorm(v)) => {
+                    let Layer::Conv {
+                        folded: Some(f), ..
+                    } = &layers[id]
+                    else {
+                        return Err(EngineError::Backend(format!(
+                            "node {id} has no folded norm"
+                        )));
+                    };
+                    let y = plan.read(v);
+                    let per = y.len() / f.scale.len();
+                    y.iter()
+                        .enumerate()
+                        .map(|(i, v)| (v - f.shift[i / per]) / f.scale[i / per])
+                        .collect()
+                }
+                None => {
+                    return Err(EngineError::Backend(format!(
+                        "the output of {} was not kept",
+                        net.nodes[id].name
+                    )))
+                }
+            });
+        }
+        Ok(Activations { shapes, values })
+    }
+
+    fn memory_bytes(&self) -> u64 {
+        let weights: usize = self
+            .layers
+            .iter()
+            .map(|l| match l {
+                Layer::Conv { w, bias, .. } => w.bytes() + bias.as_ref().map_or(0, |b| b.len() * 4),
+                Layer::Linear { w, bias, .. } => (w.len() + bias.as_ref().map_or(0, Vec::len)) * 4,
+                Layer::Norm { scale, .. } => scale.len() * 8,
+                Layer::Subsample { coeff, .. } => coeff.len() * 8,
+                _ => 0,
+            })
+            .sum();
+        let buffers: usize = self.plans.iter().map(|(_, p)| p.bytes()).sum();
+        (weights + buffers + self.scratch.len() * 4) as u64
+    }
+
+    fn params(&self) -> Box<dyn ParamSource + '_> {
+        Box::new(PackedParams(self))
+    }
+}
+
+/// The prepared weights as candle tensors, for candle's autograd (effective receptive fields).
+/// A folded norm is unfolded again: the convolution's own weights and bias (the folded ones
+/// divided by the norm's scale), and the norm as the affine map y = s·x + t (mean 0, variance
+/// 1 − ε, weight s, bias t), so that every node computes what the description says.
+struct PackedParams<'a>(&'a PackedNetwork);
+
+impl ParamSource for PackedParams<'_> {
+    fn param(&self, key: &str) -> Result<Tensor, EngineError> {
+        let net = &self.0.net;
+        let (name, what) = key
+            .rsplit_once('.')
+            .ok_or_else(|| EngineError::Checkpoint(format!("bad key '{key}'")))?;
+        let id = net
+            .nodes
+            .iter()
+            .position(|n| n.name == name)
+            .ok_or_else(|| EngineError::Checkpoint(format!("no node '{name}'")))?;
+        let t = |v: Vec<f32>, shape: &[usize]| Ok(Tensor::from_vec(v, shape, &Device::Cpu)?);
+        match (&self.0.layers[id], what) {
+            (Layer::Conv { g, w, folded, .. }, "weight") => {
+                let mut v = w.unpack(g);
+                if let Some(f) = folded {
+                    let per = v.len() / g.o;
+                    for (o, s) in f.scale.iter().enumerate() {
+                        v[o * per..(o + 1) * per].iter_mut().for_each(|x| *x /= s);
+                    }
+                }
+                t(v, &[g.o, g.cg(), g.k[0], g.k[1]])
+            }
+            (
+                Layer::Conv {
+                    bias,
+                    folded,
+                    own_bias,
+                    g,
+                    ..
+                },
+                "bias",
+            ) if *own_bias => {
+                // The folded bias is s·b + t: the convolution's own b is (folded − t) / s.
+                let b = bias.clone().unwrap_or_else(|| vec![0.0; g.o]);
+                let b = match folded {
+                    Some(f) => b
+                        .iter()
+                        .zip(f.shift.iter().zip(&f.scale))
+                        .map(|(b, (t, s))| (b - t) / s)
+                        .collect(),
+                    None => b,
+                };
+                t(b, &[g.o])
+            }
+            (Layer::FoldedNorm { conv }, _) => {
+                let Layer::Conv {
+                    folded: Some(f), ..
+                } = &self.0.layers[*conv]
+                else {
+                    return Err(EngineError::Backend(format!("{name} is not folded")));
+                };
+                let n = f.scale.len();
+                match what {
+                    "weight" => t(f.scale.clone(), &[n]),
+                    "bias" => t(f.shift.clone(), &[n]),
+                    "running_mean" => t(vec![0.0; n], &[n]),
+                    "running_var" => t(vec![(1.0 - f.eps) as f32; n], &[n]),
+                    _ => Err(EngineError::Checkpoint(format!("no '{key}'"))),
+                }
+            }
+            (Layer::Norm { scale, shift }, _) => {
+                // An affine map given as a norm with mean 0 and variance 1 − ε.
+                let n = scale.len();
+                let eps = match net.nodes[id].op.base() {
+                    Op::BatchNorm2d { eps } => *eps,
+                    _ => 0.0,
+                };
+                match what {
+                    "weight" => t(scale.clone(), &[n]),
+                    "bias" => t(shift.clone(), &[n]),
+                    "running_mean" => t(vec![0.0; n], &[n]),
+                    "running_var" => t(vec![(1.0 - eps) as f32; n], &[n]),
+                    _ => Err(EngineError::Checkpoint(format!("no '{key}'"))),
+                }
+            }
+            (Layer::Linear { w, m, k, .. }, "weight") => t(w.clone(), &[*m, *k]),
+            (
+                Layer::Linear {
+                    bias: Some(b), m, ..
+                },
+                "bias",
+            ) => t(b.clone(), &[*m]),
+            (Layer::Subsample { coeff, .. }, "weight") => t(coeff.clone(), &[coeff.len()]),
+            (Layer::Subsample { bias, .. }, "bias") => t(bias.clone(), &[bias.len()]),
+            _ => Err(EngineError::Checkpoint(format!("missing key '{key}'"))),
+        }
+    }
+}

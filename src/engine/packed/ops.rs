@@ -1,0 +1,216 @@
+//! The prepared engine's other operations, each a direct loop over `C × H × W` maps: pooling
+//! with padding and ceil mode (windows clipped to the image, never a padded copy), adaptive
+//! average pooling, LeNet-5's trainable sub-sampling, local response normalisation, activations,
+//! element-wise sums and means, scaling, and the CIFAR ResNets' zero-padding shortcut.
+
+use crate::zoo::graph::{Activation, PoolKind};
+
+/// Max or average pooling of `c` maps `h × w` into `oh × ow` (PyTorch's rules: padding counts
+/// as zeros for the average, `count_include_pad`; a window starting in the right padding is
+/// never produced, and the average of a ceil-mode window clipped at the far edge divides by its
+/// size within the padded input).
+#[allow(clippy::too_many_arguments)]
+pub fn pool(
+    x: &[f32],
+    c: usize,
+    [h, w]: [usize; 2],
+    kind: PoolKind,
+    k: [usize; 2],
+    s: [usize; 2],
+    p: [usize; 2],
+    [oh, ow]: [usize; 2],
+    y: &mut [f32],
+) {
+    for ch in 0..c {
+        let plane = &x[ch * h * w..(ch + 1) * h * w];
+        for oy in 0..oh {
+            let y0 = (oy * s[0]) as isize - p[0] as isize;
+            let (ya, yb) = (
+                y0.max(0) as usize,
+                ((y0 + k[0] as isize).min(h as isize)) as usize,
+            );
+            for ox in 0..ow {
+                let x0 = (ox * s[1]) as isize - p[1] as isize;
+                let (xa, xb) = (
+                    x0.max(0) as usize,
+                    ((x0 + k[1] as isize).min(w as isize)) as usize,
+                );
+                let v = match kind {
+                    PoolKind::Max => {
+                        let mut m = f32::NEG_INFINITY;
+                        for iy in ya..yb {
+                            for &v in &plane[iy * w + xa..iy * w + xb] {
+                                m = m.max(v);
+                            }
+                        }
+                        m
+                    }
+                    PoolKind::Avg => {
+                        let mut sum = 0f32;
+                        for iy in ya..yb {
+                            sum += plane[iy * w + xa..iy * w + xb].iter().sum::<f32>();
+                        }
+                        // The window within the padded input (count_include_pad).
+                        let hy = ((y0 + k[0] as isize).min((h + p[0]) as isize) - y0) as f32;
+                        let hx = ((x0 + k[1] as isize).min((w + p[1]) as isize) - x0) as f32;
+                        sum / (hy * hx)
+                    }
+                };
+                y[(ch * oh + oy) * ow + ox] = v;
+            }
+        }
+    }
+}
+
+/// PyTorch's adaptive average pooling: output cell i covers [floor(i·in/out), ceil((i+1)·in/out)).
+pub fn adaptive_avg(x: &[f32], c: usize, [h, w]: [usize; 2], [oh, ow]: [usize; 2], y: &mut [f32]) {
+    for ch in 0..c {
+        let plane = &x[ch * h * w..(ch + 1) * h * w];
+        for i in 0..oh {
+            let (ya, yb) = (i * h / oh, ((i + 1) * h).div_ceil(oh));
+            for j in 0..ow {
+                let (xa, xb) = (j * w / ow, ((j + 1) * w).div_ceil(ow));
+                let mut sum = 0f32;
+                for iy in ya..yb {
+                    sum += plane[iy * w + xa..iy * w + xb].iter().sum::<f32>();
+                }
+                y[(ch * oh + i) * ow + j] = sum / ((yb - ya) * (xb - xa)) as f32;
+            }
+        }
+    }
+}
+
+/// LeCun's sub-sampling: the sum of each `k` window (stride `s`, no padding) times a learned
+/// coefficient plus a learned bias, per map.
+#[allow(clippy::too_many_arguments)]
+pub fn subsample(
+    x: &[f32],
+    c: usize,
+    [h, w]: [usize; 2],
+    k: [usize; 2],
+    s: [usize; 2],
+    [oh, ow]: [usize; 2],
+    coeff: &[f32],
+    bias: &[f32],
+    y: &mut [f32],
+) {
+    for ch in 0..c {
+        let plane = &x[ch * h * w..(ch + 1) * h * w];
+        for oy in 0..oh {
+            for ox in 0..ow {
+                let mut sum = 0f32;
+                for dy in 0..k[0] {
+                    let row = (oy * s[0] + dy) * w + ox * s[1];
+                    sum += plane[row..row + k[1]].iter().sum::<f32>();
+                }
+                y[(ch * oh + oy) * ow + ox] = sum * coeff[ch] + bias[ch];
+            }
+        }
+    }
+}
+
+/// Local response normalisation across channels (PyTorch's `LocalResponseNorm`):
+/// b_c = a_c / (k + α/n · Σ a_c'²)^β over the n channels centred on c (n/2 before, (n−1)/2 after).
+#[allow(clippy::too_many_arguments)]
+pub fn lrn(
+    x: &[f32],
+    c: usize,
+    hw: usize,
+    size: usize,
+    alpha: f64,
+    beta: f64,
+    k: f64,
+    y: &mut [f32],
+) {
+    let (before, after) = (size / 2, (size - 1) / 2);
+    let scale = alpha / size as f64;
+    for ch in 0..c {
+        let lo = ch.saturating_sub(before);
+        let hi = (ch + after).min(c - 1);
+        for i in 0..hw {
+            let mut s = 0f64;
+            for cc in lo..=hi {
+                let v = x[cc * hw + i] as f64;
+                s += v * v;
+            }
+            y[ch * hw + i] = (x[ch * hw + i] as f64 / (k + scale * s).powf(beta)) as f32;
+        }
+    }
+}
+
+/// An activation in place.
+pub fn activate(v: &mut [f32], a: Activation) {
+    match a {
+        Activation::Relu => v.iter_mut().for_each(|x| *x = x.max(0.0)),
+        Activation::Tanh => v.iter_mut().for_each(|x| *x = x.tanh()),
+        Activation::ScaledTanh => v
+            .iter_mut()
+            .for_each(|x| *x = 1.7159 * (*x * (2.0 / 3.0)).tanh()),
+    }
+}
+
+/// The CIFAR ResNets' parameter-free shortcut: every `stride`-th pixel, channels zero-padded
+/// evenly before and after up to `out_c`.
+pub fn pad_shortcut(
+    x: &[f32],
+    c: usize,
+    [h, w]: [usize; 2],
+    stride: usize,
+    out_c: usize,
+    [oh, ow]: [usize; 2],
+    y: &mut [f32],
+) {
+    y.fill(0.0);
+    let before = (out_c - c) / 2;
+    for ch in 0..c {
+        for oy in 0..oh {
+            for ox in 0..ow {
+                y[((before + ch) * oh + oy) * ow + ox] =
+                    x[(ch * h + oy * stride) * w + ox * stride];
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ceil_mode_max_pool_clips_the_last_window() {
+        // 5 values, 2-wide windows at stride 2 with ceil mode: 3 outputs, the last of one value.
+        let x = [1.0, 5.0, 2.0, 3.0, 9.0];
+        let mut y = [0.0; 3];
+        pool(
+            &x,
+            1,
+            [1, 5],
+            PoolKind::Max,
+            [1, 2],
+            [1, 2],
+            [0, 0],
+            [1, 3],
+            &mut y,
+        );
+        assert_eq!(y, [5.0, 3.0, 9.0]);
+    }
+
+    #[test]
+    fn average_pool_counts_the_padding() {
+        let x = [4.0; 4];
+        let mut y = [0.0; 4];
+        // 2×2 input, 3×3 windows, stride 1, padding 1: each window holds 4 ones of 9 cells.
+        pool(
+            &x,
+            1,
+            [2, 2],
+            PoolKind::Avg,
+            [3, 3],
+            [1, 1],
+            [1, 1],
+            [2, 2],
+            &mut y,
+        );
+        assert_eq!(y, [16.0 / 9.0; 4]);
+    }
+}

@@ -1,0 +1,211 @@
+//! The conformance suite of the engine interface (`atlas::engine::Engine`), written once and run
+//! unchanged against every engine — natively (`tests/engine_conformance.rs`) and in headless
+//! Chromium (`tests/web.rs`), as burn runs one backend test crate against each backend: every op
+//! of the zoo with its edge cases (padding, ceil mode, groups, dilation, odd sizes, LeNet-5's C3
+//! table) against candle's results, keeping every node and keeping only the output (fused), twice
+//! on one prepared network; and whole models' splitmix-v1 logits against ../shared/reference.
+#![allow(dead_code)]
+
+use atlas::engine::{cpu, Engine, Weights};
+use atlas::zoo::graph::{Activation, Builder, Conv, Network, Op};
+
+/// Runs `net` with splitmix weights on `engine` and on candle (`cpu::forward`), keeping every
+/// node and then only the output, and compares every kept node (relative to its largest value).
+fn check_against_candle(engine: &dyn Engine, net: &Network) {
+    let weights = Weights::splitmix(net);
+    let n = match net.nodes[0].op {
+        Op::Input {
+            channels,
+            height,
+            width,
+        } => channels * height * width,
+        _ => unreachable!(),
+    };
+    let input = atlas::engine::splitmix::input(n);
+    let want = cpu::forward(net, &weights, &input, &[]).expect("candle runs");
+    let mut prepared = engine.prepare(net, weights.clone()).expect("prepares");
+    for round in 0..2 {
+        let all = prepared.run(&input, &[]).expect("runs keeping every node");
+        assert_eq!(all.values.len(), net.nodes.len());
+        for (id, (got, w)) in all.values.iter().zip(&want.values).enumerate() {
+            assert_eq!(
+                all.shapes[id], want.shapes[id],
+                "{}: shape",
+                net.nodes[id].name
+            );
+            assert_close(
+                got,
+                w,
+                &format!("{} (round {round}, all kept)", net.nodes[id].name),
+            );
+        }
+        let out = prepared
+            .run(&input, &[net.output()])
+            .expect("runs keeping the output");
+        assert_close(
+            &out.values[0],
+            &want.values[net.output()],
+            "output (fused run)",
+        );
+    }
+}
+
+fn assert_close(got: &[f32], want: &[f32], what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}: length");
+    let scale = want.iter().fold(1e-6f32, |m, v| m.max(v.abs()));
+    let worst = got
+        .iter()
+        .zip(want)
+        .fold(0f32, |m, (a, b)| m.max((a - b).abs()));
+    assert!(
+        worst / scale <= 1e-4,
+        "{what}: max difference {worst} against values up to {scale}"
+    );
+}
+
+/// A network of one convolution (then ReLU) with every hyper-parameter given.
+#[allow(clippy::too_many_arguments)]
+fn conv_net(
+    c: usize,
+    hw: [usize; 2],
+    o: usize,
+    k: usize,
+    s: usize,
+    p: usize,
+    d: usize,
+    groups: usize,
+) -> Network {
+    let mut b = Builder::new("t", "t", "", [c, hw[0], hw[1]]);
+    let x = b.input();
+    let conv = Conv {
+        out_channels: o,
+        kernel: [k, k],
+        stride: [s, s],
+        padding: [p, p],
+        dilation: [d, d],
+        groups,
+        bias: true,
+        connections: None,
+    };
+    let y = b.add("conv", Op::Conv2d(conv), &[x]);
+    b.relu("relu", y);
+    b.finish()
+}
+
+pub fn convolutions(engine: &dyn Engine) {
+    for net in [
+        conv_net(3, [13, 11], 5, 3, 2, 0, 1, 1),
+        conv_net(16, [9, 9], 24, 1, 1, 0, 1, 1),
+        conv_net(8, [10, 7], 8, 1, 2, 0, 1, 1),
+        conv_net(32, [15, 13], 16, 3, 1, 1, 1, 1),
+        conv_net(16, [8, 8], 32, 3, 1, 0, 1, 1),
+        conv_net(32, [9, 9], 64, 3, 2, 1, 1, 32),
+        conv_net(32, [9, 9], 32, 3, 1, 1, 1, 8),
+        conv_net(4, [12, 12], 6, 3, 1, 2, 2, 1),
+        conv_net(3, [23, 23], 4, 11, 4, 2, 1, 1),
+        conv_net(2, [5, 5], 3, 5, 1, 2, 1, 1),
+    ] {
+        check_against_candle(engine, &net);
+    }
+}
+
+pub fn norms_activations_and_linear_layers(engine: &dyn Engine) {
+    let mut b = Builder::new("t", "t", "", [8, 6, 6]);
+    let x = b.input();
+    let c = b.conv_full("conv", x, 8, [3, 3], [1, 1], [1, 1], 1, false);
+    let n = b.bn("bn", c);
+    let r = b.relu("relu", n);
+    let n2 = b.bn_eps("bn2", r, 1e-3);
+    let t = b.add("tanh", Op::Act(Activation::Tanh), &[n2]);
+    let s = b.add("stanh", Op::Act(Activation::ScaledTanh), &[t]);
+    let l = b.lrn("lrn", s, 5, 1e-4, 0.75, 2.0);
+    let f = b.flatten(l);
+    let d = b.dropout("drop", f, 0.5);
+    let fc = b.linear("fc1", d, 20);
+    let fr = b.relu("fcrelu", fc);
+    b.linear("fc2", fr, 7);
+    check_against_candle(engine, &b.finish());
+}
+
+pub fn pooling(engine: &dyn Engine) {
+    let mut b = Builder::new("t", "t", "", [3, 15, 14]);
+    let x = b.input();
+    let p1 = b.max_pool("p1", x, 3, 2, 0, true);
+    let p2 = b.max_pool("p2", p1, 3, 2, 1, false);
+    let a1 = b.avg_pool("a1", x, 3, 2, 1, false);
+    let a2 = b.avg_pool("a2", x, 5, 3, 0, false);
+    let m1 = b.max_pool("m1", x, 3, 1, 1, true);
+    let ad = b.adaptive_avg_pool("ad", x, 4);
+    let ad7 = b.adaptive_avg_pool("ad7", p2, 1);
+    let _ = (a1, a2, m1, ad, ad7);
+    let mut b2 = Builder::new("t2", "t2", "", [4, 28, 28]);
+    let x2 = b2.input();
+    let s = b2.add(
+        "sub",
+        Op::Subsample {
+            kernel: [2, 2],
+            stride: [2, 2],
+        },
+        &[x2],
+    );
+    b2.add(
+        "pad",
+        Op::PadShortcut {
+            out_channels: 8,
+            stride: 2,
+        },
+        &[s],
+    );
+    check_against_candle(engine, &b.finish());
+    check_against_candle(engine, &b2.finish());
+}
+
+pub fn merges(engine: &dyn Engine) {
+    let mut b = Builder::new("t", "t", "", [16, 9, 9]);
+    let x = b.input();
+    let a = b.conv("a", x, 8, 1, 1, 0);
+    let ar = b.relu("ar", a);
+    let c = b.conv("c", x, 8, 3, 1, 1);
+    let cr = b.relu("cr", c);
+    let p = b.max_pool("p", x, 3, 1, 1, true);
+    let cat = b.concat("cat", &[ar, cr, p]);
+    let d = b.conv_full("d", cat, 32, [3, 3], [1, 1], [1, 1], 1, false);
+    let dn = b.bn("dn", d);
+    let sh = b.conv_full("sh", cat, 32, [1, 1], [1, 1], [0, 0], 1, false);
+    let shn = b.bn("shn", sh);
+    let sum = b.sum("add", &[dn, shn]);
+    let r = b.relu("r", sum);
+    let e = b.conv_full("e", r, 32, [3, 3], [1, 1], [1, 1], 1, false);
+    let en = b.bn("en", e);
+    let sum2 = b.sum("add2", &[en, r]);
+    let r2 = b.relu("r2", sum2);
+    let mean = b.add("mean", Op::Mean, &[r2, r]);
+    b.add("scale", Op::Scale { factor: 0.25 }, &[mean]);
+    check_against_candle(engine, &b.finish());
+}
+
+pub fn lenet_partial_table(engine: &dyn Engine) {
+    for id in ["lenet5", "lenet5_modern"] {
+        check_against_candle(engine, &atlas::zoo::build(id).unwrap());
+    }
+}
+
+/// The splitmix-v1 logits of `model` on `engine` within relative error 1e-3 of the reference
+/// (the text of its ../shared/reference JSON).
+pub fn splitmix_logits(engine: &dyn Engine, model: &str, reference: &str) {
+    let err = atlas::engine::splitmix::logits_error(engine, model, reference).unwrap();
+    assert!(
+        err <= 1e-3,
+        "{} on {model}: relative error {err:e}",
+        engine.name()
+    );
+}
+
+/// Every op check of the suite.
+pub fn ops(engine: &dyn Engine) {
+    convolutions(engine);
+    norms_activations_and_linear_layers(engine);
+    pooling(engine);
+    merges(engine);
+    lenet_partial_table(engine);
+}

@@ -1,0 +1,75 @@
+//! The engine conformance suite (`tests/conformance/`) natively, for every engine: each op with
+//! its edge cases against candle, and the splitmix-v1 logits of all 18 reference models within
+//! 1e-3 of ../shared/reference. A new engine joins with one line: `conformance!(name, Engine)`.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod conformance;
+
+use std::path::PathBuf;
+
+fn reference(model: &str) -> String {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/reference")
+        .join(format!("{model}.json"));
+    std::fs::read_to_string(&p)
+        .unwrap_or_else(|e| panic!("missing {}: {e} (these tests need ../shared)", p.display()))
+}
+
+const MODELS: [&str; 18] = [
+    "alexnet",
+    "vgg11",
+    "vgg11_bn",
+    "vgg13",
+    "vgg16",
+    "vgg16_bn",
+    "vgg19",
+    "googlenet",
+    "resnet18",
+    "resnet34",
+    "resnet50",
+    "resnet101",
+    "resnet152",
+    "squeezenet1_0",
+    "squeezenet1_1",
+    "densenet121",
+    "resnext50_32x4d",
+    "wide_resnet50_2",
+];
+
+macro_rules! conformance {
+    ($name:ident, $engine:expr) => {
+        mod $name {
+            use super::conformance as suite;
+
+            #[test]
+            fn convolutions() {
+                suite::convolutions(&$engine);
+            }
+            #[test]
+            fn norms_activations_and_linear_layers() {
+                suite::norms_activations_and_linear_layers(&$engine);
+            }
+            #[test]
+            fn pooling() {
+                suite::pooling(&$engine);
+            }
+            #[test]
+            fn merges() {
+                suite::merges(&$engine);
+            }
+            #[test]
+            fn lenet_partial_table() {
+                suite::lenet_partial_table(&$engine);
+            }
+            #[test]
+            fn splitmix_logits_of_every_reference_model() {
+                for model in super::MODELS {
+                    suite::splitmix_logits(&$engine, model, &super::reference(model));
+                }
+            }
+        }
+    };
+}
+
+conformance!(candle, atlas::engine::cpu::CandleEngine);
+conformance!(packed, atlas::engine::packed::PackedEngine);
