@@ -57,6 +57,13 @@ pub enum WorkerRequest {
         nodes: Vec<usize>,
         tag: u64,
     },
+    /// Time a loaded network's forward pass on the splitmix-v1 input: `warmup` runs, then `runs`
+    /// timed ones (the benchmark, `make bench`).
+    Bench {
+        model: String,
+        warmup: usize,
+        runs: usize,
+    },
     /// Run the gradient-flow experiment (plain vs residual network at initialisation).
     GradientFlow {
         config: crate::concepts::gradient_flow::FlowConfig,
@@ -128,6 +135,8 @@ pub enum WorkerResponse {
         tag: u64,
         norms: Vec<(usize, f64)>,
     },
+    /// The answer to `Bench`.
+    Bench(BenchResult),
     /// The answer to `GradientFlow`, with the worker's time for it.
     GradientFlow {
         flow: crate::concepts::gradient_flow::Flow,
@@ -173,4 +182,17 @@ pub struct InputGradient {
     pub height: usize,
     pub width: usize,
     pub millis: f64,
+}
+
+/// The answer to `Bench`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BenchResult {
+    pub model: String,
+    pub engine: String,
+    /// Milliseconds of each timed forward pass.
+    pub times_ms: Vec<f64>,
+    /// The worker's WebAssembly memory afterwards (it never shrinks: the peak), in bytes.
+    pub memory_bytes: u64,
+    /// The sum of the output values, to check that both runtimes computed the same thing.
+    pub output_sum: f64,
 }

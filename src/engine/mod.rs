@@ -82,4 +82,36 @@ pub trait Prepared {
     /// The prepared parameters as candle tensors under the checkpoint's keys, for candle's
     /// autograd: the same function the network computes (folded norms given as identities).
     fn params(&self) -> Box<dyn cpu::ParamSource + '_>;
+    /// Milliseconds each step of a fast run (only the output kept) takes, named by the nodes it
+    /// computes; empty where an engine does not tell.
+    fn profile(&mut self, _input: &[f32]) -> Vec<(String, f64)> {
+        Vec::new()
+    }
+}
+
+/// Milliseconds from an arbitrary origin: `performance.now()` in the browser, a monotonic clock
+/// natively. For profiles and benchmarks only.
+pub fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+            .ok()
+            .and_then(|p| {
+                let f = js_sys::Reflect::get(&p, &"now".into()).ok()?;
+                f.dyn_into::<js_sys::Function>().ok()?.call0(&p).ok()
+            })
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use std::sync::OnceLock;
+        static START: OnceLock<std::time::Instant> = OnceLock::new();
+        START
+            .get_or_init(std::time::Instant::now)
+            .elapsed()
+            .as_secs_f64()
+            * 1e3
+    }
 }

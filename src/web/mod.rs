@@ -2,6 +2,7 @@
 //! the detection of the compute backend.
 
 pub mod backend;
+pub mod bench;
 pub mod fetch;
 pub mod photo_decode;
 pub mod ui;

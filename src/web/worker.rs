@@ -474,6 +474,35 @@ impl AtlasWorker {
         }
     }
 
+    fn bench(&mut self, model: String, warmup: usize, runs: usize) -> WorkerResponse {
+        let h = match self.held(&model) {
+            Ok(h) => h,
+            Err(e) => return WorkerResponse::Failed(e),
+        };
+        let net = h.net.network();
+        let (n, output) = (crate::zoo::analyse(net).layers[0].activations, net.output());
+        let input = crate::engine::splitmix::input(n as usize);
+        let mut times_ms = Vec::with_capacity(runs);
+        let mut output_sum = 0.0;
+        for i in 0..warmup + runs {
+            let start = now_ms();
+            match h.net.run(&input, &[output]) {
+                Ok(a) => output_sum = a.values[0].iter().map(|&v| v as f64).sum(),
+                Err(e) => return WorkerResponse::Failed(e.to_string()),
+            }
+            if i >= warmup {
+                times_ms.push(now_ms() - start);
+            }
+        }
+        WorkerResponse::Bench(crate::protocol::BenchResult {
+            model,
+            engine: h.net.engine().to_string(),
+            times_ms,
+            memory_bytes: memory_bytes(),
+            output_sum,
+        })
+    }
+
     fn norms(&mut self, model: String, nodes: Vec<usize>, tag: u64) -> WorkerResponse {
         match self.ensure(&model, &nodes) {
             Ok(h) => {
@@ -609,6 +638,11 @@ impl Worker for AtlasWorker {
                 tag,
             } => self.input_gradient(model, node, channel, y, x, tag),
             WorkerRequest::LayerNorms { model, nodes, tag } => self.norms(model, nodes, tag),
+            WorkerRequest::Bench {
+                model,
+                warmup,
+                runs,
+            } => self.bench(model, warmup, runs),
             WorkerRequest::GradientFlow { config } => {
                 let start = now_ms();
                 match crate::concepts::gradient_flow::run(

@@ -40,14 +40,15 @@ impl Geometry {
     }
 
     /// Whether Winograd F(2×2, 3×3) applies and pays: 3×3, stride 1, no dilation, one group,
-    /// enough channels that the products dominate the transforms.
+    /// enough channels that the products dominate the transforms (measured in Chromium: below
+    /// 32 channels the im2col product is faster).
     pub fn winograd(&self) -> bool {
         self.k == [3, 3]
             && self.stride == [1, 1]
             && self.dilation == [1, 1]
             && self.groups == 1
-            && self.c >= 16
-            && self.o >= 16
+            && self.c >= 32
+            && self.o >= 32
             && self.oh >= 4
             && self.ow >= 4
     }
@@ -73,26 +74,52 @@ impl BSource for Im2Col<'_> {
         let g = self.g;
         let (kh, kw) = (g.k[0], g.k[1]);
         let np = nc.div_ceil(NR);
-        for kk in 0..kc {
-            let r = k0 + kk;
-            let (ci, rest) = (r / (kh * kw), r % (kh * kw));
-            let (dy, dx) = (rest / kw, rest % kw);
-            let plane = &self.x[ci * g.h * g.w..(ci + 1) * g.h * g.w];
-            let oy_off = (dy * g.dilation[0]) as isize - g.pad[0] as isize;
-            let ox_off = (dx * g.dilation[1]) as isize - g.pad[1] as isize;
-            for q in 0..np {
-                let dst = &mut out[q * kc * NR + kk * NR..q * kc * NR + kk * NR + NR];
-                for (t, d) in dst.iter_mut().enumerate() {
-                    let col = j0 + q * NR + t;
-                    *d = if col < j0 + nc {
-                        let (oy, ox) = (col / g.ow, col % g.ow);
-                        let iy = (oy * g.stride[0]) as isize + oy_off;
-                        let ix = (ox * g.stride[1]) as isize + ox_off;
-                        if iy >= 0 && ix >= 0 && (iy as usize) < g.h && (ix as usize) < g.w {
-                            plane[iy as usize * g.w + ix as usize]
-                        } else {
-                            0.0
-                        }
+        let (h, w) = (g.h as isize, g.w as isize);
+        for q in 0..np {
+            // The panel's columns: where each output position's window starts in the input.
+            let mut base = [(0isize, 0isize); NR];
+            let mut live = [false; NR];
+            for (t, (b, l)) in base.iter_mut().zip(live.iter_mut()).enumerate() {
+                let col = j0 + q * NR + t;
+                if col < j0 + nc {
+                    let (oy, ox) = (col / g.ow, col % g.ow);
+                    *b = (
+                        (oy * g.stride[0]) as isize - g.pad[0] as isize,
+                        (ox * g.stride[1]) as isize - g.pad[1] as isize,
+                    );
+                    *l = true;
+                }
+            }
+            // Stride 1 and all eight columns on one output row: each row of the panel is a
+            // contiguous run of the input row, when it lies inside the image.
+            let run = g.stride[1] == 1
+                && g.dilation[1] == 1
+                && live[NR - 1]
+                && base[0].0 == base[NR - 1].0;
+            let panel = &mut out[q * kc * NR..(q + 1) * kc * NR];
+            for kk in 0..kc {
+                let r = k0 + kk;
+                let (ci, rest) = (r / (kh * kw), r % (kh * kw));
+                let (dy, dx) = (
+                    (rest / kw * g.dilation[0]) as isize,
+                    (rest % kw * g.dilation[1]) as isize,
+                );
+                let plane = &self.x[ci * g.h * g.w..(ci + 1) * g.h * g.w];
+                let dst = &mut panel[kk * NR..kk * NR + NR];
+                if run {
+                    let iy = base[0].0 + dy;
+                    let ix = base[0].1 + dx;
+                    if iy >= 0 && iy < h && ix >= 0 && ix + NR as isize <= w {
+                        let at = iy as usize * g.w + ix as usize;
+                        dst.copy_from_slice(&plane[at..at + NR]);
+                        continue;
+                    }
+                }
+                for t in 0..NR {
+                    let (by, bx) = base[t];
+                    let (iy, ix) = (by + dy, bx + dx);
+                    dst[t] = if live[t] && iy >= 0 && iy < h && ix >= 0 && ix < w {
+                        plane[iy as usize * g.w + ix as usize]
                     } else {
                         0.0
                     };
@@ -114,9 +141,14 @@ pub enum ConvWeights {
 impl ConvWeights {
     /// Prepares `[o][cg][kh][kw]` weights for the geometry.
     pub fn prepare(w: &[f32], g: &Geometry) -> ConvWeights {
+        Self::prepare_as(w, g, g.winograd())
+    }
+
+    /// Prepares weights for Winograd (`winograd`, where the geometry allows it) or for a GEMM.
+    pub fn prepare_as(w: &[f32], g: &Geometry, winograd: bool) -> ConvWeights {
         let per = g.cg() * g.k[0] * g.k[1];
         assert_eq!(w.len(), g.o * per, "weights for {g:?}");
-        if g.winograd() {
+        if winograd {
             return ConvWeights::Winograd(winograd_weights(w, g.o, g.c));
         }
         ConvWeights::Gemm(
@@ -254,52 +286,65 @@ fn winograd(
     let (c, h, w, o) = (g.c, g.h, g.w, g.o);
     let (oh, ow) = (g.oh, g.ow);
     let (p0, p1) = (g.pad[0] as isize, g.pad[1] as isize);
-    let (ty, tx) = (oh.div_ceil(2), ow.div_ceil(2));
-    let total = ty * tx;
+    let tx = ow.div_ceil(2);
+    let total = oh.div_ceil(2) * tx;
     let chunk = TILES.min(total);
-    let need = 16 * (c + o) * chunk;
+    // Padded input rows of one tile row: 4 rows of 2·tx + 2 values, and their row transform.
+    let wide = 2 * tx + 2;
+    let need = 16 * (c + o) * chunk + 8 * wide;
     if scratch.len() < need {
         scratch.resize(need, 0.0);
     }
-    let (v, m) = scratch.split_at_mut(16 * c * chunk);
+    let (v, rest) = scratch.split_at_mut(16 * c * chunk);
+    let (m, rows) = rest.split_at_mut(16 * o * chunk);
+    let (rows, rt) = rows[..8 * wide].split_at_mut(4 * wide);
     for t0 in (0..total).step_by(chunk) {
         let tc = chunk.min(total - t0);
-        // Input transform: V[ξ][ci][t] = (Bᵀ d B)[ξ] for the 4×4 input tile d of tile t.
+        // Input transform: V[ξ][ci][t] = (Bᵀ d B)[ξ] for the 4×4 input tile d of tile t, a tile
+        // row at a time (rows first, vectorised along the row, then columns per tile).
         for ci in 0..c {
             let plane = &x[ci * h * w..(ci + 1) * h * w];
-            for t in 0..tc {
-                let tile = t0 + t;
-                let (iy0, ix0) = ((tile / tx) as isize * 2 - p0, (tile % tx) as isize * 2 - p1);
-                let mut d = [[0f32; 4]; 4];
-                for (r, dr) in d.iter_mut().enumerate() {
+            let mut t = t0;
+            while t < t0 + tc {
+                let (tyi, first) = (t / tx, t % tx);
+                let last = tx.min(first + (t0 + tc - t));
+                let iy0 = tyi as isize * 2 - p0;
+                for (r, row) in rows.chunks_exact_mut(wide).enumerate() {
+                    row.fill(0.0);
                     let iy = iy0 + r as isize;
                     if iy < 0 || iy >= h as isize {
                         continue;
                     }
-                    let row = &plane[iy as usize * w..(iy as usize + 1) * w];
-                    for (col, dv) in dr.iter_mut().enumerate() {
-                        let ix = ix0 + col as isize;
-                        if ix >= 0 && ix < w as isize {
-                            *dv = row[ix as usize];
-                        }
+                    let src = &plane[iy as usize * w..(iy as usize + 1) * w];
+                    // row[j] holds input column j − p1.
+                    let lo = p1.max(0) as usize;
+                    let n = (w).min(wide.saturating_sub(lo));
+                    row[lo..lo + n].copy_from_slice(&src[..n]);
+                }
+                let (r0, rest) = rows.split_at(wide);
+                let (r1, rest) = rest.split_at(wide);
+                let (r2, r3) = rest.split_at(wide);
+                let (a0, rest) = rt.split_at_mut(wide);
+                let (a1, rest) = rest.split_at_mut(wide);
+                let (a2, a3) = rest.split_at_mut(wide);
+                for j in 0..wide {
+                    a0[j] = r0[j] - r2[j];
+                    a1[j] = r1[j] + r2[j];
+                    a2[j] = r2[j] - r1[j];
+                    a3[j] = r1[j] - r3[j];
+                }
+                for (k, a) in [&*a0, &*a1, &*a2, &*a3].into_iter().enumerate() {
+                    let base = |j: usize| ((k * 4 + j) * c + ci) * tc + (t - t0) - first;
+                    let (o0, o1, o2, o3) = (base(0), base(1), base(2), base(3));
+                    for xt in first..last {
+                        let q = &a[2 * xt..2 * xt + 4];
+                        v[o0 + xt] = q[0] - q[2];
+                        v[o1 + xt] = q[1] + q[2];
+                        v[o2 + xt] = q[2] - q[1];
+                        v[o3 + xt] = q[1] - q[3];
                     }
                 }
-                // Bᵀ d: rows.
-                let mut b = [[0f32; 4]; 4];
-                #[allow(clippy::needless_range_loop)]
-                for col in 0..4 {
-                    b[0][col] = d[0][col] - d[2][col];
-                    b[1][col] = d[1][col] + d[2][col];
-                    b[2][col] = d[2][col] - d[1][col];
-                    b[3][col] = d[1][col] - d[3][col];
-                }
-                // (Bᵀ d) B: columns.
-                for (r, br) in b.iter().enumerate() {
-                    let vals = [br[0] - br[2], br[1] + br[2], br[2] - br[1], br[1] - br[3]];
-                    for (col, val) in vals.into_iter().enumerate() {
-                        v[((r * 4 + col) * c + ci) * tc + t] = val;
-                    }
-                }
+                t += last - first;
             }
         }
         // The 16 products M[ξ] = U[ξ] · V[ξ] (o × tc).
@@ -319,44 +364,57 @@ fn winograd(
                 Epilogue::default(),
             );
         }
-        // Output transform: Y = Aᵀ M A per tile, then bias, residual and ReLU.
+        // Output transform: Y = Aᵀ M A per tile, then bias, residual and ReLU; a tile row at a
+        // time, along the row.
         for oc in 0..o {
             let bias = ep.bias.map_or(0.0, |b| b[oc]);
-            for t in 0..tc {
-                let at = |xi: usize| m[(xi * o + oc) * tc + t];
-                let mut s = [[0f32; 4]; 2];
-                #[allow(clippy::needless_range_loop)]
-                for col in 0..4 {
-                    s[0][col] = at(col) + at(4 + col) + at(8 + col);
-                    s[1][col] = at(4 + col) - at(8 + col) - at(12 + col);
-                }
-                let out = [
-                    [s[0][0] + s[0][1] + s[0][2], s[0][1] - s[0][2] - s[0][3]],
-                    [s[1][0] + s[1][1] + s[1][2], s[1][1] - s[1][2] - s[1][3]],
-                ];
-                let tile = t0 + t;
-                let (oy0, ox0) = ((tile / tx) * 2, (tile % tx) * 2);
-                for (dy, orow) in out.iter().enumerate() {
-                    let oy = oy0 + dy;
+            let plane = |xi: usize| &m[(xi * o + oc) * tc..(xi * o + oc + 1) * tc];
+            let mut t = t0;
+            while t < t0 + tc {
+                let (tyi, first) = (t / tx, t % tx);
+                let n = (tx - first).min(t0 + tc - t);
+                let at = t - t0;
+                for dy in 0..2 {
+                    let oy = tyi * 2 + dy;
                     if oy >= oh {
                         continue;
                     }
-                    for (dx, &val) in orow.iter().enumerate() {
-                        let ox = ox0 + dx;
-                        if ox >= ow {
-                            continue;
+                    // Row dy of Aᵀ M: s[col] = M[col] ± M[4+col] ± M[8+col] ± M[12+col].
+                    let s = |col: usize, i: usize| -> f32 {
+                        let (m0, m1, m2, m3) = (
+                            plane(col)[i],
+                            plane(4 + col)[i],
+                            plane(8 + col)[i],
+                            plane(12 + col)[i],
+                        );
+                        if dy == 0 {
+                            m0 + m1 + m2
+                        } else {
+                            m1 - m2 - m3
                         }
-                        let idx = (oc * oh + oy) * ow + ox;
-                        let mut val = val + bias;
-                        if let Some(a) = ep.add {
-                            val += a[idx];
+                    };
+                    let row = (oc * oh + oy) * ow;
+                    for i in at..at + n {
+                        let ox = (first + i - at) * 2;
+                        let (s0, s1, s2, s3) = (s(0, i), s(1, i), s(2, i), s(3, i));
+                        let pair = [s0 + s1 + s2, s1 - s2 - s3];
+                        for (dx, val) in pair.into_iter().enumerate() {
+                            if ox + dx >= ow {
+                                continue;
+                            }
+                            let idx = row + ox + dx;
+                            let mut val = val + bias;
+                            if let Some(a) = ep.add {
+                                val += a[idx];
+                            }
+                            if ep.relu {
+                                val = val.max(0.0);
+                            }
+                            y[idx] = val;
                         }
-                        if ep.relu {
-                            val = val.max(0.0);
-                        }
-                        y[idx] = val;
                     }
                 }
+                t += n;
             }
         }
     }

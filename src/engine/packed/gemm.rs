@@ -168,6 +168,10 @@ pub fn gemm(a: &PackedA, b: &dyn BSource, c: &mut [f32], ldc: usize, ep: Epilogu
                     let cols = NR.min(n - c0);
                     let mut acc = [[0f32; NR]; MR];
                     kernel(kc, ap, bp, &mut acc);
+                    if rows == MR && cols == NR {
+                        store_full(&acc, c, r0 * ldc + c0, ldc, r0, first, last, &ep);
+                        continue;
+                    }
                     for r in 0..rows {
                         let row = &mut c[(r0 + r) * ldc + c0..(r0 + r) * ldc + c0 + cols];
                         let tile = &acc[r][..cols];
@@ -185,6 +189,95 @@ pub fn gemm(a: &PackedA, b: &dyn BSource, c: &mut [f32], ldc: usize, ep: Epilogu
                 }
             }
         }
+    }
+}
+
+/// Writes a whole MR × NR tile at `offset` of C: stores (first block) or adds to it, and on the
+/// last block applies the epilogue — vectorised.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn store_full(
+    acc: &[[f32; NR]; MR],
+    c: &mut [f32],
+    offset: usize,
+    ldc: usize,
+    r0: usize,
+    first: bool,
+    last: bool,
+    ep: &Epilogue,
+) {
+    for (r, tile) in acc.iter().enumerate() {
+        let at = offset + r * ldc;
+        let out: &mut [f32; NR] = (&mut c[at..at + NR]).try_into().expect("a full tile row");
+        let bias = if last {
+            ep.bias.map_or(0.0, |b| b[r0 + r])
+        } else {
+            0.0
+        };
+        let add: Option<&[f32; NR]> = if last {
+            ep.add
+                .map(|a| (&a[at..at + NR]).try_into().expect("a full tile row"))
+        } else {
+            None
+        };
+        store_row(tile, out, first, bias, add, last && ep.relu);
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn store_row(
+    tile: &[f32; NR],
+    out: &mut [f32; NR],
+    first: bool,
+    bias: f32,
+    add: Option<&[f32; NR]>,
+    relu: bool,
+) {
+    use core::arch::wasm32::*;
+    // SAFETY: tile, out and add are arrays of NR = 8 values: two v128 each.
+    unsafe {
+        let t = tile.as_ptr() as *const v128;
+        let o = out.as_mut_ptr() as *mut v128;
+        let b = f32x4_splat(bias);
+        for half in 0..2 {
+            let mut v = f32x4_add(v128_load(t.add(half)), b);
+            if !first {
+                v = f32x4_add(v, v128_load(o.add(half)));
+            }
+            if let Some(a) = add {
+                v = f32x4_add(v, v128_load((a.as_ptr() as *const v128).add(half)));
+            }
+            if relu {
+                v = f32x4_pmax(v, f32x4_splat(0.0));
+            }
+            v128_store(o.add(half), v);
+        }
+    }
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+fn store_row(
+    tile: &[f32; NR],
+    out: &mut [f32; NR],
+    first: bool,
+    bias: f32,
+    add: Option<&[f32; NR]>,
+    relu: bool,
+) {
+    for i in 0..NR {
+        let mut v = tile[i] + bias;
+        if !first {
+            v += out[i];
+        }
+        if let Some(a) = add {
+            v += a[i];
+        }
+        if relu {
+            v = v.max(0.0);
+        }
+        out[i] = v;
     }
 }
 

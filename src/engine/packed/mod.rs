@@ -333,7 +333,7 @@ impl Prepared for PackedNetwork {
             scratch,
         } = self;
         let plan = &mut plans[p].1;
-        plan.execute(net, an, layers, input, scratch)?;
+        plan.execute(net, an, layers, input, scratch, None)?;
         let mut shapes = Vec::with_capacity(wanted.len());
         let mut values = Vec::with_capacity(wanted.len());
         for &id in &wanted {
@@ -386,6 +386,26 @@ impl Prepared for PackedNetwork {
 
     fn params(&self) -> Box<dyn ParamSource + '_> {
         Box::new(PackedParams(self))
+    }
+
+    fn profile(&mut self, input: &[f32]) -> Vec<(String, f64)> {
+        let output = self.net.output();
+        if self.run(input, &[output]).is_err() {
+            return Vec::new();
+        }
+        let p = self.plan(&[output]);
+        let PackedNetwork {
+            net,
+            an,
+            layers,
+            plans,
+            scratch,
+        } = self;
+        let mut times = Vec::new();
+        let _ = plans[p]
+            .1
+            .execute(net, an, layers, input, scratch, Some(&mut times));
+        times
     }
 }
 

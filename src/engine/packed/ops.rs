@@ -8,7 +8,7 @@ use crate::zoo::graph::{Activation, PoolKind};
 /// Max or average pooling of `c` maps `h × w` into `oh × ow` (PyTorch's rules: padding counts
 /// as zeros for the average, `count_include_pad`; a window starting in the right padding is
 /// never produced, and the average of a ceil-mode window clipped at the far edge divides by its
-/// size within the padded input).
+/// size within the padded input). Each output row's window columns are computed once.
 #[allow(clippy::too_many_arguments)]
 pub fn pool(
     x: &[f32],
@@ -21,43 +21,91 @@ pub fn pool(
     [oh, ow]: [usize; 2],
     y: &mut [f32],
 ) {
+    // Window columns [xa, xb) of each output column, and the divisor's width.
+    let cols: Vec<(usize, usize, f32)> = (0..ow)
+        .map(|ox| {
+            let x0 = (ox * s[1]) as isize - p[1] as isize;
+            let xa = x0.max(0) as usize;
+            let xb = ((x0 + k[1] as isize).min(w as isize)) as usize;
+            let hx = ((x0 + k[1] as isize).min((w + p[1]) as isize) - x0) as f32;
+            (xa, xb, hx)
+        })
+        .collect();
+    let mut acc = vec![0f32; ow];
+    let mut vrow = vec![0f32; w];
     for ch in 0..c {
         let plane = &x[ch * h * w..(ch + 1) * h * w];
+        let out = &mut y[ch * oh * ow..(ch + 1) * oh * ow];
         for oy in 0..oh {
             let y0 = (oy * s[0]) as isize - p[0] as isize;
             let (ya, yb) = (
                 y0.max(0) as usize,
                 ((y0 + k[0] as isize).min(h as isize)) as usize,
             );
-            for ox in 0..ow {
-                let x0 = (ox * s[1]) as isize - p[1] as isize;
-                let (xa, xb) = (
-                    x0.max(0) as usize,
-                    ((x0 + k[1] as isize).min(w as isize)) as usize,
-                );
-                let v = match kind {
-                    PoolKind::Max => {
+            let row_out = &mut out[oy * ow..(oy + 1) * ow];
+            match kind {
+                PoolKind::Max => {
+                    // Separable: the maximum down the window's rows, then along each window.
+                    vrow.copy_from_slice(&plane[ya * w..(ya + 1) * w]);
+                    for iy in ya + 1..yb {
+                        max_into(&mut vrow, &plane[iy * w..(iy + 1) * w]);
+                    }
+                    for (o, &(xa, xb, _)) in row_out.iter_mut().zip(&cols) {
                         let mut m = f32::NEG_INFINITY;
-                        for iy in ya..yb {
-                            for &v in &plane[iy * w + xa..iy * w + xb] {
-                                m = m.max(v);
+                        for &v in &vrow[xa..xb] {
+                            if v > m {
+                                m = v;
                             }
                         }
-                        m
+                        *o = m;
                     }
-                    PoolKind::Avg => {
-                        let mut sum = 0f32;
-                        for iy in ya..yb {
-                            sum += plane[iy * w + xa..iy * w + xb].iter().sum::<f32>();
+                }
+                PoolKind::Avg => {
+                    acc.fill(0.0);
+                    for iy in ya..yb {
+                        let row = &plane[iy * w..(iy + 1) * w];
+                        for (a, &(xa, xb, _)) in acc.iter_mut().zip(&cols) {
+                            *a += row[xa..xb].iter().sum::<f32>();
                         }
-                        // The window within the padded input (count_include_pad).
-                        let hy = ((y0 + k[0] as isize).min((h + p[0]) as isize) - y0) as f32;
-                        let hx = ((x0 + k[1] as isize).min((w + p[1]) as isize) - x0) as f32;
-                        sum / (hy * hx)
                     }
-                };
-                y[(ch * oh + oy) * ow + ox] = v;
+                    let hy = ((y0 + k[0] as isize).min((h + p[0]) as isize) - y0) as f32;
+                    for ((o, a), &(_, _, hx)) in row_out.iter_mut().zip(&acc).zip(&cols) {
+                        *o = a / (hy * hx);
+                    }
+                }
             }
+        }
+    }
+}
+
+/// dst[i] = max(dst[i], src[i]).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn max_into(dst: &mut [f32], src: &[f32]) {
+    use core::arch::wasm32::*;
+    let n = dst.len().min(src.len());
+    let mut i = 0;
+    // SAFETY: every access reads or writes 4 values at i..i+4 ≤ n.
+    unsafe {
+        while i + 4 <= n {
+            let d = dst.as_mut_ptr().add(i) as *mut v128;
+            let v = f32x4_pmax(v128_load(d), v128_load(src.as_ptr().add(i) as *const v128));
+            v128_store(d, v);
+            i += 4;
+        }
+    }
+    for j in i..n {
+        if src[j] > dst[j] {
+            dst[j] = src[j];
+        }
+    }
+}
+
+/// dst[i] = max(dst[i], src[i]).
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn max_into(dst: &mut [f32], src: &[f32]) {
+    for (d, &v) in dst.iter_mut().zip(src) {
+        if v > *d {
+            *d = v;
         }
     }
 }

@@ -397,7 +397,7 @@ impl Plan {
         self.buffers.iter().map(|b| b.capacity() * 4).sum()
     }
 
-    /// Runs the steps on `input`.
+    /// Runs the steps on `input`; with `times`, records each step's milliseconds.
     pub fn execute(
         &mut self,
         net: &Network,
@@ -405,6 +405,7 @@ impl Plan {
         layers: &[Layer],
         input: &[f32],
         scratch: &mut Vec<f32>,
+        mut times: Option<&mut Vec<(String, f64)>>,
     ) -> Result<(), EngineError> {
         if self.buffers.len() != self.sizes.len() {
             self.buffers = self.sizes.iter().map(|&s| vec![0f32; s]).collect();
@@ -413,6 +414,7 @@ impl Plan {
         self.buffers[p.buf][p.offset..p.offset + p.len].copy_from_slice(input);
         for s in &self.steps {
             let out = self.places[s.out];
+            let start = times.as_ref().map(|_| crate::engine::now_ms());
             let mut buf = std::mem::take(&mut self.buffers[out.buf]);
             let result = run_step(
                 s,
@@ -426,8 +428,32 @@ impl Plan {
             );
             self.buffers[out.buf] = buf;
             result?;
+            if let (Some(t), Some(start)) = (times.as_deref_mut(), start) {
+                t.push((
+                    format!("{} ({})", net.nodes[s.node].name, kind_name(&s.kind)),
+                    crate::engine::now_ms() - start,
+                ));
+            }
         }
         Ok(())
+    }
+}
+
+fn kind_name(k: &Kind) -> &'static str {
+    match k {
+        Kind::Conv { .. } => "conv",
+        Kind::Linear { .. } => "linear",
+        Kind::Norm { .. } => "norm",
+        Kind::Act(_) => "act",
+        Kind::Pool(_) => "pool",
+        Kind::Adaptive => "adaptive pool",
+        Kind::Subsample(_) => "subsample",
+        Kind::Lrn(_) => "lrn",
+        Kind::Concat => "concat",
+        Kind::Add { .. } => "add",
+        Kind::Mean => "mean",
+        Kind::Scale(_) => "scale",
+        Kind::PadShortcut { .. } => "pad shortcut",
     }
 }
 

@@ -36,7 +36,9 @@ pub fn app() -> Html {
                 })
                 .spawn(WORKER_SCRIPT);
             bridge.send(WorkerRequest::SelfCheck);
-            WorkerContext(Rc::new(bridge))
+            let ctx = WorkerContext(Rc::new(bridge));
+            crate::web::bench::install(&ctx);
+            ctx
         })
     };
 

@@ -1,0 +1,134 @@
+// `make bench`: our engine against onnxruntime-web in one headless Chromium session. Our side
+// runs in the page's own worker (the path a reader's photo takes), loading each checkpoint as a
+// reader would; the peer runs ../shared/peers/*.onnx with its wasm execution provider (one
+// thread, SIMD) on the same splitmix-v1 input. Prints a table with median, min and max of the
+// timed runs and the ratio ours / onnxruntime-web, and writes target/bench/results.json.
+// A benchmark, never a pass/fail test.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(import.meta.dirname, '..');
+const shared = path.resolve(root, '..', 'shared');
+const out = path.join(root, 'target', 'bench');
+fs.mkdirSync(out, { recursive: true });
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+
+// Checkpoints: SqueezeNet 1.1's real weights (those of the ONNX peer), LeNet-5's shipped ones,
+// the splitmix-v1 checkpoint for the others (resnet18_splitmix.onnx holds the same).
+const atlas = (...args) => execFileSync('cargo', ['run', '--release', '--quiet', '--bin', 'atlas', '--', ...args],
+  { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+const files = {
+  lenet5: path.join(root, 'static', 'weights', 'lenet5.safetensors'),
+  squeezenet1_1: path.join(shared, 'weights', 'squeezenet1_1.safetensors'),
+};
+for (const m of ['resnet18', 'googlenet', 'vgg16']) {
+  files[m] = path.join(out, `${m}.safetensors`);
+  if (!fs.existsSync(files[m])) atlas('splitmix', m, '--out', files[m]);
+}
+const MODELS = [
+  { model: 'lenet5', shape: [1, 1, 32, 32] },
+  { model: 'squeezenet1_1', shape: [1, 3, 224, 224], onnx: 'squeezenet1_1.onnx' },
+  { model: 'resnet18', shape: [1, 3, 224, 224], onnx: 'resnet18_splitmix.onnx' },
+  { model: 'googlenet', shape: [1, 3, 224, 224] },
+  { model: 'vgg16', shape: [1, 3, 224, 224] },
+];
+
+// The splitmix-v1 input (../shared/reference/README.md): 2u − 1 for the tensor named "input".
+function splitmixInput(n) {
+  const M = (1n << 64n) - 1n;
+  let h = 0xcbf29ce484222325n;
+  for (const b of Buffer.from('input')) h = ((h ^ BigInt(b)) * 0x100000001b3n) & M;
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let x = (h + BigInt(i) + 0x9e3779b97f4a7c15n) & M;
+    let z = ((x ^ (x >> 30n)) * 0xbf58476d1ce4e5b9n) & M;
+    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & M;
+    z ^= z >> 31n;
+    v[i] = 2 * (Number(z >> 40n) / 16777216) - 1;
+  }
+  return v;
+}
+
+const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
+function serve() {
+  const dist = path.join(root, 'dist');
+  const routes = [
+    ['/ort/', path.join(root, 'node_modules', 'onnxruntime-web', 'dist')],
+    ['/peers/', path.join(shared, 'peers')],
+    ['/ckpt/', null],
+    ['/bench/', path.join(root, 'bench')],
+    ['/', dist],
+  ];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    let file;
+    if (url.pathname.startsWith('/ckpt/')) file = files[path.basename(url.pathname, '.safetensors')];
+    else {
+      const [prefix, dir] = routes.find(([p]) => url.pathname.startsWith(p));
+      file = path.join(dir, decodeURIComponent(url.pathname.slice(prefix.length)) || 'index.html');
+    }
+    if (!file || !fs.existsSync(file) || fs.statSync(file).isDirectory()) { res.writeHead(404).end(); return; }
+    res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'content-length': fs.statSync(file).size });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+const stats = (t) => {
+  const s = [...t].sort((a, b) => a - b);
+  const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return { median, min: s[0], max: s[s.length - 1] };
+};
+
+const server = await serve();
+const base = `http://127.0.0.1:${server.address().port}`;
+const context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-bench-')), {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+const page = context.pages()[0] ?? await context.newPage();
+await page.goto(`${base}/?bench`);
+await page.waitForFunction(() => typeof window.atlasBench === 'function');
+const ortPage = await context.newPage();
+await ortPage.goto(`${base}/bench/ort.html`);
+await ortPage.waitForFunction(() => typeof window.ortBench === 'function');
+const cpu = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model ?? 'unknown CPU';
+const browser = context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent));
+const rows = [];
+for (const m of MODELS) {
+  const ours = JSON.parse(await page.evaluate(([model, w, r]) => window.atlasBench(model, `/ckpt/${model}.safetensors`, w, r), [m.model, WARMUP, RUNS]));
+  const row = { model: m.model, engine: ours.engine, ours: stats(ours.times_ms), memory_mb: ours.memory_bytes / 2 ** 20, ours_output_sum: ours.output_sum };
+  if (m.onnx) {
+    const n = m.shape.reduce((a, b) => a * b, 1);
+    const peer = await ortPage.evaluate(([url, input, shape, w, r]) => window.ortBench(url, input, shape, w, r),
+      [`/peers/${m.onnx}`, Array.from(splitmixInput(n)), m.shape, WARMUP, RUNS]);
+    row.ort = stats(peer.times_ms);
+    row.ort_output_sum = peer.output_sum;
+    row.ratio = row.ours.median / row.ort.median;
+  }
+  rows.push(row);
+  console.error(`${m.model}: done`);
+}
+await context.close();
+server.close();
+const result = { date: new Date().toISOString(), cpu, cores: os.cpus().length, browser: `Chromium ${browser}`, warmup: WARMUP, runs: RUNS, rows };
+fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify(result, null, 2));
+const f = (v) => (v === undefined ? '–' : v.toFixed(1));
+console.log(`\nForward pass, ms (median [min–max] of ${RUNS} runs after ${WARMUP} warm-up), ${cpu}, ${result.browser}, one thread:\n`);
+console.log('| model | ours (CPU engine) | onnxruntime-web 1.30 wasm | ours / ort | worker memory |');
+console.log('|---|---|---|---|---|');
+for (const r of rows) {
+  const o = `${f(r.ours.median)} [${f(r.ours.min)}–${f(r.ours.max)}]`;
+  const p = r.ort ? `${f(r.ort.median)} [${f(r.ort.min)}–${f(r.ort.max)}]` : '–';
+  console.log(`| ${r.model} | ${o} | ${p} | ${r.ratio ? r.ratio.toFixed(2) : '–'} | ${r.memory_mb.toFixed(0)} MB |`);
+}
+for (const r of rows.filter((r) => r.ort)) {
+  const rel = Math.abs(r.ours_output_sum - r.ort_output_sum) / Math.max(1, Math.abs(r.ort_output_sum));
+  console.log(`${r.model}: sum of outputs ${r.ours_output_sum.toFixed(3)} ours, ${r.ort_output_sum.toFixed(3)} onnxruntime-web (relative difference ${rel.toExponential(1)})`);
+}
