@@ -114,11 +114,17 @@ pub fn sniff(bytes: &[u8]) -> Format {
 /// Parses a checkpoint for network `id` (`.safetensors` or `.pth`, f32/f16/bf16), applies what
 /// torchvision applies when it loads it, and checks every key and shape against the network.
 pub fn load_checkpoint(id: &str, bytes: &[u8]) -> Result<(Network, Weights), EngineError> {
-    let net = build(id).ok_or_else(|| EngineError::Input(format!("unknown network '{id}'")))?;
-    let mut weights = match sniff(bytes) {
+    let weights = match sniff(bytes) {
         Format::Safetensors => engine::safetensors::from_bytes(bytes)?,
         Format::Pth => engine::pth::from_bytes(bytes)?,
     };
+    load_weights(id, weights)
+}
+
+/// Applies to parsed weights what torchvision applies when it loads them, and checks every key
+/// and shape against network `id`.
+pub fn load_weights(id: &str, mut weights: Weights) -> Result<(Network, Weights), EngineError> {
+    let net = build(id).ok_or_else(|| EngineError::Input(format!("unknown network '{id}'")))?;
     if id.starts_with("densenet") {
         engine::pth::rename_legacy_densenet_keys(&mut weights);
     }

@@ -11,7 +11,8 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::engine::autograd::{input_gradient, magnitude_map, Unit};
 use crate::engine::packed::PackedEngine;
-use crate::engine::{Engine, Prepared};
+use crate::engine::safetensors::StreamParser;
+use crate::engine::{Engine, Prepared, Weights};
 use crate::imagenet::{self, Image8};
 use crate::pretrained;
 use crate::protocol::HELD_NETWORKS_BYTES;
@@ -58,7 +59,7 @@ pub enum Fetched {
     Done {
         id: HandlerId,
         model: String,
-        bytes: Vec<u8>,
+        got: Downloaded,
         source: String,
         /// The Cache API entry the bytes were kept under, removed if they do not load.
         cached_as: Option<String>,
@@ -103,11 +104,65 @@ fn scope() -> web_sys::WorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-/// Reads a response's body chunk by chunk, reporting progress.
+/// A downloaded checkpoint: a `.safetensors` file is parsed as its bytes arrive (never held whole
+/// in the worker's memory); anything else (`.pth`) is kept as bytes and parsed at the end.
+pub enum Downloaded {
+    Parsed(Weights),
+    Bytes(Vec<u8>),
+}
+
+/// Where a download's bytes go.
+enum Sink {
+    /// Deciding from the first bytes.
+    Unknown(Vec<u8>),
+    Stream(StreamParser),
+    Bytes(Vec<u8>),
+}
+
+impl Sink {
+    fn push(&mut self, chunk: &[u8], capacity: usize) -> Result<(), String> {
+        match self {
+            Sink::Unknown(head) => {
+                head.extend_from_slice(chunk);
+                if head.len() >= 9 {
+                    let head = std::mem::take(head);
+                    *self = if pretrained::sniff(&head) == pretrained::Format::Safetensors {
+                        let mut p = StreamParser::default();
+                        p.feed(&head).map_err(|e| e.to_string())?;
+                        Sink::Stream(p)
+                    } else {
+                        let mut v = Vec::with_capacity(capacity.max(head.len()));
+                        v.extend_from_slice(&head);
+                        Sink::Bytes(v)
+                    };
+                }
+                Ok(())
+            }
+            Sink::Stream(p) => p.feed(chunk).map_err(|e| e.to_string()),
+            Sink::Bytes(v) => {
+                v.extend_from_slice(chunk);
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(self) -> Result<Downloaded, String> {
+        match self {
+            Sink::Unknown(head) => Ok(Downloaded::Bytes(head)),
+            Sink::Stream(p) => p.finish().map(Downloaded::Parsed).map_err(|e| e.to_string()),
+            Sink::Bytes(v) => Ok(Downloaded::Bytes(v)),
+        }
+    }
+}
+
+/// Reads a response's body chunk by chunk into a checkpoint, reporting progress; with `keep`,
+/// the chunks are also gathered (as JavaScript arrays, outside the worker's memory) for the
+/// Cache API.
 async fn read_body(
     resp: &web_sys::Response,
     mut progress: impl FnMut(u64, Option<u64>),
-) -> Result<Vec<u8>, String> {
+    keep: Option<&js_sys::Array>,
+) -> Result<Downloaded, String> {
     let total = resp
         .headers()
         .get("content-length")
@@ -115,14 +170,15 @@ async fn read_body(
         .flatten()
         .and_then(|v| v.parse::<u64>().ok());
     let Some(body) = resp.body() else {
-        return Ok(Vec::new());
+        return Ok(Downloaded::Bytes(Vec::new()));
     };
     let reader: web_sys::ReadableStreamDefaultReader = body
         .get_reader()
         .dyn_into()
         .map_err(|_| "the download cannot be read".to_string())?;
-    let mut out = Vec::with_capacity(total.unwrap_or(0) as usize);
-    let mut last_report = 0u64;
+    let mut sink = Sink::Unknown(Vec::new());
+    let mut buf: Vec<u8> = Vec::new();
+    let (mut got, mut last_report) = (0u64, 0u64);
     loop {
         let chunk = JsFuture::from(reader.read())
             .await
@@ -136,25 +192,25 @@ async fn read_body(
         }
         let value = js_sys::Reflect::get(&chunk, &"value".into()).map_err(|e| js_text(&e))?;
         let bytes: js_sys::Uint8Array = value.unchecked_into();
-        let start = out.len();
-        out.resize(start + bytes.length() as usize, 0);
-        bytes.copy_to(&mut out[start..]);
-        if out.len() as u64 - last_report >= 1 << 20 {
-            last_report = out.len() as u64;
-            progress(last_report, total);
+        if let Some(k) = keep {
+            k.push(&bytes);
+        }
+        buf.resize(bytes.length() as usize, 0);
+        bytes.copy_to(&mut buf);
+        sink.push(&buf, total.unwrap_or(0) as usize)?;
+        got += buf.len() as u64;
+        if got - last_report >= 1 << 20 {
+            last_report = got;
+            progress(got, total);
         }
     }
-    progress(out.len() as u64, total);
+    progress(got, total);
     if let Some(t) = total {
-        if (out.len() as u64) < t {
-            return Err(format!(
-                "the download stopped after {} of {} bytes",
-                out.len(),
-                t
-            ));
+        if got < t {
+            return Err(format!("the download stopped after {got} of {t} bytes"));
         }
     }
-    Ok(out)
+    sink.finish()
 }
 
 fn scope_caches() -> Result<web_sys::CacheStorage, JsValue> {
@@ -167,7 +223,7 @@ async fn download(
     cache: bool,
     label: &str,
     progress: impl FnMut(u64, Option<u64>),
-) -> Result<(Vec<u8>, String), String> {
+) -> Result<(Downloaded, String), String> {
     let global = scope();
     let store = if cache {
         match global.caches() {
@@ -183,8 +239,8 @@ async fn download(
     if let Some(store) = &store {
         if let Ok(hit) = JsFuture::from(store.match_with_str(url)).await {
             if let Ok(resp) = hit.dyn_into::<web_sys::Response>() {
-                let bytes = read_body(&resp, progress).await?;
-                return Ok((bytes, format!("{label} (from this browser's cache)")));
+                let got = read_body(&resp, progress, None).await?;
+                return Ok((got, format!("{label} (from this browser's cache)")));
             }
         }
     }
@@ -204,19 +260,20 @@ async fn download(
             resp.status()
         ));
     }
-    let bytes = read_body(&resp, progress)
+    let chunks = js_sys::Array::new();
+    let got = read_body(&resp, progress, store.as_ref().map(|_| &chunks))
         .await
         .map_err(|e| format!("the download of {label} was interrupted: {e}"))?;
     if let Some(store) = &store {
-        // Keep a copy so that the next visit loads at once.
-        let copy = js_sys::Uint8Array::from(bytes.as_slice());
-        if let Ok(resp) =
-            web_sys::Response::new_with_opt_buffer_source(Some(&copy.unchecked_into()))
-        {
-            let _ = JsFuture::from(store.put_with_str(url, &resp)).await;
+        // Keep a copy so that the next visit loads at once (gathered outside the worker's
+        // memory).
+        if let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence(&chunks) {
+            if let Ok(resp) = web_sys::Response::new_with_opt_blob(Some(&blob)) {
+                let _ = JsFuture::from(store.put_with_str(url, &resp)).await;
+            }
         }
     }
-    Ok((bytes, label.to_string()))
+    Ok((got, label.to_string()))
 }
 
 impl AtlasWorker {
@@ -253,8 +310,12 @@ impl AtlasWorker {
         gone
     }
 
-    fn load(&mut self, model: String, bytes: &[u8], source: String) -> WorkerResponse {
-        match pretrained::load_checkpoint(&model, bytes) {
+    fn load(&mut self, model: String, got: Downloaded, source: String) -> WorkerResponse {
+        let loaded = match got {
+            Downloaded::Bytes(bytes) => pretrained::load_checkpoint(&model, &bytes),
+            Downloaded::Parsed(weights) => pretrained::load_weights(&model, weights),
+        };
+        match loaded {
             Ok((net, weights)) => {
                 let tensors = weights.tensors.len();
                 let params = crate::zoo::analyse(&net).total_params;
@@ -541,10 +602,10 @@ impl AtlasWorker {
             })
             .await;
             scope.send_message(match result {
-                Ok((bytes, source)) => Fetched::Done {
+                Ok((got, source)) => Fetched::Done {
                     id,
                     model,
-                    bytes,
+                    got,
                     source,
                     cached_as: cache.then_some(url),
                 },
@@ -571,11 +632,11 @@ impl Worker for AtlasWorker {
             Fetched::Done {
                 id,
                 model,
-                bytes,
+                got,
                 source,
                 cached_as,
             } => {
-                let answer = self.load(model, &bytes, source);
+                let answer = self.load(model, got, source);
                 if let (WorkerResponse::Failed(_), Some(url)) = (&answer, cached_as) {
                     // A checkpoint that does not load is not kept for the next visit.
                     wasm_bindgen_futures::spawn_local(async move {
@@ -603,7 +664,7 @@ impl Worker for AtlasWorker {
             },
             WorkerRequest::LoadWeights { model, bytes } => {
                 let source = format!("weights/{model}.safetensors");
-                self.load(model, &bytes, source)
+                self.load(model, Downloaded::Bytes(bytes), source)
             }
             WorkerRequest::FetchWeights {
                 model,

@@ -368,36 +368,33 @@ fn winograd(
         // time, along the row.
         for oc in 0..o {
             let bias = ep.bias.map_or(0.0, |b| b[oc]);
-            let plane = |xi: usize| &m[(xi * o + oc) * tc..(xi * o + oc + 1) * tc];
+            let pl: [&[f32]; 16] =
+                std::array::from_fn(|xi| &m[(xi * o + oc) * tc..(xi * o + oc + 1) * tc]);
             let mut t = t0;
             while t < t0 + tc {
                 let (tyi, first) = (t / tx, t % tx);
                 let n = (tx - first).min(t0 + tc - t);
                 let at = t - t0;
-                for dy in 0..2 {
-                    let oy = tyi * 2 + dy;
-                    if oy >= oh {
-                        continue;
+                for i in at..at + n {
+                    // Aᵀ M: row 0 = M0 + M1 + M2, row 1 = M1 − M2 − M3 (rows of the 4×4 tile).
+                    let mut s0 = [0f32; 4];
+                    let mut s1 = [0f32; 4];
+                    for col in 0..4 {
+                        let (m0, m1, m2, m3) = (pl[col][i], pl[4 + col][i], pl[8 + col][i], pl[12 + col][i]);
+                        s0[col] = m0 + m1 + m2;
+                        s1[col] = m1 - m2 - m3;
                     }
-                    // Row dy of Aᵀ M: s[col] = M[col] ± M[4+col] ± M[8+col] ± M[12+col].
-                    let s = |col: usize, i: usize| -> f32 {
-                        let (m0, m1, m2, m3) = (
-                            plane(col)[i],
-                            plane(4 + col)[i],
-                            plane(8 + col)[i],
-                            plane(12 + col)[i],
-                        );
-                        if dy == 0 {
-                            m0 + m1 + m2
-                        } else {
-                            m1 - m2 - m3
+                    let out = [
+                        [s0[0] + s0[1] + s0[2], s0[1] - s0[2] - s0[3]],
+                        [s1[0] + s1[1] + s1[2], s1[1] - s1[2] - s1[3]],
+                    ];
+                    let ox = (first + i - at) * 2;
+                    for (dy, pair) in out.into_iter().enumerate() {
+                        let oy = tyi * 2 + dy;
+                        if oy >= oh {
+                            continue;
                         }
-                    };
-                    let row = (oc * oh + oy) * ow;
-                    for i in at..at + n {
-                        let ox = (first + i - at) * 2;
-                        let (s0, s1, s2, s3) = (s(0, i), s(1, i), s(2, i), s(3, i));
-                        let pair = [s0 + s1 + s2, s1 - s2 - s3];
+                        let row = (oc * oh + oy) * ow;
                         for (dx, val) in pair.into_iter().enumerate() {
                             if ox + dx >= ow {
                                 continue;
