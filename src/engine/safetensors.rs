@@ -103,7 +103,9 @@ impl StreamParser {
             ))
         })?;
         let obj = json.as_object().ok_or_else(|| {
-            EngineError::Checkpoint("this is not a .safetensors file (its header is not a map)".into())
+            EngineError::Checkpoint(
+                "this is not a .safetensors file (its header is not a map)".into(),
+            )
         })?;
         for (key, v) in obj {
             if key == "__metadata__" {
@@ -120,7 +122,9 @@ impl StreamParser {
                 .map(|d| d.as_u64().map(|d| d as usize))
                 .collect::<Option<_>>()
                 .ok_or_else(|| bad("a bad shape"))?;
-            let offsets = v["data_offsets"].as_array().ok_or_else(|| bad("no offsets"))?;
+            let offsets = v["data_offsets"]
+                .as_array()
+                .ok_or_else(|| bad("no offsets"))?;
             let (start, end) = match offsets[..] {
                 [ref a, ref b] => (
                     a.as_u64().ok_or_else(|| bad("bad offsets"))? as usize,
@@ -290,7 +294,11 @@ mod tests {
 
     fn file(dtype: DType) -> Vec<u8> {
         let mut w = Weights::default();
-        w.insert("a.weight", vec![3, 5], (0..15).map(|i| i as f32 * 0.25 - 1.0).collect());
+        w.insert(
+            "a.weight",
+            vec![3, 5],
+            (0..15).map(|i| i as f32 * 0.25 - 1.0).collect(),
+        );
         w.insert("b", vec![7], (0..7).map(|i| i as f32).collect());
         w.insert("c.bias", vec![], vec![2.5]);
         let dir = std::env::temp_dir().join(format!("atlas-st-{}-{dtype:?}", std::process::id()));
@@ -320,7 +328,9 @@ mod tests {
     #[test]
     fn truncated_and_foreign_files_are_named() {
         let bytes = file(DType::F32);
-        let cut = from_bytes(&bytes[..bytes.len() - 3]).unwrap_err().to_string();
+        let cut = from_bytes(&bytes[..bytes.len() - 3])
+            .unwrap_err()
+            .to_string();
         assert!(cut.contains("truncated"), "{cut}");
         let head = from_bytes(&bytes[..20]).unwrap_err().to_string();
         assert!(head.contains("header alone needs"), "{head}");

@@ -149,7 +149,10 @@ impl Sink {
     fn finish(self) -> Result<Downloaded, String> {
         match self {
             Sink::Unknown(head) => Ok(Downloaded::Bytes(head)),
-            Sink::Stream(p) => p.finish().map(Downloaded::Parsed).map_err(|e| e.to_string()),
+            Sink::Stream(p) => p
+                .finish()
+                .map(Downloaded::Parsed)
+                .map_err(|e| e.to_string()),
             Sink::Bytes(v) => Ok(Downloaded::Bytes(v)),
         }
     }

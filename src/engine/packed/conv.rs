@@ -375,12 +375,15 @@ fn winograd(
                 let (tyi, first) = (t / tx, t % tx);
                 let n = (tx - first).min(t0 + tc - t);
                 let at = t - t0;
+                // `i` indexes sixteen planes at once; an iterator over one would hide that.
+                #[allow(clippy::needless_range_loop)]
                 for i in at..at + n {
                     // Aᵀ M: row 0 = M0 + M1 + M2, row 1 = M1 − M2 − M3 (rows of the 4×4 tile).
                     let mut s0 = [0f32; 4];
                     let mut s1 = [0f32; 4];
                     for col in 0..4 {
-                        let (m0, m1, m2, m3) = (pl[col][i], pl[4 + col][i], pl[8 + col][i], pl[12 + col][i]);
+                        let (m0, m1, m2, m3) =
+                            (pl[col][i], pl[4 + col][i], pl[8 + col][i], pl[12 + col][i]);
                         s0[col] = m0 + m1 + m2;
                         s1[col] = m1 - m2 - m3;
                     }

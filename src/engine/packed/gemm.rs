@@ -8,7 +8,7 @@
 //! ACM TOMS 2008): B in blocks of KC×NC (L2), A in panels of MR rows × KC (L1).
 
 /// Rows of A per register tile.
-pub const MR: usize = 4;
+pub const MR: usize = 8;
 /// Columns of B per register tile.
 pub const NR: usize = 8;
 /// Depth of a block of the product (rows of B packed at once).
@@ -95,6 +95,10 @@ pub trait BSource {
     fn rows(&self) -> usize;
     fn cols(&self) -> usize;
     fn pack(&self, k0: usize, kc: usize, j0: usize, nc: usize, out: &mut [f32]);
+    /// B as rows the kernel can read in place (values, row stride), when it is stored so.
+    fn direct(&self) -> Option<(&[f32], usize)> {
+        None
+    }
 }
 
 /// B as a row-major matrix with row stride `ld` (an input's channels × pixels, a 1×1
@@ -109,6 +113,10 @@ pub struct Rows<'a> {
 impl BSource for Rows<'_> {
     fn rows(&self) -> usize {
         self.k
+    }
+
+    fn direct(&self) -> Option<(&[f32], usize)> {
+        Some((self.data, self.ld))
     }
 
     fn cols(&self) -> usize {
@@ -149,7 +157,16 @@ pub fn gemm(a: &PackedA, b: &dyn BSource, c: &mut [f32], ldc: usize, ep: Epilogu
         return;
     }
     let mp = panels(m);
-    let mut bpack = vec![0f32; KC.min(k) * NC.min(n).div_ceil(NR) * NR];
+    // Rows of B the kernel reads in place (full panels); the rest is packed.
+    let direct = b.direct();
+    let mut bpack = vec![
+        0f32;
+        if direct.is_some() {
+            KC.min(k) * NR
+        } else {
+            KC.min(k) * NC.min(n).div_ceil(NR) * NR
+        }
+    ];
     for j0 in (0..n).step_by(NC) {
         let nc = NC.min(n - j0);
         let np = nc.div_ceil(NR);
@@ -157,17 +174,27 @@ pub fn gemm(a: &PackedA, b: &dyn BSource, c: &mut [f32], ldc: usize, ep: Epilogu
             let kc = KC.min(k - pc);
             let first = pc == 0;
             let last = pc + kc == k;
-            b.pack(pc, kc, j0, nc, &mut bpack);
+            if direct.is_none() {
+                b.pack(pc, kc, j0, nc, &mut bpack);
+            } else if nc % NR != 0 {
+                // The last, partial panel of the block.
+                let c0 = j0 + (np - 1) * NR;
+                b.pack(pc, kc, c0, n.min(j0 + nc) - c0, &mut bpack);
+            }
             for p in 0..mp {
                 let ap = a.panel(pc, p);
                 let r0 = p * MR;
                 let rows = MR.min(m - r0);
                 for q in 0..np {
-                    let bp = &bpack[q * kc * NR..(q + 1) * kc * NR];
                     let c0 = j0 + q * NR;
                     let cols = NR.min(n - c0);
+                    let (bp, ldb) = match direct {
+                        Some((data, ld)) if cols == NR => (&data[pc * ld + c0..], ld),
+                        Some(_) => (&bpack[..kc * NR], NR),
+                        None => (&bpack[q * kc * NR..(q + 1) * kc * NR], NR),
+                    };
                     let mut acc = [[0f32; NR]; MR];
-                    kernel(kc, ap, bp, &mut acc);
+                    kernel(kc, ap, bp, ldb, &mut acc);
                     if rows == MR && cols == NR {
                         store_full(&acc, c, r0 * ldc + c0, ldc, r0, first, last, &ep);
                         continue;
@@ -304,49 +331,42 @@ fn finish(row: &mut [f32], r: usize, offset: usize, ep: &Epilogue) {
 /// acc (MR × NR) = A panel (kc × MR) · B panel (kc × NR).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
-fn kernel(kc: usize, a: &[f32], b: &[f32], acc: &mut [[f32; NR]; MR]) {
+fn kernel(kc: usize, a: &[f32], b: &[f32], ldb: usize, acc: &mut [[f32; NR]; MR]) {
     use core::arch::wasm32::*;
-    debug_assert!(a.len() >= kc * MR && b.len() >= kc * NR);
-    // SAFETY: the slices hold kc·MR and kc·NR values (checked above in debug builds, and by
-    // construction of the packed panels); unaligned v128 loads are allowed in wasm.
+    assert!(a.len() >= kc * MR && (kc == 0 || b.len() >= (kc - 1) * ldb + NR));
+    // SAFETY: the slices hold kc·MR values and kc rows of NR values `ldb` apart (asserted
+    // above); unaligned v128 loads are allowed in wasm.
     unsafe {
-        let (mut c00, mut c01, mut c10, mut c11) = (
-            f32x4_splat(0.0),
-            f32x4_splat(0.0),
-            f32x4_splat(0.0),
-            f32x4_splat(0.0),
-        );
-        let (mut c20, mut c21, mut c30, mut c31) = (
-            f32x4_splat(0.0),
-            f32x4_splat(0.0),
-            f32x4_splat(0.0),
-            f32x4_splat(0.0),
-        );
+        let z = f32x4_splat(0.0);
+        let mut c = [[z; 2]; MR];
         let ap = a.as_ptr();
         let bp = b.as_ptr();
-        for kk in 0..kc {
-            let b0 = v128_load(bp.add(kk * NR) as *const v128);
-            let b1 = v128_load(bp.add(kk * NR + 4) as *const v128);
-            let av = v128_load(ap.add(kk * MR) as *const v128);
-            let a0 = i32x4_shuffle::<0, 0, 0, 0>(av, av);
-            let a1 = i32x4_shuffle::<1, 1, 1, 1>(av, av);
-            let a2 = i32x4_shuffle::<2, 2, 2, 2>(av, av);
-            let a3 = i32x4_shuffle::<3, 3, 3, 3>(av, av);
-            c00 = f32x4_add(c00, f32x4_mul(a0, b0));
-            c01 = f32x4_add(c01, f32x4_mul(a0, b1));
-            c10 = f32x4_add(c10, f32x4_mul(a1, b0));
-            c11 = f32x4_add(c11, f32x4_mul(a1, b1));
-            c20 = f32x4_add(c20, f32x4_mul(a2, b0));
-            c21 = f32x4_add(c21, f32x4_mul(a2, b1));
-            c30 = f32x4_add(c30, f32x4_mul(a3, b0));
-            c31 = f32x4_add(c31, f32x4_mul(a3, b1));
+        #[inline(always)]
+        unsafe fn step(c: &mut [[v128; 2]; MR], ap: *const f32, bp: *const f32) {
+            let b0 = v128_load(bp as *const v128);
+            let b1 = v128_load(bp.add(4) as *const v128);
+            for (r, acc) in c.iter_mut().enumerate() {
+                let s = v128_load32_splat(ap.add(r) as *const u32);
+                acc[0] = f32x4_add(acc[0], f32x4_mul(s, b0));
+                acc[1] = f32x4_add(acc[1], f32x4_mul(s, b1));
+            }
+        }
+        let mut kk = 0;
+        while kk + 4 <= kc {
+            step(&mut c, ap.add(kk * MR), bp.add(kk * ldb));
+            step(&mut c, ap.add((kk + 1) * MR), bp.add((kk + 1) * ldb));
+            step(&mut c, ap.add((kk + 2) * MR), bp.add((kk + 2) * ldb));
+            step(&mut c, ap.add((kk + 3) * MR), bp.add((kk + 3) * ldb));
+            kk += 4;
+        }
+        while kk < kc {
+            step(&mut c, ap.add(kk * MR), bp.add(kk * ldb));
+            kk += 1;
         }
         let out = acc.as_mut_ptr() as *mut f32;
-        for (i, v) in [c00, c01, c10, c11, c20, c21, c30, c31]
-            .into_iter()
-            .enumerate()
-        {
-            v128_store(out.add(i * 4) as *mut v128, v);
+        for (r, pair) in c.iter().enumerate() {
+            v128_store(out.add(r * NR) as *mut v128, pair[0]);
+            v128_store(out.add(r * NR + 4) as *mut v128, pair[1]);
         }
     }
 }
@@ -354,11 +374,9 @@ fn kernel(kc: usize, a: &[f32], b: &[f32], acc: &mut [[f32; NR]; MR]) {
 /// acc (MR × NR) = A panel (kc × MR) · B panel (kc × NR).
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
-fn kernel(kc: usize, a: &[f32], b: &[f32], acc: &mut [[f32; NR]; MR]) {
-    for (av, bv) in a[..kc * MR]
-        .chunks_exact(MR)
-        .zip(b[..kc * NR].chunks_exact(NR))
-    {
+fn kernel(kc: usize, a: &[f32], b: &[f32], ldb: usize, acc: &mut [[f32; NR]; MR]) {
+    for (kk, av) in a[..kc * MR].chunks_exact(MR).enumerate() {
+        let bv = &b[kk * ldb..kk * ldb + NR];
         for r in 0..MR {
             for c in 0..NR {
                 acc[r][c] += av[r] * bv[c];
