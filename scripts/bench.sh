@@ -10,5 +10,5 @@ source scripts/env.sh
 trunk build --release
 node bench/bench.mjs
 mkdir -p target/bench
-cargo test --target wasm32-unknown-unknown --release --quiet --test gemm_bench -- --include-ignored --nocapture 2>&1 \
+cargo test --target wasm32-unknown-unknown --release --test gemm_bench -- --include-ignored --nocapture 2>&1 \
   | sed -n '/^GEMM, one thread/,/^ours faster/p' | tee target/bench/gemm.txt

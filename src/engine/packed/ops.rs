@@ -32,7 +32,11 @@ pub fn pool(
         })
         .collect();
     let mut acc = vec![0f32; ow];
-    let mut vrow = vec![0f32; w];
+    // Max pooling: each row maxed down the window into `vrow`, which holds the row at offset
+    // p[1] between −∞ margins, so that every window along it is whole (a clipped window and a
+    // window over −∞ padding have the same maximum; a window never lies wholly in padding).
+    let span = (ow.next_multiple_of(4) * s[1] + k[1] + 8).max(p[1] + w);
+    let mut vrow = vec![f32::NEG_INFINITY; span];
     for ch in 0..c {
         let plane = &x[ch * h * w..(ch + 1) * h * w];
         let out = &mut y[ch * oh * ow..(ch + 1) * oh * ow];
@@ -46,19 +50,12 @@ pub fn pool(
             match kind {
                 PoolKind::Max => {
                     // Separable: the maximum down the window's rows, then along each window.
-                    vrow.copy_from_slice(&plane[ya * w..(ya + 1) * w]);
+                    let inner = &mut vrow[p[1]..p[1] + w];
+                    inner.copy_from_slice(&plane[ya * w..(ya + 1) * w]);
                     for iy in ya + 1..yb {
-                        max_into(&mut vrow, &plane[iy * w..(iy + 1) * w]);
+                        max_into(inner, &plane[iy * w..(iy + 1) * w]);
                     }
-                    for (o, &(xa, xb, _)) in row_out.iter_mut().zip(&cols) {
-                        let mut m = f32::NEG_INFINITY;
-                        for &v in &vrow[xa..xb] {
-                            if v > m {
-                                m = v;
-                            }
-                        }
-                        *o = m;
-                    }
+                    max_along(&vrow, k[1], s[1], row_out);
                 }
                 PoolKind::Avg => {
                     acc.fill(0.0);
@@ -75,6 +72,47 @@ pub fn pool(
                 }
             }
         }
+    }
+}
+
+/// out[o] = max(v[o·s .. o·s + k]) for every o; `v` has room for whole groups of four outputs
+/// and eight values more (what the vector loads read).
+fn max_along(v: &[f32], k: usize, s: usize, out: &mut [f32]) {
+    assert!(v.len() >= out.len().next_multiple_of(4) * s + k + 8);
+    #[allow(unused_mut)] // advanced by the SIMD path, which only wasm has
+    let mut o = 0;
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if s <= 2 {
+        use core::arch::wasm32::*;
+        // SAFETY: a load reads v[o·s + j .. o·s + j + 8] with o + 4 ≤ out.len() and j < k, which
+        // ends before out.len().next_multiple_of(4)·s + k + 8 ≤ v.len() (asserted above); a
+        // store writes out[o..o + 4] with o + 4 ≤ out.len().
+        unsafe {
+            let p = v.as_ptr();
+            while o + 4 <= out.len() {
+                let mut m = f32x4_splat(f32::NEG_INFINITY);
+                for j in 0..k {
+                    let at = p.add(o * s + j);
+                    let win = if s == 1 {
+                        v128_load(at as *const v128)
+                    } else {
+                        // v[2o + j], v[2o + 2 + j], …: the even lanes of eight values.
+                        let a = v128_load(at as *const v128);
+                        let b = v128_load(at.add(4) as *const v128);
+                        i32x4_shuffle::<0, 2, 4, 6>(a, b)
+                    };
+                    m = f32x4_pmax(m, win);
+                }
+                v128_store(out.as_mut_ptr().add(o) as *mut v128, m);
+                o += 4;
+            }
+        }
+    }
+    for (i, slot) in out.iter_mut().enumerate().skip(o) {
+        let window = &v[i * s..i * s + k];
+        *slot = window
+            .iter()
+            .fold(f32::NEG_INFINITY, |m, &x| if x > m { x } else { m });
     }
 }
 
