@@ -1,6 +1,7 @@
-//! The engines that run a network's description: one trait, implemented by the CPU engine
-//! (candle, wasm SIMD in the browser) and later by the WebGPU engine, and checked by one
-//! conformance suite (`tests/engine_conformance.rs`) run against each.
+//! The engines that run a network's description: one trait (prepare once, run many), implemented
+//! by the packed CPU engine (`packed`, wasm SIMD128 in the browser; what the page runs), by
+//! candle (`cpu`, the reference, with its autograd for gradients) and later by the WebGPU engine,
+//! and checked by one conformance suite (`tests/conformance`) run unchanged against each.
 
 pub mod autograd;
 pub mod cpu;
