@@ -1,16 +1,22 @@
-//! A small, exactly checkable candle computation (a 3×3 convolution and a matrix product) run by
-//! the worker at start-up: it proves that the CPU engine was compiled in and works on this
-//! machine, and the same code is tested natively and in the browser.
+//! A small, exactly checkable computation run by the worker at start-up: a 3×3 convolution on the
+//! engine the worker runs networks on (the packed CPU engine, through the `Engine` interface) and
+//! a matrix product on candle (which the worker uses for gradients). It proves both were compiled
+//! in and work on this machine; the same code is tested natively and in the browser.
 
-use candle_core::{DType, Device, Tensor};
+use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
+
+use crate::engine::{packed::PackedEngine, Engine, Weights};
+use crate::zoo::graph::{Builder, Conv, Op};
 
 /// The result of the self-check, shown in the status line.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EngineCheck {
+    /// The engine that runs the networks (and ran the convolution).
+    pub engine: String,
     /// Output of a 3×3 all-ones kernel over a 4×4 ramp (0..16), no padding: a 2×2 map.
     pub conv: Vec<f32>,
-    /// Sum of the product of a 2×3 and a 3×2 ramp matrix.
+    /// Sum of the product of a 2×3 and a 3×2 ramp matrix, on candle.
     pub matmul_sum: f32,
     /// Whether both equal their exact values.
     pub ok: bool,
@@ -21,20 +27,46 @@ pub const EXPECTED_CONV: [f32; 4] = [45.0, 54.0, 81.0, 90.0];
 /// Expected sum of [[0,1,2],[3,4,5]] × [[0,1],[2,3],[4,5]] = [[10,13],[28,40]].
 pub const EXPECTED_MATMUL_SUM: f32 = 91.0;
 
-/// Runs the self-check on candle's CPU device.
-pub fn run() -> candle_core::Result<EngineCheck> {
+/// The convolution on the packed engine: a one-layer network prepared and run as any other.
+fn conv_on_engine(engine: &dyn Engine) -> Result<Vec<f32>, String> {
+    let mut b = Builder::new("self-check", "self-check", "", [1, 4, 4]);
+    let x = b.input();
+    let conv = Conv {
+        out_channels: 1,
+        kernel: [3, 3],
+        stride: [1, 1],
+        padding: [0, 0],
+        dilation: [1, 1],
+        groups: 1,
+        bias: false,
+        connections: None,
+    };
+    b.add("conv", Op::Conv2d(conv), &[x]);
+    let net = b.finish();
+    let mut w = Weights::default();
+    w.insert("conv.weight", vec![1, 1, 3, 3], vec![1.0; 9]);
+    let mut prepared = engine.prepare(&net, w).map_err(|e| e.to_string())?;
+    let ramp: Vec<f32> = (0..16).map(|v| v as f32).collect();
+    let out = prepared
+        .run(&ramp, &[net.output()])
+        .map_err(|e| e.to_string())?;
+    Ok(out.values[0].clone())
+}
+
+/// Runs the self-check.
+pub fn run() -> Result<EngineCheck, String> {
+    let engine = PackedEngine;
+    let conv = conv_on_engine(&engine)?;
     let dev = Device::Cpu;
-    let image = Tensor::arange(0f32, 16f32, &dev)?.reshape((1, 1, 4, 4))?;
-    let kernel = Tensor::ones((1, 1, 3, 3), DType::F32, &dev)?;
-    let conv = image
-        .conv2d(&kernel, 0, 1, 1, 1)?
-        .flatten_all()?
-        .to_vec1::<f32>()?;
-    let a = Tensor::arange(0f32, 6f32, &dev)?.reshape((2, 3))?;
-    let b = Tensor::arange(0f32, 6f32, &dev)?.reshape((3, 2))?;
-    let matmul_sum = a.matmul(&b)?.sum_all()?.to_scalar::<f32>()?;
+    let matmul = || -> candle_core::Result<f32> {
+        let a = Tensor::arange(0f32, 6f32, &dev)?.reshape((2, 3))?;
+        let b = Tensor::arange(0f32, 6f32, &dev)?.reshape((3, 2))?;
+        a.matmul(&b)?.sum_all()?.to_scalar::<f32>()
+    };
+    let matmul_sum = matmul().map_err(|e| format!("candle: {e}"))?;
     let ok = conv == EXPECTED_CONV && matmul_sum == EXPECTED_MATMUL_SUM;
     Ok(EngineCheck {
+        engine: engine.name().to_string(),
         conv,
         matmul_sum,
         ok,
@@ -49,5 +81,6 @@ mod tests {
         assert_eq!(check.conv, super::EXPECTED_CONV);
         assert_eq!(check.matmul_sum, super::EXPECTED_MATMUL_SUM);
         assert!(check.ok);
+        assert_eq!(check.engine, "CPU (packed, wasm SIMD)");
     }
 }

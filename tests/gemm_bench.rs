@@ -44,7 +44,9 @@ fn median_ms(reps: usize, mut f: impl FnMut()) -> f64 {
 #[ignore = "benchmark: run by `make bench`"]
 fn gemm_ours_against_rten_gemm() {
     let ex = GemmExecutor::<f32>::new();
-    let mut report = String::from("GEMM, one thread, median of 15 after 300 ms of warm-up (GMAC/s = M·K·N / time):\n");
+    let mut report = String::from(
+        "GEMM, one thread, median of 15 after 300 ms of warm-up (GMAC/s = M·K·N / time):\n",
+    );
     let mut wins = 0;
     for (m, k, n, what) in SHAPES {
         let a: Vec<f32> = (0..m * k)

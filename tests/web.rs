@@ -8,8 +8,8 @@ mod conformance;
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
-fn candle_engine_self_check_is_exact_in_the_browser() {
-    let check = atlas::engine_check::run().expect("candle ran");
+fn engine_self_check_is_exact_in_the_browser() {
+    let check = atlas::engine_check::run().expect("the self-check ran");
     assert_eq!(check.conv, atlas::engine_check::EXPECTED_CONV);
     assert_eq!(check.matmul_sum, atlas::engine_check::EXPECTED_MATMUL_SUM);
 }

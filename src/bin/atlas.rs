@@ -73,15 +73,15 @@ fn main() {
         }
         Some("self-check") => match atlas::engine_check::run() {
             Ok(c) if c.ok => println!(
-                "candle CPU engine: ok (conv {:?}, matmul sum {})",
-                c.conv, c.matmul_sum
+                "{} engine: ok (conv {:?}); candle: ok (matmul sum {})",
+                c.engine, c.conv, c.matmul_sum
             ),
             Ok(c) => {
-                eprintln!("candle CPU engine gave wrong values: {c:?}");
+                eprintln!("the self-check gave wrong values: {c:?}");
                 std::process::exit(1);
             }
             Err(e) => {
-                eprintln!("candle CPU engine failed: {e}");
+                eprintln!("the self-check failed: {e}");
                 std::process::exit(1);
             }
         },

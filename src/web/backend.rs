@@ -1,25 +1,37 @@
-//! Detects which compute backend the browser offers: WebGPU when `navigator.gpu` exists and
-//! yields an adapter, otherwise the CPU engine (candle compiled to wasm with SIMD128).
+//! Detects what compute the browser offers: a WebGPU adapter when `navigator.gpu` exists and
+//! yields one, otherwise the reason there is none. The page's networks run on the CPU engine
+//! either way until the WebGPU engine exists (issue 10); the status line says so.
 
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// The backend the page will run models on.
+/// What the browser offers for compute.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Backend {
-    /// WebGPU with the adapter's description (vendor / architecture when the browser tells).
+    /// A WebGPU adapter, with its description (vendor / architecture when the browser tells).
     WebGpu { adapter: String, fallback: bool },
-    /// candle on the CPU, wasm SIMD128; the reason WebGPU is not used.
+    /// No WebGPU adapter, and why.
     Cpu { reason: String },
 }
 
 impl Backend {
-    /// The short label the status line shows.
-    pub fn label(&self) -> &'static str {
+    /// The adapter's description, empty without one.
+    pub fn adapter(&self) -> &str {
         match self {
-            Backend::WebGpu { .. } => "WebGPU",
-            Backend::Cpu { .. } => "CPU (wasm SIMD)",
+            Backend::WebGpu { adapter, .. } => adapter,
+            Backend::Cpu { .. } => "",
+        }
+    }
+
+    /// The status line's note on WebGPU: what the browser has, and that it is not used yet.
+    pub fn gpu_note(&self) -> String {
+        match self {
+            Backend::WebGpu { adapter, fallback } => format!(
+                "WebGPU adapter “{adapter}”{} found, unused: the WebGPU engine is not built yet",
+                if *fallback { " (software)" } else { "" }
+            ),
+            Backend::Cpu { .. } => "no WebGPU in this browser".to_string(),
         }
     }
 

@@ -661,9 +661,7 @@ impl Worker for AtlasWorker {
         let answer = match msg {
             WorkerRequest::SelfCheck => match crate::engine_check::run() {
                 Ok(check) => WorkerResponse::Ready(check),
-                Err(e) => {
-                    WorkerResponse::Failed(format!("the CPU engine failed its self-check: {e}"))
-                }
+                Err(e) => WorkerResponse::Failed(format!("the engine failed its self-check: {e}")),
             },
             WorkerRequest::LoadWeights { model, bytes } => {
                 let source = format!("weights/{model}.safetensors");

@@ -34,13 +34,17 @@ test('with WebGPU: frame renders, worker answers, backend says WebGPU', async ()
       assert.ok(labels.includes(name), `picker lacks ${name}`);
     }
 
-    const backend = page.getByTestId('backend-status');
-    await page.waitForFunction(() => document.querySelector('[data-testid=backend-status]')?.textContent !== 'detecting…');
-    assert.equal(await backend.innerText(), 'WebGPU');
-
+    // The status line names the engine that runs (the CPU engine: there is no WebGPU engine
+    // yet) and the adapter the browser offers, unused.
     const worker = page.getByTestId('worker-status');
     await page.waitForSelector('[data-testid=worker-status][data-state=ready]', { timeout: 30_000 });
     assert.match(await worker.innerText(), /self-check passed/);
+    const backend = page.getByTestId('backend-status');
+    assert.equal(await backend.innerText(), 'CPU (packed, wasm SIMD)');
+    assert.equal(await backend.getAttribute('data-engine'), 'cpu');
+    await page.waitForFunction(() => document.querySelector('[data-testid=backend-status]')?.dataset.adapter);
+    assert.match(await backend.getAttribute('data-adapter'), /swiftshader/i);
+    assert.match(await page.getByTestId('gpu-note').innerText(), /WebGPU adapter .*swiftshader.* unused/i);
 
     // Picking a network changes the main view.
     await page.locator('[data-testid=model-entry][data-model=resnet50]').click();
@@ -55,13 +59,16 @@ test('with WebGPU: frame renders, worker answers, backend says WebGPU', async ()
   }
 });
 
-test('without WebGPU: backend says CPU (wasm SIMD) and the page still works', async () => {
+test('without WebGPU: the status line says CPU engine, no WebGPU, and the page still works', async () => {
   const context = await launch({ webgpu: false });
   try {
     const { page, errors } = await openPage(context, server.url);
-    await page.waitForFunction(() => document.querySelector('[data-testid=backend-status]')?.textContent !== 'detecting…');
-    assert.equal(await page.getByTestId('backend-status').innerText(), 'CPU (wasm SIMD)');
     await page.waitForSelector('[data-testid=worker-status][data-state=ready]', { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=gpu-note]')?.textContent !== 'detecting WebGPU…');
+    assert.equal(await page.getByTestId('backend-status').innerText(), 'CPU (packed, wasm SIMD)');
+    assert.equal(await page.getByTestId('backend-status').getAttribute('data-engine'), 'cpu');
+    assert.equal(await page.getByTestId('backend-status').getAttribute('data-adapter'), '');
+    assert.equal(await page.getByTestId('gpu-note').innerText(), 'no WebGPU in this browser');
     await screenshot(page, 'frame-cpu');
     assert.deepEqual(errors(), []);
   } finally {

@@ -1,5 +1,5 @@
-//! The status line at the foot of the page: which compute backend runs the models and whether the
-//! worker's engine passed its self-check.
+//! The status line at the foot of the page: the engine that runs the networks (as the worker
+//! reports it after its self-check), what WebGPU the browser offers, and the worker's state.
 
 use yew::prelude::*;
 
@@ -14,10 +14,17 @@ pub struct BackendStatusProps {
 
 #[function_component(BackendStatus)]
 pub fn backend_status(props: &BackendStatusProps) -> Html {
-    let (label, detail) = match &props.backend {
-        Some(b) => (b.label().to_string(), b.detail()),
+    // Every network runs on the worker's CPU engine; its name comes from the worker itself.
+    let engine = match &props.worker {
+        WorkerState::Ready(check) => check.engine.clone(),
+        WorkerState::Starting => "starting…".to_string(),
+        WorkerState::Failed(_) => "none".to_string(),
+    };
+    let (gpu_note, adapter, detail) = match &props.backend {
+        Some(b) => (b.gpu_note(), b.adapter().to_string(), b.detail()),
         None => (
-            "detecting…".to_string(),
+            "detecting WebGPU…".to_string(),
+            String::new(),
             "Asking the browser for a WebGPU adapter".to_string(),
         ),
     };
@@ -36,7 +43,10 @@ pub fn backend_status(props: &BackendStatusProps) -> Html {
     html! {
         <footer class="status-line">
             <span>{ "Compute: " }</span>
-            <span class="backend" data-testid="backend-status" title={detail}>{ label }</span>
+            <span class="backend" data-testid="backend-status" data-engine="cpu"
+                data-adapter={adapter} title="The engine every forward pass runs on">{ engine }</span>
+            <span class="sep">{ " · " }</span>
+            <span class="gpu-note" data-testid="gpu-note" title={detail}>{ gpu_note }</span>
             <span class="sep">{ " · " }</span>
             <span class="worker" data-testid="worker-status" data-state={worker_state}>{ worker_text }</span>
         </footer>
