@@ -73,3 +73,19 @@ macro_rules! conformance {
 
 conformance!(candle, atlas::engine::cpu::CandleEngine);
 conformance!(packed, atlas::engine::packed::PackedEngine);
+
+/// The WebGPU engine on this machine's first adapter (lavapipe, Vulkan on the CPU, where there is
+/// no GPU: `make test` installs mesa-vulkan-drivers), opened once for every test.
+fn webgpu() -> atlas::engine::gpu::GpuEngine {
+    static ENGINE: std::sync::OnceLock<atlas::engine::gpu::GpuEngine> = std::sync::OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            let e = atlas::engine::gpu::GpuEngine::new()
+                .unwrap_or_else(|e| panic!("{e} (install mesa-vulkan-drivers for lavapipe)"));
+            eprintln!("WebGPU engine on {}", e.adapter());
+            e
+        })
+        .clone()
+}
+
+conformance!(webgpu_engine, super::webgpu());

@@ -5,6 +5,9 @@
 
 pub mod autograd;
 pub mod cpu;
+pub mod fold;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod gpu;
 pub mod packed;
 pub mod pth;
 pub mod safetensors;

@@ -17,7 +17,7 @@ use candle_core::{Device, Tensor};
 use self::conv::{ConvWeights, Geometry};
 use self::plan::{Plan, Source};
 use super::cpu::ParamSource;
-use super::weights::NamedTensor;
+use super::fold::{self, consumers, take, Folded};
 use super::{Activations, Engine, EngineError, Prepared, Weights};
 use crate::zoo::graph::{Network, NodeId, Op};
 use crate::zoo::{analyse, Analysis};
@@ -25,15 +25,6 @@ use crate::zoo::{analyse, Analysis};
 /// The prepared CPU engine (packed GEMM, Winograd, fused epilogues; wasm SIMD128 in the browser).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct PackedEngine;
-
-/// A batch norm folded into the convolution before it: the norm's y = s·x + t per channel.
-#[derive(Clone, Debug, PartialEq)]
-struct Folded {
-    bn: NodeId,
-    scale: Vec<f32>,
-    shift: Vec<f32>,
-    eps: f64,
-}
 
 /// What a node holds after preparation.
 #[derive(Clone, Debug, PartialEq)]
@@ -81,12 +72,6 @@ pub struct PackedNetwork {
     scratch: Vec<f32>,
 }
 
-fn take(w: &mut Weights, key: &str) -> Result<NamedTensor, EngineError> {
-    w.tensors
-        .remove(key)
-        .ok_or_else(|| EngineError::Checkpoint(format!("missing key '{key}'")))
-}
-
 fn geometry(net: &Network, an: &Analysis, id: NodeId) -> Option<Geometry> {
     let Op::Conv2d(c) = net.nodes[id].op.base() else {
         return None;
@@ -108,17 +93,6 @@ fn geometry(net: &Network, an: &Analysis, id: NodeId) -> Option<Geometry> {
     })
 }
 
-/// Consumers of every node.
-fn consumers(net: &Network) -> Vec<Vec<NodeId>> {
-    let mut out = vec![Vec::new(); net.nodes.len()];
-    for (id, n) in net.nodes.iter().enumerate() {
-        for &i in &n.inputs {
-            out[i].push(id);
-        }
-    }
-    out
-}
-
 impl Engine for PackedEngine {
     fn name(&self) -> &'static str {
         "CPU (packed, wasm SIMD)"
@@ -138,61 +112,20 @@ impl Engine for PackedEngine {
             match node.op.base() {
                 Op::Conv2d(c) => {
                     let g = geometry(net, &an, id).expect("a convolution");
-                    let mut w = take(&mut weights, &key("weight"))?.values;
-                    if let Some(table) = &c.connections {
-                        // LeNet-5's C3: unconnected input maps get zero weights.
-                        let per = g.k[0] * g.k[1];
-                        for (o, ins) in table.iter().enumerate() {
-                            for i in 0..g.cg() {
-                                if !ins.contains(&i) {
-                                    w[(o * g.cg() + i) * per..(o * g.cg() + i + 1) * per].fill(0.0);
-                                }
-                            }
-                        }
+                    let p = fold::conv_params(
+                        net,
+                        &users,
+                        id,
+                        c,
+                        g.cg(),
+                        g.k[0] * g.k[1],
+                        &mut weights,
+                    )?;
+                    if let Some(f) = &p.folded {
+                        layers[f.bn] = Layer::FoldedNorm { conv: id };
                     }
-                    let mut bias = if c.bias {
-                        Some(take(&mut weights, &key("bias"))?.values)
-                    } else {
-                        None
-                    };
-                    // Fold a batch norm that only this convolution feeds (and whose scale has no
-                    // zero, so that the convolution's own output can be recovered from it).
-                    let mut folded = None;
-                    if let [bn] = users[id][..] {
-                        if let Op::BatchNorm2d { eps } = net.nodes[bn].op.base() {
-                            let bk = |s: &str| format!("{}.{s}", net.nodes[bn].name);
-                            let (scale, shift) = norm_affine(&weights, &bk, *eps)?;
-                            if scale.iter().all(|s| *s != 0.0 && s.is_finite()) {
-                                let per = w.len() / g.o;
-                                for (o, s) in scale.iter().enumerate() {
-                                    w[o * per..(o + 1) * per].iter_mut().for_each(|v| *v *= s);
-                                }
-                                let b: Vec<f32> = (0..g.o)
-                                    .map(|o| {
-                                        bias.as_ref().map_or(0.0, |b| b[o]) * scale[o] + shift[o]
-                                    })
-                                    .collect();
-                                bias = Some(b);
-                                for s in [
-                                    "weight",
-                                    "bias",
-                                    "running_mean",
-                                    "running_var",
-                                    "num_batches_tracked",
-                                ] {
-                                    weights.tensors.remove(&bk(s));
-                                }
-                                layers[bn] = Layer::FoldedNorm { conv: id };
-                                folded = Some(Folded {
-                                    bn,
-                                    scale,
-                                    shift,
-                                    eps: *eps,
-                                });
-                            }
-                        }
-                    }
-                    let w = ConvWeights::prepare(&w, &g);
+                    let (bias, folded) = (p.bias, p.folded);
+                    let w = ConvWeights::prepare(&p.w, &g);
                     layers[id] = Layer::Conv {
                         g,
                         w,
@@ -205,7 +138,7 @@ impl Engine for PackedEngine {
                     if matches!(layers[id], Layer::FoldedNorm { .. }) {
                         continue;
                     }
-                    let (scale, shift) = norm_affine(&weights, &key, *eps)?;
+                    let (scale, shift) = fold::norm_affine(&weights, &key, *eps)?;
                     layers[id] = Layer::Norm { scale, shift };
                 }
                 Op::Linear { out_features, bias } => {
@@ -240,37 +173,6 @@ impl Engine for PackedEngine {
             scratch: Vec::new(),
         }))
     }
-}
-
-/// A batch norm's y = s·x + t (s = γ/√(σ² + ε), t = β − μ·s).
-fn norm_affine(
-    w: &Weights,
-    key: &dyn Fn(&str) -> String,
-    eps: f64,
-) -> Result<(Vec<f32>, Vec<f32>), EngineError> {
-    let get = |s: &str| {
-        w.get(&key(s))
-            .map(|t| t.values.clone())
-            .ok_or_else(|| EngineError::Checkpoint(format!("missing key '{}'", key(s))))
-    };
-    let (gamma, beta, mean, var) = (
-        get("weight")?,
-        get("bias")?,
-        get("running_mean")?,
-        get("running_var")?,
-    );
-    let scale: Vec<f32> = gamma
-        .iter()
-        .zip(&var)
-        .map(|(g, v)| (*g as f64 / (*v as f64 + eps).sqrt()) as f32)
-        .collect();
-    let shift = beta
-        .iter()
-        .zip(&mean)
-        .zip(&scale)
-        .map(|((b, m), s)| b - m * s)
-        .collect();
-    Ok((scale, shift))
 }
 
 impl PackedNetwork {
@@ -350,12 +252,7 @@ impl Prepared for PackedNetwork {
                             "node {id} has no folded norm"
                         )));
                     };
-                    let y = plan.read(v);
-                    let per = y.len() / f.scale.len();
-                    y.iter()
-                        .enumerate()
-                        .map(|(i, v)| (v - f.shift[i / per]) / f.scale[i / per])
-                        .collect()
+                    f.unfold(plan.read(v))
                 }
                 None => {
                     return Err(EngineError::Backend(format!(

@@ -1,0 +1,29 @@
+// A fully connected layer at batch 1, y = W x + b, one workgroup per output row: 256 invocations
+// each sum a strided share of the row, then a tree reduction in workgroup memory. Weights larger
+// than one storage binding are split by rows into chunks, one dispatch each.
+// a = (K, rows in this chunk, first row, flags: bit 1 bias). aux = the chunk's rows, aux2 = bias.
+var<workgroup> red: array<f32, 256>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+    let K = p.a.x; let rows = p.a.y; let first = p.a.z; let flags = p.a.w;
+    let r = wg.x + wg.y * nw.x;
+    var s = 0.0;
+    if (r < rows) {
+        for (var k = li; k < K; k += 256u) {
+            s += aux[r * K + k] * x[k];
+        }
+    }
+    red[li] = s;
+    workgroupBarrier();
+    for (var w = 128u; w > 0u; w = w / 2u) {
+        if (li < w) { red[li] += red[li + w]; }
+        workgroupBarrier();
+    }
+    if (li == 0u && r < rows) {
+        var v = red[0];
+        if ((flags & 2u) != 0u) { v += aux2[first + r]; }
+        y[first + r] = v;
+    }
+}
