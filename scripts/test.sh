@@ -16,7 +16,8 @@ step "native tests"
 cargo test --release --quiet
 
 step "wasm tests in headless Chromium"
-cargo test --target wasm32-unknown-unknown --release
+# The WebGPU engine's tests run on SwiftShader (a GPU emulated on the CPU): give each a few minutes.
+WASM_BINDGEN_TEST_TIMEOUT=300 cargo test --target wasm32-unknown-unknown --release
 
 step "end-to-end: release page in headless Chromium"
 trunk build --release

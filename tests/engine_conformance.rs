@@ -43,28 +43,32 @@ macro_rules! conformance {
 
             #[test]
             fn convolutions() {
-                suite::convolutions(&$engine);
+                pollster::block_on(suite::convolutions(&$engine));
             }
             #[test]
             fn norms_activations_and_linear_layers() {
-                suite::norms_activations_and_linear_layers(&$engine);
+                pollster::block_on(suite::norms_activations_and_linear_layers(&$engine));
             }
             #[test]
             fn pooling() {
-                suite::pooling(&$engine);
+                pollster::block_on(suite::pooling(&$engine));
             }
             #[test]
             fn merges() {
-                suite::merges(&$engine);
+                pollster::block_on(suite::merges(&$engine));
             }
             #[test]
             fn lenet_partial_table() {
-                suite::lenet_partial_table(&$engine);
+                pollster::block_on(suite::lenet_partial_table(&$engine));
             }
             #[test]
             fn splitmix_logits_of_every_reference_model() {
                 for model in super::MODELS {
-                    suite::splitmix_logits(&$engine, model, &super::reference(model));
+                    pollster::block_on(suite::splitmix_logits(
+                        &$engine,
+                        model,
+                        &super::reference(model),
+                    ));
                 }
             }
         }

@@ -31,8 +31,7 @@ async fn backend_detection_agrees_with_navigator_gpu() {
 
 /// The shipped LeNet-5 weights give, in the browser, the logits the native engine gives
 /// (tests/fixtures/lenet_logits.json, checked natively by tests/lenet_weights.rs).
-#[wasm_bindgen_test]
-fn lenet_logits_in_the_browser_equal_native() {
+async fn lenet_logits_equal_native(engine: &dyn atlas::engine::Engine) {
     use atlas::engine::safetensors;
     let fixture: serde_json::Value =
         serde_json::from_str(include_str!("fixtures/lenet_logits.json")).unwrap();
@@ -46,12 +45,12 @@ fn lenet_logits_in_the_browser_equal_native() {
             include_bytes!("../static/weights/lenet5_modern.safetensors"),
         ),
     ];
-    for (engine, (model, bytes)) in ENGINES.into_iter().flat_map(|e| shipped.map(|s| (e, s))) {
+    for (model, bytes) in shipped {
         let net = atlas::zoo::build(model).unwrap();
         let weights = safetensors::from_bytes(bytes).unwrap();
         let mut prepared = engine.prepare(&net, weights).unwrap();
         for (name, input) in atlas::digits::test_patterns() {
-            let out = prepared.run(&input, &[net.output()]).unwrap();
+            let out = prepared.run_async(&input, &[net.output()]).await.unwrap();
             let native = fixture[model][name].as_array().unwrap();
             assert_eq!(native.len(), 10);
             for (a, b) in out.values[0].iter().zip(native) {
@@ -66,6 +65,13 @@ fn lenet_logits_in_the_browser_equal_native() {
     }
 }
 
+#[wasm_bindgen_test]
+async fn lenet_logits_in_the_browser_equal_native() {
+    for engine in ENGINES {
+        lenet_logits_equal_native(engine).await;
+    }
+}
+
 /// The conformance suite (`tests/conformance/`) in the browser, for every engine: the ops
 /// against candle, and the splitmix-v1 logits of AlexNet, ResNet-18, GoogLeNet and SqueezeNet 1.1
 /// within 1e-3 of torchvision's.
@@ -75,52 +81,95 @@ const ENGINES: [&dyn atlas::engine::Engine; 2] = [
 ];
 
 #[wasm_bindgen_test]
-fn conformance_ops_in_the_browser() {
+async fn conformance_ops_in_the_browser() {
     for engine in ENGINES {
-        conformance::ops(engine);
+        conformance::ops(engine).await;
+    }
+}
+
+/// The WebGPU engine on the browser's adapter (SwiftShader in headless Chromium with
+/// --enable-unsafe-webgpu, webdriver.json), run through the same suite: every op, LeNet-5's
+/// shipped checkpoints, and the splitmix-v1 logits of SqueezeNet 1.1, ResNet-18 and GoogLeNet.
+async fn webgpu() -> atlas::engine::gpu::GpuEngine {
+    let engine = atlas::engine::gpu::GpuEngine::open()
+        .await
+        .expect("the test browser offers a WebGPU adapter");
+    web_sys::console::log_1(&format!("WebGPU engine on {}", engine.adapter()).into());
+    engine
+}
+
+#[wasm_bindgen_test]
+async fn webgpu_engine_ops_and_lenet_in_the_browser() {
+    let engine = webgpu().await;
+    conformance::ops(&engine).await;
+    lenet_logits_equal_native(&engine).await;
+}
+
+#[wasm_bindgen_test]
+async fn webgpu_engine_squeezenet_resnet_googlenet_logits_in_the_browser() {
+    let engine = webgpu().await;
+    for (model, reference) in [
+        (
+            "squeezenet1_1",
+            include_str!("../../shared/reference/squeezenet1_1.json"),
+        ),
+        (
+            "resnet18",
+            include_str!("../../shared/reference/resnet18.json"),
+        ),
+        (
+            "googlenet",
+            include_str!("../../shared/reference/googlenet.json"),
+        ),
+    ] {
+        conformance::splitmix_logits(&engine, model, reference).await;
     }
 }
 
 #[wasm_bindgen_test]
-fn alexnet_splitmix_logits_in_the_browser() {
+async fn alexnet_splitmix_logits_in_the_browser() {
     for engine in ENGINES {
         conformance::splitmix_logits(
             engine,
             "alexnet",
             include_str!("../../shared/reference/alexnet.json"),
-        );
+        )
+        .await;
     }
 }
 
 #[wasm_bindgen_test]
-fn resnet18_splitmix_logits_in_the_browser() {
+async fn resnet18_splitmix_logits_in_the_browser() {
     for engine in ENGINES {
         conformance::splitmix_logits(
             engine,
             "resnet18",
             include_str!("../../shared/reference/resnet18.json"),
-        );
+        )
+        .await;
     }
 }
 
 #[wasm_bindgen_test]
-fn googlenet_splitmix_logits_in_the_browser() {
+async fn googlenet_splitmix_logits_in_the_browser() {
     for engine in ENGINES {
         conformance::splitmix_logits(
             engine,
             "googlenet",
             include_str!("../../shared/reference/googlenet.json"),
-        );
+        )
+        .await;
     }
 }
 
 #[wasm_bindgen_test]
-fn squeezenet1_1_splitmix_logits_in_the_browser() {
+async fn squeezenet1_1_splitmix_logits_in_the_browser() {
     for engine in ENGINES {
         conformance::splitmix_logits(
             engine,
             "squeezenet1_1",
             include_str!("../../shared/reference/squeezenet1_1.json"),
-        );
+        )
+        .await;
     }
 }

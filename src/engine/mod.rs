@@ -6,7 +6,6 @@
 pub mod autograd;
 pub mod cpu;
 pub mod fold;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod gpu;
 pub mod packed;
 pub mod pth;
@@ -81,6 +80,17 @@ pub trait Prepared {
     /// Runs one image (`[C, H, W]`, row-major) and returns the outputs of the chosen nodes
     /// (`keep`), or of every node when `keep` is empty.
     fn run(&mut self, input: &[f32], keep: &[NodeId]) -> Result<Activations, EngineError>;
+    /// [`Prepared::run`] for callers that can wait without blocking: the WebGPU engine reads its
+    /// results back asynchronously (in the browser it cannot block); the CPU engines are done
+    /// when this is first polled.
+    fn run_async<'a>(
+        &'a mut self,
+        input: &'a [f32],
+        keep: &'a [NodeId],
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Activations, EngineError>> + 'a>>
+    {
+        Box::pin(std::future::ready(self.run(input, keep)))
+    }
     /// Bytes the prepared network holds (weights and buffers).
     fn memory_bytes(&self) -> u64;
     /// The prepared parameters as candle tensors under the checkpoint's keys, for candle's

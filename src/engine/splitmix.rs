@@ -54,7 +54,7 @@ pub fn input(n: usize) -> Vec<f32> {
 /// Runs `model` of the zoo with the splitmix-v1 checkpoint and input on `engine` and returns the
 /// relative error of its logits against the `splitmix_v1.logits` of a ../shared/reference JSON
 /// file's text: max |ours − ref| / max |ref|.
-pub fn logits_error(
+pub async fn logits_error(
     engine: &dyn crate::engine::Engine,
     model: &str,
     reference_json: &str,
@@ -80,8 +80,10 @@ pub fn logits_error(
         _ => return Err("the first node is not the input".into()),
     };
     let mut prepared = engine.prepare(&net, weights).map_err(|e| e.to_string())?;
+    let x = input(c * h * w);
     let out = prepared
-        .run(&input(c * h * w), &[net.output()])
+        .run_async(&x, &[net.output()])
+        .await
         .map_err(|e| e.to_string())?;
     let ours = &out.values[0];
     if ours.len() != theirs.len() {

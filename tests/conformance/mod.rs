@@ -11,7 +11,7 @@ use atlas::zoo::graph::{Activation, Builder, Conv, Network, Op};
 
 /// Runs `net` with splitmix weights on `engine` and on candle (`cpu::forward`), keeping every
 /// node and then only the output, and compares every kept node (relative to its largest value).
-fn check_against_candle(engine: &dyn Engine, net: &Network) {
+async fn check_against_candle(engine: &dyn Engine, net: &Network) {
     let weights = Weights::splitmix(net);
     let n = match net.nodes[0].op {
         Op::Input {
@@ -25,7 +25,10 @@ fn check_against_candle(engine: &dyn Engine, net: &Network) {
     let want = cpu::forward(net, &weights, &input, &[]).expect("candle runs");
     let mut prepared = engine.prepare(net, weights.clone()).expect("prepares");
     for round in 0..2 {
-        let all = prepared.run(&input, &[]).expect("runs keeping every node");
+        let all = prepared
+            .run_async(&input, &[])
+            .await
+            .expect("runs keeping every node");
         assert_eq!(all.values.len(), net.nodes.len());
         for (id, (got, w)) in all.values.iter().zip(&want.values).enumerate() {
             assert_eq!(
@@ -40,7 +43,8 @@ fn check_against_candle(engine: &dyn Engine, net: &Network) {
             );
         }
         let out = prepared
-            .run(&input, &[net.output()])
+            .run_async(&input, &[net.output()])
+            .await
             .expect("runs keeping the output");
         assert_close(
             &out.values[0],
@@ -92,7 +96,7 @@ fn conv_net(
     b.finish()
 }
 
-pub fn convolutions(engine: &dyn Engine) {
+pub async fn convolutions(engine: &dyn Engine) {
     for net in [
         conv_net(3, [13, 11], 5, 3, 2, 0, 1, 1),
         conv_net(16, [9, 9], 24, 1, 1, 0, 1, 1),
@@ -105,11 +109,11 @@ pub fn convolutions(engine: &dyn Engine) {
         conv_net(3, [23, 23], 4, 11, 4, 2, 1, 1),
         conv_net(2, [5, 5], 3, 5, 1, 2, 1, 1),
     ] {
-        check_against_candle(engine, &net);
+        check_against_candle(engine, &net).await;
     }
 }
 
-pub fn norms_activations_and_linear_layers(engine: &dyn Engine) {
+pub async fn norms_activations_and_linear_layers(engine: &dyn Engine) {
     let mut b = Builder::new("t", "t", "", [8, 6, 6]);
     let x = b.input();
     let c = b.conv_full("conv", x, 8, [3, 3], [1, 1], [1, 1], 1, false);
@@ -124,10 +128,10 @@ pub fn norms_activations_and_linear_layers(engine: &dyn Engine) {
     let fc = b.linear("fc1", d, 20);
     let fr = b.relu("fcrelu", fc);
     b.linear("fc2", fr, 7);
-    check_against_candle(engine, &b.finish());
+    check_against_candle(engine, &b.finish()).await;
 }
 
-pub fn pooling(engine: &dyn Engine) {
+pub async fn pooling(engine: &dyn Engine) {
     let mut b = Builder::new("t", "t", "", [3, 15, 14]);
     let x = b.input();
     let p1 = b.max_pool("p1", x, 3, 2, 0, true);
@@ -156,11 +160,11 @@ pub fn pooling(engine: &dyn Engine) {
         },
         &[s],
     );
-    check_against_candle(engine, &b.finish());
-    check_against_candle(engine, &b2.finish());
+    check_against_candle(engine, &b.finish()).await;
+    check_against_candle(engine, &b2.finish()).await;
 }
 
-pub fn merges(engine: &dyn Engine) {
+pub async fn merges(engine: &dyn Engine) {
     let mut b = Builder::new("t", "t", "", [16, 9, 9]);
     let x = b.input();
     let a = b.conv("a", x, 8, 1, 1, 0);
@@ -181,19 +185,21 @@ pub fn merges(engine: &dyn Engine) {
     let r2 = b.relu("r2", sum2);
     let mean = b.add("mean", Op::Mean, &[r2, r]);
     b.add("scale", Op::Scale { factor: 0.25 }, &[mean]);
-    check_against_candle(engine, &b.finish());
+    check_against_candle(engine, &b.finish()).await;
 }
 
-pub fn lenet_partial_table(engine: &dyn Engine) {
+pub async fn lenet_partial_table(engine: &dyn Engine) {
     for id in ["lenet5", "lenet5_modern"] {
-        check_against_candle(engine, &atlas::zoo::build(id).unwrap());
+        check_against_candle(engine, &atlas::zoo::build(id).unwrap()).await;
     }
 }
 
 /// The splitmix-v1 logits of `model` on `engine` within relative error 1e-3 of the reference
 /// (the text of its ../shared/reference JSON).
-pub fn splitmix_logits(engine: &dyn Engine, model: &str, reference: &str) {
-    let err = atlas::engine::splitmix::logits_error(engine, model, reference).unwrap();
+pub async fn splitmix_logits(engine: &dyn Engine, model: &str, reference: &str) {
+    let err = atlas::engine::splitmix::logits_error(engine, model, reference)
+        .await
+        .unwrap();
     assert!(
         err <= 1e-3,
         "{} on {model}: relative error {err:e}",
@@ -202,10 +208,10 @@ pub fn splitmix_logits(engine: &dyn Engine, model: &str, reference: &str) {
 }
 
 /// Every op check of the suite.
-pub fn ops(engine: &dyn Engine) {
-    convolutions(engine);
-    norms_activations_and_linear_layers(engine);
-    pooling(engine);
-    merges(engine);
-    lenet_partial_table(engine);
+pub async fn ops(engine: &dyn Engine) {
+    convolutions(engine).await;
+    norms_activations_and_linear_layers(engine).await;
+    pooling(engine).await;
+    merges(engine).await;
+    lenet_partial_table(engine).await;
 }

@@ -7,10 +7,14 @@
 //! A run writes the input, records every dispatch into one command buffer, submits it once, and
 //! reads back only the kept nodes' outputs. Kernels: `shaders/*.wgsl`.
 //!
-//! Natively a run waits for the GPU (`device.poll`); the browser cannot block, so the page's
-//! worker does not use this engine yet.
+//! Results come back asynchronously ([`Prepared::run_async`]); natively [`Prepared::run`] waits
+//! for them (`device.poll`), in the browser only `run_async` works (a worker cannot block). The
+//! page's worker does not use this engine yet.
 
-use std::sync::Arc;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
 
 use super::cpu::ParamSource;
 use super::fold::{self, consumers, take, Folded};
@@ -51,6 +55,15 @@ pub struct Gpu {
     max_binding: u64,
     /// Bound where a kernel has no use for an auxiliary array.
     empty: wgpu::Buffer,
+    /// The first error the device reported outside a run (a failed pipeline or bind group, a
+    /// lost device): every later run fails with it, so that the caller can fall back.
+    fault: Arc<Mutex<Option<String>>>,
+}
+
+impl Gpu {
+    fn fault(&self) -> Option<String> {
+        self.fault.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
 }
 
 /// The WebGPU engine.
@@ -64,17 +77,25 @@ fn backend(e: impl std::fmt::Display) -> EngineError {
 }
 
 impl GpuEngine {
-    /// Opens the first adapter wgpu finds (natively: Vulkan) and builds the pipelines.
-    pub fn new() -> Result<GpuEngine, EngineError> {
+    /// Opens the first adapter wgpu finds (natively Vulkan, in the browser `navigator.gpu`) and
+    /// builds the pipelines.
+    pub async fn open() -> Result<GpuEngine, EngineError> {
         let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
-        let adapter =
-            pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions::default()))
-                .map_err(|e| backend(format!("no adapter ({e})")))?;
-        Self::with_adapter(adapter)
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions::default())
+            .await
+            .map_err(|e| backend(format!("no adapter ({e})")))?;
+        Self::with_adapter(adapter).await
+    }
+
+    /// [`GpuEngine::open`], waiting for it (natively).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn new() -> Result<GpuEngine, EngineError> {
+        pollster::block_on(Self::open())
     }
 
     /// Builds the engine on `adapter`, asking for its largest buffers.
-    pub fn with_adapter(adapter: wgpu::Adapter) -> Result<GpuEngine, EngineError> {
+    pub async fn with_adapter(adapter: wgpu::Adapter) -> Result<GpuEngine, EngineError> {
         let info = adapter.get_info();
         let al = adapter.limits();
         let limits = wgpu::Limits {
@@ -82,12 +103,14 @@ impl GpuEngine {
             max_buffer_size: al.max_buffer_size,
             ..wgpu::Limits::downlevel_defaults()
         };
-        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
-            label: Some("atlas"),
-            required_limits: limits.clone(),
-            ..Default::default()
-        }))
-        .map_err(backend)?;
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("atlas"),
+                required_limits: limits.clone(),
+                ..Default::default()
+            })
+            .await
+            .map_err(backend)?;
         let storage = |binding, read_only| wgpu::BindGroupLayoutEntry {
             binding,
             visibility: wgpu::ShaderStages::COMPUTE,
@@ -139,12 +162,31 @@ impl GpuEngine {
                 })
             })
             .collect();
+        let fault = Arc::new(Mutex::new(None::<String>));
+        let record = |fault: &Arc<Mutex<Option<String>>>, what: String| {
+            fault
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert(what);
+        };
+        let f = fault.clone();
+        device.on_uncaptured_error(Arc::new(move |e| record(&f, e.to_string())));
+        let f = fault.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            record(
+                &f,
+                format!("the GPU device was lost ({reason:?}: {message})"),
+            )
+        });
         let empty = device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("empty"),
             size: 4,
             usage: wgpu::BufferUsages::STORAGE,
             mapped_at_creation: false,
         });
+        // In the browser wgpu's handles are neither Send nor Sync (one worker thread uses them);
+        // natively they are, and the tests share one engine between threads.
+        #[allow(clippy::arc_with_non_send_sync)]
         Ok(GpuEngine {
             gpu: Arc::new(Gpu {
                 device,
@@ -154,6 +196,7 @@ impl GpuEngine {
                 pipelines,
                 max_binding: limits.max_storage_buffer_binding_size,
                 empty,
+                fault,
             }),
         })
     }
@@ -161,6 +204,10 @@ impl GpuEngine {
     /// The adapter, as the status line and the benchmarks name it.
     pub fn adapter(&self) -> String {
         let i = &self.gpu.info;
+        if i.name.is_empty() {
+            // The browser's WebGPU does not tell wgpu the adapter's name.
+            return format!("the browser's WebGPU adapter ({:?})", i.backend);
+        }
         format!("{} ({:?}, {})", i.name, i.backend, i.driver)
     }
 }
@@ -624,16 +671,39 @@ impl ParamSource for NoParams {
     }
 }
 
-impl Prepared for GpuNetwork {
-    fn network(&self) -> &Network {
-        &self.net
-    }
+/// A submitted run whose kept outputs are being copied into `staging`.
+struct Pending {
+    staging: wgpu::Buffer,
+    wanted: Vec<NodeId>,
+    sizes: Vec<u64>,
+    mapped: Mapped,
+}
 
-    fn engine(&self) -> &'static str {
-        "WebGPU"
-    }
+/// Resolves when `map_async` has called back: natively after `device.poll` waits, in the browser
+/// from the event loop.
+struct Mapped(Arc<Mutex<MapState>>);
 
-    fn run(&mut self, input: &[f32], keep: &[NodeId]) -> Result<Activations, EngineError> {
+/// The callback's result once it came, and the task to wake then.
+type MapState = (Option<Result<(), wgpu::BufferAsyncError>>, Option<Waker>);
+
+impl Future for Mapped {
+    type Output = Result<(), wgpu::BufferAsyncError>;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut s = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match s.0.take() {
+            Some(r) => Poll::Ready(r),
+            None => {
+                s.1 = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl GpuNetwork {
+    /// Writes the input, records every dispatch and the copies of the kept outputs into one
+    /// command buffer, submits it and asks for the read-back buffer to be mapped.
+    fn submit(&mut self, input: &[f32], keep: &[NodeId]) -> Result<Pending, EngineError> {
         let want = self.an.layers[0].activations as usize;
         if input.len() != want {
             let s = &self.an.layers[0].shape;
@@ -682,19 +752,40 @@ impl Prepared for GpuNetwork {
             at += size;
         }
         queue.submit([enc.finish()]);
-        let (tx, rx) = std::sync::mpsc::channel();
-        staging
-            .slice(..)
-            .map_async(wgpu::MapMode::Read, move |r| drop(tx.send(r)));
+        let state = Arc::new(Mutex::new((None, None::<Waker>)));
+        let st = state.clone();
+        staging.slice(..).map_async(wgpu::MapMode::Read, move |r| {
+            let mut s = st.lock().unwrap_or_else(|e| e.into_inner());
+            s.0 = Some(r);
+            if let Some(w) = s.1.take() {
+                w.wake();
+            }
+        });
+        #[cfg(not(target_arch = "wasm32"))]
         dev.poll(wgpu::PollType::wait_indefinitely())
             .map_err(backend)?;
-        rx.recv().map_err(backend)?.map_err(backend)?;
-        let view = staging.slice(..).get_mapped_range().map_err(backend)?;
-        let all: Vec<f32> = view
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
-        drop(view);
+        Ok(Pending {
+            staging,
+            wanted,
+            sizes,
+            mapped: Mapped(state),
+        })
+    }
+
+    /// The kept outputs from the mapped read-back buffer.
+    fn collect(&self, p: Pending) -> Result<Activations, EngineError> {
+        let Pending {
+            staging,
+            wanted,
+            sizes,
+            ..
+        } = p;
+        let all: Vec<f32> = {
+            let view = staging.slice(..).get_mapped_range().map_err(backend)?;
+            view.chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect()
+        };
         staging.unmap();
         let mut shapes = Vec::with_capacity(wanted.len());
         let mut values = Vec::with_capacity(wanted.len());
@@ -709,6 +800,55 @@ impl Prepared for GpuNetwork {
             });
         }
         Ok(Activations { shapes, values })
+    }
+}
+
+impl Prepared for GpuNetwork {
+    fn network(&self) -> &Network {
+        &self.net
+    }
+
+    fn engine(&self) -> &'static str {
+        "WebGPU"
+    }
+
+    fn run(&mut self, input: &[f32], keep: &[NodeId]) -> Result<Activations, EngineError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        return pollster::block_on(self.run_async(input, keep));
+        #[cfg(target_arch = "wasm32")]
+        {
+            let _ = (input, keep);
+            Err(backend(
+                "in the browser the results come back asynchronously: use run_async",
+            ))
+        }
+    }
+
+    fn run_async<'a>(
+        &'a mut self,
+        input: &'a [f32],
+        keep: &'a [NodeId],
+    ) -> Pin<Box<dyn Future<Output = Result<Activations, EngineError>> + 'a>> {
+        Box::pin(async move {
+            if let Some(f) = self.gpu.fault() {
+                return Err(backend(f));
+            }
+            let scope = self
+                .gpu
+                .device
+                .push_error_scope(wgpu::ErrorFilter::Validation);
+            let pending = self.submit(input, keep);
+            let error = scope.pop().await;
+            let mut pending = pending?;
+            if let Some(e) = error {
+                return Err(backend(e));
+            }
+            (&mut pending.mapped).await.map_err(backend)?;
+            match self.gpu.fault() {
+                Some(f) => Err(backend(f)),
+                None => self.collect(pending),
+            }
+        })
     }
 
     fn memory_bytes(&self) -> u64 {

@@ -23,7 +23,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         div = f32((min(y0 + i32(KH), i32(H + PH)) - y0) * (min(x0 + i32(KW), i32(W + PW)) - x0));
     }
     let base = ch * H * W;
-    var m = -3.4028235e38;
+    var m = bitcast<f32>(0xff7fffffu); // −f32::MAX
     var s = 0.0;
     for (var iy = ya; iy < yb; iy++) {
         for (var ix = xa; ix < xb; ix++) {
