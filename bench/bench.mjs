@@ -3,7 +3,9 @@
 // reader would; the peer runs ../shared/peers/*.onnx with its wasm execution provider (one
 // thread, SIMD) on the same splitmix-v1 input. Prints a table with median, min and max of the
 // timed runs and the ratio ours / onnxruntime-web, and writes target/bench/results.json.
-// A benchmark, never a pass/fail test.
+// Then the WebGPU engine (on the page's main thread) against onnxruntime-web's WebGPU execution
+// provider on the browser's adapter (SwiftShader, a GPU emulated on the CPU, where the machine
+// has no GPU: the table says which). A benchmark, never a pass/fail test.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -90,7 +92,7 @@ const base = `http://127.0.0.1:${server.address().port}`;
 const context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-bench-')), {
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--enable-unsafe-webgpu'],
 });
 const page = context.pages()[0] ?? await context.newPage();
 await page.goto(`${base}/?bench`);
@@ -98,6 +100,9 @@ await page.waitForFunction(() => typeof window.atlasBench === 'function');
 const ortPage = await context.newPage();
 await ortPage.goto(`${base}/bench/ort.html`);
 await ortPage.waitForFunction(() => typeof window.ortBench === 'function');
+const ortGpuPage = await context.newPage();
+await ortGpuPage.goto(`${base}/bench/ort_webgpu.html`);
+await ortGpuPage.waitForFunction(() => typeof window.ortBenchGpu === 'function');
 const cpu = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model ?? 'unknown CPU';
 const browser = context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent));
 const rows = [];
@@ -115,9 +120,27 @@ for (const m of MODELS) {
   rows.push(row);
   console.error(`${m.model}: done`);
 }
+// WebGPU: fewer runs, and VGG-16 only when asked (BENCH_GPU_MODELS): an emulated GPU is slow.
+const GPU_RUNS = Number(process.env.BENCH_GPU_RUNS ?? 5);
+const GPU_MODELS = (process.env.BENCH_GPU_MODELS ?? 'lenet5,squeezenet1_1,resnet18,googlenet').split(',');
+const gpuRows = [];
+for (const m of MODELS.filter((m) => GPU_MODELS.includes(m.model))) {
+  const ours = JSON.parse(await page.evaluate(([model, w, r]) => window.atlasBenchGpu(model, `/ckpt/${model}.safetensors`, w, r), [m.model, 1, GPU_RUNS]));
+  const row = { model: m.model, adapter: ours.adapter, ours: stats(ours.times_ms), ours_output_sum: ours.output_sum };
+  if (m.onnx) {
+    const n = m.shape.reduce((a, b) => a * b, 1);
+    const peer = await ortGpuPage.evaluate(([url, input, shape, w, r]) => window.ortBenchGpu(url, input, shape, w, r),
+      [`/peers/${m.onnx}`, Array.from(splitmixInput(n)), m.shape, 1, GPU_RUNS]);
+    row.ort = stats(peer.times_ms);
+    row.ort_output_sum = peer.output_sum;
+    row.ratio = row.ours.median / row.ort.median;
+  }
+  gpuRows.push(row);
+  console.error(`${m.model} (WebGPU): done`);
+}
 await context.close();
 server.close();
-const result = { date: new Date().toISOString(), cpu, cores: os.cpus().length, browser: `Chromium ${browser}`, warmup: WARMUP, runs: RUNS, rows };
+const result = { date: new Date().toISOString(), cpu, cores: os.cpus().length, browser: `Chromium ${browser}`, warmup: WARMUP, runs: RUNS, rows, webgpu: { runs: GPU_RUNS, warmup: 1, rows: gpuRows } };
 fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify(result, null, 2));
 const f = (v) => (v === undefined ? '–' : v.toFixed(1));
 console.log(`\nForward pass, ms (median [min–max] of ${RUNS} runs after ${WARMUP} warm-up), ${cpu}, ${result.browser}, one thread:\n`);
@@ -131,4 +154,19 @@ for (const r of rows) {
 for (const r of rows.filter((r) => r.ort)) {
   const rel = Math.abs(r.ours_output_sum - r.ort_output_sum) / Math.max(1, Math.abs(r.ort_output_sum));
   console.log(`${r.model}: sum of outputs ${r.ours_output_sum.toFixed(3)} ours, ${r.ort_output_sum.toFixed(3)} onnxruntime-web (relative difference ${rel.toExponential(1)})`);
+}
+
+const adapter = gpuRows[0]?.adapter ?? 'no adapter';
+const software = /swiftshader|software|llvmpipe/i.test(adapter);
+console.log(`\nWebGPU forward pass, ms (median [min–max] of ${GPU_RUNS} runs after 1 warm-up, logits read back), adapter: ${adapter}${software ? ' — a GPU emulated on the CPU, not a real GPU' : ''}:\n`);
+console.log('| model | ours (WebGPU engine) | onnxruntime-web 1.30 webgpu | ours / ort |');
+console.log('|---|---|---|---|');
+for (const r of gpuRows) {
+  const o = `${f(r.ours.median)} [${f(r.ours.min)}–${f(r.ours.max)}]`;
+  const p = r.ort ? `${f(r.ort.median)} [${f(r.ort.min)}–${f(r.ort.max)}]` : '–';
+  console.log(`| ${r.model} | ${o} | ${p} | ${r.ratio ? r.ratio.toFixed(2) : '–'} |`);
+}
+for (const r of gpuRows.filter((r) => r.ort)) {
+  const rel = Math.abs(r.ours_output_sum - r.ort_output_sum) / Math.max(1, Math.abs(r.ort_output_sum));
+  console.log(`${r.model} (WebGPU): sum of outputs ${r.ours_output_sum.toFixed(3)} ours, ${r.ort_output_sum.toFixed(3)} onnxruntime-web (relative difference ${rel.toExponential(1)})`);
 }

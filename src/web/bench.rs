@@ -1,7 +1,8 @@
 //! The page's side of `make bench`: when the address has `?bench`, the page defines
 //! `window.atlasBench(model, url, warmup, runs)`, which loads a checkpoint into the worker (the
 //! same path a reader's download takes), times the prepared network's forward pass there, and
-//! resolves with the worker's `BenchResult` as JSON. Nothing of this runs in normal use.
+//! resolves with the worker's `BenchResult` as JSON; and `window.atlasBenchGpu`, the same for the
+//! WebGPU engine on the page's main thread. Nothing of this runs in normal use.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -92,5 +93,107 @@ pub fn install(ctx: &WorkerContext) {
         },
     );
     let _ = js_sys::Reflect::set(&window, &"atlasBench".into(), call.as_ref().unchecked_ref());
+    call.forget();
+}
+
+thread_local! {
+    /// The WebGPU engine of the benchmark, opened once.
+    static GPU: RefCell<Option<crate::engine::gpu::GpuEngine>> = const { RefCell::new(None) };
+}
+
+/// The WebGPU engine's forward time for `make bench`: the checkpoint at `url` prepared on the
+/// engine, `warmup` runs, then `runs` timed ones, each ending when its logits are read back. On the
+/// page's main thread, since the worker does not run this engine yet.
+async fn bench_gpu(
+    model: String,
+    url: String,
+    warmup: usize,
+    runs: usize,
+) -> Result<String, String> {
+    use crate::engine::Engine;
+    let engine = match GPU.with(|g| g.borrow().clone()) {
+        Some(e) => e,
+        None => {
+            let e = crate::engine::gpu::GpuEngine::open()
+                .await
+                .map_err(|e| e.to_string())?;
+            GPU.with(|g| *g.borrow_mut() = Some(e.clone()));
+            e
+        }
+    };
+    let adapter = match crate::web::backend::detect().await {
+        crate::web::backend::Backend::WebGpu { adapter, fallback } => {
+            format!("{adapter}{}", if fallback { " (software)" } else { "" })
+        }
+        crate::web::backend::Backend::Cpu { reason } => return Err(reason),
+    };
+    let net = crate::zoo::build(&model).ok_or(format!("no model {model}"))?;
+    let weights = crate::engine::safetensors::from_bytes(&crate::web::fetch::bytes(&url).await?)
+        .map_err(|e| e.to_string())?;
+    let mut prepared = engine.prepare(&net, weights).map_err(|e| e.to_string())?;
+    let input = crate::engine::splitmix::input(net_input_len(&net));
+    let output = net.output();
+    let mut times = Vec::new();
+    let mut sum = 0f64;
+    for i in 0..warmup + runs {
+        let t = crate::engine::now_ms();
+        let out = prepared
+            .run_async(&input, &[output])
+            .await
+            .map_err(|e| e.to_string())?;
+        let dt = crate::engine::now_ms() - t;
+        if i >= warmup {
+            times.push(dt);
+        }
+        sum = out.values[0].iter().map(|&v| v as f64).sum();
+    }
+    Ok(serde_json::json!({
+        "engine": engine.name(),
+        "adapter": adapter,
+        "times_ms": times,
+        "output_sum": sum,
+        "memory_bytes": prepared.memory_bytes(),
+    })
+    .to_string())
+}
+
+fn net_input_len(net: &crate::zoo::Network) -> usize {
+    match net.nodes[0].op {
+        crate::zoo::graph::Op::Input {
+            channels,
+            height,
+            width,
+        } => channels * height * width,
+        _ => 0,
+    }
+}
+
+/// Installs `window.atlasBenchGpu(model, url, warmup, runs)` beside `atlasBench` (`?bench` only).
+pub fn install_gpu() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if !window
+        .location()
+        .search()
+        .is_ok_and(|s| s.contains("bench"))
+    {
+        return;
+    }
+    let call = Closure::<dyn Fn(String, String, usize, usize) -> js_sys::Promise>::new(
+        |model: String, url: String, warmup: usize, runs: usize| {
+            wasm_bindgen_futures::future_to_promise(async move {
+                bench_gpu(model, url, warmup, runs)
+                    .await
+                    .map(JsValue::from)
+                    .map_err(JsValue::from)
+            })
+        },
+    );
+    let _ = js_sys::Reflect::set(
+        &window,
+        &"atlasBenchGpu".into(),
+        call.as_ref().unchecked_ref(),
+    );
     call.forget();
 }

@@ -2,8 +2,9 @@
 //! (Vulkan natively — lavapipe on a machine without a GPU —, the browser's WebGPU in the page
 //! later). Prepared once: batch norm folded into the convolution before it (`fold`), weights
 //! uploaded in the layout the kernels read (fully connected weights split by rows where one
-//! binding cannot hold them), one output buffer per node (aliases where a node computes nothing:
-//! flatten, dropout, a folded norm), and every dispatch's parameters and bind group made ahead.
+//! binding cannot hold them), a ReLU after a convolution written by the convolution itself, one
+//! output buffer per node (aliases where a node computes nothing: flatten, dropout, a folded
+//! norm), and every dispatch's parameters and bind group made ahead.
 //! A run writes the input, records every dispatch into one command buffer, submits it once, and
 //! reads back only the kept nodes' outputs. Kernels: `shaders/*.wgsl`.
 //!
@@ -53,8 +54,9 @@ pub struct Gpu {
     pipelines: Vec<wgpu::ComputePipeline>,
     /// The largest storage binding the device allows (bytes).
     max_binding: u64,
-    /// Bound where a kernel has no use for an auxiliary array.
+    /// Bound where a kernel has no use for an auxiliary array, and for the second output.
     empty: wgpu::Buffer,
+    sink: wgpu::Buffer,
     /// The first error the device reported outside a run (a failed pipeline or bind group, a
     /// lost device): every later run fails with it, so that the caller can fall back.
     fault: Arc<Mutex<Option<String>>>,
@@ -101,6 +103,8 @@ impl GpuEngine {
         let limits = wgpu::Limits {
             max_storage_buffer_binding_size: al.max_storage_buffer_binding_size,
             max_buffer_size: al.max_buffer_size,
+            // Five storage arrays per kernel (WebGPU's default allows eight).
+            max_storage_buffers_per_shader_stage: 5,
             ..wgpu::Limits::downlevel_defaults()
         };
         let (device, queue) = adapter
@@ -138,6 +142,7 @@ impl GpuEngine {
                 storage(2, true),
                 storage(3, true),
                 storage(4, false),
+                storage(5, false),
             ],
         });
         let pl = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
@@ -184,6 +189,12 @@ impl GpuEngine {
             usage: wgpu::BufferUsages::STORAGE,
             mapped_at_creation: false,
         });
+        let sink = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("sink"),
+            size: 4,
+            usage: wgpu::BufferUsages::STORAGE,
+            mapped_at_creation: false,
+        });
         // In the browser wgpu's handles are neither Send nor Sync (one worker thread uses them);
         // natively they are, and the tests share one engine between threads.
         #[allow(clippy::arc_with_non_send_sync)]
@@ -196,6 +207,7 @@ impl GpuEngine {
                 pipelines,
                 max_binding: limits.max_storage_buffer_binding_size,
                 empty,
+                sink,
                 fault,
             }),
         })
@@ -296,6 +308,24 @@ impl Engine for GpuEngine {
                 }
             }
         }
+        // ReLUs written by the convolution before them (directly, or after its folded norm).
+        let mut relu_of: Vec<Option<NodeId>> = vec![None; n];
+        let mut fused = vec![false; n];
+        for (id, node) in net.nodes.iter().enumerate() {
+            if !matches!(node.op.base(), Op::Conv2d(_)) {
+                continue;
+            }
+            let last = match users[id][..] {
+                [bn] if folded_into[bn] == Some(id) => bn,
+                _ => id,
+            };
+            if let [r] = users[last][..] {
+                if matches!(net.nodes[r].op.base(), Op::Act(Activation::Relu)) {
+                    relu_of[id] = Some(r);
+                    fused[r] = true;
+                }
+            }
+        }
         // Output buffers: a node that computes nothing, or a folded norm, shares its input's.
         let mut slot = vec![usize::MAX; n];
         let mut buffers: Vec<wgpu::Buffer> = Vec::new();
@@ -324,7 +354,7 @@ impl Engine for GpuEngine {
         let mut dispatches = Vec::new();
         let mut add = |pipeline: &str,
                        params: Params,
-                       bufs: [&wgpu::Buffer; 4],
+                       bufs: [&wgpu::Buffer; 5],
                        grid: [u32; 3],
                        bytes: &mut u64| {
             let ubuf = dev.create_buffer_init(&wgpu::util::BufferInitDescriptor {
@@ -371,7 +401,9 @@ impl Engine for GpuEngine {
                     folded[id] = p.folded.clone();
                     let w = upload(&p.w, &mut bytes);
                     let b = p.bias.as_ref().map(|b| upload(b, &mut bytes));
-                    let flags = if b.is_some() { 2 } else { 0 };
+                    let relu = relu_of[id].map(|r| &buffers[slot[r]]);
+                    let flags =
+                        if b.is_some() { 2 } else { 0 } | if relu.is_some() { 4 } else { 0 };
                     let og = c.out_channels / c.groups;
                     let grid = [
                         u((os[1] * os[2]).div_ceil(64)),
@@ -388,7 +420,13 @@ impl Engine for GpuEngine {
                     add(
                         "conv",
                         params,
-                        [input.unwrap(), &w, b.as_ref().unwrap_or(empty), out],
+                        [
+                            input.unwrap(),
+                            &w,
+                            b.as_ref().unwrap_or(empty),
+                            out,
+                            relu.unwrap_or(&gpu.sink),
+                        ],
                         grid,
                         &mut bytes,
                     );
@@ -406,12 +444,13 @@ impl Engine for GpuEngine {
                     add(
                         "unary",
                         params,
-                        [input.unwrap(), &s, &t, out],
+                        [input.unwrap(), &s, &t, out, &gpu.sink],
                         grid_1d(count),
                         &mut bytes,
                     );
                     aux_buffers.extend([s, t]);
                 }
+                Op::Act(_) if fused[id] => {}
                 Op::Act(a) => {
                     let mode = match a {
                         Activation::Relu => 0,
@@ -422,7 +461,7 @@ impl Engine for GpuEngine {
                     add(
                         "unary",
                         params,
-                        [input.unwrap(), empty, empty, out],
+                        [input.unwrap(), empty, empty, out, &gpu.sink],
                         grid_1d(count),
                         &mut bytes,
                     );
@@ -433,7 +472,7 @@ impl Engine for GpuEngine {
                     add(
                         "unary",
                         params,
-                        [input.unwrap(), empty, empty, out],
+                        [input.unwrap(), empty, empty, out, &gpu.sink],
                         grid_1d(count),
                         &mut bytes,
                     );
@@ -453,7 +492,7 @@ impl Engine for GpuEngine {
                     add(
                         "pool",
                         params,
-                        [input.unwrap(), empty, empty, out],
+                        [input.unwrap(), empty, empty, out, &gpu.sink],
                         grid_1d(count),
                         &mut bytes,
                     );
@@ -468,7 +507,7 @@ impl Engine for GpuEngine {
                     add(
                         "pool",
                         params,
-                        [input.unwrap(), empty, empty, out],
+                        [input.unwrap(), empty, empty, out, &gpu.sink],
                         grid_1d(count),
                         &mut bytes,
                     );
@@ -488,7 +527,7 @@ impl Engine for GpuEngine {
                     add(
                         "subsample",
                         params,
-                        [input.unwrap(), &coeff, &bias, out],
+                        [input.unwrap(), &coeff, &bias, out, &gpu.sink],
                         grid_1d(count),
                         &mut bytes,
                     );
@@ -511,7 +550,7 @@ impl Engine for GpuEngine {
                     add(
                         "lrn",
                         params,
-                        [input.unwrap(), empty, empty, out],
+                        [input.unwrap(), empty, empty, out, &gpu.sink],
                         grid_1d(count),
                         &mut bytes,
                     );
@@ -533,7 +572,9 @@ impl Engine for GpuEngine {
                     for first in (0..*out_features).step_by(rows) {
                         let r = rows.min(out_features - first);
                         let chunk = upload(&w[first * k..(first + r) * k], &mut bytes);
-                        let flags = if b.is_some() { 2 } else { 0 };
+                        let relu = relu_of[id].map(|r| &buffers[slot[r]]);
+                        let flags =
+                            if b.is_some() { 2 } else { 0 } | if relu.is_some() { 4 } else { 0 };
                         let params = [
                             u(k),
                             u(r),
@@ -556,7 +597,13 @@ impl Engine for GpuEngine {
                         add(
                             "gemv",
                             params,
-                            [input.unwrap(), &chunk, b.as_ref().unwrap_or(empty), out],
+                            [
+                                input.unwrap(),
+                                &chunk,
+                                b.as_ref().unwrap_or(empty),
+                                out,
+                                &gpu.sink,
+                            ],
                             grid,
                             &mut bytes,
                         );
@@ -572,7 +619,7 @@ impl Engine for GpuEngine {
                         add(
                             "unary",
                             params,
-                            [&buffers[slot[i]], empty, empty, out],
+                            [&buffers[slot[i]], empty, empty, out, &gpu.sink],
                             grid_1d(m),
                             &mut bytes,
                         );
@@ -610,7 +657,7 @@ impl Engine for GpuEngine {
                     add(
                         "sum",
                         params,
-                        [a, b, empty, out],
+                        [a, b, empty, out, &gpu.sink],
                         grid_1d(count),
                         &mut bytes,
                     );
@@ -618,7 +665,7 @@ impl Engine for GpuEngine {
                         add(
                             "accumulate",
                             params,
-                            [&buffers[slot[i]], empty, empty, out],
+                            [&buffers[slot[i]], empty, empty, out, &gpu.sink],
                             grid_1d(count),
                             &mut bytes,
                         );
@@ -637,7 +684,7 @@ impl Engine for GpuEngine {
                     add(
                         "pad_shortcut",
                         params,
-                        [input.unwrap(), empty, empty, out],
+                        [input.unwrap(), empty, empty, out, &gpu.sink],
                         grid_1d(count),
                         &mut bytes,
                     );

@@ -38,6 +38,7 @@ pub fn app() -> Html {
             bridge.send(WorkerRequest::SelfCheck);
             let ctx = WorkerContext(Rc::new(bridge));
             crate::web::bench::install(&ctx);
+            crate::web::bench::install_gpu();
             ctx
         })
     };

@@ -1,12 +1,14 @@
 // The binding layout every kernel of the WebGPU engine shares (src/engine/gpu/mod.rs): the
 // dispatch's parameters, an input, two auxiliary read-only arrays (weights, bias, per-channel
-// coefficients) and the output. Prepended to each kernel's source.
+// coefficients), the output, and a second output (a convolution also writes the ReLU that
+// follows it there). Prepended to each kernel's source.
 struct Params { a: vec4<u32>, b: vec4<u32>, c: vec4<u32>, d: vec4<u32> }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> aux: array<f32>;
 @group(0) @binding(3) var<storage, read> aux2: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
+@group(0) @binding(5) var<storage, read_write> y2: array<f32>;
 
 // The flat index of an invocation in a 1-D job dispatched as a 2-D grid of 256-wide groups.
 fn flat_index(g: vec3<u32>, n: vec3<u32>) -> u32 {

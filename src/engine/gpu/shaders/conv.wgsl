@@ -1,15 +1,17 @@
 // Convolution as a tiled implicit GEMM: per group, Y[o][n] = Σ_k W[o][k] · X̂[k][n] with
 // k = (ci, ky, kx) and n = (oy, ox); X̂ is never built, the tile loads index the input (im2col in
 // the load). A workgroup computes a 64 × 64 tile of Y from 16-deep slices held in workgroup
-// memory; each of its 256 invocations keeps a 4 × 4 block of sums in registers. Bias and ReLU
-// are applied on the way out.
+// memory; each of its 256 invocations keeps a 4 × 4 block of sums in registers. The bias is
+// added on the way out, and the ReLU that follows the convolution (or its folded norm) is
+// written too, into y2, so that both nodes' outputs exist without a pass of their own.
 // a = (C, H, W, O), b = (OH, OW, KH, KW), c = (SH, SW, PH, PW), d = (DH, DW, groups, flags:
-// bit 0 ReLU, bit 1 bias). aux = weights [O][C/groups][KH][KW], aux2 = bias.
+// bit 1 bias, bit 2 also write the ReLU to y2). aux = weights [O][C/groups][KH][KW], aux2 = bias.
 const TM: u32 = 64u;
 const TN: u32 = 64u;
 const TK: u32 = 16u;
-var<workgroup> As: array<f32, 1024>;
-var<workgroup> Bs: array<f32, 1024>;
+// Slices held as vec4 along m and n: an invocation reads its four rows and four columns at once.
+var<workgroup> As: array<vec4<f32>, 256>;
+var<workgroup> Bs: array<vec4<f32>, 256>;
 
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) l: vec3<u32>,
@@ -30,7 +32,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) l: v
             let gm = m0 + m; let gk = k0 + q;
             var v = 0.0;
             if (gm < og && gk < K) { v = aux[(g * og + gm) * K + gk]; }
-            As[q * TM + m] = v;
+            let at = q * TM + m;
+            As[at / 4u][at % 4u] = v;
         }
         for (var i = 0u; i < 4u; i++) {
             let e = li + i * 256u;
@@ -47,16 +50,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) l: v
                     v = x[((g * cg + ci) * H + u32(iy)) * W + u32(ix)];
                 }
             }
-            Bs[q * TN + n] = v;
+            let at = q * TN + n;
+            Bs[at / 4u][at % 4u] = v;
         }
         workgroupBarrier();
         for (var q = 0u; q < TK; q++) {
-            var a: array<f32, 4>;
-            var b: array<f32, 4>;
-            for (var i = 0u; i < 4u; i++) {
-                a[i] = As[q * TM + l.y + 16u * i];
-                b[i] = Bs[q * TN + l.x + 16u * i];
-            }
+            let a = As[q * 16u + l.y];
+            let b = Bs[q * 16u + l.x];
             for (var i = 0u; i < 4u; i++) {
                 for (var j = 0u; j < 4u; j++) {
                     acc[i * 4u + j] += a[i] * b[j];
@@ -66,17 +66,17 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) l: v
         workgroupBarrier();
     }
     for (var i = 0u; i < 4u; i++) {
-        let m = m0 + l.y + 16u * i;
+        let m = m0 + l.y * 4u + i;
         if (m >= og) { continue; }
         let oc = g * og + m;
         var bias = 0.0;
         if ((flags & 2u) != 0u) { bias = aux2[oc]; }
         for (var j = 0u; j < 4u; j++) {
-            let n = n0 + l.x + 16u * j;
+            let n = n0 + l.x * 4u + j;
             if (n >= N) { continue; }
-            var v = acc[i * 4u + j] + bias;
-            if ((flags & 1u) != 0u) { v = max(v, 0.0); }
+            let v = acc[i * 4u + j] + bias;
             y[oc * N + n] = v;
+            if ((flags & 4u) != 0u) { y2[oc * N + n] = max(v, 0.0); }
         }
     }
 }
