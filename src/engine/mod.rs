@@ -54,6 +54,33 @@ impl From<candle_core::Error> for EngineError {
     }
 }
 
+/// Checks that `input` fits the network's input node, and returns the nodes a run keeps: `keep`,
+/// or every node when `keep` is empty.
+pub fn wanted_nodes(
+    net: &Network,
+    an: &crate::zoo::Analysis,
+    input: &[f32],
+    keep: &[NodeId],
+) -> Result<Vec<NodeId>, EngineError> {
+    let want = an.layers[0].activations as usize;
+    if input.len() != want {
+        let s = &an.layers[0].shape;
+        return Err(EngineError::Input(format!(
+            "{} takes a {}×{}×{} input ({want} values), got {} values",
+            net.label,
+            s[0],
+            s[1],
+            s[2],
+            input.len()
+        )));
+    }
+    Ok(if keep.is_empty() {
+        (0..net.nodes.len()).collect()
+    } else {
+        keep.to_vec()
+    })
+}
+
 /// Every node's output of one forward pass, flattened row-major, with its shape (batch 1, the
 /// batch dimension left out).
 #[derive(Clone, Debug, PartialEq)]

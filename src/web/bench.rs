@@ -22,18 +22,16 @@ struct Pending {
     runs: usize,
 }
 
+/// The window, when the page was opened with `?bench`.
+fn bench_window() -> Option<web_sys::Window> {
+    web_sys::window().filter(|w| w.location().search().is_ok_and(|s| s.contains("bench")))
+}
+
 /// Installs `window.atlasBench` when the page was opened with `?bench`.
 pub fn install(ctx: &WorkerContext) {
-    let Some(window) = web_sys::window() else {
+    let Some(window) = bench_window() else {
         return;
     };
-    if !window
-        .location()
-        .search()
-        .is_ok_and(|s| s.contains("bench"))
-    {
-        return;
-    }
     let pending: Rc<RefCell<Option<Pending>>> = Rc::new(RefCell::new(None));
     let bridge_cell: Rc<
         RefCell<Option<Rc<gloo_worker::WorkerBridge<crate::web::worker::AtlasWorker>>>>,
@@ -170,16 +168,9 @@ fn net_input_len(net: &crate::zoo::Network) -> usize {
 
 /// Installs `window.atlasBenchGpu(model, url, warmup, runs)` beside `atlasBench` (`?bench` only).
 pub fn install_gpu() {
-    let Some(window) = web_sys::window() else {
+    let Some(window) = bench_window() else {
         return;
     };
-    if !window
-        .location()
-        .search()
-        .is_ok_and(|s| s.contains("bench"))
-    {
-        return;
-    }
     let call = Closure::<dyn Fn(String, String, usize, usize) -> js_sys::Promise>::new(
         |model: String, url: String, warmup: usize, runs: usize| {
             wasm_bindgen_futures::future_to_promise(async move {

@@ -751,23 +751,7 @@ impl GpuNetwork {
     /// Writes the input, records every dispatch and the copies of the kept outputs into one
     /// command buffer, submits it and asks for the read-back buffer to be mapped.
     fn submit(&mut self, input: &[f32], keep: &[NodeId]) -> Result<Pending, EngineError> {
-        let want = self.an.layers[0].activations as usize;
-        if input.len() != want {
-            let s = &self.an.layers[0].shape;
-            return Err(EngineError::Input(format!(
-                "{} takes a {}×{}×{} input ({want} values), got {} values",
-                self.net.label,
-                s[0],
-                s[1],
-                s[2],
-                input.len()
-            )));
-        }
-        let wanted: Vec<NodeId> = if keep.is_empty() {
-            (0..self.net.nodes.len()).collect()
-        } else {
-            keep.to_vec()
-        };
+        let wanted = super::wanted_nodes(&self.net, &self.an, input, keep)?;
         let (dev, queue) = (&self.gpu.device, &self.gpu.queue);
         queue.write_buffer(&self.buffers[self.slot[0]], 0, bytes_of(input));
         let mut enc = dev.create_command_encoder(&Default::default());

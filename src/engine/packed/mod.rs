@@ -209,23 +209,7 @@ impl Prepared for PackedNetwork {
     }
 
     fn run(&mut self, input: &[f32], keep: &[NodeId]) -> Result<Activations, EngineError> {
-        let want = self.an.layers[0].activations as usize;
-        if input.len() != want {
-            let s = &self.an.layers[0].shape;
-            return Err(EngineError::Input(format!(
-                "{} takes a {}×{}×{} input ({want} values), got {} values",
-                self.net.label,
-                s[0],
-                s[1],
-                s[2],
-                input.len()
-            )));
-        }
-        let wanted: Vec<NodeId> = if keep.is_empty() {
-            (0..self.net.nodes.len()).collect()
-        } else {
-            keep.to_vec()
-        };
+        let wanted = super::wanted_nodes(&self.net, &self.an, input, keep)?;
         let p = self.plan(&wanted);
         let PackedNetwork {
             net,
