@@ -1,13 +1,14 @@
 //! A small, exactly checkable computation run by the worker at start-up: a 3×3 convolution on the
 //! engine the worker runs networks on (the packed CPU engine, through the `Engine` interface) and
 //! a matrix product on candle (which the worker uses for gradients). It proves both were compiled
-//! in and work on this machine; the same code is tested natively and in the browser.
+//! in and work on this machine; the same code is tested natively and in the browser. The same
+//! convolution checks the WebGPU engine before the worker runs networks on it.
 
 use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{packed::PackedEngine, Engine, Weights};
-use crate::zoo::graph::{Builder, Conv, Op};
+use crate::engine::{packed::PackedEngine, Engine, Prepared, Weights};
+use crate::zoo::graph::{Builder, Conv, NodeId, Op};
 
 /// The result of the self-check, shown in the status line.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -27,8 +28,8 @@ pub const EXPECTED_CONV: [f32; 4] = [45.0, 54.0, 81.0, 90.0];
 /// Expected sum of [[0,1,2],[3,4,5]] × [[0,1],[2,3],[4,5]] = [[10,13],[28,40]].
 pub const EXPECTED_MATMUL_SUM: f32 = 91.0;
 
-/// The convolution on the packed engine: a one-layer network prepared and run as any other.
-fn conv_on_engine(engine: &dyn Engine) -> Result<Vec<f32>, String> {
+/// The self-check's network: one 3×3 convolution, all-ones kernel, on a 4×4 input.
+fn conv_network() -> (crate::zoo::Network, Weights) {
     let mut b = Builder::new("self-check", "self-check", "", [1, 4, 4]);
     let x = b.input();
     let conv = Conv {
@@ -45,12 +46,44 @@ fn conv_on_engine(engine: &dyn Engine) -> Result<Vec<f32>, String> {
     let net = b.finish();
     let mut w = Weights::default();
     w.insert("conv.weight", vec![1, 1, 3, 3], vec![1.0; 9]);
-    let mut prepared = engine.prepare(&net, w).map_err(|e| e.to_string())?;
-    let ramp: Vec<f32> = (0..16).map(|v| v as f32).collect();
-    let out = prepared
-        .run(&ramp, &[net.output()])
+    (net, w)
+}
+
+/// The 4×4 ramp 0..16 the convolution runs on.
+fn ramp() -> Vec<f32> {
+    (0..16).map(|v| v as f32).collect()
+}
+
+/// The convolution prepared on an engine as any network is, with its output node.
+fn prepare_conv(engine: &dyn Engine) -> Result<(Box<dyn Prepared>, NodeId), String> {
+    let (net, w) = conv_network();
+    let prepared = engine.prepare(&net, w).map_err(|e| e.to_string())?;
+    Ok((prepared, net.output()))
+}
+
+/// The convolution on a CPU engine (its results are there when `run` returns).
+fn conv_on_engine(engine: &dyn Engine) -> Result<Vec<f32>, String> {
+    let (mut prepared, out) = prepare_conv(engine)?;
+    let acts = prepared.run(&ramp(), &[out]).map_err(|e| e.to_string())?;
+    Ok(acts.values[0].clone())
+}
+
+/// Checks an engine (the WebGPU engine before the worker uses it): the convolution's exact values.
+pub async fn check_engine(engine: &dyn Engine) -> Result<(), String> {
+    let (mut prepared, out) = prepare_conv(engine)?;
+    let input = ramp();
+    let acts = prepared
+        .run_async(&input, &[out])
+        .await
         .map_err(|e| e.to_string())?;
-    Ok(out.values[0].clone())
+    let conv = &acts.values[0];
+    if conv[..] == EXPECTED_CONV[..] {
+        Ok(())
+    } else {
+        Err(format!(
+            "its self-check convolution gave {conv:?} instead of {EXPECTED_CONV:?}"
+        ))
+    }
 }
 
 /// Runs the self-check.

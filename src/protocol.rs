@@ -68,6 +68,13 @@ pub enum WorkerRequest {
     GradientFlow {
         config: crate::concepts::gradient_flow::FlowConfig,
     },
+    /// Choose the engine: `Auto` takes WebGPU on a hardware adapter and the CPU engine otherwise
+    /// (a software adapter is slower than the CPU engine), `WebGpu` takes any adapter. Answered
+    /// with `Engine` when the choice has taken effect.
+    SetBackend { choice: BackendChoice },
+    /// Destroy the WebGPU device, as a driver reset or a lost GPU would (for the end-to-end test
+    /// of the fallback); the next run falls back to the CPU engine.
+    LoseGpuDevice,
     /// Run a loaded network on one image (`[C, H, W]` row-major); `tag` comes back with the
     /// answer so the page can drop stale ones.
     Run {
@@ -142,8 +149,67 @@ pub enum WorkerResponse {
         flow: crate::concepts::gradient_flow::Flow,
         millis: f64,
     },
+    /// The engine the worker runs networks on now, sent to the page's status line after the
+    /// self-check, after a change of backend, and whenever a run used another engine than the
+    /// last one (a lost GPU device).
+    Engine(EngineStatus),
     /// Something went wrong; the text is shown to the reader.
     Failed(String),
+}
+
+/// Which engine the reader asked for (`backend-toggle`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BackendChoice {
+    #[default]
+    Auto,
+    WebGpu,
+    Cpu,
+}
+
+impl BackendChoice {
+    pub const ALL: [BackendChoice; 3] = [
+        BackendChoice::Auto,
+        BackendChoice::WebGpu,
+        BackendChoice::Cpu,
+    ];
+
+    /// The toggle's value (`auto`, `webgpu`, `cpu`), also kept in the browser's storage.
+    pub fn key(self) -> &'static str {
+        match self {
+            BackendChoice::Auto => "auto",
+            BackendChoice::WebGpu => "webgpu",
+            BackendChoice::Cpu => "cpu",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<BackendChoice> {
+        BackendChoice::ALL.into_iter().find(|c| c.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            BackendChoice::Auto => "Auto",
+            BackendChoice::WebGpu => "WebGPU",
+            BackendChoice::Cpu => "CPU",
+        }
+    }
+}
+
+/// The engine the worker uses, as the status line shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EngineStatus {
+    /// What the reader chose.
+    pub choice: BackendChoice,
+    /// `webgpu` or `cpu`: the engine the last forward pass ran on (or the next will, before any).
+    pub kind: String,
+    /// The engine's name ("WebGPU", "CPU (packed, wasm SIMD)").
+    pub engine: String,
+    /// The WebGPU adapter the worker found (vendor, architecture), empty without one.
+    pub adapter: String,
+    /// Whether that adapter is a software one (`isFallbackAdapter`).
+    pub fallback: bool,
+    /// Why this engine: the adapter is software, the browser has no WebGPU, the device was lost…
+    pub note: String,
 }
 
 /// The answer to `Classify`.

@@ -93,3 +93,25 @@ fn webgpu() -> atlas::engine::gpu::GpuEngine {
 }
 
 conformance!(webgpu_engine, super::webgpu());
+
+/// How the page's worker moves a network to the GPU: the weights read back from a network prepared
+/// on the packed CPU engine (norms folded there, given back as identities) prepare it on the
+/// WebGPU engine, which then computes the reference logits.
+#[test]
+fn weights_read_back_from_the_packed_engine_prepare_the_webgpu_engine() {
+    use atlas::engine::{packed::PackedEngine, Engine, Weights};
+    for model in ["resnet18", "googlenet"] {
+        let net = atlas::zoo::build(model).unwrap();
+        let cpu = PackedEngine.prepare(&net, Weights::splitmix(&net)).unwrap();
+        let back = Weights::from_params(&net, cpu.params().as_ref()).unwrap();
+        back.check(&net, &[]).unwrap();
+        let err = pollster::block_on(atlas::engine::splitmix::logits_error_with(
+            &webgpu(),
+            model,
+            back,
+            &reference(model),
+        ))
+        .unwrap();
+        assert!(err <= 1e-3, "{model}: relative error {err:e}");
+    }
+}

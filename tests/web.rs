@@ -24,7 +24,16 @@ async fn backend_detection_agrees_with_navigator_gpu() {
     // The test browser runs with --enable-unsafe-webgpu (webdriver.json), so an adapter exists.
     assert!(has_gpu, "the test browser should expose navigator.gpu");
     match backend {
-        Backend::WebGpu { adapter, .. } => assert!(!adapter.is_empty()),
+        Backend::WebGpu { adapter, fallback } => {
+            assert!(!adapter.is_empty());
+            // Headless Chromium's adapter is SwiftShader, which it marks as a fallback adapter:
+            // the page's `auto` choice keeps the CPU engine on it.
+            assert_eq!(
+                fallback,
+                adapter.to_lowercase().contains("swiftshader"),
+                "{adapter}"
+            );
+        }
         Backend::Cpu { reason } => panic!("expected a WebGPU adapter, got CPU: {reason}"),
     }
 }

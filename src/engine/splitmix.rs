@@ -59,7 +59,18 @@ pub async fn logits_error(
     model: &str,
     reference_json: &str,
 ) -> Result<f32, String> {
-    use crate::engine::Weights;
+    let net = crate::zoo::build(model).ok_or_else(|| format!("the zoo has no {model}"))?;
+    let weights = crate::engine::Weights::splitmix(&net);
+    logits_error_with(engine, model, weights, reference_json).await
+}
+
+/// [`logits_error`] with the splitmix-v1 weights given (as another engine read them back).
+pub async fn logits_error_with(
+    engine: &dyn crate::engine::Engine,
+    model: &str,
+    weights: crate::engine::Weights,
+    reference_json: &str,
+) -> Result<f32, String> {
     let reference: serde_json::Value =
         serde_json::from_str(reference_json).map_err(|e| e.to_string())?;
     let theirs: Vec<f32> = reference["splitmix_v1"]["logits"]
@@ -69,7 +80,6 @@ pub async fn logits_error(
         .map(|x| x.as_f64().unwrap_or(f64::NAN) as f32)
         .collect();
     let net = crate::zoo::build(model).ok_or_else(|| format!("the zoo has no {model}"))?;
-    let weights = Weights::splitmix(&net);
     weights.check(&net, &[]).map_err(|e| e.to_string())?;
     let (c, h, w) = match net.nodes[0].op {
         crate::zoo::graph::Op::Input {

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::cpu::ParamSource;
 use super::EngineError;
 use crate::zoo::params::{ParamSpec, Role};
 use crate::zoo::{analyse, params::param_specs, Network};
@@ -48,6 +49,21 @@ impl Weights {
             w.insert(spec.key.clone(), spec.shape.clone(), values);
         }
         w
+    }
+
+    /// The weights a prepared network computes with, read back through its parameters (norms
+    /// folded at preparation come back as identities): how a network prepared on one engine is
+    /// prepared again on another without its checkpoint.
+    pub fn from_params(net: &Network, params: &dyn ParamSource) -> Result<Weights, EngineError> {
+        let mut w = Weights::default();
+        for spec in param_specs(net, &analyse(net)) {
+            if spec.role == Role::NumBatchesTracked {
+                continue;
+            }
+            let values = params.param(&spec.key)?.flatten_all()?.to_vec1::<f32>()?;
+            w.insert(spec.key, spec.shape, values);
+        }
+        Ok(w)
     }
 
     /// Checks that every tensor the network needs is here with its shape, and that nothing else

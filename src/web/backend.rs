@@ -1,6 +1,7 @@
 //! Detects what compute the browser offers: a WebGPU adapter when `navigator.gpu` exists and
-//! yields one, otherwise the reason there is none. The page's networks run on the CPU engine
-//! either way until the WebGPU engine exists (issue 10); the status line says so.
+//! yields one (its vendor and architecture, and whether it is a software fallback adapter),
+//! otherwise the reason there is none. The worker asks (`navigator.gpu` exists in workers too)
+//! before it chooses an engine; wgpu does not tell the adapter's name in the browser.
 
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -23,32 +24,6 @@ impl Backend {
             Backend::Cpu { .. } => "",
         }
     }
-
-    /// The status line's note on WebGPU: what the browser has, and that it is not used yet.
-    pub fn gpu_note(&self) -> String {
-        match self {
-            Backend::WebGpu { adapter, fallback } => format!(
-                "WebGPU adapter “{adapter}”{} found, unused: the WebGPU engine is not built yet",
-                if *fallback { " (software)" } else { "" }
-            ),
-            Backend::Cpu { .. } => "no WebGPU in this browser".to_string(),
-        }
-    }
-
-    /// A longer explanation for the tooltip.
-    pub fn detail(&self) -> String {
-        match self {
-            Backend::WebGpu { adapter, fallback } => {
-                let kind = if *fallback {
-                    " (software fallback adapter)"
-                } else {
-                    ""
-                };
-                format!("WebGPU adapter: {adapter}{kind}")
-            }
-            Backend::Cpu { reason } => format!("Running on the CPU: {reason}"),
-        }
-    }
 }
 
 fn get(target: &JsValue, key: &str) -> Option<JsValue> {
@@ -58,10 +33,14 @@ fn get(target: &JsValue, key: &str) -> Option<JsValue> {
 }
 
 fn describe_adapter(adapter: &JsValue) -> (String, bool) {
-    let fallback = get(adapter, "isFallbackAdapter")
+    let info = get(adapter, "info");
+    // `GPUAdapterInfo.isFallbackAdapter` (Chromium 136 on); `GPUAdapter.isFallbackAdapter` before.
+    let fallback = info
+        .as_ref()
+        .and_then(|i| get(i, "isFallbackAdapter"))
+        .or_else(|| get(adapter, "isFallbackAdapter"))
         .and_then(|v| v.as_bool())
         .unwrap_or(false);
-    let info = get(adapter, "info");
     let field = |k: &str| {
         info.as_ref()
             .and_then(|i| get(i, k))

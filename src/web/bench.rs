@@ -2,7 +2,9 @@
 //! `window.atlasBench(model, url, warmup, runs)`, which loads a checkpoint into the worker (the
 //! same path a reader's download takes), times the prepared network's forward pass there, and
 //! resolves with the worker's `BenchResult` as JSON; and `window.atlasBenchGpu`, the same for the
-//! WebGPU engine on the page's main thread. Nothing of this runs in normal use.
+//! WebGPU engine on the page's main thread; and `window.atlasLoseGpu()`, which destroys the worker's
+//! WebGPU device as a lost GPU would (the end-to-end test of the fallback). Nothing of this runs
+//! in normal use.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -32,6 +34,14 @@ pub fn install(ctx: &WorkerContext) {
     let Some(window) = bench_window() else {
         return;
     };
+    let root = ctx.0.clone();
+    let lose = Closure::<dyn Fn()>::new(move || root.send(WorkerRequest::LoseGpuDevice));
+    let _ = js_sys::Reflect::set(
+        &window,
+        &"atlasLoseGpu".into(),
+        lose.as_ref().unchecked_ref(),
+    );
+    lose.forget();
     let pending: Rc<RefCell<Option<Pending>>> = Rc::new(RefCell::new(None));
     let bridge_cell: Rc<
         RefCell<Option<Rc<gloo_worker::WorkerBridge<crate::web::worker::AtlasWorker>>>>,
@@ -101,7 +111,7 @@ thread_local! {
 
 /// The WebGPU engine's forward time for `make bench`: the checkpoint at `url` prepared on the
 /// engine, `warmup` runs, then `runs` timed ones, each ending when its logits are read back. On the
-/// page's main thread, since the worker does not run this engine yet.
+/// page's main thread, so that the worker's `Bench` keeps timing the CPU engine alone.
 async fn bench_gpu(
     model: String,
     url: String,

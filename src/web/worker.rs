@@ -2,21 +2,33 @@
 //! [`WorkerResponse`]; nothing heavy ever runs on the page's own thread: checkpoint downloads
 //! (with progress, kept in the Cache API), parsing, preprocessing and forward passes all happen
 //! here.
+//!
+//! Networks run on the WebGPU engine when the reader's choice and the adapter allow (a hardware
+//! adapter for `auto`, any for `webgpu`), else on the packed CPU engine. Every network is held on
+//! the CPU engine too: gradients run there (candle), a network is prepared on the GPU from its
+//! CPU copy, and a lost device or a failed run falls back to it with the results intact.
+//! Requests are handled one at a time, in order, by one task that may wait on the GPU; downloads
+//! run beside it.
 
-use std::collections::HashMap;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
 
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::engine::autograd::{input_gradient, magnitude_map, Unit};
+use crate::engine::gpu::GpuEngine;
 use crate::engine::packed::PackedEngine;
 use crate::engine::safetensors::StreamParser;
-use crate::engine::{Engine, Prepared, Weights};
+use crate::engine::{Activations, Engine, Prepared, Weights};
 use crate::imagenet::{self, Image8};
 use crate::pretrained;
 use crate::protocol::HELD_NETWORKS_BYTES;
+use crate::protocol::{BackendChoice, EngineStatus};
 use crate::protocol::{Classification, InputGradient, RunResult, WorkerRequest, WorkerResponse};
+use crate::web::backend::{self, Backend};
 use crate::zoo::graph::Op;
 
 /// The Cache API store that keeps downloaded checkpoints.
@@ -24,7 +36,10 @@ pub const WEIGHTS_CACHE: &str = "atlas-weights-v1";
 
 /// A prepared network the worker holds, with what its last run left.
 struct Held {
+    /// On the CPU engine (always: gradients, and the fallback).
     net: Box<dyn Prepared>,
+    /// On the WebGPU engine, while that engine is the one in use.
+    gpu: Option<Box<dyn Prepared>>,
     /// When it was last used (the worker's clock), for eviction.
     used: u64,
     /// The input of the last run (a prepared photo, a digit), for layer outputs and gradients.
@@ -39,14 +54,58 @@ impl Held {
     }
 }
 
-/// The worker's state: the prepared networks it holds (one copy of their weights, packed), each
-/// with its last input and the node outputs asked for since.
-pub struct AtlasWorker {
-    held: HashMap<String, Held>,
-    clock: u64,
+/// The WebGPU side of the worker.
+enum Gpu {
+    /// Not looked for yet (the self-check looks).
+    Unknown,
+    /// No adapter, and why.
+    Absent(String),
+    /// An adapter (vendor and architecture as the browser tells) that no engine uses yet.
+    Found { adapter: String, fallback: bool },
+    /// The engine, opened on that adapter and past its self-check.
+    Ready {
+        engine: GpuEngine,
+        adapter: String,
+        fallback: bool,
+    },
+    /// Opening it, or a run on it, failed (a lost device, a failed pipeline): the reason.
+    Failed {
+        adapter: String,
+        fallback: bool,
+        reason: String,
+    },
 }
 
-/// The engine every network is prepared with.
+/// The worker's state: the prepared networks it holds (one copy of their weights, packed, and one
+/// on the GPU while it is used), each with its last input and the node outputs asked for since;
+/// the engine choice and the GPU.
+struct State {
+    held: HashMap<String, Held>,
+    clock: u64,
+    choice: BackendChoice,
+    gpu: Gpu,
+    /// The page's status line: the bridge that asked for the self-check.
+    status_to: Option<HandlerId>,
+    /// The engine of the last forward pass (`webgpu`, `cpu`) since the choice last changed.
+    last_kind: Option<&'static str>,
+    /// The status last sent, to send only changes.
+    sent: Option<EngineStatus>,
+}
+
+/// What the worker was asked: a request from the page, or a download that ended.
+enum Job {
+    Request(WorkerRequest, HandlerId),
+    Fetched(Fetched),
+}
+
+/// The worker: its state, taken by the one task that handles the queued jobs in order.
+pub struct AtlasWorker {
+    state: Rc<RefCell<Option<State>>>,
+    queue: Rc<RefCell<VecDeque<Job>>>,
+    busy: Rc<Cell<bool>>,
+}
+
+/// The CPU engine every network is prepared with.
 fn engine() -> PackedEngine {
     PackedEngine
 }
@@ -279,7 +338,7 @@ async fn download(
     Ok((got, label.to_string()))
 }
 
-impl AtlasWorker {
+impl State {
     fn tick(&mut self) -> u64 {
         self.clock += 1;
         self.clock
@@ -313,43 +372,241 @@ impl AtlasWorker {
         gone
     }
 
+    /// Whether networks should run on the GPU now: the reader's choice and the adapter allow.
+    fn wants_gpu(&self) -> bool {
+        let fallback = match &self.gpu {
+            Gpu::Found { fallback, .. } | Gpu::Ready { fallback, .. } => *fallback,
+            _ => return false,
+        };
+        match self.choice {
+            BackendChoice::Cpu => false,
+            BackendChoice::WebGpu => true,
+            BackendChoice::Auto => !fallback,
+        }
+    }
+
+    /// The WebGPU engine when networks run on it.
+    fn active_gpu(&self) -> Option<&GpuEngine> {
+        match &self.gpu {
+            Gpu::Ready { engine, .. } if self.wants_gpu() => Some(engine),
+            _ => None,
+        }
+    }
+
+    /// Looks for a WebGPU adapter (once).
+    async fn detect_gpu(&mut self) {
+        if matches!(self.gpu, Gpu::Unknown) {
+            self.gpu = match backend::detect().await {
+                Backend::WebGpu { adapter, fallback } => Gpu::Found { adapter, fallback },
+                Backend::Cpu { reason } => Gpu::Absent(reason),
+            };
+        }
+    }
+
+    /// Opens the WebGPU engine when the choice wants it and checks it on the self-check's
+    /// convolution; a failure is kept as the reason the CPU engine runs.
+    async fn open_gpu(&mut self) {
+        let Gpu::Found { adapter, fallback } = &self.gpu else {
+            return;
+        };
+        if !self.wants_gpu() {
+            return;
+        }
+        let (adapter, fallback) = (adapter.clone(), *fallback);
+        let opened = match GpuEngine::open().await {
+            Ok(engine) => crate::engine_check::check_engine(&engine)
+                .await
+                .map(|()| engine),
+            Err(e) => Err(e.to_string()),
+        };
+        self.gpu = match opened {
+            Ok(engine) => Gpu::Ready {
+                engine,
+                adapter,
+                fallback,
+            },
+            Err(reason) => Gpu::Failed {
+                adapter,
+                fallback,
+                reason: format!("the WebGPU engine could not start: {reason}"),
+            },
+        };
+    }
+
+    /// The GPU failed: every network leaves it, and the reason is kept for the status line.
+    fn gpu_failed(&mut self, reason: String) {
+        if let Gpu::Ready {
+            adapter, fallback, ..
+        } = &self.gpu
+        {
+            self.gpu = Gpu::Failed {
+                adapter: adapter.clone(),
+                fallback: *fallback,
+                reason,
+            };
+        }
+        for h in self.held.values_mut() {
+            h.gpu = None;
+        }
+    }
+
+    /// Puts every held network on the GPU while it is used (prepared from the CPU copy's
+    /// weights), and takes them off it otherwise.
+    fn sync_gpu(&mut self) {
+        let Some(engine) = self.active_gpu().cloned() else {
+            for h in self.held.values_mut() {
+                h.gpu = None;
+            }
+            return;
+        };
+        let mut failure = None;
+        for h in self.held.values_mut().filter(|h| h.gpu.is_none()) {
+            let net = h.net.network();
+            let prepared = Weights::from_params(net, h.net.params().as_ref())
+                .and_then(|w| engine.prepare(net, w));
+            match prepared {
+                Ok(p) => h.gpu = Some(p),
+                Err(e) => {
+                    failure = Some(format!("preparing {} on the GPU failed: {e}", net.label));
+                    break;
+                }
+            }
+        }
+        if let Some(reason) = failure.or_else(|| engine.fault()) {
+            self.gpu_failed(reason);
+        }
+    }
+
+    /// What the status line shows.
+    fn status(&self) -> EngineStatus {
+        let (adapter, fallback) = match &self.gpu {
+            Gpu::Found { adapter, fallback }
+            | Gpu::Ready {
+                adapter, fallback, ..
+            }
+            | Gpu::Failed {
+                adapter, fallback, ..
+            } => (adapter.clone(), *fallback),
+            _ => (String::new(), false),
+        };
+        let active = self.active_gpu().is_some();
+        let kind = self
+            .last_kind
+            .unwrap_or(if active { "webgpu" } else { "cpu" });
+        let software = if fallback {
+            " (a software adapter)"
+        } else {
+            ""
+        };
+        let note = match (&self.gpu, self.choice) {
+            (Gpu::Failed { reason, .. }, _) => {
+                format!("{reason}; fell back to the CPU engine")
+            }
+            (_, BackendChoice::Cpu) if !adapter.is_empty() => {
+                format!("CPU chosen; WebGPU adapter “{adapter}”{software} unused")
+            }
+            (_, BackendChoice::Cpu) => "CPU chosen".to_string(),
+            (Gpu::Unknown, _) => "looking for WebGPU…".to_string(),
+            (Gpu::Absent(reason), _) => format!("no WebGPU: {reason}"),
+            (Gpu::Found { .. }, BackendChoice::Auto) if fallback => format!(
+                "WebGPU adapter “{adapter}” is a software one, slower than the CPU engine: \
+                 choose WebGPU to use it anyway"
+            ),
+            (Gpu::Found { .. }, _) => format!("WebGPU adapter “{adapter}”{software} found"),
+            (Gpu::Ready { .. }, _) => format!("on WebGPU adapter “{adapter}”{software}"),
+        };
+        EngineStatus {
+            choice: self.choice,
+            kind: kind.to_string(),
+            engine: if kind == "webgpu" {
+                "WebGPU".to_string()
+            } else {
+                engine().name().to_string()
+            },
+            adapter,
+            fallback,
+            note,
+        }
+    }
+
+    /// Sends the status line the engine state when it changed.
+    fn report(&mut self, scope: &WorkerScope<AtlasWorker>) {
+        let Some(id) = self.status_to else {
+            return;
+        };
+        let now = self.status();
+        if self.sent.as_ref() != Some(&now) {
+            self.sent = Some(now.clone());
+            scope.respond(id, WorkerResponse::Engine(now));
+        }
+    }
+
+    /// Runs a held network on `input`, keeping `keep` (every node when empty): on the GPU when it
+    /// is in use, on the CPU engine otherwise or when the GPU fails (which is then left). Returns
+    /// the activations and the engine that computed them.
+    async fn forward(
+        &mut self,
+        model: &str,
+        input: &[f32],
+        keep: &[usize],
+    ) -> Result<(Activations, &'static str), String> {
+        let on_gpu = match self.held(model)?.gpu.as_mut() {
+            Some(g) => Some(g.run_async(input, keep).await),
+            None => None,
+        };
+        match on_gpu {
+            Some(Ok(acts)) => {
+                self.last_kind = Some("webgpu");
+                return Ok((acts, "WebGPU"));
+            }
+            Some(Err(e)) => self.gpu_failed(e.to_string()),
+            None => {}
+        }
+        let h = self.held(model)?;
+        let (acts, name) = (h.net.run(input, keep), h.net.engine());
+        self.last_kind = Some("cpu");
+        Ok((acts.map_err(|e| e.to_string())?, name))
+    }
+
     fn load(&mut self, model: String, got: Downloaded, source: String) -> WorkerResponse {
         let loaded = match got {
             Downloaded::Bytes(bytes) => pretrained::load_checkpoint(&model, &bytes),
             Downloaded::Parsed(weights) => pretrained::load_weights(&model, weights),
         };
-        match loaded {
-            Ok((net, weights)) => {
-                let tensors = weights.tensors.len();
-                let params = crate::zoo::analyse(&net).total_params;
-                // A network loaded again replaces the old one before the new one is prepared.
-                self.held.remove(&model);
-                let prepared = match engine().prepare(&net, weights) {
-                    Ok(p) => p,
-                    Err(e) => return WorkerResponse::Failed(format!("{source}: {e}")),
-                };
-                let used = self.tick();
-                self.held.insert(
-                    model.clone(),
-                    Held {
-                        net: prepared,
-                        used,
-                        input: None,
-                        outputs: HashMap::new(),
-                    },
-                );
-                let evicted = self.evict(&model);
-                WorkerResponse::Loaded {
-                    model,
-                    tensors,
-                    params,
-                    source,
-                    memory_bytes: memory_bytes(),
-                    engine: engine().name().to_string(),
-                    evicted,
-                }
-            }
-            Err(e) => WorkerResponse::Failed(format!("{source}: {e}")),
+        let (net, weights) = match loaded {
+            Ok(l) => l,
+            Err(e) => return WorkerResponse::Failed(format!("{source}: {e}")),
+        };
+        let tensors = weights.tensors.len();
+        let params = crate::zoo::analyse(&net).total_params;
+        // A network loaded again replaces the old one before the new one is prepared.
+        self.held.remove(&model);
+        let prepared = match engine().prepare(&net, weights) {
+            Ok(p) => p,
+            Err(e) => return WorkerResponse::Failed(format!("{source}: {e}")),
+        };
+        let used = self.tick();
+        self.held.insert(
+            model.clone(),
+            Held {
+                net: prepared,
+                gpu: None,
+                used,
+                input: None,
+                outputs: HashMap::new(),
+            },
+        );
+        let evicted = self.evict(&model);
+        self.sync_gpu();
+        let on_gpu = self.held.get(&model).is_some_and(|h| h.gpu.is_some());
+        WorkerResponse::Loaded {
+            model,
+            tensors,
+            params,
+            source,
+            memory_bytes: memory_bytes(),
+            engine: if on_gpu { "WebGPU" } else { engine().name() }.to_string(),
+            evicted,
         }
     }
 
@@ -362,29 +619,28 @@ impl AtlasWorker {
         Ok(h)
     }
 
-    fn run(&mut self, model: String, input: Vec<f32>, tag: u64) -> WorkerResponse {
-        let h = match self.held(&model) {
-            Ok(h) => h,
-            Err(e) => return WorkerResponse::Failed(e),
-        };
+    async fn run(&mut self, model: String, input: Vec<f32>, tag: u64) -> WorkerResponse {
         let start = now_ms();
-        let result = h.net.run(&input, &[]);
-        h.input = Some(input);
-        h.outputs.clear();
+        let result = self.forward(&model, &input, &[]).await;
+        let millis = now_ms() - start;
+        if let Ok(h) = self.held(&model) {
+            h.input = Some(input);
+            h.outputs.clear();
+        }
         match result {
-            Ok(a) => WorkerResponse::Ran(RunResult {
+            Ok((a, engine)) => WorkerResponse::Ran(RunResult {
                 model,
                 tag,
                 shapes: a.shapes,
                 values: a.values,
-                millis: now_ms() - start,
-                engine: h.net.engine().to_string(),
+                millis,
+                engine: engine.to_string(),
             }),
-            Err(e) => WorkerResponse::Failed(e.to_string()),
+            Err(e) => WorkerResponse::Failed(e),
         }
     }
 
-    fn classify(
+    async fn classify(
         &mut self,
         model: String,
         image: Result<Image8, String>,
@@ -394,8 +650,8 @@ impl AtlasWorker {
             Ok(i) => i,
             Err(e) => return WorkerResponse::Failed(format!("the photo cannot be used: {e}")),
         };
-        let h = match self.held(&model) {
-            Ok(h) => h,
+        let output = match self.held(&model) {
+            Ok(h) => h.net.network().output(),
             Err(_) => {
                 return WorkerResponse::Failed(format!(
                     "load the weights of '{model}' before classifying a photo"
@@ -410,10 +666,9 @@ impl AtlasWorker {
         let prepared = imagenet::preprocess_with(&image, mean, std);
         drop(image);
         let t1 = now_ms();
-        let output = h.net.network().output();
-        let acts = match h.net.run(&prepared.tensor, &[output]) {
-            Ok(a) => a,
-            Err(e) => return WorkerResponse::Failed(e.to_string()),
+        let (acts, engine) = match self.forward(&model, &prepared.tensor, &[output]).await {
+            Ok(r) => r,
+            Err(e) => return WorkerResponse::Failed(e),
         };
         let t2 = now_ms();
         let logits = &acts.values[0];
@@ -421,6 +676,9 @@ impl AtlasWorker {
             .into_iter()
             .map(|r| (r.index, r.prob))
             .collect();
+        let Ok(h) = self.held(&model) else {
+            return WorkerResponse::Failed(format!("'{model}' was unloaded"));
+        };
         h.input = Some(prepared.tensor);
         h.outputs.clear();
         h.outputs
@@ -434,13 +692,13 @@ impl AtlasWorker {
             preprocess_ms: t1 - t0,
             forward_ms: t2 - t1,
             memory_bytes: memory_bytes(),
-            engine: h.net.engine().to_string(),
+            engine: engine.to_string(),
         })
     }
 
     /// Makes sure the outputs of `nodes` for the last input are computed (one run for all the
     /// missing ones).
-    fn ensure(&mut self, model: &str, nodes: &[usize]) -> Result<&mut Held, String> {
+    async fn ensure(&mut self, model: &str, nodes: &[usize]) -> Result<&mut Held, String> {
         let h = self.held(model)?;
         let n = h.net.network().nodes.len();
         if let Some(&bad) = nodes.iter().find(|&&i| i >= n) {
@@ -452,12 +710,13 @@ impl AtlasWorker {
             .filter(|i| !h.outputs.contains_key(i))
             .collect();
         if missing.is_empty() {
-            return Ok(h);
+            return self.held(model);
         }
-        let Some(input) = &h.input else {
+        let Some(input) = h.input.clone() else {
             return Err(format!("no photo has run through '{model}' yet"));
         };
-        let acts = h.net.run(input, &missing).map_err(|e| e.to_string())?;
+        let (acts, _) = self.forward(model, &input, &missing).await?;
+        let h = self.held(model)?;
         if h.cached_bytes() > OUTPUT_CACHE_BYTES {
             let output = h.net.network().output();
             h.outputs.retain(|&k, _| k == output);
@@ -468,8 +727,8 @@ impl AtlasWorker {
         Ok(h)
     }
 
-    fn layers(&mut self, model: String, nodes: Vec<usize>, tag: u64) -> Vec<WorkerResponse> {
-        match self.ensure(&model, &nodes) {
+    async fn layers(&mut self, model: String, nodes: Vec<usize>, tag: u64) -> Vec<WorkerResponse> {
+        match self.ensure(&model, &nodes).await {
             Ok(h) => nodes
                 .iter()
                 .map(|&node| {
@@ -520,6 +779,7 @@ impl AtlasWorker {
             y,
             x,
         };
+        // Gradients always run on the CPU copy (candle's autograd).
         match input_gradient(net, h.net.params().as_ref(), input, unit) {
             Ok((gradient, value)) => WorkerResponse::InputGradient(InputGradient {
                 model,
@@ -538,6 +798,8 @@ impl AtlasWorker {
         }
     }
 
+    /// Times the CPU engine (the WebGPU engine's rows of `make bench` come from the page's
+    /// `atlasBenchGpu`).
     fn bench(&mut self, model: String, warmup: usize, runs: usize) -> WorkerResponse {
         let h = match self.held(&model) {
             Ok(h) => h,
@@ -567,8 +829,8 @@ impl AtlasWorker {
         })
     }
 
-    fn norms(&mut self, model: String, nodes: Vec<usize>, tag: u64) -> WorkerResponse {
-        match self.ensure(&model, &nodes) {
+    async fn norms(&mut self, model: String, nodes: Vec<usize>, tag: u64) -> WorkerResponse {
+        match self.ensure(&model, &nodes).await {
             Ok(h) => {
                 let norms = nodes
                     .iter()
@@ -580,65 +842,20 @@ impl AtlasWorker {
         }
     }
 
-    fn fetch(
-        &self,
-        scope: &WorkerScope<Self>,
-        id: HandlerId,
-        model: String,
-        url: String,
-        cache: bool,
-        label: String,
-    ) {
-        let scope = scope.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let reporter = scope.clone();
-            let progress_model = model.clone();
-            let result = download(&url, cache, &label, move |loaded, total| {
-                reporter.respond(
-                    id,
-                    WorkerResponse::Progress {
-                        model: progress_model.clone(),
-                        loaded,
-                        total,
-                    },
-                )
-            })
-            .await;
-            scope.send_message(match result {
-                Ok((got, source)) => Fetched::Done {
-                    id,
-                    model,
-                    got,
-                    source,
-                    cached_as: cache.then_some(url),
-                },
-                Err(message) => Fetched::Failed { id, message },
-            });
-        });
-    }
-}
-
-impl Worker for AtlasWorker {
-    type Message = Fetched;
-    type Input = WorkerRequest;
-    type Output = WorkerResponse;
-
-    fn create(_scope: &WorkerScope<Self>) -> Self {
-        AtlasWorker {
-            held: HashMap::new(),
-            clock: 0,
-        }
-    }
-
-    fn update(&mut self, scope: &WorkerScope<Self>, msg: Self::Message) {
-        match msg {
-            Fetched::Done {
+    /// Handles one job; answers go to the bridge that asked (`id`).
+    async fn handle(&mut self, scope: &WorkerScope<AtlasWorker>, job: Job) {
+        let (msg, id) = match job {
+            Job::Fetched(Fetched::Failed { id, message }) => {
+                scope.respond(id, WorkerResponse::Failed(message));
+                return;
+            }
+            Job::Fetched(Fetched::Done {
                 id,
                 model,
                 got,
                 source,
                 cached_as,
-            } => {
+            }) => {
                 let answer = self.load(model, got, source);
                 if let (WorkerResponse::Failed(_), Some(url)) = (&answer, cached_as) {
                     // A checkpoint that does not load is not kept for the next visit.
@@ -652,30 +869,58 @@ impl Worker for AtlasWorker {
                     });
                 }
                 scope.respond(id, answer);
+                self.report(scope);
+                return;
             }
-            Fetched::Failed { id, message } => scope.respond(id, WorkerResponse::Failed(message)),
-        }
-    }
-
-    fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
+            Job::Request(msg, id) => (msg, id),
+        };
         let answer = match msg {
-            WorkerRequest::SelfCheck => match crate::engine_check::run() {
-                Ok(check) => WorkerResponse::Ready(check),
-                Err(e) => WorkerResponse::Failed(format!("the engine failed its self-check: {e}")),
-            },
+            WorkerRequest::SelfCheck => {
+                self.status_to = Some(id);
+                let check = match crate::engine_check::run() {
+                    Ok(check) => WorkerResponse::Ready(check),
+                    Err(e) => {
+                        WorkerResponse::Failed(format!("the engine failed its self-check: {e}"))
+                    }
+                };
+                scope.respond(id, check);
+                self.detect_gpu().await;
+                self.open_gpu().await;
+                self.sync_gpu();
+                self.report(scope);
+                return;
+            }
+            WorkerRequest::SetBackend { choice } => {
+                self.choice = choice;
+                self.last_kind = None;
+                if let Gpu::Failed {
+                    adapter, fallback, ..
+                } = &self.gpu
+                {
+                    // Choosing again tries a new device.
+                    self.gpu = Gpu::Found {
+                        adapter: adapter.clone(),
+                        fallback: *fallback,
+                    };
+                }
+                self.detect_gpu().await;
+                self.open_gpu().await;
+                self.sync_gpu();
+                let now = self.status();
+                self.sent = Some(now.clone());
+                WorkerResponse::Engine(now)
+            }
+            WorkerRequest::LoseGpuDevice => {
+                if let Gpu::Ready { engine, .. } = &self.gpu {
+                    engine.lose_device();
+                }
+                WorkerResponse::Engine(self.status())
+            }
             WorkerRequest::LoadWeights { model, bytes } => {
                 let source = format!("weights/{model}.safetensors");
                 self.load(model, Downloaded::Bytes(bytes), source)
             }
-            WorkerRequest::FetchWeights {
-                model,
-                url,
-                cache,
-                label,
-            } => {
-                self.fetch(scope, id, model, url, cache, label);
-                return;
-            }
+            WorkerRequest::FetchWeights { .. } => unreachable!("downloads start on arrival"),
             WorkerRequest::Classify {
                 model,
                 width,
@@ -683,14 +928,18 @@ impl Worker for AtlasWorker {
                 channels,
                 pixels,
                 tag,
-            } => self.classify(model, Image8::new(width, height, channels, pixels), tag),
+            } => {
+                let image = Image8::new(width, height, channels, pixels);
+                self.classify(model, image, tag).await
+            }
             WorkerRequest::Layers { model, nodes, tag } => {
-                for answer in self.layers(model, nodes, tag) {
+                for answer in self.layers(model, nodes, tag).await {
                     scope.respond(id, answer);
                 }
+                self.report(scope);
                 return;
             }
-            WorkerRequest::Run { model, input, tag } => self.run(model, input, tag),
+            WorkerRequest::Run { model, input, tag } => self.run(model, input, tag).await,
             WorkerRequest::InputGradient {
                 model,
                 node,
@@ -699,7 +948,7 @@ impl Worker for AtlasWorker {
                 x,
                 tag,
             } => self.input_gradient(model, node, channel, y, x, tag),
-            WorkerRequest::LayerNorms { model, nodes, tag } => self.norms(model, nodes, tag),
+            WorkerRequest::LayerNorms { model, nodes, tag } => self.norms(model, nodes, tag).await,
             WorkerRequest::Bench {
                 model,
                 warmup,
@@ -722,6 +971,112 @@ impl Worker for AtlasWorker {
             }
         };
         scope.respond(id, answer);
+        self.report(scope);
+    }
+}
+
+/// Starts a download beside the queue; its end comes back as a [`Fetched`] message.
+fn fetch(
+    scope: &WorkerScope<AtlasWorker>,
+    id: HandlerId,
+    model: String,
+    url: String,
+    cache: bool,
+    label: String,
+) {
+    let scope = scope.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let reporter = scope.clone();
+        let progress_model = model.clone();
+        let result = download(&url, cache, &label, move |loaded, total| {
+            reporter.respond(
+                id,
+                WorkerResponse::Progress {
+                    model: progress_model.clone(),
+                    loaded,
+                    total,
+                },
+            )
+        })
+        .await;
+        scope.send_message(match result {
+            Ok((got, source)) => Fetched::Done {
+                id,
+                model,
+                got,
+                source,
+                cached_as: cache.then_some(url),
+            },
+            Err(message) => Fetched::Failed { id, message },
+        });
+    });
+}
+
+impl AtlasWorker {
+    /// Queues a job and, unless the handling task is running, starts it: it takes the state,
+    /// handles the jobs in order (waiting on the GPU where a job must), and puts the state back
+    /// when the queue is empty.
+    fn enqueue(&self, scope: &WorkerScope<Self>, job: Job) {
+        self.queue.borrow_mut().push_back(job);
+        if self.busy.replace(true) {
+            return;
+        }
+        let (state, queue, busy) = (self.state.clone(), self.queue.clone(), self.busy.clone());
+        let scope = scope.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let Some(mut s) = state.borrow_mut().take() else {
+                busy.set(false);
+                return;
+            };
+            loop {
+                let next = queue.borrow_mut().pop_front();
+                let Some(job) = next else { break };
+                s.handle(&scope, job).await;
+            }
+            *state.borrow_mut() = Some(s);
+            busy.set(false);
+        });
+    }
+}
+
+impl Worker for AtlasWorker {
+    type Message = Fetched;
+    type Input = WorkerRequest;
+    type Output = WorkerResponse;
+
+    fn create(_scope: &WorkerScope<Self>) -> Self {
+        AtlasWorker {
+            state: Rc::new(RefCell::new(Some(State {
+                held: HashMap::new(),
+                clock: 0,
+                choice: BackendChoice::Auto,
+                gpu: Gpu::Unknown,
+                status_to: None,
+                last_kind: None,
+                sent: None,
+            }))),
+            queue: Rc::new(RefCell::new(VecDeque::new())),
+            busy: Rc::new(Cell::new(false)),
+        }
+    }
+
+    fn update(&mut self, scope: &WorkerScope<Self>, msg: Self::Message) {
+        self.enqueue(scope, Job::Fetched(msg));
+    }
+
+    fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
+        if let WorkerRequest::FetchWeights {
+            model,
+            url,
+            cache,
+            label,
+        } = msg
+        {
+            // Downloads run beside the queue; loading the result is queued when it arrives.
+            fetch(scope, id, model, url, cache, label);
+            return;
+        }
+        self.enqueue(scope, Job::Request(msg, id));
     }
 }
 

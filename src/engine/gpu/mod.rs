@@ -10,7 +10,8 @@
 //!
 //! Results come back asynchronously ([`Prepared::run_async`]); natively [`Prepared::run`] waits
 //! for them (`device.poll`), in the browser only `run_async` works (a worker cannot block). The
-//! page's worker does not use this engine yet.
+//! page's worker runs networks on it when the reader's choice and the adapter allow
+//! (`web::worker`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -211,6 +212,17 @@ impl GpuEngine {
                 fault,
             }),
         })
+    }
+
+    /// Destroys the device as a lost GPU would (the page's test of its fallback): every later run
+    /// fails with the device-lost message.
+    pub fn lose_device(&self) {
+        self.gpu.device.destroy();
+    }
+
+    /// The first fault the device reported (a lost device, a failed pipeline), if any.
+    pub fn fault(&self) -> Option<String> {
+        self.gpu.fault()
     }
 
     /// The adapter, as the status line and the benchmarks name it.

@@ -13,29 +13,59 @@ use super::{
     model_picker::ModelPicker,
     shared::{PhotoContext, PhotoRun, WorkerContext, WorkerState},
 };
-use crate::protocol::{WorkerRequest, WorkerResponse};
-use crate::web::backend::{self, Backend};
+use crate::protocol::{BackendChoice, EngineStatus, WorkerRequest, WorkerResponse};
 use crate::web::worker::{AtlasWorker, WORKER_SCRIPT};
+
+/// Where the reader's choice of engine is kept in the browser.
+const BACKEND_KEY: &str = "atlas-backend";
+
+/// The reader's choice of engine: `?backend=` in the address, else the one kept in the browser,
+/// else `auto`.
+fn initial_choice() -> BackendChoice {
+    let window = web_sys::window();
+    let from_address = window
+        .as_ref()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
+        .and_then(|p| p.get("backend"));
+    let kept = || {
+        window
+            .as_ref()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .and_then(|s| s.get_item(BACKEND_KEY).ok().flatten())
+    };
+    from_address
+        .or_else(kept)
+        .and_then(|k| BackendChoice::from_key(&k))
+        .unwrap_or_default()
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
     let selected = use_state(|| "lenet5".to_string());
-    let backend = use_state(|| None::<Backend>);
+    let engine = use_state(|| None::<EngineStatus>);
+    let choice = use_state(initial_choice);
     let worker_state = use_state(|| WorkerState::Starting);
 
-    // The worker bridge lives as long as the page; its answers update `worker_state`.
+    // The worker bridge lives as long as the page; its answers update `worker_state` and the
+    // engine the status line shows (the worker tells it after every change).
     let bridge = {
-        let worker_state = worker_state.clone();
+        let (worker_state, engine) = (worker_state.clone(), engine.clone());
+        let first_choice = *choice;
         use_memo((), move |_| -> WorkerContext {
             let bridge = AtlasWorker::spawner()
                 .as_module(false)
                 .callback(move |answer| match answer {
                     WorkerResponse::Ready(check) => worker_state.set(WorkerState::Ready(check)),
+                    WorkerResponse::Engine(status) => engine.set(Some(status)),
                     WorkerResponse::Failed(msg) => worker_state.set(WorkerState::Failed(msg)),
                     _ => {}
                 })
                 .spawn(WORKER_SCRIPT);
             bridge.send(WorkerRequest::SelfCheck);
+            bridge.send(WorkerRequest::SetBackend {
+                choice: first_choice,
+            });
             let ctx = WorkerContext(Rc::new(bridge));
             crate::web::bench::install(&ctx);
             crate::web::bench::install_gpu();
@@ -43,14 +73,16 @@ pub fn app() -> Html {
         })
     };
 
-    {
-        let backend = backend.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                backend.set(Some(backend::detect().await));
-            });
-        });
-    }
+    let on_choose = {
+        let (choice, bridge) = (choice.clone(), bridge.clone());
+        Callback::from(move |c: BackendChoice| {
+            choice.set(c);
+            if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+                let _ = s.set_item(BACKEND_KEY, c.key());
+            }
+            bridge.0.send(WorkerRequest::SetBackend { choice: c });
+        })
+    };
 
     // The last photo that ran through any network, for the panels that draw on it.
     let last_photo = use_state(|| None::<PhotoRun>);
@@ -81,7 +113,8 @@ pub fn app() -> Html {
                     <MainView model={(*selected).clone()} />
                 </main>
             </div>
-            <BackendStatus backend={(*backend).clone()} worker={(*worker_state).clone()} />
+            <BackendStatus engine={(*engine).clone()} worker={(*worker_state).clone()}
+                choice={*choice} on_choose={on_choose} />
         </div>
         </ContextProvider<PhotoContext>>
         </ContextProvider<WorkerContext>>

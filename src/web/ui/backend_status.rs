@@ -1,32 +1,47 @@
-//! The status line at the foot of the page: the engine that runs the networks (as the worker
-//! reports it after its self-check), what WebGPU the browser offers, and the worker's state.
+//! The status line at the foot of the page: the engine the last forward pass ran on and its
+//! adapter (as the worker reports them), the reader's choice of engine (`backend-toggle`), why
+//! that engine (no WebGPU, a software adapter, a lost device), and the worker's state.
 
 use yew::prelude::*;
 
 use super::shared::WorkerState;
-use crate::web::backend::Backend;
+use crate::protocol::{BackendChoice, EngineStatus};
 
 #[derive(Properties, PartialEq)]
 pub struct BackendStatusProps {
-    pub backend: Option<Backend>,
+    /// The worker's engine, once it told.
+    pub engine: Option<EngineStatus>,
     pub worker: WorkerState,
+    /// The reader's choice, and how a new one is made.
+    pub choice: BackendChoice,
+    pub on_choose: Callback<BackendChoice>,
 }
 
 #[function_component(BackendStatus)]
 pub fn backend_status(props: &BackendStatusProps) -> Html {
-    // Every network runs on the worker's CPU engine; its name comes from the worker itself.
-    let engine = match &props.worker {
-        WorkerState::Ready(check) => check.engine.clone(),
-        WorkerState::Starting => "starting…".to_string(),
-        WorkerState::Failed(_) => "none".to_string(),
-    };
-    let (gpu_note, adapter, detail) = match &props.backend {
-        Some(b) => (b.gpu_note(), b.adapter().to_string(), b.detail()),
-        None => (
-            "detecting WebGPU…".to_string(),
-            String::new(),
-            "Asking the browser for a WebGPU adapter".to_string(),
+    let (engine, kind, adapter, note) = match (&props.engine, &props.worker) {
+        (Some(s), _) => (
+            s.engine.clone(),
+            s.kind.clone(),
+            s.adapter.clone(),
+            s.note.clone(),
         ),
+        (None, WorkerState::Failed(_)) => (
+            "none".to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ),
+        (None, _) => (
+            "starting…".to_string(),
+            String::new(),
+            String::new(),
+            "looking for WebGPU…".to_string(),
+        ),
+    };
+    let shown = match (kind.as_str(), adapter.is_empty()) {
+        ("webgpu", false) => format!("{engine} · {adapter}"),
+        _ => engine,
     };
     let (worker_text, worker_state) = match &props.worker {
         WorkerState::Starting => ("worker starting…".to_string(), "starting"),
@@ -40,13 +55,31 @@ pub fn backend_status(props: &BackendStatusProps) -> Html {
         ),
         WorkerState::Failed(msg) => (msg.clone(), "failed"),
     };
+    let onchange = {
+        let on_choose = props.on_choose.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            if let Some(c) = BackendChoice::from_key(&select.value()) {
+                on_choose.emit(c);
+            }
+        })
+    };
     html! {
         <footer class="status-line">
             <span>{ "Compute: " }</span>
-            <span class="backend" data-testid="backend-status" data-engine="cpu"
-                data-adapter={adapter} title="The engine every forward pass runs on">{ engine }</span>
+            <span class="backend" data-testid="backend-status" data-engine={kind}
+                data-adapter={adapter} title="The engine the last forward pass ran on">{ shown }</span>
             <span class="sep">{ " · " }</span>
-            <span class="gpu-note" data-testid="gpu-note" title={detail}>{ gpu_note }</span>
+            <label class="backend-choice">
+                { "engine " }
+                <select data-testid="backend-toggle" aria-label="Engine" {onchange}>
+                    { for BackendChoice::ALL.iter().map(|c| html! {
+                        <option value={c.key()} selected={*c == props.choice}>{ c.label() }</option>
+                    }) }
+                </select>
+            </label>
+            <span class="sep">{ " · " }</span>
+            <span class="gpu-note" data-testid="gpu-note">{ note }</span>
             <span class="sep">{ " · " }</span>
             <span class="worker" data-testid="worker-status" data-state={worker_state}>{ worker_text }</span>
         </footer>

@@ -62,6 +62,8 @@ pub struct PhotoLab {
     model: String,
     weights: WeightsState,
     loaded_from: Option<String>,
+    /// The engine the loaded weights were prepared on.
+    loaded_engine: String,
     /// A `blob:` URL made for a picked file, revoked once the worker has read it.
     blob_url: Option<String>,
     error: Option<String>,
@@ -206,6 +208,7 @@ impl Component for PhotoLab {
             model,
             weights: WeightsState::Missing,
             loaded_from: None,
+            loaded_engine: String::new(),
             blob_url: None,
             error: None,
             photo: None,
@@ -325,13 +328,16 @@ impl Component for PhotoLab {
                 WorkerResponse::Loaded {
                     source,
                     memory_bytes,
+                    engine,
                     ..
                 } => {
                     self.revoke_blob();
                     self.loaded_from = Some(source.clone());
+                    self.loaded_engine = engine.clone();
                     self.weights = WeightsState::Ready {
                         source,
                         memory_bytes,
+                        engine,
                     };
                     self.result = None;
                     self.classify();
@@ -399,6 +405,7 @@ impl Component for PhotoLab {
                             Some(source) => WeightsState::Ready {
                                 source: source.clone(),
                                 memory_bytes: crate::web::worker::memory_bytes(),
+                                engine: self.loaded_engine.clone(),
                             },
                             None => WeightsState::Missing,
                         };

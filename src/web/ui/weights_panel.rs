@@ -21,7 +21,12 @@ pub enum WeightsState {
         total: Option<u64>,
     },
     /// Loaded and checked.
-    Ready { source: String, memory_bytes: u64 },
+    Ready {
+        source: String,
+        memory_bytes: u64,
+        /// The engine the worker prepared them on.
+        engine: String,
+    },
 }
 
 #[derive(Properties, PartialEq)]
@@ -140,13 +145,21 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
         WeightsState::Ready {
             source,
             memory_bytes,
-        } => html! {
-            <p class="weights-status" data-state="ready" data-testid="weights-ready">
-                { format!("Weights loaded from {source}: {} parameters checked against the description, prepared once for the CPU engine. \
-                    The worker holds {} of memory; it keeps the networks you open up to {} together and unloads the ones used longest ago beyond that.",
-                    fmt_int(props.params), mb(*memory_bytes), mb(crate::protocol::HELD_NETWORKS_BYTES)) }
-            </p>
-        },
+            engine,
+        } => {
+            let prepared = if engine == "WebGPU" {
+                "prepared once for the WebGPU engine (and for the CPU engine, which computes gradients and takes over if the GPU fails)".to_string()
+            } else {
+                format!("prepared once for the {engine} engine")
+            };
+            html! {
+                <p class="weights-status" data-state="ready" data-testid="weights-ready" data-engine={engine.clone()}>
+                    { format!("Weights loaded from {source}: {} parameters checked against the description, {prepared}. \
+                        The worker holds {} of memory; it keeps the networks you open up to {} together and unloads the ones used longest ago beyond that.",
+                        fmt_int(props.params), mb(*memory_bytes), mb(crate::protocol::HELD_NETWORKS_BYTES)) }
+                </p>
+            }
+        }
     };
     let keeping = match (&props.state, &props.loaded_from) {
         (WeightsState::Loading { .. }, Some(from)) => {
