@@ -106,7 +106,9 @@ await ortGpuPage.waitForFunction(() => typeof window.ortBenchGpu === 'function')
 const cpu = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model ?? 'unknown CPU';
 const browser = context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent));
 const rows = [];
-for (const m of MODELS) {
+// BENCH_MODELS narrows the CPU rows (all by default), BENCH_GPU_MODELS the WebGPU ones.
+const CPU_MODELS = (process.env.BENCH_MODELS ?? MODELS.map((m) => m.model).join(',')).split(',');
+for (const m of MODELS.filter((m) => CPU_MODELS.includes(m.model))) {
   const ours = JSON.parse(await page.evaluate(([model, w, r]) => window.atlasBench(model, `/ckpt/${model}.safetensors`, w, r), [m.model, WARMUP, RUNS]));
   const row = { model: m.model, engine: ours.engine, ours: stats(ours.times_ms), memory_mb: ours.memory_bytes / 2 ** 20, ours_output_sum: ours.output_sum };
   if (m.onnx) {
@@ -120,17 +122,19 @@ for (const m of MODELS) {
   rows.push(row);
   console.error(`${m.model}: done`);
 }
-// WebGPU: fewer runs, and VGG-16 only when asked (BENCH_GPU_MODELS): an emulated GPU is slow.
+// WebGPU: fewer runs (an emulated GPU is slow), and two for VGG-16, which takes about a minute
+// a pass on SwiftShader.
 const GPU_RUNS = Number(process.env.BENCH_GPU_RUNS ?? 5);
-const GPU_MODELS = (process.env.BENCH_GPU_MODELS ?? 'lenet5,squeezenet1_1,resnet18,googlenet').split(',');
+const GPU_MODELS = (process.env.BENCH_GPU_MODELS ?? MODELS.map((m) => m.model).join(',')).split(',');
+const gpuRuns = (model) => (model === 'vgg16' ? Math.min(2, GPU_RUNS) : GPU_RUNS);
 const gpuRows = [];
 for (const m of MODELS.filter((m) => GPU_MODELS.includes(m.model))) {
-  const ours = JSON.parse(await page.evaluate(([model, w, r]) => window.atlasBenchGpu(model, `/ckpt/${model}.safetensors`, w, r), [m.model, 1, GPU_RUNS]));
+  const ours = JSON.parse(await page.evaluate(([model, w, r]) => window.atlasBenchGpu(model, `/ckpt/${model}.safetensors`, w, r), [m.model, 1, gpuRuns(m.model)]));
   const row = { model: m.model, adapter: ours.adapter, ours: stats(ours.times_ms), ours_output_sum: ours.output_sum };
   if (m.onnx) {
     const n = m.shape.reduce((a, b) => a * b, 1);
     const peer = await ortGpuPage.evaluate(([url, input, shape, w, r]) => window.ortBenchGpu(url, input, shape, w, r),
-      [`/peers/${m.onnx}`, Array.from(splitmixInput(n)), m.shape, 1, GPU_RUNS]);
+      [`/peers/${m.onnx}`, Array.from(splitmixInput(n)), m.shape, 1, gpuRuns(m.model)]);
     row.ort = stats(peer.times_ms);
     row.ort_output_sum = peer.output_sum;
     row.ratio = row.ours.median / row.ort.median;
@@ -158,7 +162,7 @@ for (const r of rows.filter((r) => r.ort)) {
 
 const adapter = gpuRows[0]?.adapter ?? 'no adapter';
 const software = /swiftshader|software|llvmpipe/i.test(adapter);
-console.log(`\nWebGPU forward pass, ms (median [min–max] of ${GPU_RUNS} runs after 1 warm-up, logits read back), adapter: ${adapter}${software ? ' — a GPU emulated on the CPU, not a real GPU' : ''}:\n`);
+console.log(`\nWebGPU forward pass, ms (median [min–max] of ${GPU_RUNS} runs after 1 warm-up, 2 for vgg16; logits read back), adapter: ${adapter}${software ? ' — a GPU emulated on the CPU, not a real GPU' : ''}:\n`);
 console.log('| model | ours (WebGPU engine) | onnxruntime-web 1.30 webgpu | ours / ort |');
 console.log('|---|---|---|---|');
 for (const r of gpuRows) {

@@ -412,10 +412,29 @@ impl Engine for GpuEngine {
                     let p = fold::conv_params(net, &users, id, c, cg, per, &mut weights)?;
                     folded[id] = p.folded.clone();
                     let w = upload(&p.w, &mut bytes);
-                    let b = p.bias.as_ref().map(|b| upload(b, &mut bytes));
+                    // The bias (zeros without one), then the input offsets of each k, as
+                    // floats: exact below 2^24.
+                    if ins.iter().product::<usize>() >= 1 << 24 {
+                        return Err(backend(format!(
+                            "{}: an input of {} values is beyond the convolution kernel's offsets",
+                            node.name,
+                            ins.iter().product::<usize>()
+                        )));
+                    }
+                    let mut aux2 = p.bias.clone().unwrap_or_else(|| vec![0.0; c.out_channels]);
+                    for ci in 0..cg {
+                        for ky in 0..c.kernel[0] {
+                            for kx in 0..c.kernel[1] {
+                                aux2.push((ci * ins[1] * ins[2]) as f32);
+                                aux2.push((ky * c.dilation[0]) as f32);
+                                aux2.push((kx * c.dilation[1]) as f32);
+                            }
+                        }
+                    }
+                    let b = upload(&aux2, &mut bytes);
                     let relu = relu_of[id].map(|r| &buffers[slot[r]]);
                     let flags =
-                        if b.is_some() { 2 } else { 0 } | if relu.is_some() { 4 } else { 0 };
+                        if p.bias.is_some() { 2 } else { 0 } | if relu.is_some() { 4 } else { 0 };
                     let og = c.out_channels / c.groups;
                     let grid = [
                         u((os[1] * os[2]).div_ceil(64)),
@@ -432,18 +451,11 @@ impl Engine for GpuEngine {
                     add(
                         "conv",
                         params,
-                        [
-                            input.unwrap(),
-                            &w,
-                            b.as_ref().unwrap_or(empty),
-                            out,
-                            relu.unwrap_or(&gpu.sink),
-                        ],
+                        [input.unwrap(), &w, &b, out, relu.unwrap_or(&gpu.sink)],
                         grid,
                         &mut bytes,
                     );
-                    aux_buffers.push(w);
-                    aux_buffers.extend(b);
+                    aux_buffers.extend([w, b]);
                 }
                 Op::BatchNorm2d { eps } => {
                     if folded_into[id].is_some() {

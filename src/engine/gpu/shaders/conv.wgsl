@@ -1,17 +1,39 @@
 // Convolution as a tiled implicit GEMM: per group, Y[o][n] = Σ_k W[o][k] · X̂[k][n] with
 // k = (ci, ky, kx) and n = (oy, ox); X̂ is never built, the tile loads index the input (im2col in
 // the load). A workgroup computes a 64 × 64 tile of Y from 16-deep slices held in workgroup
-// memory; each of its 256 invocations keeps a 4 × 4 block of sums in registers. The bias is
-// added on the way out, and the ReLU that follows the convolution (or its folded norm) is
-// written too, into y2, so that both nodes' outputs exist without a pass of their own.
+// memory; each of its 256 invocations keeps a 4 × 4 block of sums in four vec4 registers. Every
+// index into a vector is a constant (no per-invocation component indexing, which emulated GPUs
+// turn into scatters). The bias is added on the way out, and the ReLU that follows the
+// convolution (or its folded norm) is written too, into y2, so that both nodes' outputs exist
+// without a pass of their own.
 // a = (C, H, W, O), b = (OH, OW, KH, KW), c = (SH, SW, PH, PW), d = (DH, DW, groups, flags:
-// bit 1 bias, bit 2 also write the ReLU to y2). aux = weights [O][C/groups][KH][KW], aux2 = bias.
+// bit 1 bias, bit 2 also write the ReLU to y2). aux = weights [O][C/groups][KH][KW]; aux2 = the
+// bias (O values, zeros without one), then for each k = (ci, ky, kx) of a group the triple
+// (ci·H·W, ky·DH, kx·DW), made at prepare time: the input tile's loads look their offsets up
+// instead of dividing k by KH·KW and KW.
 const TM: u32 = 64u;
 const TN: u32 = 64u;
 const TK: u32 = 16u;
-// Slices held as vec4 along m and n: an invocation reads its four rows and four columns at once.
+// Slice q of the weights as As[q·16 + i] = rows 4i…4i+3; of the input as Bs[q·16 + j] =
+// columns 4j…4j+3.
 var<workgroup> As: array<vec4<f32>, 256>;
 var<workgroup> Bs: array<vec4<f32>, 256>;
+
+// One row of the 4 × 4 block on its way out: bias, the output, and the ReLU where asked.
+fn store_row(row: vec4<f32>, m: u32, og: u32, g: u32, n: u32, N: u32, flags: u32) {
+    if (m >= og) { return; }
+    let oc = g * og + m;
+    var bias = 0.0;
+    if ((flags & 2u) != 0u) { bias = aux2[oc]; }
+    let v = row + vec4<f32>(bias);
+    let r = max(v, vec4<f32>(0.0));
+    let at = oc * N + n;
+    let relu = (flags & 4u) != 0u;
+    if (n < N) { y[at] = v.x; if (relu) { y2[at] = r.x; } }
+    if (n + 1u < N) { y[at + 1u] = v.y; if (relu) { y2[at + 1u] = r.y; } }
+    if (n + 2u < N) { y[at + 2u] = v.z; if (relu) { y2[at + 2u] = r.z; } }
+    if (n + 3u < N) { y[at + 3u] = v.w; if (relu) { y2[at + 3u] = r.w; } }
+}
 
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) l: vec3<u32>,
@@ -20,63 +42,67 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) l: v
     let OH = p.b.x; let OW = p.b.y; let KH = p.b.z; let KW = p.b.w;
     let SH = p.c.x; let SW = p.c.y; let PH = p.c.z; let PW = p.c.w;
     let DH = p.d.x; let DW = p.d.y; let G = p.d.z; let flags = p.d.w;
-    let cg = C / G; let og = O / G; let kk = KH * KW; let K = cg * kk; let N = OH * OW;
+    let cg = C / G; let og = O / G; let K = cg * KH * KW; let N = OH * OW;
     let g = wg.z;
     let m0 = wg.y * TM;
     let n0 = wg.x * TN;
-    var acc: array<f32, 16>;
+    // The weights this invocation loads: rows m0 + 4·(li / 16) + r, column li % 16 of a slice.
+    let aq = li % 16u;
+    let am = m0 + 4u * (li / 16u);
+    // The input it loads: columns n0 + 4·(li % 16) + r, row li / 16 of a slice; their output
+    // pixels are found once.
+    let bq = li / 16u;
+    let bn = n0 + 4u * (li % 16u);
+    let n4 = vec4<u32>(bn) + vec4<u32>(0u, 1u, 2u, 3u);
+    let iy0 = vec4<i32>((n4 / vec4<u32>(OW)) * SH) - vec4<i32>(i32(PH));
+    let ix0 = vec4<i32>((n4 % vec4<u32>(OW)) * SW) - vec4<i32>(i32(PW));
+    let ok = n4 < vec4<u32>(N);
+    let xg = g * cg * H * W;
+    var acc0 = vec4<f32>(0.0);
+    var acc1 = vec4<f32>(0.0);
+    var acc2 = vec4<f32>(0.0);
+    var acc3 = vec4<f32>(0.0);
     for (var k0 = 0u; k0 < K; k0 += TK) {
-        for (var i = 0u; i < 4u; i++) {
-            let e = li + i * 256u;
-            let m = e / TK; let q = e % TK;
-            let gm = m0 + m; let gk = k0 + q;
-            var v = 0.0;
-            if (gm < og && gk < K) { v = aux[(g * og + gm) * K + gk]; }
-            let at = q * TM + m;
-            As[at / 4u][at % 4u] = v;
+        let ka = k0 + aq;
+        var wa = vec4<f32>(0.0);
+        if (ka < K) {
+            let base = (g * og + am) * K + ka;
+            if (am < og) { wa.x = aux[base]; }
+            if (am + 1u < og) { wa.y = aux[base + K]; }
+            if (am + 2u < og) { wa.z = aux[base + 2u * K]; }
+            if (am + 3u < og) { wa.w = aux[base + 3u * K]; }
         }
-        for (var i = 0u; i < 4u; i++) {
-            let e = li + i * 256u;
-            let q = e / TN; let n = e % TN;
-            let gk = k0 + q; let gn = n0 + n;
-            var v = 0.0;
-            if (gk < K && gn < N) {
-                let ci = gk / kk; let r = gk % kk;
-                let ky = r / KW; let kx = r % KW;
-                let oy = gn / OW; let ox = gn % OW;
-                let iy = i32(oy * SH + ky * DH) - i32(PH);
-                let ix = i32(ox * SW + kx * DW) - i32(PW);
-                if (iy >= 0 && iy < i32(H) && ix >= 0 && ix < i32(W)) {
-                    v = x[((g * cg + ci) * H + u32(iy)) * W + u32(ix)];
-                }
-            }
-            let at = q * TN + n;
-            Bs[at / 4u][at % 4u] = v;
+        As[aq * 16u + li / 16u] = wa;
+        let kb = k0 + bq;
+        var xb = vec4<f32>(0.0);
+        if (kb < K) {
+            let t = O + 3u * kb;
+            let off = xg + u32(aux2[t]);
+            let iy = iy0 + vec4<i32>(i32(aux2[t + 1u]));
+            let ix = ix0 + vec4<i32>(i32(aux2[t + 2u]));
+            let inside = ok & (iy >= vec4<i32>(0)) & (iy < vec4<i32>(i32(H)))
+                & (ix >= vec4<i32>(0)) & (ix < vec4<i32>(i32(W)));
+            if (inside.x) { xb.x = x[off + u32(iy.x) * W + u32(ix.x)]; }
+            if (inside.y) { xb.y = x[off + u32(iy.y) * W + u32(ix.y)]; }
+            if (inside.z) { xb.z = x[off + u32(iy.z) * W + u32(ix.z)]; }
+            if (inside.w) { xb.w = x[off + u32(iy.w) * W + u32(ix.w)]; }
         }
+        Bs[bq * 16u + li % 16u] = xb;
         workgroupBarrier();
         for (var q = 0u; q < TK; q++) {
             let a = As[q * 16u + l.y];
             let b = Bs[q * 16u + l.x];
-            for (var i = 0u; i < 4u; i++) {
-                for (var j = 0u; j < 4u; j++) {
-                    acc[i * 4u + j] += a[i] * b[j];
-                }
-            }
+            acc0 += a.x * b;
+            acc1 += a.y * b;
+            acc2 += a.z * b;
+            acc3 += a.w * b;
         }
         workgroupBarrier();
     }
-    for (var i = 0u; i < 4u; i++) {
-        let m = m0 + l.y * 4u + i;
-        if (m >= og) { continue; }
-        let oc = g * og + m;
-        var bias = 0.0;
-        if ((flags & 2u) != 0u) { bias = aux2[oc]; }
-        for (var j = 0u; j < 4u; j++) {
-            let n = n0 + l.x * 4u + j;
-            if (n >= N) { continue; }
-            let v = acc[i * 4u + j] + bias;
-            y[oc * N + n] = v;
-            if ((flags & 4u) != 0u) { y2[oc * N + n] = max(v, 0.0); }
-        }
-    }
+    let m = m0 + l.y * 4u;
+    let n = n0 + l.x * 4u;
+    store_row(acc0, m, og, g, n, N, flags);
+    store_row(acc1, m + 1u, og, g, n, N, flags);
+    store_row(acc2, m + 2u, og, g, n, N, flags);
+    store_row(acc3, m + 3u, og, g, n, N, flags);
 }
