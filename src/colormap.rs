@@ -1,6 +1,6 @@
 //! Colour scales for feature maps: a diverging blue–white–red scale for signed values and a
 //! sequential dark-to-bright scale for non-negative ones (after ReLU), with the value range that
-//! the legend shows.
+//! the legend shows; and heat drawn over a faded photo (effective fields, saliency, occlusion).
 
 /// A colour scale fitted to a set of values.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -78,6 +78,44 @@ fn sequential(t: f32) -> [u8; 3] {
     lerp(STOPS[i], STOPS[i + 1], x - i as f32)
 }
 
+/// Heat colour: yellow to red as `t` goes from 0 to 1.
+fn heat_rgb(t: f32) -> [f32; 3] {
+    let t = t.clamp(0.0, 1.0);
+    [255.0, 235.0 - 200.0 * t, 60.0 * (1.0 - t)]
+}
+
+/// Cold colour for negative heat: pale to deep blue.
+fn cold_rgb(t: f32) -> [f32; 3] {
+    let t = t.clamp(0.0, 1.0);
+    [60.0 * (1.0 - t), 120.0 + 40.0 * (1.0 - t), 255.0]
+}
+
+/// An RGBA image of `heat` over a faded copy of an image whose grey levels in [0, 1] are `grey`:
+/// each pixel's colour is blended in by |heat| / max |heat| (square-rooted, so that faint heat
+/// shows). Positive heat is warm; negative heat, where `heat` has any, is blue.
+pub fn heat_over(heat: &[f32], grey: &[f32]) -> Vec<u8> {
+    let max = heat.iter().fold(0f32, |m, v| m.max(v.abs())).max(1e-30);
+    let mut rgba = vec![0u8; heat.len() * 4];
+    for (i, (&h, &g)) in heat.iter().zip(grey).enumerate() {
+        let base = 150.0 + 90.0 * g;
+        let t = (h.abs() / max).sqrt();
+        let c = if h >= 0.0 { heat_rgb(t) } else { cold_rgb(t) };
+        let a = (t * 1.6).min(1.0);
+        for k in 0..3 {
+            rgba[i * 4 + k] = (base * (1.0 - a) + c[k] * a).round() as u8;
+        }
+        rgba[i * 4 + 3] = 255;
+    }
+    rgba
+}
+
+/// Grey levels in [0, 1] of RGB bytes (Rec. 601 luma).
+pub fn grey_of_rgb(rgb: &[u8]) -> Vec<f32> {
+    rgb.chunks_exact(3)
+        .map(|p| (0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32) / 255.0)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +130,15 @@ mod tests {
         assert!(!r.diverging);
         assert_eq!(r.rgb(0.0), [0, 0, 4]);
         assert_eq!(r.rgb(3.0), [252, 255, 164]);
+    }
+
+    #[test]
+    fn heat_is_blended_by_its_share_of_the_largest() {
+        let rgba = heat_over(&[0.0, 1.0, -1.0], &[1.0, 1.0, 1.0]);
+        // No heat: the faded photo; full heat: red; full negative heat: blue.
+        assert_eq!(&rgba[0..4], &[240, 240, 240, 255]);
+        assert_eq!(&rgba[4..8], &[255, 35, 0, 255]);
+        assert_eq!(&rgba[8..12], &[0, 120, 255, 255]);
+        assert_eq!(grey_of_rgb(&[255, 255, 255, 0, 0, 0]), vec![1.0, 0.0]);
     }
 }

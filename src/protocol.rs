@@ -75,6 +75,21 @@ pub enum WorkerRequest {
     /// Destroy the WebGPU device, as a driver reset or a lost GPU would (for the end-to-end test
     /// of the fallback); the next run falls back to the CPU engine.
     LoseGpuDevice,
+    /// What the network looks at in the last photo classified with `model`, by occlusion (Zeiler
+    /// & Fergus 2014): a grey square of `patch` pixels every `stride` pixels, the drop of the
+    /// top class's probability at each place. Progress comes as `OcclusionProgress`; a
+    /// `CancelOcclusion` stops it.
+    Occlusion {
+        model: String,
+        patch: usize,
+        stride: usize,
+        tag: u64,
+    },
+    /// Stops the occlusion map being computed (taken at once, not queued behind it).
+    CancelOcclusion,
+    /// The gradient saliency of the last photo classified with `model` (Simonyan et al. 2014):
+    /// |∂ top-class score / ∂pixel|, the largest over the colour channels.
+    Saliency { model: String, tag: u64 },
     /// Run a loaded network on one image (`[C, H, W]` row-major); `tag` comes back with the
     /// answer so the page can drop stale ones.
     Run {
@@ -147,6 +162,27 @@ pub enum WorkerResponse {
     /// The answer to `GradientFlow`, with the worker's time for it.
     GradientFlow {
         flow: crate::concepts::gradient_flow::Flow,
+        millis: f64,
+    },
+    /// Places of the occlusion square done so far.
+    OcclusionProgress { tag: u64, done: usize, total: usize },
+    /// The answer to `Occlusion`.
+    Occlusion {
+        model: String,
+        tag: u64,
+        map: crate::concepts::occlusion::OcclusionMap,
+        millis: f64,
+        engine: String,
+    },
+    /// The occlusion map was stopped by `CancelOcclusion` after `done` places.
+    OcclusionCancelled { tag: u64, done: usize, total: usize },
+    /// The answer to `Saliency`: `side × side` values, row-major, for `class`.
+    Saliency {
+        model: String,
+        tag: u64,
+        class: usize,
+        heat: Vec<f32>,
+        side: usize,
         millis: f64,
     },
     /// The engine the worker runs networks on now, sent to the page's status line after the

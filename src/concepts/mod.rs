@@ -6,5 +6,6 @@ pub mod explainers;
 pub mod gradient_flow;
 pub mod inception;
 pub mod kernel_stack;
+pub mod occlusion;
 pub mod receptive;
 pub mod residual;

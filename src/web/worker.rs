@@ -90,6 +90,8 @@ struct State {
     last_kind: Option<&'static str>,
     /// The status last sent, to send only changes.
     sent: Option<EngineStatus>,
+    /// Set by `CancelOcclusion` (taken at once, beside the queue), read between rows.
+    cancel: Rc<Cell<bool>>,
 }
 
 /// What the worker was asked: a request from the page, or a download that ended.
@@ -103,6 +105,7 @@ pub struct AtlasWorker {
     state: Rc<RefCell<Option<State>>>,
     queue: Rc<RefCell<VecDeque<Job>>>,
     busy: Rc<Cell<bool>>,
+    cancel: Rc<Cell<bool>>,
 }
 
 /// The CPU engine every network is prepared with.
@@ -798,6 +801,126 @@ impl State {
         }
     }
 
+    /// The last photo's input, the output node and the input's side (square inputs only).
+    fn last_photo(&mut self, model: &str) -> Result<(Vec<f32>, usize, usize), String> {
+        let h = self.held(model)?;
+        let net = h.net.network();
+        let Op::Input { height, width, .. } = net.nodes[0].op else {
+            return Err("the network has no input node".into());
+        };
+        if height != width {
+            return Err(format!("{} takes a {height}×{width} input", net.label));
+        }
+        let input = h
+            .input
+            .clone()
+            .ok_or_else(|| format!("classify a photo with '{model}' first"))?;
+        Ok((input, net.output(), height))
+    }
+
+    /// The occlusion map of the last photo: one forward pass per place of the square, on the
+    /// engine in use; progress after each row, then a pause for the event loop, where a
+    /// `CancelOcclusion` can arrive.
+    async fn occlusion(
+        &mut self,
+        scope: &WorkerScope<AtlasWorker>,
+        id: HandlerId,
+        model: &str,
+        patch: usize,
+        stride: usize,
+        tag: u64,
+    ) -> Result<WorkerResponse, String> {
+        use crate::concepts::occlusion::{self, OcclusionMap};
+        self.cancel.set(false);
+        let (input, output, side) = self.last_photo(model)?;
+        occlusion::check(side, patch, stride)?;
+        let start = now_ms();
+        let (acts, engine) = self.forward(model, &input, &[output]).await?;
+        let logits = &acts.values[0];
+        let class = imagenet::top_k(logits, 1)
+            .first()
+            .map(|r| r.index)
+            .ok_or("the network gave no output")?;
+        let base = occlusion::probability(logits, class);
+        let starts = occlusion::starts(side, patch, stride);
+        let total = starts.len() * starts.len();
+        let mut drops = Vec::with_capacity(total);
+        for &y0 in &starts {
+            for &x0 in &starts {
+                let hidden = occlusion::occlude(&input, side, y0, x0, patch);
+                let (acts, _) = self.forward(model, &hidden, &[output]).await?;
+                drops.push(base - occlusion::probability(&acts.values[0], class));
+            }
+            let done = drops.len();
+            scope.respond(id, WorkerResponse::OcclusionProgress { tag, done, total });
+            next_task().await;
+            if self.cancel.replace(false) {
+                return Ok(WorkerResponse::OcclusionCancelled { tag, done, total });
+            }
+        }
+        Ok(WorkerResponse::Occlusion {
+            model: model.to_string(),
+            tag,
+            map: OcclusionMap {
+                class,
+                base,
+                side,
+                patch,
+                stride,
+                starts,
+                drops,
+            },
+            millis: now_ms() - start,
+            engine: engine.to_string(),
+        })
+    }
+
+    /// The gradient saliency of the last photo's top class (on the CPU copy, candle's autograd).
+    fn saliency(&mut self, model: &str, tag: u64) -> Result<WorkerResponse, String> {
+        let (input, output, side) = self.last_photo(model)?;
+        let start = now_ms();
+        let h = self.held(model)?;
+        let logits = match h.outputs.get(&output) {
+            Some((_, v)) => v.clone(),
+            None => h
+                .net
+                .run(&input, &[output])
+                .map_err(|e| e.to_string())?
+                .values[0]
+                .clone(),
+        };
+        let class = imagenet::top_k(&logits, 1)
+            .first()
+            .map(|r| r.index)
+            .ok_or("the network gave no output")?;
+        let unit = Unit {
+            node: output,
+            channel: class,
+            y: 0,
+            x: 0,
+        };
+        let (gradient, _) = input_gradient(h.net.network(), h.net.params().as_ref(), &input, unit)
+            .map_err(|e| e.to_string())?;
+        let plane = side * side;
+        let heat = (0..plane)
+            .map(|i| {
+                gradient
+                    .iter()
+                    .skip(i)
+                    .step_by(plane)
+                    .fold(0f32, |m, g| m.max(g.abs()))
+            })
+            .collect();
+        Ok(WorkerResponse::Saliency {
+            model: model.to_string(),
+            tag,
+            class,
+            heat,
+            side,
+            millis: now_ms() - start,
+        })
+    }
+
     /// Times the CPU engine (the WebGPU engine's rows of `make bench` come from the page's
     /// `atlasBenchGpu`).
     fn bench(&mut self, model: String, warmup: usize, runs: usize) -> WorkerResponse {
@@ -920,7 +1043,22 @@ impl State {
                 let source = format!("weights/{model}.safetensors");
                 self.load(model, Downloaded::Bytes(bytes), source)
             }
-            WorkerRequest::FetchWeights { .. } => unreachable!("downloads start on arrival"),
+            WorkerRequest::FetchWeights { .. } | WorkerRequest::CancelOcclusion => {
+                unreachable!("taken on arrival")
+            }
+            WorkerRequest::Occlusion {
+                model,
+                patch,
+                stride,
+                tag,
+            } => match self.occlusion(scope, id, &model, patch, stride, tag).await {
+                Ok(answer) => answer,
+                Err(e) => WorkerResponse::Failed(format!("the occlusion map failed: {e}")),
+            },
+            WorkerRequest::Saliency { model, tag } => match self.saliency(&model, tag) {
+                Ok(answer) => answer,
+                Err(e) => WorkerResponse::Failed(format!("the saliency map failed: {e}")),
+            },
             WorkerRequest::Classify {
                 model,
                 width,
@@ -973,6 +1111,25 @@ impl State {
         scope.respond(id, answer);
         self.report(scope);
     }
+}
+
+/// Resolves on the event loop's next task (a zero-delay timeout), so that messages that arrived
+/// meanwhile are taken.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let set_timeout = js_sys::Reflect::get(&js_sys::global(), &"setTimeout".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        match set_timeout {
+            Some(f) => {
+                let _ = f.call2(&JsValue::NULL, &resolve, &JsValue::from(0));
+            }
+            None => {
+                let _ = resolve.call0(&JsValue::NULL);
+            }
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// Starts a download beside the queue; its end comes back as a [`Fetched`] message.
@@ -1045,6 +1202,7 @@ impl Worker for AtlasWorker {
     type Output = WorkerResponse;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
+        let cancel = Rc::new(Cell::new(false));
         AtlasWorker {
             state: Rc::new(RefCell::new(Some(State {
                 held: HashMap::new(),
@@ -1054,9 +1212,11 @@ impl Worker for AtlasWorker {
                 status_to: None,
                 last_kind: None,
                 sent: None,
+                cancel: cancel.clone(),
             }))),
             queue: Rc::new(RefCell::new(VecDeque::new())),
             busy: Rc::new(Cell::new(false)),
+            cancel,
         }
     }
 
@@ -1065,6 +1225,10 @@ impl Worker for AtlasWorker {
     }
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
+        if msg == WorkerRequest::CancelOcclusion {
+            self.cancel.set(true);
+            return;
+        }
         if let WorkerRequest::FetchWeights {
             model,
             url,

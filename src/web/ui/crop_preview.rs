@@ -3,10 +3,9 @@
 //! theoretical receptive field is drawn on it as `rf-box`; the part of the field that lies in the
 //! zero padding around the image is drawn hatched in the margin.
 
-use wasm_bindgen::{Clamped, JsCast};
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
+use super::shared::put_rgba;
 use crate::concepts::receptive::UnitField;
 
 #[derive(Properties, PartialEq)]
@@ -101,24 +100,11 @@ pub fn crop_preview(props: &CropPreviewProps) -> Html {
     {
         let canvas_ref = canvas_ref.clone();
         use_effect_with((props.rgb.clone(), props.side), move |(rgb, side)| {
-            let Some(ctx) = canvas_ref
-                .cast::<HtmlCanvasElement>()
-                .and_then(|c| c.get_context("2d").ok().flatten())
-                .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-            else {
-                return;
-            };
             let mut rgba = Vec::with_capacity(side * side * 4);
             for px in rgb.chunks_exact(3) {
                 rgba.extend_from_slice(&[px[0], px[1], px[2], 255]);
             }
-            if let Ok(img) = ImageData::new_with_u8_clamped_array_and_sh(
-                Clamped(&rgba),
-                *side as u32,
-                *side as u32,
-            ) {
-                let _ = ctx.put_image_data(&img, 0.0, 0.0);
-            }
+            put_rgba(&canvas_ref, &rgba, *side, *side);
         });
     }
     let side = props.side;

@@ -5,10 +5,9 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::{Clamped, JsCast};
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
+use super::shared::put_rgba;
 use crate::concepts::receptive::{erf_stats, UnitField};
 
 /// The image under the heat: RGB bytes, or grey values in [0, 1] (ink, dark on light).
@@ -34,12 +33,6 @@ pub struct ErfHeatmapProps {
     pub millis: Option<f64>,
 }
 
-/// Heat colour: transparent-ish yellow to red as the value grows.
-fn heat_rgb(t: f32) -> [f32; 3] {
-    let t = t.clamp(0.0, 1.0);
-    [255.0, 235.0 - 200.0 * t, 60.0 * (1.0 - t)]
-}
-
 #[function_component(ErfHeatmap)]
 pub fn erf_heatmap(props: &ErfHeatmapProps) -> Html {
     let canvas_ref = use_node_ref();
@@ -52,39 +45,18 @@ pub fn erf_heatmap(props: &ErfHeatmapProps) -> Html {
             props.background.clone(),
         );
         use_effect_with(deps, move |(heat, h, w, bg)| {
-            let Some(ctx) = canvas_ref
-                .cast::<HtmlCanvasElement>()
-                .and_then(|c| c.get_context("2d").ok().flatten())
-                .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-            else {
-                return;
+            let grey: Vec<f32> = match bg {
+                Some(Background::Rgb(rgb)) => crate::colormap::grey_of_rgb(rgb),
+                // Ink, dark on light.
+                Some(Background::Ink(ink)) => ink.iter().map(|v| 1.0 - v.clamp(0.0, 1.0)).collect(),
+                None => vec![1.0; h * w],
             };
-            let max = heat.iter().copied().fold(0f32, f32::max).max(1e-30);
-            let mut rgba = vec![0u8; h * w * 4];
-            for i in 0..h * w {
-                let grey = match bg {
-                    Some(Background::Rgb(rgb)) => {
-                        let p = &rgb[i * 3..i * 3 + 3];
-                        (0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32) / 255.0
-                    }
-                    Some(Background::Ink(ink)) => 1.0 - ink[i].clamp(0.0, 1.0),
-                    None => 1.0,
-                };
-                // Faded image: light grey tones.
-                let base = 150.0 + 90.0 * grey;
-                let t = (heat[i] / max).sqrt();
-                let c = heat_rgb(t);
-                let a = (t * 1.6).min(1.0);
-                for k in 0..3 {
-                    rgba[i * 4 + k] = (base * (1.0 - a) + c[k] * a).round() as u8;
-                }
-                rgba[i * 4 + 3] = 255;
-            }
-            if let Ok(img) =
-                ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), *w as u32, *h as u32)
-            {
-                let _ = ctx.put_image_data(&img, 0.0, 0.0);
-            }
+            put_rgba(
+                &canvas_ref,
+                &crate::colormap::heat_over(heat, &grey),
+                *w,
+                *h,
+            );
         });
     }
     let scale = props.shown / props.width as f64;

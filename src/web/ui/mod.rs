@@ -1,6 +1,8 @@
 //! The page's Yew components, one per file.
 
 pub mod app;
+pub mod attention_map;
+pub mod attention_panel;
 pub mod backend_status;
 pub mod concepts_page;
 pub mod connection_table;

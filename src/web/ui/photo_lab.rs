@@ -11,6 +11,7 @@ use gloo_worker::WorkerBridge;
 use web_sys::{Blob, File};
 use yew::prelude::*;
 
+use super::attention_panel::AttentionPanel;
 use super::crop_preview::CropPreview;
 use super::erf_heatmap::{Background, ErfHeatmap};
 use super::layer_explorer::LayerExplorer;
@@ -511,6 +512,7 @@ impl Component for PhotoLab {
                             if let Some(t) = timing { <p class="note" data-testid="timing">{ t }</p> }
                         </div>
                     </div>
+                    <AttentionPanel model={d.net.id.clone()} tag={r.tag} crop={self.crop.clone()} side={CROP} />
                     <LayerExplorer described={ctx.props().described.clone()} node={self.layer}
                         data={self.layer_data.clone()} on_select={link.callback(Msg::SelectLayer)}
                         picked={self.picked.filter(|p| p.0 == self.layer).map(|p| (p.1, p.2, p.3))}

@@ -1,5 +1,6 @@
 //! The types the page's components share: the described network, the worker's context and state,
-//! one layer's values, the unit a reader picked and the last photo that ran. Components import
+//! one layer's values, the unit a reader picked and the last photo that ran; and how a canvas gets
+//! its pixels. Components import
 //! them from here and never from each other's files for them, so that no two components import
 //! each other (`tests/ui_modules.rs` checks the imports have no circle).
 
@@ -81,4 +82,23 @@ pub struct PhotoRun {
 pub struct PhotoContext {
     pub last: Option<PhotoRun>,
     pub report: Callback<PhotoRun>,
+}
+
+/// Puts RGBA pixels (`width × height`, row-major) on the canvas behind `node`, once it is mounted.
+pub fn put_rgba(node: &NodeRef, rgba: &[u8], width: usize, height: usize) {
+    use wasm_bindgen::JsCast;
+    let Some(ctx) = node
+        .cast::<web_sys::HtmlCanvasElement>()
+        .and_then(|c| c.get_context("2d").ok().flatten())
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        wasm_bindgen::Clamped(rgba),
+        width as u32,
+        height as u32,
+    ) {
+        let _ = ctx.put_image_data(&img, 0.0, 0.0);
+    }
 }

@@ -1,0 +1,254 @@
+//! What the network looks at in the photo it classified: an occlusion-sensitivity map (Zeiler &
+//! Fergus, ECCV 2014: a grey square slid over the photo, the drop of the top class's probability
+//! at each place; square and stride settable, progress shown, cancellable) and a gradient
+//! saliency map (Simonyan, Vedaldi & Zisserman, ICLR 2014 workshop: |∂ top-class score / ∂pixel|).
+//! Both are computed in the worker and drawn over the crop.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::attention_map::AttentionMap;
+use super::shared::WorkerContext;
+use crate::concepts::occlusion::{starts, OcclusionMap};
+use crate::protocol::{WorkerRequest, WorkerResponse};
+
+#[derive(Properties, PartialEq)]
+pub struct AttentionPanelProps {
+    pub model: String,
+    /// The classification's tag: a new photo starts over.
+    pub tag: u64,
+    /// The crop the network saw, RGB, `side × side`.
+    pub crop: Rc<Vec<u8>>,
+    pub side: usize,
+}
+
+#[derive(Clone, PartialEq)]
+enum Occlusion {
+    Idle,
+    Running { done: usize, total: usize },
+    Done(Rc<OcclusionMap>, f64, String),
+    Cancelled { done: usize, total: usize },
+    Failed(String),
+}
+
+#[derive(Clone, PartialEq)]
+enum Saliency {
+    Idle,
+    Running,
+    Done(Rc<Vec<f32>>, usize, f64),
+    Failed(String),
+}
+
+const PATCHES: [usize; 5] = [16, 24, 32, 48, 64];
+const STRIDES: [usize; 4] = [8, 16, 24, 32];
+
+fn class_name(index: usize) -> String {
+    crate::imagenet::classes()
+        .get(index)
+        .map_or(format!("class {index}"), |c| c.to_string())
+}
+
+#[function_component(AttentionPanel)]
+pub fn attention_panel(props: &AttentionPanelProps) -> Html {
+    let ctx = use_context::<WorkerContext>().expect("the worker context is provided by App");
+    let occlusion = use_state(|| Occlusion::Idle);
+    let saliency = use_state(|| Saliency::Idle);
+    let patch = use_state(|| 32usize);
+    let stride = use_state(|| 16usize);
+    // The tag answers must carry: older ones (another photo) are dropped.
+    let current = use_memo((), |_| Rc::new(Cell::new(0u64)));
+    current.set(props.tag);
+    let bridge = {
+        let (occlusion, saliency, current) = (occlusion.clone(), saliency.clone(), current.clone());
+        use_memo((), move |_| {
+            ctx.0.fork(Some(move |a: WorkerResponse| match a {
+                WorkerResponse::OcclusionProgress { tag, done, total } if tag == current.get() => {
+                    occlusion.set(Occlusion::Running { done, total })
+                }
+                WorkerResponse::Occlusion {
+                    tag,
+                    map,
+                    millis,
+                    engine,
+                    ..
+                } if tag == current.get() => {
+                    occlusion.set(Occlusion::Done(Rc::new(map), millis, engine))
+                }
+                WorkerResponse::OcclusionCancelled { tag, done, total } if tag == current.get() => {
+                    occlusion.set(Occlusion::Cancelled { done, total })
+                }
+                WorkerResponse::Saliency {
+                    tag,
+                    heat,
+                    class,
+                    millis,
+                    ..
+                } if tag == current.get() => {
+                    saliency.set(Saliency::Done(Rc::new(heat), class, millis))
+                }
+                WorkerResponse::Failed(m) if m.starts_with("the occlusion") => {
+                    occlusion.set(Occlusion::Failed(m))
+                }
+                WorkerResponse::Failed(m) if m.starts_with("the saliency") => {
+                    saliency.set(Saliency::Failed(m))
+                }
+                _ => {}
+            }))
+        })
+    };
+    {
+        // A new photo (or network) starts over.
+        let (occlusion, saliency) = (occlusion.clone(), saliency.clone());
+        use_effect_with((props.model.clone(), props.tag), move |_| {
+            occlusion.set(Occlusion::Idle);
+            saliency.set(Saliency::Idle);
+        });
+    }
+    let places = starts(props.side, *patch, *stride).len().pow(2);
+    let running = matches!(*occlusion, Occlusion::Running { .. });
+    let on_run = {
+        let (bridge, occlusion, model, tag) = (
+            bridge.clone(),
+            occlusion.clone(),
+            props.model.clone(),
+            props.tag,
+        );
+        let (patch, stride) = (*patch, *stride);
+        Callback::from(move |_| {
+            occlusion.set(Occlusion::Running {
+                done: 0,
+                total: places,
+            });
+            bridge.send(WorkerRequest::Occlusion {
+                model: model.clone(),
+                patch,
+                stride,
+                tag,
+            });
+        })
+    };
+    let on_cancel = {
+        let bridge = bridge.clone();
+        Callback::from(move |_| bridge.send(WorkerRequest::CancelOcclusion))
+    };
+    let on_saliency = {
+        let (bridge, saliency, model, tag) = (
+            bridge.clone(),
+            saliency.clone(),
+            props.model.clone(),
+            props.tag,
+        );
+        Callback::from(move |_| {
+            saliency.set(Saliency::Running);
+            bridge.send(WorkerRequest::Saliency {
+                model: model.clone(),
+                tag,
+            });
+        })
+    };
+    let select = |state: UseStateHandle<usize>| {
+        Callback::from(move |e: Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(v) = s.value().parse() {
+                state.set(v);
+            }
+        })
+    };
+    let options = |values: &[usize], chosen: usize| {
+        values
+            .iter()
+            .map(|&v| html! { <option value={v.to_string()} selected={v == chosen}>{ v }</option> })
+            .collect::<Html>()
+    };
+    let (occ_state, occ_view) = match &*occlusion {
+        Occlusion::Idle => ("idle", html! {}),
+        Occlusion::Running { done, total } => (
+            "running",
+            html! {
+                <p class="note" data-testid="occlusion-status">
+                    <progress data-testid="occlusion-progress" max={total.to_string()} value={done.to_string()}></progress>
+                    { format!(" {done} of {total} places of the square") }
+                </p>
+            },
+        ),
+        Occlusion::Cancelled { done, total } => (
+            "cancelled",
+            html! { <p class="note" data-testid="occlusion-status">{ format!("Cancelled after {done} of {total} places.") }</p> },
+        ),
+        Occlusion::Failed(m) => ("failed", html! { <p class="error" role="alert">{ m }</p> }),
+        Occlusion::Done(map, millis, engine) => {
+            let max = map.drops.iter().copied().fold(f32::MIN, f32::max);
+            let caption = format!(
+                "Occlusion: a grey {p}×{p} square every {s} pixels ({n} places, {ms:.1} s on the {engine} engine); \
+                 the colour is how much the probability of “{name}” ({base:.1} % on the whole photo) drops \
+                 with the square over that spot, averaged where squares overlap. Largest drop: {d:.1} points.",
+                p = map.patch,
+                s = map.stride,
+                n = map.drops.len(),
+                ms = millis / 1000.0,
+                name = class_name(map.class),
+                base = 100.0 * map.base,
+                d = 100.0 * max,
+            );
+            (
+                "done",
+                html! {
+                    <div data-testid="occlusion-map" data-class={map.class.to_string()}
+                        data-places={map.drops.len().to_string()} data-max-drop={format!("{max:.6}")}>
+                        <AttentionMap heat={Rc::new(map.per_pixel())} side={map.side} crop={props.crop.clone()}
+                            caption={caption} low="probability rises" high="probability drops" signed=true />
+                    </div>
+                },
+            )
+        }
+    };
+    let sal_view = match &*saliency {
+        Saliency::Idle => html! {},
+        Saliency::Running => {
+            html! { <p class="note" data-testid="saliency-status">{ "Computing the gradient: a backward pass in the worker…" }</p> }
+        }
+        Saliency::Failed(m) => html! { <p class="error" role="alert">{ m }</p> },
+        Saliency::Done(heat, class, millis) => {
+            let caption = format!(
+                "Saliency: |∂ score of “{}” / ∂pixel|, the largest over the three colour channels, by \
+                 backpropagation ({millis:.0} ms in the worker). Red pixels change the score most.",
+                class_name(*class)
+            );
+            html! {
+                <div data-testid="saliency-map" data-class={class.to_string()}>
+                    <AttentionMap heat={heat.clone()} side={props.side} crop={props.crop.clone()}
+                        caption={caption} low="0" high="max |∂score/∂pixel|" />
+                </div>
+            }
+        }
+    };
+    html! {
+        <section class="attention" data-testid="attention-panel" data-occlusion={occ_state}>
+            <h4>{ "What the network looks at" }</h4>
+            <div class="attention-controls">
+                <label>{ "square " }
+                    <select data-testid="occlusion-patch" disabled={running} onchange={select(patch.clone())}>
+                        { options(&PATCHES, *patch) }
+                    </select>{ " px" }</label>
+                <label>{ "stride " }
+                    <select data-testid="occlusion-stride" disabled={running} onchange={select(stride.clone())}>
+                        { options(&STRIDES, *stride) }
+                    </select>{ " px" }</label>
+                <span class="note">{ format!("{} forward passes", places + 1) }</span>
+                <button data-testid="occlusion-run" disabled={running} onclick={on_run}>{ "Occlusion map" }</button>
+                if running {
+                    <button data-testid="occlusion-cancel" onclick={on_cancel}>{ "Cancel" }</button>
+                }
+                <button data-testid="saliency-run" disabled={*saliency == Saliency::Running} onclick={on_saliency}>{ "Saliency map" }</button>
+            </div>
+            if !matches!(*occlusion, Occlusion::Done(..)) { { occ_view.clone() } }
+            <div class="attention-maps">
+                if matches!(*occlusion, Occlusion::Done(..)) { { occ_view } }
+                { sal_view }
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,72 @@
+// End-to-end: what the network looks at. With the real SqueezeNet 1.1 weights, a sample photo's
+// occlusion map (Zeiler & Fergus 2014) is computed in the worker with progress, for the class the
+// page shows first, and hiding part of the photo must cost that class probability; a finer map is
+// cancelled part way; the gradient saliency map (Simonyan et al. 2014) is drawn for the same class.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const weightsFile = path.resolve(root, '..', 'shared', 'weights', 'squeezenet1_1.safetensors');
+if (!fs.existsSync(weightsFile)) throw new Error(`missing ${weightsFile} (../shared holds the test material)`);
+
+let server, context, page, errors;
+before(async () => {
+  server = await serveDist();
+  context = await launch();
+  ({ page, errors } = await openPage(context, server.url));
+  await page.getByTestId('model-picker').waitFor();
+  await page.locator('[data-testid=model-entry][data-model=squeezenet1_1]').click();
+  await page.getByTestId('weights-input').setInputFiles(weightsFile);
+  await page.waitForSelector('[data-testid=weights-ready]', { timeout: 120_000 });
+  await page.locator('[data-testid=sample-photo][data-photo="chelsea.png"]').click();
+  await page.locator('[data-testid=top5][data-photo="chelsea.png"] [data-testid=top5-row]').first().waitFor({ timeout: 60_000 });
+});
+after(async () => { await context?.close(); await server?.close(); });
+
+test('an occlusion map of a sample photo, with progress, for the top class', async () => {
+  const top1 = Number(await page.getByTestId('top5-row').first().getAttribute('data-index'));
+  const panel = page.getByTestId('attention-panel');
+  await page.getByTestId('occlusion-patch').selectOption('48');
+  await page.getByTestId('occlusion-stride').selectOption('24');
+  assert.match(await panel.innerText(), /82 forward passes/); // 9 × 9 places and the whole photo
+  await page.getByTestId('occlusion-run').click();
+  const map = page.getByTestId('occlusion-map');
+  await map.waitFor({ timeout: 120_000 });
+  assert.equal(Number(await map.getAttribute('data-class')), top1);
+  assert.equal(Number(await map.getAttribute('data-places')), 81);
+  // Hiding the cat's face costs the cat class much of its probability.
+  assert.ok(Number(await map.getAttribute('data-max-drop')) > 0.1, await map.getAttribute('data-max-drop'));
+  assert.match(await map.innerText(), /grey 48×48 square every 24 pixels \(81 places/);
+  await map.scrollIntoViewIfNeeded();
+  await screenshot(page, 'attention-occlusion');
+  assert.deepEqual(errors(), []);
+});
+
+test('a fine occlusion map shows its progress and can be cancelled', async () => {
+  await page.getByTestId('occlusion-patch').selectOption('16');
+  await page.getByTestId('occlusion-stride').selectOption('8');
+  await page.getByTestId('occlusion-run').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=occlusion-progress]')?.value) > 0, null, { timeout: 60_000 });
+  await page.getByTestId('occlusion-cancel').click();
+  await page.waitForSelector('[data-testid=attention-panel][data-occlusion=cancelled]', { timeout: 60_000 });
+  assert.match(await page.getByTestId('occlusion-status').innerText(), /Cancelled after \d+ of 729 places/);
+  // The page still classifies.
+  await page.locator('[data-testid=sample-photo][data-photo="coffee.png"]').click();
+  await page.locator('[data-testid=top5][data-photo="coffee.png"] [data-testid=top5-row]').first().waitFor({ timeout: 60_000 });
+  assert.deepEqual(errors(), []);
+});
+
+test('the saliency map of the top class', async () => {
+  const top1 = Number(await page.getByTestId('top5-row').first().getAttribute('data-index'));
+  await page.getByTestId('saliency-run').click();
+  const map = page.getByTestId('saliency-map');
+  await map.waitFor({ timeout: 120_000 });
+  assert.equal(Number(await map.getAttribute('data-class')), top1);
+  assert.match(await map.innerText(), /∂ score of “.+” \/ ∂pixel/);
+  await map.scrollIntoViewIfNeeded();
+  await screenshot(page, 'attention-saliency');
+  assert.deepEqual(errors(), []);
+});
