@@ -2,6 +2,7 @@
 //! convolutions, the Inception module step by step, receptive fields of single units, residual
 //! blocks and their gradient flow, and the ideas of the networks after ResNet.
 
+pub mod compare;
 pub mod explainers;
 pub mod gradient_flow;
 pub mod inception;

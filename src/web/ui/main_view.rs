@@ -8,13 +8,14 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::compare_view::CompareView;
 use super::concepts_page::ConceptsPage;
 use super::explainer_card::ExplainerCard;
 use super::inception_panel::InceptionPanel;
 use super::kernel_panel::KernelPanel;
 use super::residual_panel::ResidualPanel;
 use super::rf_chart::RfChart;
-use super::shared::{Described, CONCEPTS};
+use super::shared::{Described, COMPARE, CONCEPTS};
 use super::{
     layer_table::LayerTable, lenet_lab::LenetLab, network_diagram::NetworkDiagram,
     network_totals::NetworkTotals, photo_lab::PhotoLab,
@@ -46,6 +47,9 @@ pub fn main_view(props: &MainViewProps) -> Html {
     };
     if props.model == CONCEPTS {
         return html! { <ConceptsPage /> };
+    }
+    if props.model == COMPARE {
+        return html! { <CompareView /> };
     }
     let Some(d) = described.as_ref() else {
         return html! {

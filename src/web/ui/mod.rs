@@ -4,6 +4,7 @@ pub mod app;
 pub mod attention_map;
 pub mod attention_panel;
 pub mod backend_status;
+pub mod compare_view;
 pub mod concepts_page;
 pub mod connection_table;
 pub mod crop_preview;

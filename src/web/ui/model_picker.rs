@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::shared::CONCEPTS;
+use super::shared::{COMPARE, CONCEPTS};
 use crate::catalog::{families, CATALOG};
 
 #[derive(Properties, PartialEq)]
@@ -65,12 +65,22 @@ pub fn model_picker(props: &ModelPickerProps) -> Html {
         let on_select = props.on_select.clone();
         Callback::from(move |_| on_select.emit(CONCEPTS.to_string()))
     };
+    let compare_on = props.selected == COMPARE;
+    let on_compare = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |_| on_select.emit(COMPARE.to_string()))
+    };
     html! {
         <nav class="model-picker" data-testid="model-picker" aria-label="Networks">
             <button class={classes!("model-entry", "concepts-entry", concepts_on.then_some("selected"))}
                 data-testid="concepts-entry" data-model={CONCEPTS} aria-pressed={concepts_on.to_string()}
                 onclick={on_concepts} title="5×5 or stacked 3×3, Inception step by step, receptive fields, the gradient highway, the networks after ResNet">
                 <span class="model-label">{ "Concepts" }</span>
+            </button>
+            <button class={classes!("model-entry", "concepts-entry", compare_on.then_some("selected"))}
+                data-testid="compare-entry" data-model={COMPARE} aria-pressed={compare_on.to_string()}
+                onclick={on_compare} title="Two networks side by side: parameters, multiply-adds, memory, depth, stages, receptive fields">
+                <span class="model-label">{ "Compare two networks" }</span>
             </button>
             <h2>{ "Networks" }</h2>
             <ul>{ for groups }</ul>

@@ -15,6 +15,9 @@ use crate::zoo::{Analysis, Network, NodeId};
 /// The picker's identifier of the Concepts page (not a network of the zoo).
 pub const CONCEPTS: &str = "concepts";
 
+/// The picker's identifier of the view that compares two networks.
+pub const COMPARE: &str = "compare";
+
 /// A network with its analysis, shared by the views.
 #[derive(PartialEq)]
 pub struct Described {

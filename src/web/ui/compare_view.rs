@@ -1,0 +1,160 @@
+//! Two networks of the zoo side by side (`compare-view`): parameters, multiply-adds, activation
+//! and parameter memory and depth in one table with the ratio, each network's stages (runs of
+//! layers at one map size) as bars of their share of the multiply-adds and parameters, and the
+//! growth of both receptive fields on one chart. Everything comes from the two descriptions.
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::rf_chart::RfChart;
+use super::weights_panel::mb;
+use crate::catalog::CATALOG;
+use crate::concepts::compare::{depth, stages, Stage};
+use crate::zoo::summary::thousands;
+use crate::zoo::{analyse, build, Analysis, Network};
+
+/// The networks a reader can compare: every described entry of the picker, (id, label).
+fn choices() -> Vec<(String, String)> {
+    CATALOG
+        .iter()
+        .filter_map(|e| build(e.id).map(|n| (e.id.to_string(), n.label)))
+        .collect()
+}
+
+struct Side {
+    net: Network,
+    an: Analysis,
+    depth: usize,
+    stages: Vec<Stage>,
+}
+
+fn side(id: &str) -> Option<Side> {
+    let net = build(id)?;
+    let an = analyse(&net);
+    let depth = depth(&net);
+    let stages = stages(&an);
+    Some(Side {
+        net,
+        an,
+        depth,
+        stages,
+    })
+}
+
+/// One row of the table: what, both exact values, how they are shown.
+fn row(metric: &str, what: &str, a: u64, b: u64, show: impl Fn(u64) -> String) -> Html {
+    let ratio = if a == 0 {
+        "–".to_string()
+    } else {
+        format!("{:.2}×", b as f64 / a as f64)
+    };
+    html! {
+        <tr data-metric={metric.to_string()} data-a={a.to_string()} data-b={b.to_string()}>
+            <th scope="row">{ what }</th>
+            <td>{ show(a) }</td>
+            <td>{ show(b) }</td>
+            <td>{ ratio }</td>
+        </tr>
+    }
+}
+
+/// A stage's colour, the same for one map size in every bar (the hue follows log₂ of the side).
+fn colour(side: usize) -> String {
+    if side == 0 {
+        return "#4b5563".to_string();
+    }
+    let hue = ((side as f64).log2() * 47.0) % 360.0;
+    format!("hsl({hue:.0},55%,42%)")
+}
+
+/// A network's stages as one bar: each stage's share of `value` (multiply-adds or parameters).
+fn bar(s: &Side, what: &str, value: fn(&Stage) -> u64) -> Html {
+    let total: u64 = s.stages.iter().map(value).sum::<u64>().max(1);
+    let segments = s.stages.iter().filter(|st| value(st) > 0).map(|st| {
+        let share = value(st) as f64 / total as f64;
+        let place = if st.side == 0 {
+            "vectors".to_string()
+        } else {
+            format!("{0}×{0}", st.side)
+        };
+        let title = format!(
+            "{place}: {} layers, {} {what} ({:.1} %)",
+            st.layers,
+            thousands(value(st)),
+            100.0 * share
+        );
+        html! {
+            <span class="stage" data-side={st.side.to_string()} data-value={value(st).to_string()}
+                style={format!("flex-grow:{share:.6};background:{}", colour(st.side))}
+                title={title.clone()} aria-label={title}>
+                if share > 0.07 { { place } }
+            </span>
+        }
+    });
+    html! {
+        <div class="stage-bar" data-testid="stage-bar" data-model={s.net.id.clone()} data-what={what.to_string()}>
+            <span class="stage-name">{ &s.net.label }</span>
+            <div class="stages">{ for segments }</div>
+        </div>
+    }
+}
+
+#[function_component(CompareView)]
+pub fn compare_view() -> Html {
+    let choices = use_memo((), |_| choices());
+    let a = use_state(|| "resnet18".to_string());
+    let b = use_state(|| "vgg16".to_string());
+    let pick = |state: UseStateHandle<String>| {
+        Callback::from(move |e: Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            state.set(s.value());
+        })
+    };
+    let select = |testid: &str, chosen: &str, onchange: Callback<Event>| {
+        html! {
+            <select data-testid={testid.to_string()} aria-label={format!("Network {}", &testid[8..])} {onchange}>
+                { for choices.iter().map(|(id, label)| html! {
+                    <option value={id.clone()} selected={id == chosen}>{ label }</option>
+                }) }
+            </select>
+        }
+    };
+    let (Some(sa), Some(sb)) = (side(&a), side(&b)) else {
+        return html! { <p class="error">{ "One of the two networks has no description." }</p> };
+    };
+    let count = |v: u64| thousands(v);
+    let bytes = |v: u64| format!("{} ({} bytes)", mb(v), thousands(v));
+    html! {
+        <section class="main-view compare-view" data-testid="compare-view" data-a={(*a).clone()} data-b={(*b).clone()}>
+            <h2 data-testid="model-title">{ "Compare two networks" }</h2>
+            <p class="compare-pick">
+                { select("compare-a", &a, pick(a.clone())) }
+                { " against " }
+                { select("compare-b", &b, pick(b.clone())) }
+            </p>
+            <table class="layer-table compare-table" data-testid="compare-table">
+                <thead><tr><th scope="col">{ "per image, batch 1" }</th><th scope="col">{ &sa.net.label }</th>
+                    <th scope="col">{ &sb.net.label }</th><th scope="col">{ "second / first" }</th></tr></thead>
+                <tbody>
+                    { row("params", "parameters", sa.an.total_params, sb.an.total_params, count) }
+                    { row("macs", "multiply-adds", sa.an.total_macs, sb.an.total_macs, count) }
+                    { row("activation-bytes", "activation memory (fp32, forward)", sa.an.forward_bytes, sb.an.forward_bytes, bytes) }
+                    { row("param-bytes", "parameter memory (fp32)", sa.an.param_bytes, sb.an.param_bytes, bytes) }
+                    { row("depth", "depth (weight layers on the longest path)", sa.depth as u64, sb.depth as u64, count) }
+                </tbody>
+            </table>
+            <h3>{ "Where the work is: stages by map size" }</h3>
+            <p class="note">{ "Each bar splits a network into its stages, the runs of layers at one map size, \
+                by their share of the multiply-adds (top pair) and of the parameters (bottom pair). \
+                Early stages work on large maps with few weights; late ones hold the weights." }</p>
+            <div class="stage-bars">
+                { bar(&sa, "multiply-adds", |s| s.macs) }
+                { bar(&sb, "multiply-adds", |s| s.macs) }
+                { bar(&sa, "parameters", |s| s.params) }
+                { bar(&sb, "parameters", |s| s.params) }
+            </div>
+            <h3>{ "Receptive field against depth" }</h3>
+            <RfChart key={format!("{}-{}", *a, *b)} initial={vec![(*a).clone(), (*b).clone()]} />
+        </section>
+    }
+}

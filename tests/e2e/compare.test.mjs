@@ -1,0 +1,59 @@
+// End-to-end: the compare view. Two networks picked side by side show torchvision's exact
+// parameter and multiply-add counts (../shared/reference), the depth their names give, stage bars
+// that add up to the totals, and both receptive-field curves on one chart.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const reference = (m) => {
+  const f = path.resolve(root, '..', 'shared', 'reference', `${m}.json`);
+  if (!fs.existsSync(f)) throw new Error(`missing ${f} (../shared holds the test material)`);
+  return JSON.parse(fs.readFileSync(f, 'utf8'));
+};
+
+let server, context, page, errors;
+before(async () => {
+  server = await serveDist();
+  context = await launch();
+  ({ page, errors } = await openPage(context, server.url));
+  await page.getByTestId('model-picker').waitFor();
+});
+after(async () => { await context?.close(); await server?.close(); });
+
+async function metric(name) {
+  const row = page.locator(`[data-testid=compare-table] tr[data-metric=${name}]`);
+  return [Number(await row.getAttribute('data-a')), Number(await row.getAttribute('data-b'))];
+}
+
+test('two networks side by side: exact counts, depth, stages, receptive fields', async () => {
+  await page.getByTestId('compare-entry').click();
+  const view = page.getByTestId('compare-view');
+  await view.waitFor();
+  await page.getByTestId('compare-a').selectOption('resnet50');
+  await page.getByTestId('compare-b').selectOption('densenet121');
+  await page.waitForSelector('[data-testid=compare-view][data-a=resnet50][data-b=densenet121]');
+  const [ra, rb] = [reference('resnet50'), reference('densenet121')];
+  assert.deepEqual(await metric('params'), [ra.total_params, rb.total_params]);
+  assert.deepEqual(await metric('macs'), [ra.total_macs, rb.total_macs]);
+  assert.deepEqual(await metric('depth'), [50, 121]);
+  assert.deepEqual(await metric('param-bytes'), [4 * ra.total_params, 4 * rb.total_params]);
+  // Each network's stage bars add up to its totals.
+  for (const [model, ref] of [['resnet50', ra], ['densenet121', rb]]) {
+    for (const [what, total] of [['multiply-adds', ref.total_macs], ['parameters', ref.total_params]]) {
+      const values = await page.locator(`[data-testid=stage-bar][data-model=${model}][data-what=${what}] .stage`)
+        .evaluateAll((els) => els.map((e) => Number(e.dataset.value)));
+      assert.ok(values.length >= 4, `${model} ${what}: ${values.length} stages`);
+      assert.equal(values.reduce((a, b) => a + b, 0), total, `${model} ${what}`);
+    }
+  }
+  // Both networks on one receptive-field chart.
+  const chart = page.getByTestId('rf-chart');
+  await chart.waitFor();
+  assert.match(await chart.innerText(), /ResNet-50/);
+  assert.match(await chart.innerText(), /DenseNet-121/);
+  await screenshot(page, 'compare-view');
+  assert.deepEqual(errors(), []);
+});
