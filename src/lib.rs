@@ -14,6 +14,7 @@ pub mod imagenet;
 pub mod pretrained;
 pub mod protocol;
 pub mod rng;
+pub mod view_state;
 pub mod zoo;
 
 #[cfg(not(target_arch = "wasm32"))]

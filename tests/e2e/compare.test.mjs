@@ -1,6 +1,7 @@
 // End-to-end: the compare view. Two networks picked side by side show torchvision's exact
 // parameter and multiply-add counts (../shared/reference), the depth their names give, stage bars
-// that add up to the totals, and both receptive-field curves on one chart.
+// that add up to the totals, and both receptive-field curves on one chart. The address holds the
+// view: a reload or a shared link reopens it, back and forward move between views.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -55,5 +56,35 @@ test('two networks side by side: exact counts, depth, stages, receptive fields',
   assert.match(await chart.innerText(), /ResNet-50/);
   assert.match(await chart.innerText(), /DenseNet-121/);
   await screenshot(page, 'compare-view');
+  assert.deepEqual(errors(), []);
+});
+
+test('the address reopens a view; back and forward move between views', async () => {
+  await page.goto(`${server.url}?view=resnet18`);
+  await page.waitForSelector('[data-testid=main-view][data-model=resnet18]');
+  assert.equal(await page.locator('[data-testid=model-entry][data-model=resnet18]').getAttribute('aria-pressed'), 'true');
+  await page.locator('[data-testid=model-entry][data-model=vgg16]').click();
+  await page.waitForSelector('[data-testid=main-view][data-model=vgg16]');
+  assert.match(page.url(), /\?view=vgg16$/);
+  await page.goBack();
+  await page.waitForSelector('[data-testid=main-view][data-model=resnet18]');
+  await page.goForward();
+  await page.waitForSelector('[data-testid=main-view][data-model=vgg16]');
+  // The compare page's pair is in the address too, and a reload lands on it.
+  await page.getByTestId('compare-entry').click();
+  await page.getByTestId('compare-a').selectOption('alexnet');
+  await page.getByTestId('compare-b').selectOption('squeezenet1_0');
+  await page.waitForSelector('[data-testid=compare-view][data-a=alexnet][data-b=squeezenet1_0]');
+  assert.match(page.url(), /view=compare&a=alexnet&b=squeezenet1_0/);
+  await page.reload();
+  await page.waitForSelector('[data-testid=compare-view][data-a=alexnet][data-b=squeezenet1_0]');
+  await page.goBack();
+  await page.waitForSelector('[data-testid=compare-view][data-a=alexnet]:not([data-b=squeezenet1_0])');
+  // Other parameters stay, and an address that names no network opens the first page.
+  await page.goto(`${server.url}?backend=cpu&view=no_such_net`);
+  await page.waitForSelector('[data-testid=main-view][data-model=lenet5]');
+  await page.locator('[data-testid=model-entry][data-model=googlenet]').click();
+  await page.waitForSelector('[data-testid=main-view][data-model=googlenet]');
+  assert.match(page.url(), /\?backend=cpu&view=googlenet$/);
   assert.deepEqual(errors(), []);
 });

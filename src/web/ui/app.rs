@@ -11,10 +11,46 @@ use super::{
     header::Header,
     main_view::MainView,
     model_picker::ModelPicker,
-    shared::{PhotoContext, PhotoRun, WorkerContext, WorkerState},
+    shared::{PhotoContext, PhotoRun, WorkerContext, WorkerState, COMPARE, CONCEPTS},
 };
 use crate::protocol::{BackendChoice, EngineStatus, WorkerRequest, WorkerResponse};
+use crate::view_state::ViewState;
 use crate::web::worker::{AtlasWorker, WORKER_SCRIPT};
+
+/// The view the address holds now.
+fn address_view() -> ViewState {
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    ViewState::from_query(&query)
+}
+
+/// Writes `view` into the address as a new history entry (back and forward move between views).
+fn push_view(view: &ViewState) {
+    let Some(w) = web_sys::window() else { return };
+    let (search, path) = (
+        w.location().search().unwrap_or_default(),
+        w.location().pathname().unwrap_or_default(),
+    );
+    let query = view.to_query(&search);
+    if query != search {
+        if let Ok(h) = w.history() {
+            let _ = h.push_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&format!("{path}{query}")),
+            );
+        }
+    }
+}
+
+/// The page a view opens: a described network, the Concepts or the Compare page, else LeNet-5.
+fn page_of(view: &ViewState) -> String {
+    view.view
+        .clone()
+        .filter(|v| v == CONCEPTS || v == COMPARE || crate::zoo::build(v).is_some())
+        .unwrap_or_else(|| "lenet5".to_string())
+}
 
 /// Where the reader's choice of engine is kept in the browser.
 const BACKEND_KEY: &str = "atlas-backend";
@@ -42,7 +78,18 @@ fn initial_choice() -> BackendChoice {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let selected = use_state(|| "lenet5".to_string());
+    // The view comes from the address, and goes back into it; back and forward restore it.
+    let view = use_state(address_view);
+    let selected = page_of(&view);
+    {
+        let view = view.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo_events::EventListener::new(&w, "popstate", move |_| view.set(address_view()))
+            });
+            move || drop(listener)
+        });
+    }
     let engine = use_state(|| None::<EngineStatus>);
     let choice = use_state(initial_choice);
     let worker_state = use_state(|| WorkerState::Starting);
@@ -96,8 +143,27 @@ pub fn app() -> Html {
     };
 
     let on_select = {
-        let selected = selected.clone();
-        Callback::from(move |id: String| selected.set(id))
+        let view = view.clone();
+        Callback::from(move |id: String| {
+            let next = ViewState {
+                view: Some(id),
+                ..(*view).clone()
+            };
+            push_view(&next);
+            view.set(next);
+        })
+    };
+    let on_compare = {
+        let view = view.clone();
+        Callback::from(move |(a, b): (String, String)| {
+            let next = ViewState {
+                view: Some(COMPARE.to_string()),
+                a: Some(a),
+                b: Some(b),
+            };
+            push_view(&next);
+            view.set(next);
+        })
     };
 
     html! {
@@ -107,10 +173,10 @@ pub fn app() -> Html {
             <Header />
             <div class="layout">
                 <aside class="sidebar">
-                    <ModelPicker selected={(*selected).clone()} on_select={on_select} />
+                    <ModelPicker selected={selected.clone()} on_select={on_select} />
                 </aside>
                 <main class="main">
-                    <MainView model={(*selected).clone()} />
+                    <MainView model={selected} compare={(view.a.clone(), view.b.clone())} on_compare={on_compare} />
                 </main>
             </div>
             <BackendStatus engine={(*engine).clone()} worker={(*worker_state).clone()}

@@ -99,15 +99,33 @@ fn bar(s: &Side, what: &str, value: fn(&Stage) -> u64) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct CompareViewProps {
+    /// The two networks (from the address; ResNet-18 and VGG-16 when it names none).
+    pub a: Option<String>,
+    pub b: Option<String>,
+    /// A new pair chosen.
+    pub on_change: Callback<(String, String)>,
+}
+
 #[function_component(CompareView)]
-pub fn compare_view() -> Html {
+pub fn compare_view(props: &CompareViewProps) -> Html {
     let choices = use_memo((), |_| choices());
-    let a = use_state(|| "resnet18".to_string());
-    let b = use_state(|| "vgg16".to_string());
-    let pick = |state: UseStateHandle<String>| {
+    let known = |id: &Option<String>, default: &str| {
+        id.clone()
+            .filter(|i| choices.iter().any(|(c, _)| c == i))
+            .unwrap_or_else(|| default.to_string())
+    };
+    let (a, b) = (known(&props.a, "resnet18"), known(&props.b, "vgg16"));
+    let pick = |first: bool| {
+        let (on_change, a, b) = (props.on_change.clone(), a.clone(), b.clone());
         Callback::from(move |e: Event| {
             let s: HtmlSelectElement = e.target_unchecked_into();
-            state.set(s.value());
+            on_change.emit(if first {
+                (s.value(), b.clone())
+            } else {
+                (a.clone(), s.value())
+            });
         })
     };
     let select = |testid: &str, chosen: &str, onchange: Callback<Event>| {
@@ -125,12 +143,12 @@ pub fn compare_view() -> Html {
     let count = |v: u64| thousands(v);
     let bytes = |v: u64| format!("{} ({} bytes)", mb(v), thousands(v));
     html! {
-        <section class="main-view compare-view" data-testid="compare-view" data-a={(*a).clone()} data-b={(*b).clone()}>
+        <section class="main-view compare-view" data-testid="compare-view" data-a={a.clone()} data-b={b.clone()}>
             <h2 data-testid="model-title">{ "Compare two networks" }</h2>
             <p class="compare-pick">
-                { select("compare-a", &a, pick(a.clone())) }
+                { select("compare-a", &a, pick(true)) }
                 { " against " }
-                { select("compare-b", &b, pick(b.clone())) }
+                { select("compare-b", &b, pick(false)) }
             </p>
             <table class="layer-table compare-table" data-testid="compare-table">
                 <thead><tr><th scope="col">{ "per image, batch 1" }</th><th scope="col">{ &sa.net.label }</th>
@@ -154,7 +172,7 @@ pub fn compare_view() -> Html {
                 { bar(&sb, "parameters", |s| s.params) }
             </div>
             <h3>{ "Receptive field against depth" }</h3>
-            <RfChart key={format!("{}-{}", *a, *b)} initial={vec![(*a).clone(), (*b).clone()]} />
+            <RfChart key={format!("{a}-{b}")} initial={vec![a.clone(), b.clone()]} />
         </section>
     }
 }

@@ -26,6 +26,11 @@ use crate::zoo::{analyse, build, NodeId};
 #[derive(Properties, PartialEq)]
 pub struct MainViewProps {
     pub model: String,
+    /// The Compare page's two networks as the address gives them, and how a new pair is chosen.
+    #[prop_or_default]
+    pub compare: (Option<String>, Option<String>),
+    #[prop_or_default]
+    pub on_compare: Callback<(String, String)>,
 }
 
 #[function_component(MainView)]
@@ -49,7 +54,8 @@ pub fn main_view(props: &MainViewProps) -> Html {
         return html! { <ConceptsPage /> };
     }
     if props.model == COMPARE {
-        return html! { <CompareView /> };
+        let (a, b) = props.compare.clone();
+        return html! { <CompareView a={a} b={b} on_change={props.on_compare.clone()} /> };
     }
     let Some(d) = described.as_ref() else {
         return html! {

@@ -1,0 +1,117 @@
+//! The view the page's address holds, so that reloading or sharing a link reopens it: which
+//! network (or the Concepts or Compare page) is open, and on the Compare page the two networks.
+//! Weights and photos stay in the reader's browser; the view says what to load. Other parameters
+//! of the address (`backend`, `bench`) are kept as they are.
+
+/// What the address says about the view.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ViewState {
+    /// The picker's entry: a network's id, `concepts` or `compare` (None: the default page).
+    pub view: Option<String>,
+    /// The two networks of the Compare page.
+    pub a: Option<String>,
+    pub b: Option<String>,
+}
+
+/// The keys this module owns in the address.
+const KEYS: [&str; 3] = ["view", "a", "b"];
+
+/// A value as it may stand in the address: the zoo's ids are letters, digits and `_`; anything
+/// else is not a view.
+fn clean(v: &str) -> Option<String> {
+    (!v.is_empty() && v.len() <= 40 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .then(|| v.to_string())
+}
+
+fn pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (p.to_string(), String::new()),
+        })
+        .collect()
+}
+
+impl ViewState {
+    /// Reads the view from an address's query (`?view=resnet18&backend=cpu`).
+    pub fn from_query(query: &str) -> ViewState {
+        let mut s = ViewState::default();
+        for (k, v) in pairs(query) {
+            match k.as_str() {
+                "view" => s.view = clean(&v),
+                "a" => s.a = clean(&v),
+                "b" => s.b = clean(&v),
+                _ => {}
+            }
+        }
+        s
+    }
+
+    /// The query of `current` with this view written into it (other parameters kept in order).
+    pub fn to_query(&self, current: &str) -> String {
+        let mut out: Vec<String> = pairs(current)
+            .into_iter()
+            .filter(|(k, _)| !KEYS.contains(&k.as_str()))
+            .map(|(k, v)| if v.is_empty() { k } else { format!("{k}={v}") })
+            .collect();
+        let compare = self.view.as_deref() == Some("compare");
+        for (k, v) in [
+            ("view", self.view.as_ref()),
+            ("a", self.a.as_ref().filter(|_| compare)),
+            ("b", self.b.as_ref().filter(|_| compare)),
+        ] {
+            if let Some(v) = v {
+                out.push(format!("{k}={v}"));
+            }
+        }
+        if out.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", out.join("&"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_view_survives_the_round_trip_and_other_parameters_stay() {
+        let v = ViewState {
+            view: Some("compare".into()),
+            a: Some("resnet50".into()),
+            b: Some("densenet121".into()),
+        };
+        let q = v.to_query("?backend=cpu&view=lenet5&bench");
+        assert_eq!(
+            q,
+            "?backend=cpu&bench&view=compare&a=resnet50&b=densenet121"
+        );
+        assert_eq!(ViewState::from_query(&q), v);
+        let net = ViewState {
+            view: Some("vgg16_bn".into()),
+            ..Default::default()
+        };
+        // The Compare page's pair is not written for another view.
+        let q = ViewState {
+            a: Some("x".into()),
+            ..net.clone()
+        }
+        .to_query("");
+        assert_eq!(q, "?view=vgg16_bn");
+        assert_eq!(ViewState::from_query(&q), net);
+        assert_eq!(ViewState::default().to_query("?view=alexnet"), "");
+    }
+
+    #[test]
+    fn what_is_not_an_id_is_not_a_view() {
+        let s = ViewState::from_query("?view=%3Cscript%3E&a=resnet18&b=");
+        assert_eq!(s.view, None);
+        assert_eq!(s.a.as_deref(), Some("resnet18"));
+        assert_eq!(s.b, None);
+    }
+}
