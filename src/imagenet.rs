@@ -217,14 +217,20 @@ pub fn preprocess_with(img: &Image8, mean: [f32; 3], std: [f32; 3]) -> Prepared 
     let (w, h) = resized_size(img.width, img.height, RESIZE);
     let resized = resize_bilinear(img, w, h);
     let crop = center_crop(&resized, CROP);
-    let n = CROP * CROP;
+    let tensor = normalise(&crop, mean, std);
+    Prepared { crop, tensor }
+}
+
+/// An RGB image as the network's input tensor (`[3, H, W]`, row-major): (v / 255 − mean) / std.
+pub fn normalise(img: &Image8, mean: [f32; 3], std: [f32; 3]) -> Vec<f32> {
+    let n = img.width * img.height;
     let mut tensor = vec![0f32; 3 * n];
-    for (i, px) in crop.data.chunks_exact(3).enumerate() {
+    for (i, px) in img.data.chunks_exact(3).enumerate() {
         for c in 0..3 {
             tensor[c * n + i] = (px[c] as f32 / 255.0 - mean[c]) / std[c];
         }
     }
-    Prepared { crop, tensor }
+    tensor
 }
 
 /// torchvision's ImageNet transform with ImageNet's mean and std.

@@ -90,6 +90,9 @@ pub enum WorkerRequest {
     /// The gradient saliency of the last photo classified with `model` (Simonyan et al. 2014):
     /// |∂ top-class score / ∂pixel|, the largest over the colour channels.
     Saliency { model: String, tag: u64 },
+    /// Classify the last photo's 224×224 crop (whichever network classified it) with `model`,
+    /// normalised as `model` wants: the compare view's top-5s on one photo.
+    ClassifyLastCrop { model: String, tag: u64 },
     /// Run a loaded network on one image (`[C, H, W]` row-major); `tag` comes back with the
     /// answer so the page can drop stale ones.
     Run {
@@ -163,6 +166,13 @@ pub enum WorkerResponse {
     GradientFlow {
         flow: crate::concepts::gradient_flow::Flow,
         millis: f64,
+    },
+    /// The answer to `ClassifyLastCrop`: the five most probable classes (index, probability).
+    Top5 {
+        model: String,
+        tag: u64,
+        top5: Vec<(usize, f32)>,
+        engine: String,
     },
     /// Places of the occlusion square done so far.
     OcclusionProgress { tag: u64, done: usize, total: usize },

@@ -92,6 +92,8 @@ struct State {
     sent: Option<EngineStatus>,
     /// Set by `CancelOcclusion` (taken at once, beside the queue), read between rows.
     cancel: Rc<Cell<bool>>,
+    /// The 224×224 crop of the last photo classified, for `ClassifyLastCrop`.
+    last_crop: Option<Image8>,
 }
 
 /// What the worker was asked: a request from the page, or a download that ended.
@@ -686,6 +688,12 @@ impl State {
         h.outputs.clear();
         h.outputs
             .insert(output, (acts.shapes[0].clone(), acts.values[0].clone()));
+        self.last_crop = Some(Image8 {
+            width: imagenet::CROP,
+            height: imagenet::CROP,
+            channels: 3,
+            data: prepared.crop.data.clone(),
+        });
         WorkerResponse::Classified(Classification {
             model,
             tag,
@@ -798,6 +806,39 @@ impl State {
                 millis: now_ms() - start,
             }),
             Err(e) => WorkerResponse::Failed(format!("the gradient could not be computed: {e}")),
+        }
+    }
+
+    /// The last photo's crop through `model` (normalised as `model` wants): its top-5.
+    async fn classify_last_crop(&mut self, model: String, tag: u64) -> WorkerResponse {
+        let Some(crop) = &self.last_crop else {
+            return WorkerResponse::Failed(
+                "classify a photo in a network's photo lab first".into(),
+            );
+        };
+        let (mean, std) = pretrained::find(&model)
+            .map(|p| p.normalisation())
+            .unwrap_or((imagenet::MEAN, imagenet::STD));
+        let input = imagenet::normalise(crop, mean, std);
+        let output = match self.held(&model) {
+            Ok(h) => h.net.network().output(),
+            Err(_) => {
+                return WorkerResponse::Failed(format!(
+                    "{model}: its weights are not loaded; open its photo lab to load them"
+                ))
+            }
+        };
+        match self.forward(&model, &input, &[output]).await {
+            Ok((acts, engine)) => WorkerResponse::Top5 {
+                model,
+                tag,
+                top5: imagenet::top_k(&acts.values[0], 5)
+                    .into_iter()
+                    .map(|r| (r.index, r.prob))
+                    .collect(),
+                engine: engine.to_string(),
+            },
+            Err(e) => WorkerResponse::Failed(format!("{model}: {e}")),
         }
     }
 
@@ -1078,6 +1119,9 @@ impl State {
                 return;
             }
             WorkerRequest::Run { model, input, tag } => self.run(model, input, tag).await,
+            WorkerRequest::ClassifyLastCrop { model, tag } => {
+                self.classify_last_crop(model, tag).await
+            }
             WorkerRequest::InputGradient {
                 model,
                 node,
@@ -1213,6 +1257,7 @@ impl Worker for AtlasWorker {
                 last_kind: None,
                 sent: None,
                 cancel: cancel.clone(),
+                last_crop: None,
             }))),
             queue: Rc::new(RefCell::new(VecDeque::new())),
             busy: Rc::new(Cell::new(false)),

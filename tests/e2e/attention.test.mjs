@@ -2,6 +2,7 @@
 // occlusion map (Zeiler & Fergus 2014) is computed in the worker with progress, for the class the
 // page shows first, and hiding part of the photo must cost that class probability; a finer map is
 // cancelled part way; the gradient saliency map (Simonyan et al. 2014) is drawn for the same class.
+// The compare view then runs the loaded network on the same crop (and says the other is not loaded).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -68,5 +69,23 @@ test('the saliency map of the top class', async () => {
   assert.match(await map.innerText(), /∂ score of “.+” \/ ∂pixel/);
   await map.scrollIntoViewIfNeeded();
   await screenshot(page, 'attention-saliency');
+  assert.deepEqual(errors(), []);
+});
+
+test('the compare view runs both networks on the last photo where their weights are loaded', async () => {
+  const top1 = Number(await page.getByTestId('top5-row').first().getAttribute('data-index'));
+  const photo = await page.getByTestId('top5').getAttribute('data-photo');
+  await page.getByTestId('compare-entry').click();
+  await page.getByTestId('compare-a').selectOption('squeezenet1_1');
+  await page.getByTestId('compare-b').selectOption('resnet18');
+  await page.getByTestId('compare-classify').click();
+  const a = page.locator('[data-testid=compare-top5][data-model=squeezenet1_1]');
+  const row = a.locator(`[data-testid=top5][data-photo="${photo}"] [data-testid=top5-row]`).first();
+  await row.waitFor({ timeout: 60_000 });
+  assert.equal(Number(await row.getAttribute('data-index')), top1);
+  const b = page.locator('[data-testid=compare-top5][data-model=resnet18] [data-testid=compare-top5-missing]');
+  await b.waitFor({ timeout: 60_000 });
+  assert.match(await b.innerText(), /weights are not loaded/);
+  await screenshot(page, 'compare-top5');
   assert.deepEqual(errors(), []);
 });

@@ -6,12 +6,21 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use super::rf_chart::RfChart;
+use super::shared::{PhotoContext, WorkerContext};
+use super::top5_list::Top5List;
 use super::weights_panel::mb;
 use crate::catalog::CATALOG;
 use crate::concepts::compare::{depth, stages, Stage};
+use crate::protocol::{WorkerRequest, WorkerResponse};
 use crate::zoo::summary::thousands;
 use crate::zoo::{analyse, build, Analysis, Network};
+
+/// Top-5s (or why not) by network.
+type Answers = HashMap<String, Result<Vec<(usize, f32)>, String>>;
 
 /// The networks a reader can compare: every described entry of the picker, (id, label).
 fn choices() -> Vec<(String, String)> {
@@ -117,6 +126,79 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
             .unwrap_or_else(|| default.to_string())
     };
     let (a, b) = (known(&props.a, "resnet18"), known(&props.b, "vgg16"));
+    // Both networks on the last photo, where their weights are loaded: (top-5 or why not) by
+    // network.
+    let photo = use_context::<PhotoContext>().and_then(|p| p.last);
+    let answers = use_state(Answers::new);
+    let got = use_memo((), |_| RefCell::new(Answers::new()));
+    let bridge = {
+        let ctx = use_context::<WorkerContext>().expect("the worker context is provided by App");
+        let (answers, got) = (answers.clone(), got.clone());
+        use_memo((), move |_| {
+            ctx.0.fork(Some(move |a: WorkerResponse| {
+                let (model, answer) = match a {
+                    WorkerResponse::Top5 { model, top5, .. } => (model, Ok(top5)),
+                    WorkerResponse::Failed(m) => match m.split_once(": ") {
+                        Some((model, why)) => (model.to_string(), Err(why.to_string())),
+                        None => return,
+                    },
+                    _ => return,
+                };
+                got.borrow_mut().insert(model, answer);
+                answers.set(got.borrow().clone());
+            }))
+        })
+    };
+    {
+        let answers = answers.clone();
+        use_effect_with(
+            (a.clone(), b.clone(), photo.as_ref().map(|p| p.tag)),
+            move |_| answers.set(HashMap::new()),
+        );
+    }
+    let on_classify = {
+        let (bridge, a, b) = (bridge.clone(), a.clone(), b.clone());
+        Callback::from(move |_| {
+            for model in [&a, &b] {
+                bridge.send(WorkerRequest::ClassifyLastCrop {
+                    model: model.clone(),
+                    tag: 0,
+                });
+            }
+        })
+    };
+    let top5s = photo.as_ref().map(|p| {
+        let label_of = |model: &str| {
+            choices
+                .iter()
+                .find(|(id, _)| id == model)
+                .map_or(model.to_string(), |(_, l)| l.clone())
+        };
+        let one = |model: &str| {
+            let label = label_of(model);
+            let body = match answers.get(model) {
+                Some(Ok(top5)) => html! { <Top5List top5={top5.clone()} photo={p.photo.clone()} /> },
+                Some(Err(why)) => html! { <p class="note" data-testid="compare-top5-missing">{ why }</p> },
+                None => html! {},
+            };
+            html! {
+                <div class="compare-top5" data-testid="compare-top5" data-model={model.to_string()}>
+                    <h4>{ label }</h4>
+                    { body }
+                </div>
+            }
+        };
+        html! {
+            <>
+                <h3>{ "Both on the last photo" }</h3>
+                <p class="note">
+                    { format!("The 224×224 crop of “{}” (last classified by {}), through each network whose weights are loaded. ", p.photo, label_of(&p.model)) }
+                    <button data-testid="compare-classify" onclick={on_classify.clone()}>{ "Classify with both" }</button>
+                </p>
+                <div class="compare-top5s">{ one(&a) }{ one(&b) }</div>
+            </>
+        }
+    });
     let pick = |first: bool| {
         let (on_change, a, b) = (props.on_change.clone(), a.clone(), b.clone());
         Callback::from(move |e: Event| {
@@ -171,6 +253,7 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
                 { bar(&sa, "parameters", |s| s.params) }
                 { bar(&sb, "parameters", |s| s.params) }
             </div>
+            { for top5s }
             <h3>{ "Receptive field against depth" }</h3>
             <RfChart key={format!("{a}-{b}")} initial={vec![a.clone(), b.clone()]} />
         </section>
