@@ -1,7 +1,8 @@
 //! The view the page's address holds, so that reloading or sharing a link reopens it: which
-//! network (or the Concepts or Compare page) is open, and on the Compare page the two networks.
-//! Weights and photos stay in the reader's browser; the view says what to load. Other parameters
-//! of the address (`backend`, `bench`) are kept as they are.
+//! network (or the Concepts or Compare page) is open, and on the Compare page the two networks;
+//! and, beside them, what the open page's panels are showing (the Inception module and step, the
+//! kernel comparison), which a new view drops. Weights and photos stay in the reader's browser.
+//! Other parameters of the address (`backend`, `bench`) are kept as they are.
 
 /// What the address says about the view.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -13,8 +14,41 @@ pub struct ViewState {
     pub b: Option<String>,
 }
 
-/// The keys this module owns in the address.
-const KEYS: [&str; 3] = ["view", "a", "b"];
+/// The keys this module owns in the address: the view's, then the panels' (dropped when the view
+/// changes).
+const KEYS: [&str; 8] = ["view", "a", "b", "module", "step", "kernel", "c", "h"];
+
+/// A panel's value in the address `query`, if it is a clean identifier or number.
+pub fn param(query: &str, key: &str) -> Option<String> {
+    pairs(query)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .and_then(|(_, v)| clean(&v))
+}
+
+/// `query` with a panel's `key` set to `value` (or removed), the other parameters in order.
+pub fn with_param(query: &str, key: &str, value: Option<&str>) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut done = false;
+    for (k, v) in pairs(query) {
+        if k == key {
+            if let (Some(value), false) = (value, done) {
+                out.push(format!("{k}={value}"));
+                done = true;
+            }
+            continue;
+        }
+        out.push(if v.is_empty() { k } else { format!("{k}={v}") });
+    }
+    if let (Some(value), false) = (value, done) {
+        out.push(format!("{key}={value}"));
+    }
+    if out.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", out.join("&"))
+    }
+}
 
 /// A value as it may stand in the address: the zoo's ids are letters, digits and `_`; anything
 /// else is not a view.
@@ -105,6 +139,28 @@ mod tests {
         assert_eq!(q, "?view=vgg16_bn");
         assert_eq!(ViewState::from_query(&q), net);
         assert_eq!(ViewState::default().to_query("?view=alexnet"), "");
+    }
+
+    #[test]
+    fn panel_values_are_set_in_place_and_dropped_with_the_view() {
+        let q = with_param("?view=googlenet", "module", Some("inception4a"));
+        let q = with_param(&q, "step", Some("3"));
+        assert_eq!(q, "?view=googlenet&module=inception4a&step=3");
+        assert_eq!(
+            with_param(&q, "module", Some("inception5b")),
+            "?view=googlenet&module=inception5b&step=3"
+        );
+        assert_eq!(param(&q, "step").as_deref(), Some("3"));
+        assert_eq!(
+            with_param(&q, "step", None),
+            "?view=googlenet&module=inception4a"
+        );
+        // Another view starts without the panels' values.
+        let next = ViewState {
+            view: Some("vgg16".into()),
+            ..Default::default()
+        };
+        assert_eq!(next.to_query(&q), "?view=vgg16");
     }
 
     #[test]

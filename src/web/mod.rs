@@ -1,6 +1,7 @@
 //! Everything that only exists in the browser: the Yew page, its components, the Web Worker and
 //! the detection of the compute backend.
 
+pub mod address;
 pub mod backend;
 pub mod bench;
 pub mod fetch;

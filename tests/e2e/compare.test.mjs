@@ -65,7 +65,7 @@ test('the address reopens a view; back and forward move between views', async ()
   assert.equal(await page.locator('[data-testid=model-entry][data-model=resnet18]').getAttribute('aria-pressed'), 'true');
   await page.locator('[data-testid=model-entry][data-model=vgg16]').click();
   await page.waitForSelector('[data-testid=main-view][data-model=vgg16]');
-  assert.match(page.url(), /\?view=vgg16$/);
+  assert.match(page.url(), /\?view=vgg16(&|$)/);
   await page.goBack();
   await page.waitForSelector('[data-testid=main-view][data-model=resnet18]');
   await page.goForward();
@@ -85,6 +85,30 @@ test('the address reopens a view; back and forward move between views', async ()
   await page.waitForSelector('[data-testid=main-view][data-model=lenet5]');
   await page.locator('[data-testid=model-entry][data-model=googlenet]').click();
   await page.waitForSelector('[data-testid=main-view][data-model=googlenet]');
-  assert.match(page.url(), /\?backend=cpu&view=googlenet$/);
+  assert.match(page.url(), /\?backend=cpu&view=googlenet(&|$)/);
+  assert.deepEqual(errors(), []);
+});
+
+test('the address holds the Inception module and step and the kernel comparison', async () => {
+  await page.goto(`${server.url}?view=googlenet&module=inception4a&step=3`);
+  const mod = page.getByTestId('inception-module');
+  await page.waitForSelector('[data-testid=inception-module][data-module=inception4a][data-step="3"]');
+  await page.getByTestId('inception-step-next').click();
+  await page.waitForSelector('[data-testid=inception-module][data-step="4"]');
+  assert.match(page.url(), /module=inception4a&step=4/);
+  assert.equal(await mod.getAttribute('data-module'), 'inception4a');
+  await page.reload();
+  await page.waitForSelector('[data-testid=inception-module][data-module=inception4a][data-step="4"]');
+  // A new view starts its panels afresh, and the kernel comparison is kept too.
+  await page.goto(`${server.url}?view=vgg16&kernel=3x3x3&c=128&h=28`);
+  await page.getByTestId('kernel-channels').waitFor();
+  assert.equal(await page.getByTestId('kernel-channels').inputValue(), '128');
+  assert.equal(await page.getByTestId('kernel-size').inputValue(), '28');
+  assert.equal(await page.locator('[data-testid=kernel-toggle][data-stack="3x3x3"]').getAttribute('aria-pressed'), 'true');
+  await page.getByTestId('kernel-channels').fill('256');
+  await page.waitForFunction(() => /c=256/.test(location.search));
+  await page.locator('[data-testid=model-entry][data-model=googlenet]').click();
+  await page.waitForSelector('[data-testid=inception-module][data-module=inception3a][data-step="0"]');
+  assert.doesNotMatch(page.url(), /kernel=|c=256/);
   assert.deepEqual(errors(), []);
 });

@@ -33,8 +33,18 @@ const MAPS: usize = 48;
 #[function_component(InceptionPanel)]
 pub fn inception_panel(props: &InceptionPanelProps) -> Html {
     let photo = use_context::<PhotoContext>().and_then(|p| p.last);
-    let module = use_state(|| "inception3a".to_string());
-    let step = use_state(|| 0usize);
+    // The module and step come from the address when it names them (a shared link), and go
+    // back into it.
+    let module = use_state(|| {
+        crate::web::address::param("module")
+            .filter(|m| m.starts_with("inception"))
+            .unwrap_or_else(|| "inception3a".to_string())
+    });
+    let step = use_state(|| {
+        crate::web::address::param("step")
+            .and_then(|s| s.parse::<usize>().ok())
+            .unwrap_or(0)
+    });
     let d = props.described.as_ref().as_ref();
     let model = d.map(|d| d.net.id.clone()).unwrap_or_default();
     let list = use_memo(model.clone(), |_| {
@@ -47,6 +57,10 @@ pub fn inception_panel(props: &InceptionPanelProps) -> Html {
         })
     };
     let current = (*step).min(STEP_KEYS.len() - 1);
+    use_effect_with(((*module).clone(), current), |(m, s)| {
+        crate::web::address::replace("module", Some(m));
+        crate::web::address::replace("step", Some(&s.to_string()));
+    });
     let shown_node = all.as_ref().as_ref().map(|s| s[current].output);
     let values = use_layer_values(&model, photo.as_ref(), shown_node.into_iter().collect());
     let (Some(d), Some(all)) = (d, all.as_ref().as_ref()) else {

@@ -41,11 +41,30 @@ fn defaults(described: &Option<SharedDescribed>) -> (usize, usize) {
 #[function_component(KernelPanel)]
 pub fn kernel_panel(props: &KernelPanelProps) -> Html {
     let (c0, h0) = defaults(&props.described);
-    let stack = use_state(|| Variant::ThreeTwice);
+    // The comparison, C and H come from the address when it names them, and go back into it.
+    let number = |key: &str, max: usize, default: usize| {
+        crate::web::address::param(key)
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|v| (1..=max).contains(v))
+            .unwrap_or(default)
+    };
+    let (c0, h0) = (number("c", MAX_CHANNELS, c0), number("h", MAX_SIDE, h0));
+    let stack = use_state(|| {
+        let wanted = crate::web::address::param("kernel");
+        [Variant::ThreeTwice, Variant::ThreeThrice]
+            .into_iter()
+            .find(|v| wanted.as_deref() == Some(v.id()))
+            .unwrap_or(Variant::ThreeTwice)
+    });
     let channels = use_state(|| c0);
     let side = use_state(|| h0);
     let c_text = use_state(|| c0.to_string());
     let h_text = use_state(|| h0.to_string());
+    use_effect_with((*stack, *channels, *side), |(v, c, h)| {
+        crate::web::address::replace("kernel", Some(v.id()));
+        crate::web::address::replace("c", Some(&c.to_string()));
+        crate::web::address::replace("h", Some(&h.to_string()));
+    });
     let photo = use_context::<PhotoContext>().and_then(|p| p.last);
     let rows = use_memo((*channels, *side), |(c, h)| table(*c, *h));
 
