@@ -147,10 +147,12 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
             memory_bytes,
             engine,
         } => {
+            // The engine can change after loading (the reader's choice, a lost GPU): say what
+            // holds the weights, and leave which engine ran to the status line.
             let prepared = if engine == "WebGPU" {
-                "prepared once for the WebGPU engine (and for the CPU engine, which computes gradients and takes over if the GPU fails)".to_string()
+                "prepared once for the CPU engine (gradients, and the fallback) and for the WebGPU engine, which runs them while it is in use (the status line says which engine ran)".to_string()
             } else {
-                format!("prepared once for the {engine} engine")
+                format!("prepared once for the {engine} engine (and for the WebGPU engine if it is chosen; the status line says which engine ran)")
             };
             html! {
                 <p class="weights-status" data-state="ready" data-testid="weights-ready" data-engine={engine.clone()}>
