@@ -54,6 +54,16 @@ pub fn find(id: &str) -> Option<&'static CatalogEntry> {
     CATALOG.iter().find(|e| e.id == id)
 }
 
+/// A family's heading as the picker shows it in `lang` (`family` stays the English identifier the
+/// entries are grouped by): names of networks read the same, words have a message.
+pub fn family_label(family: &str, lang: crate::i18n::Lang) -> String {
+    match family {
+        "AlexNet & ZFNet" => lang.t("zoo-family-alexnet-zfnet"),
+        "After ResNet" => lang.t("zoo-family-after-resnet"),
+        _ => family.to_string(),
+    }
+}
+
 /// The families in reading order, each once.
 pub fn families() -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
@@ -94,5 +104,15 @@ mod tests {
             );
         }
         assert_eq!(families().len(), 6);
+    }
+
+    #[test]
+    fn family_headings_read_in_both_languages() {
+        use crate::i18n::Lang;
+        for f in families() {
+            assert_eq!(family_label(f, Lang::En), f);
+            assert!(!family_label(f, Lang::Zh).starts_with("zoo-"), "{f}");
+        }
+        assert_eq!(family_label("After ResNet", Lang::Zh), "ResNet 之后");
     }
 }

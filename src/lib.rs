@@ -10,6 +10,7 @@ pub mod concepts;
 pub mod digits;
 pub mod engine;
 pub mod engine_check;
+pub mod i18n;
 pub mod imagenet;
 pub mod pretrained;
 pub mod protocol;

@@ -4,7 +4,9 @@
 //! its input re-normalised, DenseNet's old key names renamed). The architecture itself, and so
 //! the size of every checkpoint, comes from the zoo's description.
 
-use crate::engine::{self, EngineError, Weights};
+use crate::engine::weights::CheckpointError;
+use crate::engine::{self, Weights};
+use crate::i18n::Msg;
 use crate::zoo::{analyse, build, Network};
 
 /// Where torchvision publishes its checkpoints.
@@ -113,7 +115,7 @@ pub fn sniff(bytes: &[u8]) -> Format {
 
 /// Parses a checkpoint for network `id` (`.safetensors` or `.pth`, f32/f16/bf16), applies what
 /// torchvision applies when it loads it, and checks every key and shape against the network.
-pub fn load_checkpoint(id: &str, bytes: &[u8]) -> Result<(Network, Weights), EngineError> {
+pub fn load_checkpoint(id: &str, bytes: &[u8]) -> Result<(Network, Weights), CheckpointError> {
     let weights = match sniff(bytes) {
         Format::Safetensors => engine::safetensors::from_bytes(bytes)?,
         Format::Pth => engine::pth::from_bytes(bytes)?,
@@ -123,8 +125,9 @@ pub fn load_checkpoint(id: &str, bytes: &[u8]) -> Result<(Network, Weights), Eng
 
 /// Applies to parsed weights what torchvision applies when it loads them, and checks every key
 /// and shape against network `id`.
-pub fn load_weights(id: &str, mut weights: Weights) -> Result<(Network, Weights), EngineError> {
-    let net = build(id).ok_or_else(|| EngineError::Input(format!("unknown network '{id}'")))?;
+pub fn load_weights(id: &str, mut weights: Weights) -> Result<(Network, Weights), CheckpointError> {
+    let net = build(id)
+        .ok_or_else(|| CheckpointError(Msg::new("errors-unknown-network").arg("network", id)))?;
     if id.starts_with("densenet") {
         engine::pth::rename_legacy_densenet_keys(&mut weights);
     }

@@ -125,8 +125,10 @@ pub enum WorkerResponse {
         model: String,
         tensors: usize,
         params: u64,
-        /// Where it came from (file name, URL, "the Cache API copy of …").
+        /// Where it came from (file name, URL): the label the request gave.
         source: String,
+        /// Whether the bytes came from the copy kept in this browser's Cache API.
+        from_cache: bool,
         /// The worker's WebAssembly memory after loading, in bytes.
         memory_bytes: u64,
         /// The engine that prepared it.
@@ -199,8 +201,9 @@ pub enum WorkerResponse {
     /// self-check, after a change of backend, and whenever a run used another engine than the
     /// last one (a lost GPU device).
     Engine(EngineStatus),
-    /// Something went wrong; the text is shown to the reader.
-    Failed(String),
+    /// Something went wrong; the message is shown to the reader, in the page's language. A
+    /// failure of `ClassifyLastCrop` carries the network's id as its `model` argument.
+    Failed(crate::i18n::Msg),
 }
 
 /// Which engine the reader asked for (`backend-toggle`).
@@ -231,14 +234,6 @@ impl BackendChoice {
     pub fn from_key(key: &str) -> Option<BackendChoice> {
         BackendChoice::ALL.into_iter().find(|c| c.key() == key)
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            BackendChoice::Auto => "Auto",
-            BackendChoice::WebGpu => "WebGPU",
-            BackendChoice::Cpu => "CPU",
-        }
-    }
 }
 
 /// The engine the worker uses, as the status line shows it.
@@ -255,7 +250,7 @@ pub struct EngineStatus {
     /// Whether that adapter is a software one (`isFallbackAdapter`).
     pub fallback: bool,
     /// Why this engine: the adapter is software, the browser has no WebGPU, the device was lost…
-    pub note: String,
+    pub note: crate::i18n::Msg,
 }
 
 /// The answer to `Classify`.

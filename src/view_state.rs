@@ -1,7 +1,8 @@
 //! The view the page's address holds, so that reloading or sharing a link reopens it: which
 //! network (or the Concepts or Compare page) is open, and on the Compare page the two networks;
 //! and, beside them, what the open page's panels are showing (the Inception module and step, the
-//! kernel comparison), which a new view drops. Weights and photos stay in the reader's browser.
+//! kernel comparison, the photo lab's layer and picked unit), which a new view drops. The
+//! language (`lang`) is kept across views. Weights and photos stay in the reader's browser.
 //! Other parameters of the address (`backend`, `bench`) are kept as they are.
 
 /// What the address says about the view.
@@ -16,7 +17,9 @@ pub struct ViewState {
 
 /// The keys this module owns in the address: the view's, then the panels' (dropped when the view
 /// changes).
-const KEYS: [&str; 8] = ["view", "a", "b", "module", "step", "kernel", "c", "h"];
+const KEYS: [&str; 10] = [
+    "view", "a", "b", "module", "step", "kernel", "c", "h", "layer", "unit",
+];
 
 /// A panel's value in the address `query`, if it is a clean identifier or number.
 pub fn param(query: &str, key: &str) -> Option<String> {
@@ -50,11 +53,14 @@ pub fn with_param(query: &str, key: &str, value: Option<&str>) -> String {
     }
 }
 
-/// A value as it may stand in the address: the zoo's ids are letters, digits and `_`; anything
-/// else is not a view.
+/// A value as it may stand in the address: the zoo's ids are letters, digits and `_`, a layer's
+/// name adds `.` (`features.3`), as does a unit (`12.3.4`); anything else is not a view.
 fn clean(v: &str) -> Option<String> {
-    (!v.is_empty() && v.len() <= 40 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
-        .then(|| v.to_string())
+    (!v.is_empty()
+        && v.len() <= 60
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.'))
+    .then(|| v.to_string())
 }
 
 fn pairs(query: &str) -> Vec<(String, String)> {
@@ -161,6 +167,29 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(next.to_query(&q), "?view=vgg16");
+    }
+
+    #[test]
+    fn the_photo_labs_layer_and_unit_read_back_and_go_with_the_view() {
+        let q = with_param(
+            "?view=squeezenet1_1&lang=zh",
+            "layer",
+            Some("features.3.expand3x3"),
+        );
+        let q = with_param(&q, "unit", Some("5.10.12"));
+        assert_eq!(
+            q,
+            "?view=squeezenet1_1&lang=zh&layer=features.3.expand3x3&unit=5.10.12"
+        );
+        assert_eq!(param(&q, "layer").as_deref(), Some("features.3.expand3x3"));
+        assert_eq!(param(&q, "unit").as_deref(), Some("5.10.12"));
+        // Another network drops them; the language stays.
+        let next = ViewState {
+            view: Some("resnet18".into()),
+            ..Default::default()
+        };
+        assert_eq!(next.to_query(&q), "?lang=zh&view=resnet18");
+        assert_eq!(param("?layer=a%2Fb", "layer"), None);
     }
 
     #[test]

@@ -136,7 +136,7 @@ fn lenet5_layers_match_the_paper() {
     assert!(n
         .remarks
         .iter()
-        .any(|r| r.contains("850") && r.contains("RBF")));
+        .any(|r| r.en().contains("850") && r.en().contains("RBF")));
 }
 
 #[test]

@@ -103,7 +103,7 @@ fn explain(key: Option<&str>) {
         None => KEYS.to_vec(),
     };
     for k in keys {
-        let e = explainer(k).expect("a listed key");
+        let e = explainer(k, atlas::i18n::Lang::En).expect("a listed key");
         println!("# {} ({})\n{}\n", e.title, e.model, e.paper);
         for p in &e.paragraphs {
             println!("{p}\n");

@@ -2,6 +2,7 @@
 //! multiply-adds, activation and parameter memory, depth), and each network's stages — runs of
 //! layers at one map size — with their share of the parameters and multiply-adds.
 
+use crate::i18n::Lang;
 use crate::zoo::graph::Op;
 use crate::zoo::{Analysis, Network};
 
@@ -26,6 +27,18 @@ pub struct Stage {
     pub layers: usize,
     pub params: u64,
     pub macs: u64,
+}
+
+impl Stage {
+    /// Where the stage works, as a reader sees it: its map size ("56×56"), or the vectors after
+    /// flattening.
+    pub fn place(&self, lang: Lang) -> String {
+        if self.side == 0 {
+            lang.t("compare-stage-vectors")
+        } else {
+            format!("{0}×{0}", self.side)
+        }
+    }
 }
 
 /// The stages of a network in order. A layer joins the stage of its map side; the input opens
@@ -90,5 +103,30 @@ mod tests {
             .map(|s| s.side)
             .collect();
         assert_eq!(sides, vec![224, 112, 56, 28, 14, 7, 1, 0]);
+        let st = stages(&analyse(&build("resnet18").unwrap()));
+        assert_eq!(st[2].place(Lang::En), "56×56");
+        assert_eq!(st.last().unwrap().place(Lang::En), "vectors");
+        assert_eq!(st.last().unwrap().place(Lang::Zh), "向量");
+        // The stage's tooltip in the compare view, in both languages.
+        let args = |layers: usize| {
+            [
+                ("place", st[2].place(Lang::En).into()),
+                ("layers", layers.into()),
+                ("value", "1,234".into()),
+                ("pct", "25.3".into()),
+            ]
+        };
+        assert_eq!(
+            Lang::En.tf("compare-stage-title-macs", &args(5)),
+            "56×56: 5 layers, 1,234 multiply-adds (25.3 %)"
+        );
+        assert_eq!(
+            Lang::En.tf("compare-stage-title-params", &args(1)),
+            "56×56: 1 layer, 1,234 parameters (25.3 %)"
+        );
+        assert_eq!(
+            Lang::Zh.tf("compare-stage-title-macs", &args(5)),
+            "56×56：5 层，乘加次数 1,234（25.3%）"
+        );
     }
 }

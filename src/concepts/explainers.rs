@@ -2,8 +2,11 @@
 //! module, DenseNet's dense block, ResNeXt's cardinality, Wide ResNet's widening, Stochastic
 //! Depth's survival probabilities, FractalNet's expansion rule. Every figure in them (shapes,
 //! parameters, multiply-adds, channel counts, probabilities) is read off the zoo's descriptions
-//! and their analyses; the prose only names what the figures show.
+//! and their analyses; the prose only names what the figures show. The words are the catalogue's
+//! (`explainers-…` in `locales/*/explainers.ftl`); each builder takes the page's language and
+//! passes every figure to its message as an argument.
 
+use crate::i18n::Lang;
 use crate::zoo::graph::{Builder, Network, Op};
 use crate::zoo::summary::{shape_text, thousands};
 use crate::zoo::{analyse, build, Analysis};
@@ -63,25 +66,28 @@ pub fn for_model(id: &str) -> Option<&'static str> {
     })
 }
 
-/// Builds an explainer by key.
-pub fn explainer(key: &str) -> Option<Explainer> {
-    explainer_on(key, None)
+/// Builds an explainer by key, in `lang`.
+pub fn explainer(key: &str, lang: Lang) -> Option<Explainer> {
+    explainer_on(key, None, lang)
 }
 
-/// Builds an explainer by key, read from `model` where the explainer applies to several networks
-/// (the fire module: either SqueezeNet).
-pub fn explainer_on(key: &str, model: Option<&str>) -> Option<Explainer> {
+/// Builds an explainer by key, in `lang`, read from `model` where the explainer applies to several
+/// networks (the fire module: either SqueezeNet).
+pub fn explainer_on(key: &str, model: Option<&str>, lang: Lang) -> Option<Explainer> {
     Some(match key {
-        "mlpconv" => mlpconv(),
-        "fire" => fire(match model {
-            Some("squeezenet1_0") => "squeezenet1_0",
-            _ => "squeezenet1_1",
-        }),
-        "dense-block" => dense_block(),
-        "cardinality" => cardinality(),
-        "widening" => widening(),
-        "survival" => survival(),
-        "fractal" => fractal(),
+        "mlpconv" => mlpconv(lang),
+        "fire" => fire(
+            match model {
+                Some("squeezenet1_0") => "squeezenet1_0",
+                _ => "squeezenet1_1",
+            },
+            lang,
+        ),
+        "dense-block" => dense_block(lang),
+        "cardinality" => cardinality(lang),
+        "widening" => widening(lang),
+        "survival" => survival(lang),
+        "fractal" => fractal(lang),
         _ => return None,
     })
 }
@@ -99,26 +105,54 @@ fn node(net: &Network, name: &str) -> usize {
         .unwrap_or_else(|| panic!("{} has no node {name}", net.id))
 }
 
-fn millions(n: u64) -> String {
-    format!("{:.1}M", n as f64 / 1e6)
+/// Parameters at a glance: English "25.6M" as the explainers always wrote it, Chinese in 万.
+fn millions(n: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{:.1}M", n as f64 / 1e6),
+        _ => lang.compact(n),
+    }
 }
 
-fn giga(n: u64) -> String {
-    format!("{:.2}G", n as f64 / 1e9)
+/// Multiply-adds at a glance: English "4.09G", Chinese in 亿.
+fn giga(n: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{:.2}G", n as f64 / 1e9),
+        _ => lang.compact(n),
+    }
 }
 
-fn conv_text(op: &Op) -> String {
+/// The strings of `keys` in `lang`.
+fn texts<const N: usize>(keys: [&str; N], lang: Lang) -> Vec<String> {
+    keys.map(|k| lang.t(k)).to_vec()
+}
+
+/// A list of figures as `lang` writes one ("1, 2, 4, 8" / "1、2、4、8").
+fn list(items: &[String], lang: Lang) -> String {
+    items.join(&lang.t("explainers-list-separator"))
+}
+
+fn conv_text(op: &Op, lang: Lang) -> String {
     match op.base() {
         Op::Conv2d(c) => {
-            let mut t = format!(
-                "conv {}×{}, {} filters",
-                c.kernel[0], c.kernel[1], c.out_channels
+            let mut t = lang.tf(
+                "explainers-conv",
+                &[
+                    ("kh", c.kernel[0].to_string().into()),
+                    ("kw", c.kernel[1].to_string().into()),
+                    ("filters", c.out_channels.to_string().into()),
+                ],
             );
             if c.stride[0] > 1 {
-                t.push_str(&format!(", stride {}", c.stride[0]));
+                t.push_str(&lang.tf(
+                    "explainers-conv-stride",
+                    &[("stride", c.stride[0].to_string().into())],
+                ));
             }
             if c.groups > 1 {
-                t.push_str(&format!(", {} groups", c.groups));
+                t.push_str(&lang.tf(
+                    "explainers-conv-groups",
+                    &[("groups", c.groups.to_string().into())],
+                ));
             }
             t
         }
@@ -127,13 +161,18 @@ fn conv_text(op: &Op) -> String {
 }
 
 /// Rows "layer · what · output · params · MACs" for the convolutions among `nodes`.
-fn conv_rows(net: &Network, an: &Analysis, nodes: impl Iterator<Item = usize>) -> Vec<Vec<String>> {
+fn conv_rows(
+    net: &Network,
+    an: &Analysis,
+    nodes: impl Iterator<Item = usize>,
+    lang: Lang,
+) -> Vec<Vec<String>> {
     nodes
         .filter(|&i| matches!(net.nodes[i].op.base(), Op::Conv2d(_)))
         .map(|i| {
             vec![
                 net.nodes[i].name.clone(),
-                conv_text(&net.nodes[i].op),
+                conv_text(&net.nodes[i].op, lang),
                 shape_text(&an.layers[i].shape),
                 thousands(an.layers[i].params),
                 thousands(an.layers[i].macs),
@@ -142,10 +181,17 @@ fn conv_rows(net: &Network, an: &Analysis, nodes: impl Iterator<Item = usize>) -
         .collect()
 }
 
-fn conv_headers() -> Vec<String> {
-    ["layer", "what", "output", "parameters", "multiply-adds"]
-        .map(String::from)
-        .to_vec()
+fn conv_headers(lang: Lang) -> Vec<String> {
+    texts(
+        [
+            "explainers-col-layer",
+            "explainers-col-what",
+            "explainers-col-output",
+            "explainers-col-parameters",
+            "explainers-col-multiply-adds",
+        ],
+        lang,
+    )
 }
 
 fn block_nodes(net: &Network, block: &str) -> Vec<usize> {
@@ -154,7 +200,7 @@ fn block_nodes(net: &Network, block: &str) -> Vec<usize> {
         .collect()
 }
 
-fn mlpconv() -> Explainer {
+fn mlpconv(lang: Lang) -> Explainer {
     let (n, an) = net("nin");
     let nodes = block_nodes(&n, "mlpconv1");
     let convs: Vec<usize> = nodes
@@ -175,35 +221,39 @@ fn mlpconv() -> Explainer {
     let last = node(&n, "pool4");
     Explainer {
         key: "mlpconv",
-        title: "NiN: mlpconv, a small network at every position".into(),
+        title: lang.t("explainers-mlpconv-title"),
         model: "nin",
         paper: n.paper.clone(),
         paragraphs: vec![
-            format!(
-                "A convolution is a linear filter followed by a ReLU. NiN follows each convolution \
-                 with two 1×1 convolutions, each with its own ReLU: at every position the window's \
-                 {} values go through a three-layer perceptron shared across the map.",
-                thousands(window_values(&n, &an, convs[0]))
+            lang.tf(
+                "explainers-mlpconv-window",
+                &[("values", thousands(window_values(&n, &an, convs[0])).into())],
             ),
-            format!(
-                "In the first block the two 1×1 layers add {} parameters to the convolution's {} \
-                 ({:.0} % of the block): depth and non-linearity for little cost, the idea \
-                 GoogLeNet's 1×1 reductions and ResNet's bottlenecks reuse.",
-                thousands(block - first),
-                thousands(first),
-                100.0 * (block - first) as f64 / block as f64
+            lang.tf(
+                "explainers-mlpconv-cost",
+                &[
+                    ("added", thousands(block - first).into()),
+                    ("conv", thousands(first).into()),
+                    (
+                        "percent",
+                        format!("{:.0}", 100.0 * (block - first) as f64 / block as f64).into(),
+                    ),
+                ],
             ),
-            format!(
-                "The last mlpconv ends with one map per class ({}), and a global average pool \
-                 turns each map into its class score: no fully connected layer (AlexNet's three \
-                 hold {} parameters).",
-                shape_text(&an.layers[n.nodes[last].inputs[0]].shape),
-                thousands(fc)
+            lang.tf(
+                "explainers-mlpconv-gap",
+                &[
+                    (
+                        "shape",
+                        shape_text(&an.layers[n.nodes[last].inputs[0]].shape).into(),
+                    ),
+                    ("fc", thousands(fc).into()),
+                ],
             ),
         ],
         table: Some(Table {
-            headers: conv_headers(),
-            rows: conv_rows(&n, &an, nodes.into_iter()),
+            headers: conv_headers(lang),
+            rows: conv_rows(&n, &an, nodes.into_iter(), lang),
         }),
         bars: None,
     }
@@ -220,7 +270,7 @@ fn window_values(net: &Network, an: &Analysis, conv: usize) -> u64 {
     }
 }
 
-fn fire(model: &'static str) -> Explainer {
+fn fire(model: &'static str, lang: Lang) -> Explainer {
     let (n, an) = net(model);
     let fires: Vec<String> = {
         let mut v: Vec<String> = Vec::new();
@@ -266,56 +316,68 @@ fn fire(model: &'static str) -> Explainer {
         .collect();
     Explainer {
         key: "fire",
-        title: "SqueezeNet: the fire module".into(),
+        title: lang.t("explainers-fire-title"),
         model,
         paper: n.paper.clone(),
         paragraphs: vec![
-            format!(
-                "A fire module squeezes its input to a few maps with 1×1 convolutions, then expands \
-                 them with 1×1 and 3×3 convolutions side by side and concatenates both. In \
-                 {first} ({} in, {} out) the 3×3s read {} squeezed maps instead of {}.",
-                cin,
-                cout,
-                an.layers[node(&n, &format!("{first}.squeeze"))].shape[0],
-                cin
+            lang.tf(
+                "explainers-fire-module",
+                &[
+                    ("first", first.into()),
+                    ("cin", cin.to_string().into()),
+                    ("cout", cout.to_string().into()),
+                    (
+                        "squeezed",
+                        an.layers[node(&n, &format!("{first}.squeeze"))].shape[0]
+                            .to_string()
+                            .into(),
+                    ),
+                ],
             ),
-            format!(
-                "{first} holds {} parameters and costs {} multiply-adds; one 3×3 convolution from \
-                 the same {} maps to the same {} would hold {} and cost {} — {:.1}× more.",
-                thousands(fire_params),
-                thousands(fire_macs),
-                cin,
-                cout,
-                thousands(plain.total_params),
-                thousands(plain.total_macs),
-                plain.total_params as f64 / fire_params as f64
+            lang.tf(
+                "explainers-fire-cost",
+                &[
+                    ("first", first.into()),
+                    ("params", thousands(fire_params).into()),
+                    ("macs", thousands(fire_macs).into()),
+                    ("cin", cin.to_string().into()),
+                    ("cout", cout.to_string().into()),
+                    ("plain_params", thousands(plain.total_params).into()),
+                    ("plain_macs", thousands(plain.total_macs).into()),
+                    (
+                        "ratio",
+                        format!("{:.1}", plain.total_params as f64 / fire_params as f64).into(),
+                    ),
+                ],
             ),
-            format!(
-                "The whole network has {} parameters ({} in fp32); the paper reports AlexNet-level \
-                 accuracy on ImageNet with it.",
-                thousands(an.total_params),
-                crate::zoo::summary::bytes(an.param_bytes)
+            lang.tf(
+                "explainers-fire-whole",
+                &[
+                    ("params", thousands(an.total_params).into()),
+                    ("bytes", crate::zoo::summary::bytes(an.param_bytes).into()),
+                ],
             ),
         ],
         table: Some(Table {
-            headers: [
-                "module",
-                "input",
-                "squeeze 1×1",
-                "expand 1×1",
-                "expand 3×3",
-                "output",
-                "parameters",
-            ]
-            .map(String::from)
-            .to_vec(),
+            headers: texts(
+                [
+                    "explainers-col-module",
+                    "explainers-col-input",
+                    "explainers-col-squeeze",
+                    "explainers-col-expand1",
+                    "explainers-col-expand3",
+                    "explainers-col-output",
+                    "explainers-col-parameters",
+                ],
+                lang,
+            ),
             rows,
         }),
         bars: None,
     }
 }
 
-fn dense_block() -> Explainer {
+fn dense_block(lang: Lang) -> Explainer {
     let (n, an) = net("densenet121");
     let block = "features.denseblock1";
     let layers: Vec<String> = {
@@ -351,91 +413,132 @@ fn dense_block() -> Explainer {
     let trans = node(&n, "features.transition1.conv");
     let mut bars: Vec<(String, f64)> = reads
         .iter()
-        .map(|(l, c, _, _)| (format!("{l} reads"), *c as f64))
+        .map(|(l, c, _, _)| {
+            (
+                lang.tf("explainers-dense-bar-reads", &[("layer", l.into())]),
+                *c as f64,
+            )
+        })
         .collect();
-    bars.push(("block output".into(), out as f64));
-    bars.push(("after transition1".into(), an.layers[trans].shape[0] as f64));
+    bars.push((lang.t("explainers-dense-bar-output"), out as f64));
+    bars.push((
+        lang.t("explainers-dense-bar-transition"),
+        an.layers[trans].shape[0] as f64,
+    ));
+    let n_str = |v: usize| -> crate::i18n::Arg { v.to_string().into() };
     Explainer {
         key: "dense-block",
-        title: "DenseNet: every layer reads all the layers before it".into(),
+        title: lang.t("explainers-dense-title"),
         model: "densenet121",
         paper: n.paper.clone(),
         paragraphs: vec![
-            format!(
-                "Each layer of a dense block adds k = {growth} new maps and reads the \
-                 concatenation of the block's input and every earlier layer's maps, so the maps \
-                 read grow by {growth} a layer: {} at the first layer of denseblock1, {} at its \
-                 last.",
-                input,
-                reads.last().map_or(0, |r| r.1)
+            lang.tf(
+                "explainers-dense-growth",
+                &[
+                    ("growth", n_str(growth)),
+                    ("first", n_str(input)),
+                    ("last", n_str(reads.last().map_or(0, |r| r.1))),
+                ],
             ),
-            format!(
-                "The block ends with {input} + {}·{growth} = {out} maps; transition1 halves them \
-                 to {} with a 1×1 convolution, then a 2×2 average pool halves the size.",
-                reads.len(),
-                an.layers[trans].shape[0]
+            lang.tf(
+                "explainers-dense-end",
+                &[
+                    ("input", n_str(input)),
+                    ("layers", n_str(reads.len())),
+                    ("growth", n_str(growth)),
+                    ("out", n_str(out)),
+                    ("halved", n_str(an.layers[trans].shape[0])),
+                ],
             ),
-            format!(
-                "A layer's 3×3 convolution always reads {} maps (its 1×1 bottleneck narrows the \
-                 growing input first), so a layer costs more only through its 1×1: features \
-                 are reused instead of recomputed, and DenseNet-121 holds {} parameters against \
-                 ResNet-50's {}.",
-                an.layers[node(&n, &format!("{}.conv1", layers[0]))].shape[0],
-                millions(an.total_params),
-                millions(analyse(&build("resnet50").expect("in the zoo")).total_params)
+            lang.tf(
+                "explainers-dense-reuse",
+                &[
+                    (
+                        "bottleneck",
+                        n_str(an.layers[node(&n, &format!("{}.conv1", layers[0]))].shape[0]),
+                    ),
+                    ("params", millions(an.total_params, lang).into()),
+                    (
+                        "resnet",
+                        millions(
+                            analyse(&build("resnet50").expect("in the zoo")).total_params,
+                            lang,
+                        )
+                        .into(),
+                    ),
+                ],
             ),
         ],
         table: Some(Table {
-            headers: ["layer", "maps read", "parameters", "multiply-adds"]
-                .map(String::from)
-                .to_vec(),
+            headers: texts(
+                [
+                    "explainers-col-layer",
+                    "explainers-col-maps-read",
+                    "explainers-col-parameters",
+                    "explainers-col-multiply-adds",
+                ],
+                lang,
+            ),
             rows: reads
                 .iter()
                 .map(|(l, c, p, m)| vec![l.clone(), c.to_string(), thousands(*p), thousands(*m)])
                 .collect(),
         }),
         bars: Some(Bars {
-            title: "Maps in denseblock1".into(),
-            unit: "maps".into(),
+            title: lang.t("explainers-dense-bars-title"),
+            unit: lang.t("explainers-dense-bars-unit"),
             bars,
         }),
     }
 }
 
 /// Rows comparing the first block of two ResNet-family networks.
-fn block_rows(pairs: &[(&Network, &Analysis)], block: &str) -> Vec<Vec<String>> {
+fn block_rows(pairs: &[(&Network, &Analysis)], block: &str, lang: Lang) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     for (n, an) in pairs {
         let nodes = block_nodes(n, block);
-        for r in conv_rows(n, an, nodes.iter().copied()) {
+        for r in conv_rows(n, an, nodes.iter().copied(), lang) {
             let mut r = r;
-            r[0] = format!("{}: {}", n.label, r[0]);
+            r[0] = lang.tf(
+                "explainers-row-of-net",
+                &[
+                    ("net", crate::zoo::label(n, lang).into()),
+                    ("layer", (&r[0]).into()),
+                ],
+            );
             rows.push(r);
         }
     }
     rows
 }
 
-fn compare_paragraph(a: (&Network, &Analysis), b: (&Network, &Analysis), block: &str) -> String {
+fn compare_paragraph(
+    a: (&Network, &Analysis),
+    b: (&Network, &Analysis),
+    block: &str,
+    lang: Lang,
+) -> String {
     let sum = |n: &Network, an: &Analysis, f: fn(&crate::zoo::LayerStats) -> u64| -> u64 {
         block_nodes(n, block)
             .into_iter()
             .map(|i| f(&an.layers[i]))
             .sum()
     };
-    format!(
-        "The block {block}: {} parameters and {} multiply-adds in {}, {} and {} in {}. Whole \
-         networks: {} parameters and {} multiply-adds against {} and {}.",
-        thousands(sum(b.0, b.1, |l| l.params)),
-        thousands(sum(b.0, b.1, |l| l.macs)),
-        b.0.label,
-        thousands(sum(a.0, a.1, |l| l.params)),
-        thousands(sum(a.0, a.1, |l| l.macs)),
-        a.0.label,
-        millions(b.1.total_params),
-        giga(b.1.total_macs),
-        millions(a.1.total_params),
-        giga(a.1.total_macs)
+    lang.tf(
+        "explainers-compare-block",
+        &[
+            ("block", block.into()),
+            ("b_params", thousands(sum(b.0, b.1, |l| l.params)).into()),
+            ("b_macs", thousands(sum(b.0, b.1, |l| l.macs)).into()),
+            ("b_net", crate::zoo::label(b.0, lang).into()),
+            ("a_params", thousands(sum(a.0, a.1, |l| l.params)).into()),
+            ("a_macs", thousands(sum(a.0, a.1, |l| l.macs)).into()),
+            ("a_net", crate::zoo::label(a.0, lang).into()),
+            ("b_total_params", millions(b.1.total_params, lang).into()),
+            ("b_total_macs", giga(b.1.total_macs, lang).into()),
+            ("a_total_params", millions(a.1.total_params, lang).into()),
+            ("a_total_macs", giga(a.1.total_macs, lang).into()),
+        ],
     )
 }
 
@@ -446,7 +549,7 @@ fn groups_of(net: &Network, name: &str) -> (usize, usize) {
     }
 }
 
-fn cardinality() -> Explainer {
+fn cardinality(lang: Lang) -> Explainer {
     let (x, xa) = net("resnext50_32x4d");
     let (r, ra) = net("resnet50");
     let block = "layer1.0";
@@ -454,31 +557,31 @@ fn cardinality() -> Explainer {
     let (_, rwidth) = groups_of(&r, "layer1.0.conv2");
     Explainer {
         key: "cardinality",
-        title: "ResNeXt: more paths instead of wider or deeper ones".into(),
+        title: lang.t("explainers-cardinality-title"),
         model: "resnext50_32x4d",
         paper: x.paper.clone(),
         paragraphs: vec![
-            format!(
-                "ResNeXt keeps ResNet-50's layout and replaces each bottleneck's 3×3 convolution \
-                 with a grouped one: {groups} groups (the cardinality) of {} channels each, {width} \
-                 in all, where ResNet-50 has one path of {rwidth}. Each group sees only its own \
-                 channels, as if the block were {groups} narrow bottlenecks summed.",
-                width / groups
+            lang.tf(
+                "explainers-cardinality-groups",
+                &[
+                    ("groups", groups.to_string().into()),
+                    ("per_group", (width / groups).to_string().into()),
+                    ("width", width.to_string().into()),
+                    ("resnet_width", rwidth.to_string().into()),
+                ],
             ),
-            compare_paragraph((&r, &ra), (&x, &xa), block),
-            "At about the same cost, the paper found more paths better than a wider or deeper \
-             ResNet: cardinality as a third dimension beside depth and width."
-                .into(),
+            compare_paragraph((&r, &ra), (&x, &xa), block, lang),
+            lang.t("explainers-cardinality-finding"),
         ],
         table: Some(Table {
-            headers: conv_headers(),
-            rows: block_rows(&[(&r, &ra), (&x, &xa)], block),
+            headers: conv_headers(lang),
+            rows: block_rows(&[(&r, &ra), (&x, &xa)], block, lang),
         }),
         bars: None,
     }
 }
 
-fn widening() -> Explainer {
+fn widening(lang: Lang) -> Explainer {
     let (w, wa) = net("wide_resnet50_2");
     let (r, ra) = net("resnet50");
     let block = "layer1.0";
@@ -486,30 +589,29 @@ fn widening() -> Explainer {
     let (_, narrow) = groups_of(&r, "layer1.0.conv2");
     Explainer {
         key: "widening",
-        title: "Wide ResNet: wider blocks instead of more of them".into(),
+        title: lang.t("explainers-widening-title"),
         model: "wide_resnet50_2",
         paper: w.paper.clone(),
         paragraphs: vec![
-            format!(
-                "Wide ResNet-50-2 is ResNet-50 with every bottleneck's inner width doubled: the \
-                 3×3 convolution of layer1.0 has {wide} filters instead of {narrow}; the blocks' \
-                 outputs keep their width, so the shortcuts are unchanged."
+            lang.tf(
+                "explainers-widening-doubled",
+                &[
+                    ("wide", wide.to_string().into()),
+                    ("narrow", narrow.to_string().into()),
+                ],
             ),
-            compare_paragraph((&r, &ra), (&w, &wa), block),
-            "Zagoruyko and Komodakis argue that residual networks need width more than depth: a \
-             wide, shallower network trains faster on parallel hardware and matched much deeper \
-             thin ones."
-                .into(),
+            compare_paragraph((&r, &ra), (&w, &wa), block, lang),
+            lang.t("explainers-widening-argument"),
         ],
         table: Some(Table {
-            headers: conv_headers(),
-            rows: block_rows(&[(&r, &ra), (&w, &wa)], block),
+            headers: conv_headers(lang),
+            rows: block_rows(&[(&r, &ra), (&w, &wa)], block, lang),
         }),
         bars: None,
     }
 }
 
-fn survival() -> Explainer {
+fn survival(lang: Lang) -> Explainer {
     let (n, an) = net("stochastic_depth_110");
     let probs: Vec<(String, f64)> = n
         .nodes
@@ -534,39 +636,46 @@ fn survival() -> Explainer {
     let other = weight_layers - blocks * convs_per_block;
     Explainer {
         key: "survival",
-        title: "Stochastic depth: train a shorter network every time".into(),
+        title: lang.t("explainers-survival-title"),
         model: "stochastic_depth_110",
         paper: n.paper.clone(),
         paragraphs: vec![
-            format!(
-                "During training each of the {blocks} residual blocks is kept with its survival \
-                 probability p_l and otherwise skipped (its shortcut alone passes the input on). \
-                 p_l falls linearly from {:.3} for the first block to {:.3} for the last.",
-                probs[0].1,
-                probs[blocks - 1].1
+            lang.tf(
+                "explainers-survival-training",
+                &[
+                    ("blocks", blocks.to_string().into()),
+                    ("first", format!("{:.3}", probs[0].1).into()),
+                    ("last", format!("{:.3}", probs[blocks - 1].1).into()),
+                ],
             ),
-            format!(
-                "On average Σ p_l = {expected:.2} blocks run, so a training step goes through \
-                 about {:.1} of the {weight_layers} weight layers ({convs_per_block} per block, \
-                 {other} outside the blocks): shorter paths for the gradient, less time per step.",
-                expected * convs_per_block as f64 + other as f64
+            lang.tf(
+                "explainers-survival-expected",
+                &[
+                    ("expected", format!("{expected:.2}").into()),
+                    (
+                        "layers",
+                        format!("{:.1}", expected * convs_per_block as f64 + other as f64).into(),
+                    ),
+                    ("weight_layers", weight_layers.to_string().into()),
+                    ("per_block", convs_per_block.to_string().into()),
+                    ("other", other.to_string().into()),
+                ],
             ),
-            format!(
-                "At test time every block runs and its branch is scaled by p_l (the expected \
-                 value in training): an ordinary ResNet-110 with {} parameters.",
-                thousands(an.total_params)
+            lang.tf(
+                "explainers-survival-test",
+                &[("params", thousands(an.total_params).into())],
             ),
         ],
-        table: Some(stage_table(&n, &an, &probs)),
+        table: Some(stage_table(&n, &an, &probs, lang)),
         bars: Some(Bars {
-            title: "Survival probability p_l of each block".into(),
-            unit: "p".into(),
+            title: lang.t("explainers-survival-bars-title"),
+            unit: lang.t("explainers-survival-bars-unit"),
             bars: probs,
         }),
     }
 }
 
-fn fractal() -> Explainer {
+fn fractal(lang: Lang) -> Explainer {
     let (n, an) = net("fractalnet");
     let block = "block1";
     let nodes = block_nodes(&n, block);
@@ -599,42 +708,59 @@ fn fractal() -> Explainer {
     let convs: usize = columns.iter().map(|c| c.1).sum();
     Explainer {
         key: "fractal",
-        title: "FractalNet: depth from an expansion rule, no residuals".into(),
+        title: lang.t("explainers-fractal-title"),
         model: "fractalnet",
         paper: n.paper.clone(),
         paragraphs: vec![
-            "The rule f₁(z) = conv(z), f_{C+1}(z) = join(f_C(f_C(z)), conv(z)) nests the block in \
-             itself: each step doubles the deepest path and adds a column of one convolution. \
-             A join averages the columns that meet there."
-                .into(),
-            format!(
-                "With C = {} columns a block holds {convs} convolutions in columns of {} and {joins} \
-                 joins; its longest path has {deepest}. {blocks} blocks make the network {} \
-                 convolutions deep on its longest path and {} on its shortest.",
-                columns.len(),
-                columns
-                    .iter()
-                    .map(|c| c.1.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                blocks * deepest,
-                blocks * columns.first().map_or(0, |c| c.1)
+            lang.t("explainers-fractal-rule"),
+            lang.tf(
+                "explainers-fractal-depth",
+                &[
+                    ("columns", columns.len().to_string().into()),
+                    ("convs", convs.to_string().into()),
+                    (
+                        "sizes",
+                        list(
+                            &columns.iter().map(|c| c.1.to_string()).collect::<Vec<_>>(),
+                            lang,
+                        )
+                        .into(),
+                    ),
+                    ("joins", joins.to_string().into()),
+                    ("deepest", deepest.to_string().into()),
+                    ("blocks", blocks.to_string().into()),
+                    ("longest", (blocks * deepest).to_string().into()),
+                    (
+                        "shortest",
+                        (blocks * columns.first().map_or(0, |c| c.1))
+                            .to_string()
+                            .into(),
+                    ),
+                ],
             ),
-            format!(
-                "Every signal passes a convolution and a ReLU before the next join: short paths \
-                 carry the gradient early in training as shortcuts do in a ResNet, without an \
-                 identity anywhere. {} parameters, {} multiply-adds at 32×32.",
-                thousands(an.total_params),
-                thousands(an.total_macs)
+            lang.tf(
+                "explainers-fractal-paths",
+                &[
+                    ("params", thousands(an.total_params).into()),
+                    ("macs", thousands(an.total_macs).into()),
+                ],
             ),
         ],
-        table: Some(fractal_table(&n, &an)),
+        table: Some(fractal_table(&n, &an, lang)),
         bars: Some(Bars {
-            title: format!("Convolutions per column of {block}"),
-            unit: "convolutions".into(),
+            title: lang.tf("explainers-fractal-bars-title", &[("block", block.into())]),
+            unit: lang.t("explainers-fractal-bars-unit"),
             bars: columns
                 .iter()
-                .map(|(c, k)| (format!("column {c}"), *k as f64))
+                .map(|(c, k)| {
+                    (
+                        lang.tf(
+                            "explainers-fractal-bar-column",
+                            &[("column", c.to_string().into())],
+                        ),
+                        *k as f64,
+                    )
+                })
                 .collect(),
         }),
     }
@@ -642,7 +768,7 @@ fn fractal() -> Explainer {
 
 /// Stochastic depth's stages: blocks, output shape, parameters, multiply-adds and the range of
 /// survival probabilities.
-fn stage_table(n: &Network, an: &Analysis, probs: &[(String, f64)]) -> Table {
+fn stage_table(n: &Network, an: &Analysis, probs: &[(String, f64)], lang: Lang) -> Table {
     let mut stages: Vec<String> = Vec::new();
     for (b, _) in probs {
         let stage = b.split('.').next().unwrap_or(b).to_string();
@@ -674,22 +800,23 @@ fn stage_table(n: &Network, an: &Analysis, probs: &[(String, f64)]) -> Table {
         })
         .collect();
     Table {
-        headers: [
-            "stage",
-            "blocks",
-            "output",
-            "parameters",
-            "multiply-adds",
-            "p_l",
-        ]
-        .map(String::from)
-        .to_vec(),
+        headers: texts(
+            [
+                "explainers-col-stage",
+                "explainers-col-blocks",
+                "explainers-col-output",
+                "explainers-col-parameters",
+                "explainers-col-multiply-adds",
+                "explainers-col-survival",
+            ],
+            lang,
+        ),
         rows,
     }
 }
 
 /// FractalNet's blocks: input and output shape, convolutions, joins, parameters, multiply-adds.
-fn fractal_table(n: &Network, an: &Analysis) -> Table {
+fn fractal_table(n: &Network, an: &Analysis, lang: Lang) -> Table {
     let mut blocks: Vec<String> = Vec::new();
     for m in &n.nodes {
         if !m.block.is_empty() && !blocks.contains(&m.block) {
@@ -714,17 +841,18 @@ fn fractal_table(n: &Network, an: &Analysis) -> Table {
         })
         .collect();
     Table {
-        headers: [
-            "block",
-            "input",
-            "output",
-            "convolutions",
-            "joins",
-            "parameters",
-            "multiply-adds",
-        ]
-        .map(String::from)
-        .to_vec(),
+        headers: texts(
+            [
+                "explainers-col-block",
+                "explainers-col-input",
+                "explainers-col-output",
+                "explainers-col-convolutions",
+                "explainers-col-joins",
+                "explainers-col-parameters",
+                "explainers-col-multiply-adds",
+            ],
+            lang,
+        ),
         rows,
     }
 }
@@ -736,20 +864,76 @@ mod tests {
     #[test]
     fn every_explainer_builds_from_the_zoo() {
         for key in KEYS {
-            let e = explainer(key).unwrap();
+            let e = explainer(key, Lang::En).unwrap();
             assert_eq!(e.key, key);
             assert!(build(e.model).is_some());
             assert_eq!(for_model(e.model), Some(key));
-            assert_eq!(explainer_on(key, Some(e.model)).unwrap().model, e.model);
+            assert_eq!(
+                explainer_on(key, Some(e.model), Lang::En).unwrap().model,
+                e.model
+            );
             assert!(e.paragraphs.len() >= 2);
             assert!(e.table.is_some() || e.bars.is_some(), "{key}");
         }
-        assert_eq!(explainer("nope"), None);
+        assert_eq!(explainer("nope", Lang::En), None);
+    }
+
+    #[test]
+    fn every_explainer_reads_in_chinese_with_the_same_figures() {
+        for key in KEYS {
+            let en = explainer(key, Lang::En).unwrap();
+            let zh = explainer(key, Lang::Zh).unwrap();
+            assert_ne!(en.title, zh.title, "{key}");
+            let texts = std::iter::once(&zh.title)
+                .chain(&zh.paragraphs)
+                .chain(
+                    zh.table
+                        .iter()
+                        .flat_map(|t| t.headers.iter().chain(t.rows.iter().flatten())),
+                )
+                .chain(zh.bars.iter().flat_map(|b| [&b.title, &b.unit]));
+            for t in texts {
+                assert!(
+                    !t.contains("explainers-") && !t.contains("{$"),
+                    "{key}: {t}"
+                );
+            }
+            // The figures are the same: the tables' numbers and the bars' values.
+            let (te, tz) = (en.table.unwrap(), zh.table.unwrap());
+            assert_eq!(te.rows.len(), tz.rows.len());
+            for (re, rz) in te.rows.iter().zip(&tz.rows) {
+                assert_eq!(
+                    re[1..]
+                        .iter()
+                        .filter(|c| c.chars().all(|ch| !ch.is_alphabetic()))
+                        .count(),
+                    rz[1..]
+                        .iter()
+                        .filter(|c| c.chars().all(|ch| !ch.is_alphabetic()))
+                        .count()
+                );
+            }
+            let values =
+                |b: Option<Bars>| b.map(|b| b.bars.iter().map(|x| x.1).collect::<Vec<_>>());
+            assert_eq!(values(en.bars), values(zh.bars), "{key}");
+        }
+        let card = explainer("cardinality", Lang::Zh).unwrap();
+        assert!(
+            card.paragraphs[0].contains("32 组"),
+            "{}",
+            card.paragraphs[0]
+        );
+        let dense = explainer("dense-block", Lang::Zh).unwrap();
+        assert!(
+            dense.paragraphs[1].contains("64 + 6·32 = 256"),
+            "{}",
+            dense.paragraphs[1]
+        );
     }
 
     #[test]
     fn figures_match_the_descriptions() {
-        let fire = explainer("fire").unwrap();
+        let fire = explainer("fire", Lang::En).unwrap();
         // fire2 of SqueezeNet 1.1: 64 → squeeze 16 → expand 64 + 64 = 128.
         let t = fire.table.unwrap();
         assert_eq!(t.rows[0][0], "features.3");
@@ -758,12 +942,12 @@ mod tests {
         assert_eq!(t.rows[0][6], "11,408");
         assert!(fire.paragraphs[1].contains("73,856"));
 
-        let dense = explainer("dense-block").unwrap();
+        let dense = explainer("dense-block", Lang::En).unwrap();
         let bars = dense.bars.unwrap().bars;
         let maps: Vec<f64> = bars.iter().map(|b| b.1).collect();
         assert_eq!(maps, [64., 96., 128., 160., 192., 224., 256., 128.]);
 
-        let survival = explainer("survival").unwrap();
+        let survival = explainer("survival", Lang::En).unwrap();
         let p = survival.bars.unwrap().bars;
         assert_eq!(p.len(), 54);
         assert!((p[53].1 - 0.5).abs() < 1e-12);
@@ -775,7 +959,7 @@ mod tests {
             stages.rows[2][1..3],
             ["18".to_string(), "64×8×8".to_string()]
         );
-        let fractal = explainer("fractal").unwrap();
+        let fractal = explainer("fractal", Lang::En).unwrap();
         let blocks = fractal.table.as_ref().unwrap();
         assert_eq!(blocks.rows.len(), 5);
         assert_eq!(
@@ -786,12 +970,12 @@ mod tests {
         assert_eq!(cols, [1., 2., 4., 8.]);
         assert!(fractal.paragraphs[1].contains("40 convolutions deep"));
 
-        let card = explainer("cardinality").unwrap();
+        let card = explainer("cardinality", Lang::En).unwrap();
         assert!(card.paragraphs[0].contains("32 groups"));
         assert!(card.paragraphs[0].contains("of 4 channels"));
-        let wide = explainer("widening").unwrap();
+        let wide = explainer("widening", Lang::En).unwrap();
         assert!(wide.paragraphs[0].contains("128 filters instead of 64"));
-        let nin = explainer("mlpconv").unwrap();
+        let nin = explainer("mlpconv", Lang::En).unwrap();
         assert!(nin.paragraphs[0].contains("363 values"));
         assert_eq!(nin.table.unwrap().rows.len(), 3);
     }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::autograd::{forward_probed, NormStats};
 use crate::engine::cpu::ParamSource;
 use crate::engine::EngineError;
+use crate::i18n::Lang;
 use crate::rng::Rng;
 use crate::zoo::graph::Op;
 use crate::zoo::nets::resnet::{plain, resnet, ResNetSpec};
@@ -275,45 +276,43 @@ pub fn times(v: f64) -> String {
 
 /// What the measurement shows, in words chosen from the measured ratios (first layer's gradient
 /// over the last's).
-pub fn verdict(flow: &Flow) -> String {
+pub fn verdict(flow: &Flow, lang: Lang) -> String {
     let mut out = Vec::new();
     let change = |r: f64| {
-        if r < 1.0 {
-            format!("shrinks to {} on the way back", times(r))
+        let key = if r < 1.0 {
+            "concepts-gradient-shrinks"
         } else {
-            format!("grows {} on the way back", times(r))
-        }
+            "concepts-gradient-grows"
+        };
+        lang.tf(key, &[("ratio", times(r).into())])
     };
     for run in &flow.runs {
         let (p, r) = (first_to_last(&run.plain), first_to_last(&run.residual));
-        let setting = if run.batch_norm {
-            "With batch norm in training mode, as both networks are trained,"
+        let key = if run.batch_norm {
+            "concepts-gradient-verdict-bn"
         } else {
-            "Without batch norm,"
+            "concepts-gradient-verdict-no-bn"
         };
-        out.push(format!(
-            "{setting} the gradient reaching the first layer {} in the plain network and {} in {}.",
-            change(p),
-            change(r),
-            flow.residual_label
+        out.push(lang.tf(
+            key,
+            &[
+                ("plain", change(p).into()),
+                ("residual", change(r).into()),
+                ("network", flow.residual_label.as_str().into()),
+            ],
         ));
         if !run.batch_norm && r > 10.0 * p && p < 0.1 {
-            out.push(
-                "The shortcuts carry the gradient back to the first layers: the \"gradient \
-                 highway\" of the notes."
-                    .into(),
-            );
+            out.push(lang.t("concepts-gradient-verdict-highway"));
         }
         if run.batch_norm && p >= 0.1 {
-            out.push(
-                "Here the plain network's gradient does not vanish; He et al. (2016, section 4.1) \
-                 observed the same — with batch norm their plain networks kept healthy gradients, \
-                 and still trained worse than the residual ones."
-                    .into(),
-            );
+            out.push(lang.t("concepts-gradient-verdict-no-vanish"));
         }
     }
-    out.join(" ")
+    // Chinese sentences end in 。 and run on without a space.
+    out.join(match lang {
+        Lang::En => " ",
+        Lang::Zh => "",
+    })
 }
 
 #[cfg(test)]
@@ -366,9 +365,15 @@ mod tests {
         assert!(first_to_last(&on.plain) > first_to_last(&on.residual));
         // With batch norm the plain network's gradient grows towards the input.
         assert!(first_to_last(&on.plain) > 1.0);
-        let v = verdict(&flow);
+        let v = verdict(&flow, Lang::En);
         assert!(v.contains("gradient highway"), "{v}");
         assert!(v.contains("does not vanish"), "{v}");
+        assert!(
+            v.starts_with("Without batch norm, the gradient reaching the first layer shrinks to ×"),
+            "{v}"
+        );
+        let zh = verdict(&flow, Lang::Zh);
+        assert!(zh.contains("高速公路") && !zh.contains("concepts-"), "{zh}");
         assert_eq!(depth(&RESNETS[1]), 34);
     }
 }

@@ -4,9 +4,9 @@
 //! multiply-adds and the running depth of the concatenation; and the cost of a module with and
 //! without its 1×1 bottlenecks, term by term, from module networks built by the zoo.
 
+use crate::i18n::{Lang, Msg};
 use crate::zoo::graph::{Network, NodeId, Op, PoolKind};
 use crate::zoo::nets::googlenet::{inc, module_alone, Inception};
-use crate::zoo::summary::thousands;
 use crate::zoo::{analyse, Analysis};
 
 /// The steps' keys, in order: the diagram's `data-branch` values.
@@ -27,11 +27,12 @@ pub const STEP_KEYS: [&str; 9] = [
 pub struct Step {
     /// One of [`STEP_KEYS`].
     pub key: &'static str,
-    pub title: String,
+    /// "Branch 2: 3×3 convolution, 128 filters".
+    pub title: Msg,
     /// A label for the diagram's box ("3×3 conv · 128").
-    pub short: String,
+    pub short: Msg,
     /// A note on the step (where torchvision departs from the paper, what a reduction saves).
-    pub note: Option<String>,
+    pub note: Option<Msg>,
     /// The nodes this step runs (empty for the input).
     pub nodes: Vec<NodeId>,
     /// The node whose output the step shows.
@@ -99,108 +100,94 @@ pub fn steps(net: &Network, an: &Analysis, module: &str) -> Option<Vec<Step>> {
             Op::Conv2d(c) => Some(c.clone()),
             _ => None,
         });
-        let (title, note) =
-            match (key, conv) {
-                ("input", _) => (
-                    format!(
-                        "Input: {} maps of {}×{}",
-                        in_shape[0], in_shape[1], in_shape[2]
-                    ),
-                    Some("Every branch reads this same input.".to_string()),
-                ),
-                ("concat", _) => {
-                    let parts: Vec<String> = net.nodes[cat]
-                        .inputs
-                        .iter()
-                        .map(|&i| an.layers[i].shape[0].to_string())
-                        .collect();
-                    (
-                    format!(
-                        "Concatenation: {} = {} maps of {}×{}",
-                        parts.join(" + "),
-                        shape[0],
-                        shape[1],
-                        shape[2]
-                    ),
-                    Some(
-                        "The branches' outputs are stacked along the channels; every branch kept \
-                         the input's height and width (padding), so they fit."
-                            .to_string(),
-                    ),
-                )
-                }
-                ("branch4.0", _) => {
-                    let pool = match &net.nodes[output].op {
-                        Op::Pool2d(p) => p.clone(),
-                        _ => return None,
-                    };
-                    let kind = if pool.kind == PoolKind::Max {
-                        "max"
-                    } else {
-                        "average"
-                    };
-                    (
-                        format!(
-                            "Branch 4: {}×{} {kind} pooling, stride {}, padding {}",
-                            pool.kernel[0], pool.kernel[1], pool.stride[0], pool.padding[0]
-                        ),
-                        Some(format!(
-                        "Pooling keeps all {} input maps: without the projection that follows, \
-                         this branch alone would pass the whole input depth on.",
-                        shape[0]
-                    )),
-                    )
-                }
-                (_, Some(c)) => {
-                    let k = c.kernel[0];
-                    let branch = &key[6..7];
-                    let reduce = key.ends_with(".0");
-                    let title = if reduce {
-                        format!("Branch {branch}: 1×1 reduction to {} maps", c.out_channels)
-                    } else if key == "branch4.1" {
-                        format!("Branch 4: 1×1 projection, {} filters", c.out_channels)
-                    } else {
-                        format!(
-                            "Branch {branch}: {k}×{k} convolution, {} filters",
-                            c.out_channels
-                        )
-                    };
-                    let note =
-                        if key == "branch3.1" && torchvision && k == 3 {
-                            Some(
-                        "torchvision uses a 3×3 convolution here where the paper has a 5×5 (its \
-                         weights were ported from a TensorFlow model that did)."
-                            .to_string(),
-                    )
-                        } else if reduce {
-                            Some(format!(
-                        "A bottleneck: {} maps in, {} out, so the {} after it multiplies {} \
-                         times fewer inputs per position.",
-                        in_shape[0],
-                        c.out_channels,
-                        if key == "branch2.0" { "3×3" } else { "next convolution" },
-                        format_ratio(in_shape[0], c.out_channels)
-                    ))
-                        } else {
-                            None
-                        };
-                    (title, note)
-                }
-                _ => return None,
-            };
-        let short = match (key, &net.nodes[output].op) {
-            ("input", _) => format!("input · {}", shape[0]),
-            ("concat", _) => format!("concat · {}", shape[0]),
-            ("branch4.0", Op::Pool2d(p)) => format!(
-                "{}×{} {} pool",
-                p.kernel[0],
-                p.kernel[1],
-                if p.kind == PoolKind::Max {
-                    "max"
-                } else {
-                    "avg"
-                }
+        let (title, note) = match (key, conv) {
+            ("input", _) => (
+                Msg::new("concepts-inception-input-title")
+                    .arg("c", in_shape[0])
+                    .arg("h", in_shape[1])
+                    .arg("w", in_shape[2]),
+                Some(Msg::new("concepts-inception-input-note")),
             ),
+            ("concat", _) => {
+                let parts: Vec<String> = net.nodes[cat]
+                    .inputs
+                    .iter()
+                    .map(|&i| an.layers[i].shape[0].to_string())
+                    .collect();
+                (
+                    Msg::new("concepts-inception-concat-title")
+                        .arg("parts", parts.join(" + "))
+                        .arg("c", shape[0])
+                        .arg("h", shape[1])
+                        .arg("w", shape[2]),
+                    Some(Msg::new("concepts-inception-concat-note")),
+                )
+            }
+            ("branch4.0", _) => {
+                let pool = match &net.nodes[output].op {
+                    Op::Pool2d(p) => p.clone(),
+                    _ => return None,
+                };
+                let title = if pool.kind == PoolKind::Max {
+                    Msg::new("concepts-inception-pool-title-max")
+                } else {
+                    Msg::new("concepts-inception-pool-title-avg")
+                };
+                (
+                    title
+                        .arg("kh", pool.kernel[0])
+                        .arg("kw", pool.kernel[1])
+                        .arg("stride", pool.stride[0])
+                        .arg("padding", pool.padding[0]),
+                    Some(Msg::new("concepts-inception-pool-note").arg("c", shape[0])),
+                )
+            }
+            (_, Some(c)) => {
+                let k = c.kernel[0];
+                let branch = &key[6..7];
+                let reduce = key.ends_with(".0");
+                let title = if reduce {
+                    Msg::new("concepts-inception-reduce-title")
+                        .arg("branch", branch)
+                        .arg("c", c.out_channels)
+                } else if key == "branch4.1" {
+                    Msg::new("concepts-inception-proj-title").arg("c", c.out_channels)
+                } else {
+                    Msg::new("concepts-inception-conv-title")
+                        .arg("branch", branch)
+                        .arg("k", k)
+                        .arg("c", c.out_channels)
+                };
+                let note = if key == "branch3.1" && torchvision && k == 3 {
+                    Some(Msg::new("concepts-inception-torchvision-note"))
+                } else if reduce {
+                    let m = if key == "branch2.0" {
+                        Msg::new("concepts-inception-reduce-note-3x3")
+                    } else {
+                        Msg::new("concepts-inception-reduce-note-next")
+                    };
+                    Some(
+                        m.arg("in", in_shape[0])
+                            .arg("out", c.out_channels)
+                            .arg("ratio", format_ratio(in_shape[0], c.out_channels)),
+                    )
+                } else {
+                    None
+                };
+                (title, note)
+            }
+            _ => return None,
+        };
+        let short = match (key, &net.nodes[output].op) {
+            ("input", _) => Msg::new("concepts-inception-short-input").arg("c", shape[0]),
+            ("concat", _) => Msg::new("concepts-inception-short-concat").arg("c", shape[0]),
+            ("branch4.0", Op::Pool2d(p)) => if p.kind == PoolKind::Max {
+                Msg::new("concepts-inception-short-pool-max")
+            } else {
+                Msg::new("concepts-inception-short-pool-avg")
+            }
+            .arg("kh", p.kernel[0])
+            .arg("kw", p.kernel[1]),
             _ => {
                 let k = nodes
                     .iter()
@@ -210,11 +197,11 @@ pub fn steps(net: &Network, an: &Analysis, module: &str) -> Option<Vec<Step>> {
                     })
                     .unwrap_or(1);
                 let what = match key {
-                    "branch2.0" | "branch3.0" => "reduce",
-                    "branch4.1" => "proj",
-                    _ => "conv",
+                    "branch2.0" | "branch3.0" => Msg::new("concepts-inception-short-reduce"),
+                    "branch4.1" => Msg::new("concepts-inception-short-proj"),
+                    _ => Msg::new("concepts-inception-short-conv"),
                 };
-                format!("{k}×{k} {what} · {}", shape[0])
+                what.arg("k", k).arg("c", shape[0])
             }
         };
         out.push(Step {
@@ -246,7 +233,7 @@ fn format_ratio(a: usize, b: usize) -> String {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Term {
     /// "3×3 conv, 192" as the slides write it.
-    pub label: String,
+    pub label: Msg,
     /// H·W·filters·k·k·input depth, spelt out ("28·28·192 · 3·3·64").
     pub formula: String,
     pub macs: u64,
@@ -275,7 +262,9 @@ pub fn cost(m: &Inception, input: [usize; 3], reduced: bool) -> Cost {
             let out = &an.layers[i].shape;
             let k = c.kernel[0];
             terms.push(Term {
-                label: format!("{k}×{k} conv, {}", c.out_channels),
+                label: Msg::new("concepts-cost-term")
+                    .arg("k", k)
+                    .arg("c", c.out_channels),
                 formula: format!("{}·{}·{} · {k}·{k}·{}", out[1], out[2], out[0], ins[0]),
                 macs: an.layers[i].macs,
                 branch: n.name.split('.').nth(1).unwrap_or_default().to_string(),
@@ -312,23 +301,25 @@ pub fn slide_discrepancy() -> (u64, Option<(Term, u64)>) {
 }
 
 /// A sentence on the slide's figure, from [`slide_discrepancy`].
-pub fn slide_note() -> String {
+pub fn slide_note(lang: Lang) -> String {
     let (total, twice) = slide_discrepancy();
     match twice {
-        Some((t, sum)) => format!(
-            "The slide the notes copy prints “{SLIDE_PRINTED_MILLIONS}M ops”, but its own six \
-             terms add up to {}. The printed figure matches the sum with the {} term ({}) \
-             counted twice — or computed on twice its input maps — {}; the slide does not say \
-             which.",
-            thousands(total),
-            t.label,
-            thousands(t.macs),
-            thousands(sum)
+        Some((t, sum)) => lang.tf(
+            "concepts-cost-slide-note",
+            &[
+                ("printed", SLIDE_PRINTED_MILLIONS.to_string().into()),
+                ("total", lang.count(total).into()),
+                ("term", t.label.text(lang).into()),
+                ("term_macs", lang.count(t.macs).into()),
+                ("sum", lang.count(sum).into()),
+            ],
         ),
-        None => format!(
-            "The slide the notes copy prints “{SLIDE_PRINTED_MILLIONS}M ops”; the terms add up to \
-             {}.",
-            thousands(total)
+        None => lang.tf(
+            "concepts-cost-slide-note-plain",
+            &[
+                ("printed", SLIDE_PRINTED_MILLIONS.to_string().into()),
+                ("total", lang.count(total).into()),
+            ],
         ),
     }
 }
@@ -369,9 +360,18 @@ mod tests {
         let (total, twice) = slide_discrepancy();
         assert_eq!(total, 271_351_808);
         let (term, sum) = twice.expect("358M is the sum with one term twice");
-        assert_eq!(term.label, "3×3 conv, 192");
+        assert_eq!(term.label.en(), "3×3 conv, 192");
         assert_eq!(sum, 358_055_936);
-        assert!(slide_note().contains("271,351,808"));
+        let note = slide_note(Lang::En);
+        assert!(note.contains("“358M ops”"), "{note}");
+        assert!(note.contains("271,351,808"), "{note}");
+        assert!(note.contains("3×3 conv, 192 term (86,704,128)"), "{note}");
+        assert!(note.contains("358,055,936"), "{note}");
+        let zh = slide_note(Lang::Zh);
+        assert!(
+            zh.contains("271,351,808") && zh.contains("358,055,936"),
+            "{zh}"
+        );
     }
 
     #[test]
@@ -414,10 +414,10 @@ mod tests {
             assert_eq!(s.iter().map(|s| s.params).sum::<u64>(), module_params);
             // branch3's second convolution: 5×5 in the paper, 3×3 in torchvision.
             let k = if id == "googlenet" { 3 } else { 5 };
-            assert!(s[5].title.contains(&format!("{k}×{k} convolution")));
+            assert!(s[5].title.en().contains(&format!("{k}×{k} convolution")));
             assert_eq!(s[5].macs, 28 * 28 * 32 * k as u64 * k as u64 * 16);
             assert_eq!(s[5].note.is_some(), id == "googlenet");
-            let shorts: Vec<&str> = s.iter().map(|s| s.short.as_str()).collect();
+            let shorts: Vec<String> = s.iter().map(|s| s.short.en()).collect();
             let k5 = if id == "googlenet" {
                 "3×3 conv · 32"
             } else {
@@ -437,6 +437,15 @@ mod tests {
                     "concat · 256"
                 ]
             );
+            // Every text of the steps exists in both languages.
+            for step in &s {
+                for m in [&step.title, &step.short].into_iter().chain(&step.note) {
+                    for lang in Lang::ALL {
+                        assert_ne!(m.text(lang), m.key, "{lang:?}");
+                    }
+                }
+            }
+            assert_eq!(s[3].short.text(Lang::Zh), "3×3 卷积 · 128");
         }
     }
 

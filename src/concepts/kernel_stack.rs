@@ -4,6 +4,7 @@
 //! a ReLU after every convolution — and its parameters, multiply-adds, receptive field and
 //! non-linearities are read off the analysis of that description.
 
+use crate::i18n::{Lang, Msg};
 use crate::zoo::graph::{Activation, Builder, Network, Op};
 use crate::zoo::{analyse, Analysis};
 
@@ -48,10 +49,14 @@ impl Variant {
         }
     }
 
-    pub fn label(self) -> String {
+    /// "one 5×5", "2 stacked 3×3".
+    pub fn label(self, lang: Lang) -> String {
         match self.stack() {
-            (k, 1) => format!("one {k}×{k}"),
-            (k, n) => format!("{n} stacked {k}×{k}"),
+            (k, 1) => lang.tf("concepts-kernel-variant-one", &[("k", k.into())]),
+            (k, n) => lang.tf(
+                "concepts-kernel-variant-stacked",
+                &[("n", n.into()), ("k", k.into())],
+            ),
         }
     }
 
@@ -72,7 +77,7 @@ pub fn network(v: Variant, channels: usize, side: usize) -> Network {
     let (k, n) = v.stack();
     let mut b = Builder::new(
         v.id(),
-        &v.label(),
+        &v.label(Lang::En),
         "Simonyan & Zisserman, ICLR 2015, section 2.3",
         [channels, side, side],
     );
@@ -170,12 +175,17 @@ pub fn table(channels: usize, side: usize) -> Vec<VariantFigures> {
 pub const MAX_CHANNELS: usize = 4096;
 pub const MAX_SIDE: usize = 1024;
 
-/// Reads the panel's inputs: a whole number in 1..=max, or a message saying what is wrong.
-pub fn parse_positive(text: &str, what: &str, max: usize) -> Result<usize, String> {
+/// Reads the panel's inputs: a whole number in 1..=max, or a message saying what is wrong
+/// (`what` names the input: "C", "H").
+pub fn parse_positive(text: &str, what: &str, max: usize) -> Result<usize, Msg> {
     match text.trim().parse::<usize>() {
         Ok(v) if (1..=max).contains(&v) => Ok(v),
-        Ok(_) => Err(format!("{what} must be between 1 and {max}")),
-        Err(_) => Err(format!("{what} must be a whole number (1 to {max})")),
+        Ok(_) => Err(Msg::new("concepts-kernel-input-range")
+            .arg("what", what)
+            .arg("max", max)),
+        Err(_) => Err(Msg::new("concepts-kernel-input-whole")
+            .arg("what", what)
+            .arg("max", max)),
     }
 }
 
@@ -253,6 +263,14 @@ mod tests {
     }
 
     #[test]
+    fn variants_are_named_in_both_languages() {
+        assert_eq!(Variant::Five.label(Lang::En), "one 5×5");
+        assert_eq!(Variant::ThreeThrice.label(Lang::En), "3 stacked 3×3");
+        assert_eq!(Variant::Five.label(Lang::Zh), "单个 5×5");
+        assert_eq!(Variant::ThreeTwice.label(Lang::Zh), "2 个堆叠的 3×3");
+    }
+
+    #[test]
     fn fields_compose_layer_by_layer() {
         assert_eq!(composition(Variant::ThreeTwice), vec![1, 3, 5]);
         assert_eq!(composition(Variant::ThreeThrice), vec![1, 3, 5, 7]);
@@ -264,7 +282,14 @@ mod tests {
         assert_eq!(parse_positive(" 64 ", "C", MAX_CHANNELS), Ok(64));
         assert!(parse_positive("0", "C", MAX_CHANNELS).is_err());
         assert!(parse_positive("-3", "C", MAX_CHANNELS).is_err());
-        assert!(parse_positive("abc", "C", MAX_CHANNELS).is_err());
+        assert_eq!(
+            parse_positive("abc", "C", MAX_CHANNELS).unwrap_err().en(),
+            "C must be a whole number (1 to 4096)"
+        );
+        assert_eq!(
+            parse_positive("5000", "H", MAX_SIDE).unwrap_err().en(),
+            "H must be between 1 and 1024"
+        );
         assert!(parse_positive("5000", "C", MAX_CHANNELS).is_err());
         // The largest accepted sizes still fit.
         let big = figures(Variant::Seven, MAX_CHANNELS, MAX_SIDE);

@@ -21,14 +21,17 @@ pub fn starts(side: usize, patch: usize, stride: usize) -> Vec<usize> {
 }
 
 /// The settings a reader chose, checked: a square of 8…`side` pixels, a stride of 4…`side`.
-pub fn check(side: usize, patch: usize, stride: usize) -> Result<(), String> {
+pub fn check(side: usize, patch: usize, stride: usize) -> Result<(), crate::i18n::Msg> {
+    use crate::i18n::Msg;
     if !(8..=side).contains(&patch) {
-        return Err(format!(
-            "the square's side must be between 8 and {side} pixels"
-        ));
+        return Err(Msg::new("errors-occlusion-square")
+            .arg("min", 8)
+            .arg("side", side));
     }
     if !(4..=side).contains(&stride) {
-        return Err(format!("the stride must be between 4 and {side} pixels"));
+        return Err(Msg::new("errors-occlusion-stride")
+            .arg("min", 4)
+            .arg("side", side));
     }
     Ok(())
 }
@@ -109,8 +112,14 @@ mod tests {
             vec![0, 20, 40, 60, 80, 100, 120, 140, 160, 176]
         );
         assert_eq!(starts(10, 10, 4), vec![0]);
-        assert!(check(224, 4, 16).is_err());
-        assert!(check(224, 32, 2).is_err());
+        assert_eq!(
+            check(224, 4, 16).unwrap_err().en(),
+            "the square's side must be between 8 and 224 pixels"
+        );
+        assert_eq!(
+            check(224, 32, 2).unwrap_err().text(crate::i18n::Lang::Zh),
+            "步长必须在 4 到 224 像素之间"
+        );
         assert!(check(224, 32, 16).is_ok());
     }
 

@@ -6,6 +6,7 @@
 //! The zoo's builders add the residual branch first and the shortcut second
 //! (`b.sum("add", &[branch, shortcut])`); this module relies on that order.
 
+use crate::i18n::Lang;
 use crate::zoo::graph::{Network, NodeId, Op};
 use crate::zoo::Analysis;
 
@@ -21,20 +22,23 @@ pub enum BlockKind {
 }
 
 impl BlockKind {
-    pub fn label(self) -> String {
+    /// "basic block (two 3×3 convolutions)".
+    pub fn label(self, lang: Lang) -> String {
         match self {
-            BlockKind::Basic => "basic block (two 3×3 convolutions)".into(),
-            BlockKind::Bottleneck => "bottleneck block (1×1 reduce, 3×3, 1×1 expand)".into(),
-            BlockKind::Other(n) => format!("block of {n} convolutions"),
+            BlockKind::Basic => lang.t("concepts-residual-kind-basic"),
+            BlockKind::Bottleneck => lang.t("concepts-residual-kind-bottleneck"),
+            BlockKind::Other(n) => lang.tf("concepts-residual-kind-other", &[("n", n.into())]),
         }
     }
 
     /// One word: "basic", "bottleneck".
-    pub fn short(self) -> String {
+    pub fn short(self, lang: Lang) -> String {
         match self {
-            BlockKind::Basic => "basic".into(),
-            BlockKind::Bottleneck => "bottleneck".into(),
-            BlockKind::Other(n) => format!("{n} convolutions"),
+            BlockKind::Basic => lang.t("concepts-residual-kind-basic-short"),
+            BlockKind::Bottleneck => lang.t("concepts-residual-kind-bottleneck-short"),
+            BlockKind::Other(n) => {
+                lang.tf("concepts-residual-kind-other-short", &[("n", n.into())])
+            }
         }
     }
 }
@@ -53,11 +57,21 @@ pub enum ShortcutKind {
 }
 
 impl ShortcutKind {
-    pub fn short(self) -> &'static str {
+    /// The page's identifier (`data-shortcut`), in English whatever the language.
+    pub fn id(self) -> &'static str {
         match self {
             ShortcutKind::Identity => "identity",
             ShortcutKind::Projection => "projection",
             ShortcutKind::ZeroPad => "zero-padded identity",
+        }
+    }
+
+    /// The kind in words: "identity", "projection", "zero-padded identity".
+    pub fn short(self, lang: Lang) -> String {
+        match self {
+            ShortcutKind::Identity => lang.t("concepts-residual-shortcut-identity"),
+            ShortcutKind::Projection => lang.t("concepts-residual-shortcut-projection"),
+            ShortcutKind::ZeroPad => lang.t("concepts-residual-shortcut-zero-pad"),
         }
     }
 }
@@ -247,6 +261,32 @@ mod tests {
         let r = blocks(&build("resnet18").unwrap());
         assert_eq!(r[2].shortcut_kind, ShortcutKind::Projection);
         assert_eq!(r[0].shortcut_kind, ShortcutKind::Identity);
+    }
+
+    #[test]
+    fn kinds_read_in_both_languages() {
+        assert_eq!(
+            BlockKind::Basic.label(Lang::En),
+            "basic block (two 3×3 convolutions)"
+        );
+        assert_eq!(BlockKind::Other(4).short(Lang::En), "4 convolutions");
+        assert_eq!(
+            ShortcutKind::ZeroPad.short(Lang::En),
+            ShortcutKind::ZeroPad.id()
+        );
+        for lang in Lang::ALL {
+            for k in [BlockKind::Basic, BlockKind::Bottleneck, BlockKind::Other(4)] {
+                assert!(!k.label(lang).starts_with("concepts-"));
+                assert!(!k.short(lang).starts_with("concepts-"));
+            }
+            for k in [
+                ShortcutKind::Identity,
+                ShortcutKind::Projection,
+                ShortcutKind::ZeroPad,
+            ] {
+                assert!(!k.short(lang).starts_with("concepts-"));
+            }
+        }
     }
 
     #[test]

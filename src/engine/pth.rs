@@ -10,10 +10,16 @@ use std::io::{Cursor, Read};
 use candle_core::pickle::{Object, Stack, TensorInfo};
 use candle_core::{DType, Device, Tensor};
 
-use super::{EngineError, Weights};
+use super::weights::CheckpointError;
+use super::Weights;
+use crate::i18n::Msg;
 
-fn bad(msg: impl Into<String>) -> EngineError {
-    EngineError::Checkpoint(msg.into())
+fn bad(key: &str) -> CheckpointError {
+    CheckpointError(Msg::new(key))
+}
+
+fn bad_msg(msg: Msg) -> CheckpointError {
+    CheckpointError(msg)
 }
 
 /// The first 15 bytes of a legacy checkpoint: the pickled magic number 0x1950a86a20f9469cfc6c.
@@ -22,33 +28,26 @@ const LEGACY_MAGIC: [u8; 15] = [
 ];
 
 /// Parses a `.pth` file's bytes into f32 weights.
-pub fn from_bytes(bytes: &[u8]) -> Result<Weights, EngineError> {
+pub fn from_bytes(bytes: &[u8]) -> Result<Weights, CheckpointError> {
     if bytes.is_empty() {
-        return Err(bad("the weights file is empty"));
+        return Err(bad("errors-checkpoint-empty"));
     }
     if bytes.starts_with(b"PK\x03\x04") {
         read_zip(bytes)
     } else if bytes.starts_with(&LEGACY_MAGIC) {
         read_legacy(bytes)
     } else if bytes.len() >= 9 && bytes.get(8) == Some(&b'{') {
-        Err(bad(
-            "this looks like a .safetensors file, not a PyTorch .pth: give it a .safetensors name",
-        ))
+        Err(bad("errors-pth-is-safetensors"))
     } else {
-        Err(bad(
-            "this is not a PyTorch checkpoint: a .pth file is a zip archive or a pickle stream \
-             written by torch.save, and this file is neither",
-        ))
+        Err(bad("errors-pth-not-checkpoint"))
     }
 }
 
 /// The state_dict inside the unpickled object: the object itself, or its `state_dict` /
 /// `model` entry when the checkpoint wraps it.
-fn state_dict(obj: Object) -> Result<Vec<(Object, Object)>, EngineError> {
+fn state_dict(obj: Object) -> Result<Vec<(Object, Object)>, CheckpointError> {
     let Object::Dict(entries) = obj else {
-        return Err(bad(
-            "the checkpoint holds no state_dict (its top-level object is not a dictionary)",
-        ));
+        return Err(bad("errors-pth-no-state-dict"));
     };
     for wrapper in ["state_dict", "model"] {
         if let Some((_, Object::Dict(inner))) = entries
@@ -62,27 +61,27 @@ fn state_dict(obj: Object) -> Result<Vec<(Object, Object)>, EngineError> {
 }
 
 /// Tensor descriptions of a state_dict; `dir` prefixes each storage's name.
-fn tensor_infos(obj: Object, dir: &str) -> Result<Vec<TensorInfo>, EngineError> {
+fn tensor_infos(obj: Object, dir: &str) -> Result<Vec<TensorInfo>, CheckpointError> {
     let mut infos = Vec::new();
     for (name, value) in state_dict(obj)? {
         match value.into_tensor_info(name, std::path::Path::new(dir)) {
             Ok(Some(info)) => infos.push(info),
             Ok(None) => {}
             Err(e) => {
-                return Err(bad(format!(
-                    "a tensor of the checkpoint cannot be read: {e}"
-                )))
+                return Err(bad_msg(
+                    Msg::new("errors-pth-tensor-unreadable").arg("detail", e.to_string()),
+                ))
             }
         }
     }
     if infos.is_empty() {
-        return Err(bad("the checkpoint holds no tensors"));
+        return Err(bad("errors-pth-no-tensors"));
     }
     Ok(infos)
 }
 
 /// One tensor from its storage's bytes (the whole storage; the layout says where the tensor is).
-fn tensor_from_storage(info: &TensorInfo, storage: &[u8]) -> Result<Vec<f32>, EngineError> {
+fn tensor_from_storage(info: &TensorInfo, storage: &[u8]) -> Result<Vec<f32>, CheckpointError> {
     let layout = &info.layout;
     let shape = layout.shape().clone();
     let start = layout.start_offset();
@@ -91,20 +90,21 @@ fn tensor_from_storage(info: &TensorInfo, storage: &[u8]) -> Result<Vec<f32>, En
     let contiguous = layout.is_contiguous();
     let fortran = !contiguous && layout.is_fortran_contiguous();
     if !contiguous && !fortran && n > 1 {
-        return Err(bad(format!(
-            "tensor '{}' is stored with strides {:?} that this reader does not support",
-            info.name,
-            layout.stride()
-        )));
+        return Err(bad_msg(
+            Msg::new("errors-pth-strides")
+                .arg("tensor", &info.name)
+                .arg("strides", format!("{:?}", layout.stride())),
+        ));
     }
     let end = start + n * elem;
     let Some(raw) = storage.get(start..end) else {
-        return Err(bad(format!(
-            "the checkpoint is truncated: tensor '{}' needs bytes {start}..{end} of a storage \
-             that has {}",
-            info.name,
-            storage.len()
-        )));
+        return Err(bad_msg(
+            Msg::new("errors-pth-truncated-tensor")
+                .arg("tensor", &info.name)
+                .arg("start", start.to_string())
+                .arg("end", end.to_string())
+                .arg("size", storage.len().to_string()),
+        ));
     };
     let t = Tensor::from_raw_buffer(raw, info.dtype, &[n], &Device::Cpu)?;
     let t = if fortran && shape.rank() > 1 {
@@ -118,33 +118,32 @@ fn tensor_from_storage(info: &TensorInfo, storage: &[u8]) -> Result<Vec<f32>, En
         DType::F32 | DType::F16 | DType::BF16 | DType::F64 | DType::I64 | DType::U8 => {
             Ok(t.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()?)
         }
-        other => Err(bad(format!(
-            "tensor '{}' has an unsupported type {other:?}",
-            info.name
-        ))),
+        other => Err(bad_msg(
+            Msg::new("errors-pth-dtype")
+                .arg("tensor", &info.name)
+                .arg("dtype", format!("{other:?}")),
+        )),
     }
 }
 
-fn read_zip(bytes: &[u8]) -> Result<Weights, EngineError> {
+fn read_zip(bytes: &[u8]) -> Result<Weights, CheckpointError> {
     let zip_err = |e: zip::result::ZipError| {
-        bad(format!(
-            "the .pth archive is damaged or truncated ({e}); download it again"
-        ))
+        bad_msg(Msg::new("errors-pth-zip-damaged").arg("detail", e.to_string()))
     };
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(zip_err)?;
     let pkl = zip
         .file_names()
         .filter_map(|f| f.ok().map(|f| f.into_owned()))
         .find(|f| f.ends_with("data.pkl"))
-        .ok_or_else(|| {
-            bad("this zip archive is not a PyTorch checkpoint (it has no data.pkl inside)")
-        })?;
+        .ok_or_else(|| bad("errors-pth-no-data-pkl"))?;
     let dir = pkl.strip_suffix(".pkl").unwrap_or(&pkl).to_string();
     let mut pickle = Vec::new();
     zip.by_name(&pkl)
         .map_err(zip_err)?
         .read_to_end(&mut pickle)
-        .map_err(|e| bad(format!("cannot read the checkpoint's data.pkl: {e}")))?;
+        .map_err(|e| {
+            bad_msg(Msg::new("errors-pth-data-pkl-unreadable").arg("detail", e.to_string()))
+        })?;
     let obj = unpickle(&mut Cursor::new(pickle.as_slice()))?;
     let infos = tensor_infos(obj, &dir)?;
     let mut storages: HashMap<String, Vec<u8>> = HashMap::new();
@@ -156,10 +155,11 @@ fn read_zip(bytes: &[u8]) -> Result<Weights, EngineError> {
                 .map_err(zip_err)?
                 .read_to_end(&mut data)
                 .map_err(|e| {
-                    bad(format!(
-                        "the .pth archive is damaged: storage of '{}' cannot be read ({e})",
-                        info.name
-                    ))
+                    bad_msg(
+                        Msg::new("errors-pth-storage-damaged")
+                            .arg("tensor", &info.name)
+                            .arg("detail", e.to_string()),
+                    )
                 })?;
             storages.insert(info.path.clone(), data);
         }
@@ -169,19 +169,17 @@ fn read_zip(bytes: &[u8]) -> Result<Weights, EngineError> {
     Ok(w)
 }
 
-fn unpickle(r: &mut Cursor<&[u8]>) -> Result<Object, EngineError> {
+fn unpickle(r: &mut Cursor<&[u8]>) -> Result<Object, CheckpointError> {
     let mut stack = Stack::empty();
     stack.read_loop(r).map_err(|e| {
-        bad(format!(
-            "the checkpoint's pickle cannot be read ({e}); the file may be truncated"
-        ))
+        bad_msg(Msg::new("errors-pth-pickle-unreadable").arg("detail", e.to_string()))
     })?;
     stack
         .finalize()
-        .map_err(|e| bad(format!("the checkpoint's pickle is empty ({e})")))
+        .map_err(|e| bad_msg(Msg::new("errors-pth-pickle-empty").arg("detail", e.to_string())))
 }
 
-fn read_legacy(bytes: &[u8]) -> Result<Weights, EngineError> {
+fn read_legacy(bytes: &[u8]) -> Result<Weights, CheckpointError> {
     let mut r = Cursor::new(bytes);
     r.set_position(LEGACY_MAGIC.len() as u64);
     let _protocol = unpickle(&mut r)?;
@@ -190,9 +188,9 @@ fn read_legacy(bytes: &[u8]) -> Result<Weights, EngineError> {
     let keys = match unpickle(&mut r)? {
         Object::List(keys) | Object::Tuple(keys) => keys
             .into_iter()
-            .map(|k| k.unicode().map_err(|_| bad("a storage key is not text")))
+            .map(|k| k.unicode().map_err(|_| bad("errors-pth-storage-key")))
             .collect::<Result<Vec<String>, _>>()?,
-        _ => return Err(bad("the checkpoint's list of storages is missing")),
+        _ => return Err(bad("errors-pth-no-storage-list")),
     };
     let infos = tensor_infos(obj, "")?;
     // The storages follow in key order, each as an i64 element count and the raw bytes.
@@ -209,21 +207,22 @@ fn read_legacy(bytes: &[u8]) -> Result<Weights, EngineError> {
     let mut pos = r.position() as usize;
     for key in keys {
         let Some(count) = bytes.get(pos..pos + 8) else {
-            return Err(bad(format!(
-                "the checkpoint is truncated: storage '{key}' is missing ({} bytes in the file)",
-                bytes.len()
-            )));
+            return Err(bad_msg(
+                Msg::new("errors-pth-truncated-storage-missing")
+                    .arg("storage", &key)
+                    .arg("size", bytes.len().to_string()),
+            ));
         };
         let count = u64::from_le_bytes(count.try_into().expect("8 bytes")) as usize;
         let size = count * elem_size.get(&key).copied().unwrap_or(4);
         let data = bytes.get(pos + 8..pos + 8 + size).ok_or_else(|| {
-            bad(format!(
-                "the checkpoint is truncated: storage '{key}' needs {} bytes at offset {}, \
-                 the file has {}",
-                size,
-                pos + 8,
-                bytes.len()
-            ))
+            bad_msg(
+                Msg::new("errors-pth-truncated-storage")
+                    .arg("storage", &key)
+                    .arg("needed", size.to_string())
+                    .arg("offset", (pos + 8).to_string())
+                    .arg("size", bytes.len().to_string()),
+            )
         })?;
         storages.insert(key, data);
         pos += 8 + size;
@@ -231,9 +230,13 @@ fn read_legacy(bytes: &[u8]) -> Result<Weights, EngineError> {
     let mut w = Weights::default();
     for info in &infos {
         let key = info.path.trim_start_matches('/');
-        let storage = storages
-            .get(key)
-            .ok_or_else(|| bad(format!("storage '{key}' of '{}' is missing", info.name)))?;
+        let storage = storages.get(key).ok_or_else(|| {
+            bad_msg(
+                Msg::new("errors-pth-storage-missing")
+                    .arg("storage", key)
+                    .arg("tensor", &info.name),
+            )
+        })?;
         let values = tensor_from_storage(info, storage)?;
         w.insert(info.name.clone(), info.layout.dims().to_vec(), values);
     }

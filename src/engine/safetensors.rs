@@ -4,10 +4,17 @@
 #[cfg(not(target_arch = "wasm32"))]
 use candle_core::{DType, Device};
 
-use super::{EngineError, Weights};
+#[cfg(not(target_arch = "wasm32"))]
+use super::EngineError;
+use super::{weights::CheckpointError, Weights};
+use crate::i18n::Msg;
+
+fn bad(key: &str) -> CheckpointError {
+    CheckpointError(Msg::new(key))
+}
 
 /// Parses a `.safetensors` file's bytes.
-pub fn from_bytes(bytes: &[u8]) -> Result<Weights, EngineError> {
+pub fn from_bytes(bytes: &[u8]) -> Result<Weights, CheckpointError> {
     let mut p = StreamParser::default();
     p.feed(bytes)?;
     p.finish()
@@ -96,48 +103,53 @@ impl StreamParser {
         8 + self.header_len.unwrap_or(0)
     }
 
-    fn read_header(&mut self) -> Result<(), EngineError> {
+    fn read_header(&mut self) -> Result<(), CheckpointError> {
         let json: serde_json::Value = serde_json::from_slice(&self.head[8..]).map_err(|e| {
-            EngineError::Checkpoint(format!(
-                "this is not a .safetensors file (its header is not JSON: {e})"
-            ))
+            CheckpointError(Msg::new("errors-safetensors-header-json").arg("detail", e.to_string()))
         })?;
-        let obj = json.as_object().ok_or_else(|| {
-            EngineError::Checkpoint(
-                "this is not a .safetensors file (its header is not a map)".into(),
-            )
-        })?;
+        let obj = json
+            .as_object()
+            .ok_or_else(|| bad("errors-safetensors-header-map"))?;
         for (key, v) in obj {
             if key == "__metadata__" {
                 continue;
             }
-            let bad = |what: &str| EngineError::Checkpoint(format!("tensor '{key}': {what}"));
-            let dtype_name = v["dtype"].as_str().ok_or_else(|| bad("no dtype"))?;
-            let dtype = Dtype::parse(dtype_name)
-                .ok_or_else(|| bad(&format!("has an unsupported type {dtype_name}")))?;
+            let bad = |problem: Msg| {
+                CheckpointError(
+                    Msg::new("errors-safetensors-tensor")
+                        .arg("tensor", key)
+                        .arg("problem", problem),
+                )
+            };
+            let dtype_name = v["dtype"]
+                .as_str()
+                .ok_or_else(|| bad(Msg::new("errors-safetensors-no-dtype")))?;
+            let dtype = Dtype::parse(dtype_name).ok_or_else(|| {
+                bad(Msg::new("errors-safetensors-dtype").arg("dtype", dtype_name))
+            })?;
             let shape: Vec<usize> = v["shape"]
                 .as_array()
-                .ok_or_else(|| bad("no shape"))?
+                .ok_or_else(|| bad(Msg::new("errors-safetensors-no-shape")))?
                 .iter()
                 .map(|d| d.as_u64().map(|d| d as usize))
                 .collect::<Option<_>>()
-                .ok_or_else(|| bad("a bad shape"))?;
+                .ok_or_else(|| bad(Msg::new("errors-safetensors-bad-shape")))?;
             let offsets = v["data_offsets"]
                 .as_array()
-                .ok_or_else(|| bad("no offsets"))?;
+                .ok_or_else(|| bad(Msg::new("errors-safetensors-no-offsets")))?;
+            let bad_offsets = || bad(Msg::new("errors-safetensors-bad-offsets"));
             let (start, end) = match offsets[..] {
                 [ref a, ref b] => (
-                    a.as_u64().ok_or_else(|| bad("bad offsets"))? as usize,
-                    b.as_u64().ok_or_else(|| bad("bad offsets"))? as usize,
+                    a.as_u64().ok_or_else(bad_offsets)? as usize,
+                    b.as_u64().ok_or_else(bad_offsets)? as usize,
                 ),
-                _ => return Err(bad("bad offsets")),
+                _ => return Err(bad_offsets()),
             };
             let n: usize = shape.iter().product();
             if end < start || end - start != n * dtype.size() {
-                return Err(bad(&format!(
-                    "its data ({} bytes) does not fit its shape {shape:?}",
-                    end.saturating_sub(start)
-                )));
+                return Err(bad(Msg::new("errors-safetensors-size")
+                    .arg("bytes", end.saturating_sub(start).to_string())
+                    .arg("shape", format!("{shape:?}"))));
             }
             self.entries.push(Entry {
                 key: key.clone(),
@@ -160,7 +172,7 @@ impl StreamParser {
     }
 
     /// Takes the next bytes of the file.
-    pub fn feed(&mut self, mut chunk: &[u8]) -> Result<(), EngineError> {
+    pub fn feed(&mut self, mut chunk: &[u8]) -> Result<(), CheckpointError> {
         while !self.ready && !chunk.is_empty() {
             let want = self.header_len.map_or(8, |l| 8 + l);
             let n = (want - self.head.len()).min(chunk.len());
@@ -174,17 +186,13 @@ impl StreamParser {
                 None => {
                     let len = u64::from_le_bytes(self.head[..8].try_into().expect("8 bytes"));
                     if len > 100_000_000 {
-                        return Err(EngineError::Checkpoint(
-                            "this is not a .safetensors file (its header is not JSON)".into(),
-                        ));
+                        return Err(bad("errors-safetensors-not"));
                     }
                     self.header_len = Some(len as usize);
                 }
                 Some(_) => {
                     if self.head.get(8) != Some(&b'{') {
-                        return Err(EngineError::Checkpoint(
-                            "this is not a .safetensors file (its header is not JSON)".into(),
-                        ));
+                        return Err(bad("errors-safetensors-not"));
                     }
                     self.read_header()?;
                     self.ready = true;
@@ -237,30 +245,27 @@ impl StreamParser {
     }
 
     /// The weights, once every tensor has arrived.
-    pub fn finish(self) -> Result<Weights, EngineError> {
+    pub fn finish(self) -> Result<Weights, CheckpointError> {
         if self.seen == 0 {
-            return Err(EngineError::Checkpoint("the weights file is empty".into()));
+            return Err(bad("errors-checkpoint-empty"));
         }
         if !self.ready {
             if self.seen < 8 {
-                return Err(EngineError::Checkpoint(
-                    "the weights file is too short to be a .safetensors file".into(),
-                ));
+                return Err(bad("errors-safetensors-too-short"));
             }
-            return Err(EngineError::Checkpoint(format!(
-                "the .safetensors file is truncated: its header alone needs {} bytes, the file has {}",
-                self.data_start(),
-                self.seen
-            )));
+            return Err(CheckpointError(
+                Msg::new("errors-safetensors-truncated-header")
+                    .arg("needed", self.data_start().to_string())
+                    .arg("size", self.seen.to_string()),
+            ));
         }
         if let Some(e) = self.entries.get(self.current) {
-            return Err(EngineError::Checkpoint(format!(
-                "the .safetensors file is damaged or truncated: it ends after {} bytes, tensor \
-                 '{}' needs {}",
-                self.seen,
-                e.key,
-                self.data_start() + e.end
-            )));
+            return Err(CheckpointError(
+                Msg::new("errors-safetensors-truncated")
+                    .arg("size", self.seen.to_string())
+                    .arg("tensor", &e.key)
+                    .arg("needed", (self.data_start() + e.end).to_string()),
+            ));
         }
         Ok(self.weights)
     }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::cpu::ParamSource;
 use super::EngineError;
+use crate::i18n::Msg;
 use crate::zoo::params::{ParamSpec, Role};
 use crate::zoo::{analyse, params::param_specs, Network};
 
@@ -19,6 +20,47 @@ pub struct NamedTensor {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Weights {
     pub tensors: HashMap<String, NamedTensor>,
+}
+
+/// A checkpoint that cannot be read, or does not fit its network, said for the reader: the page
+/// shows it in the reader's language, `Display` gives English (the command line, the tests).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckpointError(pub Msg);
+
+impl CheckpointError {
+    pub fn new(msg: Msg) -> CheckpointError {
+        CheckpointError(msg)
+    }
+}
+
+impl std::fmt::Display for CheckpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.en())
+    }
+}
+
+impl std::error::Error for CheckpointError {}
+
+impl From<CheckpointError> for EngineError {
+    fn from(e: CheckpointError) -> Self {
+        EngineError::Checkpoint(e.0.en())
+    }
+}
+
+/// A tensor the numeric back end could not convert (its text is a developer's detail).
+impl From<candle_core::Error> for CheckpointError {
+    fn from(e: candle_core::Error) -> Self {
+        CheckpointError(Msg::new("errors-checkpoint-convert").arg("detail", e.to_string()))
+    }
+}
+
+/// Problems joined into one sentence, in the catalogue's way (`errors-list`); None for none.
+fn joined(problems: impl DoubleEndedIterator<Item = Msg>) -> Option<Msg> {
+    problems.rev().reduce(|rest, first| {
+        Msg::new("errors-list")
+            .arg("first", first)
+            .arg("rest", rest)
+    })
 }
 
 fn shape_text(s: &[usize]) -> String {
@@ -68,25 +110,25 @@ impl Weights {
 
     /// Checks that every tensor the network needs is here with its shape, and that nothing else
     /// is (`allow_extra` lists key prefixes tolerated, e.g. GoogLeNet's `aux1.`).
-    pub fn check(&self, net: &Network, allow_extra: &[&str]) -> Result<(), EngineError> {
+    pub fn check(&self, net: &Network, allow_extra: &[&str]) -> Result<(), CheckpointError> {
         let specs: Vec<ParamSpec> = param_specs(net, &analyse(net));
         let mut problems = Vec::new();
         for s in &specs {
             match self.tensors.get(&s.key) {
                 None if s.role == Role::NumBatchesTracked => {}
-                None => problems.push(format!(
-                    "missing key '{}' (expected shape {})",
-                    s.key,
-                    shape_text(&s.shape)
-                )),
+                None => problems.push(
+                    Msg::new("errors-checkpoint-missing-key")
+                        .arg("key", &s.key)
+                        .arg("shape", shape_text(&s.shape)),
+                ),
                 Some(t) if t.shape != s.shape && !(s.shape.is_empty() && t.values.len() == 1) => {
-                    problems.push(format!(
-                        "key '{}' has shape {} but {} needs {}",
-                        s.key,
-                        shape_text(&t.shape),
-                        net.label,
-                        shape_text(&s.shape)
-                    ))
+                    problems.push(
+                        Msg::new("errors-checkpoint-wrong-shape")
+                            .arg("key", &s.key)
+                            .arg("got", shape_text(&t.shape))
+                            .arg("network", &net.label)
+                            .arg("want", shape_text(&s.shape)),
+                    )
                 }
                 Some(_) => {}
             }
@@ -101,27 +143,64 @@ impl Weights {
         extra.sort();
         for k in extra {
             let t = &self.tensors[k];
-            problems.push(format!(
-                "unexpected key '{k}' (shape {}) not used by {}",
-                shape_text(&t.shape),
-                net.label
-            ));
+            problems.push(
+                Msg::new("errors-checkpoint-unexpected-key")
+                    .arg("key", k)
+                    .arg("shape", shape_text(&t.shape))
+                    .arg("network", &net.label),
+            );
         }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            let n = problems.len();
-            let shown: Vec<String> = problems.into_iter().take(5).collect();
-            let more = if n > 5 {
-                format!(" … and {} more", n - 5)
-            } else {
-                String::new()
-            };
-            Err(EngineError::Checkpoint(format!(
-                "this checkpoint does not fit {}: {}{more}",
-                net.label,
-                shown.join("; ")
-            )))
+        let n = problems.len();
+        match joined(problems.into_iter().take(5)) {
+            None => Ok(()),
+            Some(shown) => Err(CheckpointError(
+                Msg::new("errors-checkpoint-mismatch")
+                    .arg("network", &net.label)
+                    .arg("problems", shown)
+                    .arg("more", n.saturating_sub(5)),
+            )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    /// The reader's message lists the first five problems and counts the rest, in each language.
+    #[test]
+    fn a_checkpoint_that_does_not_fit_says_so_in_both_languages() {
+        let net = crate::zoo::build("lenet5").unwrap();
+        let mut w = Weights::splitmix(&net);
+        let first = param_specs(&net, &analyse(&net))[0].key.clone();
+        w.tensors.remove(&first);
+        for i in 0..6 {
+            w.insert(format!("extra.{i}"), vec![2], vec![0.0, 0.0]);
+        }
+        let e = w.check(&net, &[]).unwrap_err();
+        let en = e.to_string();
+        assert!(
+            en.starts_with(&format!(
+                "this checkpoint does not fit LeNet-5: missing key '{first}'"
+            )),
+            "{en}"
+        );
+        assert!(
+            en.contains("; unexpected key 'extra.0' (shape [2]) not used by LeNet-5"),
+            "{en}"
+        );
+        assert!(en.ends_with(" … and 2 more"), "{en}");
+        let zh = e.0.text(Lang::Zh);
+        assert!(
+            zh.contains("缺少键") && zh.contains("；") && zh.ends_with("另有 2 处"),
+            "{zh}"
+        );
+        assert!(!zh.contains("errors-"), "{zh}");
+        // Exactly five problems: nothing counted beyond them.
+        w.tensors.remove("extra.5");
+        w.tensors.remove("extra.4");
+        let en = w.check(&net, &[]).unwrap_err().to_string();
+        assert!(en.ends_with("not used by LeNet-5"), "{en}");
     }
 }

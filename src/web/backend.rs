@@ -7,13 +7,15 @@ use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::i18n::Msg;
+
 /// What the browser offers for compute.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Backend {
     /// A WebGPU adapter, with its description (vendor / architecture when the browser tells).
     WebGpu { adapter: String, fallback: bool },
     /// No WebGPU adapter, and why.
-    Cpu { reason: String },
+    Cpu { reason: Msg },
 }
 
 impl Backend {
@@ -67,25 +69,25 @@ pub async fn detect() -> Backend {
     let global = js_sys::global();
     let Some(navigator) = get(&global, "navigator") else {
         return Backend::Cpu {
-            reason: "no navigator object".into(),
+            reason: Msg::new("app-gpu-no-navigator"),
         };
     };
     let Some(gpu) = get(&navigator, "gpu") else {
         return Backend::Cpu {
-            reason: "this browser has no WebGPU (navigator.gpu is missing)".into(),
+            reason: Msg::new("app-gpu-missing"),
         };
     };
     let Some(request) = get(&gpu, "requestAdapter").and_then(|f| f.dyn_into::<Function>().ok())
     else {
         return Backend::Cpu {
-            reason: "navigator.gpu.requestAdapter is missing".into(),
+            reason: Msg::new("app-gpu-no-request"),
         };
     };
     let promise = match request.call0(&gpu).map(Promise::from) {
         Ok(p) => p,
         Err(_) => {
             return Backend::Cpu {
-                reason: "requestAdapter threw".into(),
+                reason: Msg::new("app-gpu-request-threw"),
             }
         }
     };
@@ -95,10 +97,10 @@ pub async fn detect() -> Backend {
             Backend::WebGpu { adapter, fallback }
         }
         Ok(_) => Backend::Cpu {
-            reason: "WebGPU is present but offered no adapter".into(),
+            reason: Msg::new("app-gpu-no-adapter"),
         },
         Err(e) => Backend::Cpu {
-            reason: format!("requestAdapter failed: {e:?}"),
+            reason: Msg::new("app-gpu-request-failed").arg("detail", format!("{e:?}")),
         },
     }
 }

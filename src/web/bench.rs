@@ -67,7 +67,7 @@ pub fn install(ctx: &WorkerContext) {
                     *slot = None;
                 }
                 WorkerResponse::Failed(m) => {
-                    let _ = p.reject.call1(&JsValue::NULL, &m.into());
+                    let _ = p.reject.call1(&JsValue::NULL, &m.en().into());
                     *slot = None;
                 }
                 _ => {}
@@ -133,11 +133,13 @@ async fn bench_gpu(
         crate::web::backend::Backend::WebGpu { adapter, fallback } => {
             format!("{adapter}{}", if fallback { " (software)" } else { "" })
         }
-        crate::web::backend::Backend::Cpu { reason } => return Err(reason),
+        crate::web::backend::Backend::Cpu { reason } => return Err(reason.en()),
     };
     let net = crate::zoo::build(&model).ok_or(format!("no model {model}"))?;
-    let weights = crate::engine::safetensors::from_bytes(&crate::web::fetch::bytes(&url).await?)
-        .map_err(|e| e.to_string())?;
+    let weights = crate::engine::safetensors::from_bytes(
+        &crate::web::fetch::bytes(&url).await.map_err(|e| e.en())?,
+    )
+    .map_err(|e| e.to_string())?;
     let mut prepared = engine.prepare(&net, weights).map_err(|e| e.to_string())?;
     let input = crate::engine::splitmix::input(net_input_len(&net));
     let output = net.output();

@@ -1,35 +1,53 @@
 //! Fetching files the page serves itself (same origin): the shipped weights, their manifest and
-//! the sample photos.
+//! the sample photos. A failure is a message for the reader (the browser's own words, a
+//! developer's detail, stay inside it in English).
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-async fn response(url: &str) -> Result<web_sys::Response, String> {
-    let window = web_sys::window().ok_or("no window")?;
+use crate::i18n::Msg;
+
+/// A file the browser could not give, with the browser's words.
+fn failed(url: &str, detail: String) -> Msg {
+    Msg::new("errors-fetch-failed")
+        .arg("url", url)
+        .arg("detail", detail)
+}
+
+async fn response(url: &str) -> Result<web_sys::Response, Msg> {
+    let window = web_sys::window().ok_or_else(|| failed(url, "no window".into()))?;
     let resp = JsFuture::from(window.fetch_with_str(url))
         .await
-        .map_err(|e| format!("{url}: {e:?}"))?;
-    let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
+        .map_err(|e| failed(url, format!("{e:?}")))?;
+    let resp: web_sys::Response = resp
+        .dyn_into()
+        .map_err(|_| failed(url, "not a response".into()))?;
     if !resp.ok() {
-        return Err(format!("{url}: HTTP {}", resp.status()));
+        return Err(Msg::new("errors-fetch-http")
+            .arg("url", url)
+            .arg("status", resp.status().to_string()));
     }
     Ok(resp)
 }
 
 /// A file's bytes.
-pub async fn bytes(url: &str) -> Result<Vec<u8>, String> {
+pub async fn bytes(url: &str) -> Result<Vec<u8>, Msg> {
     let resp = response(url).await?;
-    let buf = JsFuture::from(resp.array_buffer().map_err(|e| format!("{e:?}"))?)
-        .await
-        .map_err(|e| format!("{e:?}"))?;
+    let buf = JsFuture::from(
+        resp.array_buffer()
+            .map_err(|e| failed(url, format!("{e:?}")))?,
+    )
+    .await
+    .map_err(|e| failed(url, format!("{e:?}")))?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
 /// A file as a Blob, without copying it through wasm memory.
-pub async fn blob(url: &str) -> Result<web_sys::Blob, String> {
+pub async fn blob(url: &str) -> Result<web_sys::Blob, Msg> {
     let resp = response(url).await?;
-    let blob = JsFuture::from(resp.blob().map_err(|e| format!("{e:?}"))?)
+    let blob = JsFuture::from(resp.blob().map_err(|e| failed(url, format!("{e:?}")))?)
         .await
-        .map_err(|e| format!("{e:?}"))?;
-    blob.dyn_into().map_err(|_| "not a blob".to_string())
+        .map_err(|e| failed(url, format!("{e:?}")))?;
+    blob.dyn_into()
+        .map_err(|_| failed(url, "not a blob".into()))
 }

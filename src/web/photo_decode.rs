@@ -10,6 +10,7 @@ use web_sys::{
     ImageBitmapOptions, ImageOrientation, PremultiplyAlpha, ResizeQuality,
 };
 
+use crate::i18n::Msg;
 use crate::imagenet::Image8;
 
 /// Photos above this many pixels are first reduced by the browser (shorter side to
@@ -21,7 +22,7 @@ pub const REDUCED_SIDE: u32 = 1024;
 pub struct Decoded {
     pub image: Image8,
     pub original: (u32, u32),
-    pub note: Option<String>,
+    pub note: Option<Msg>,
 }
 
 fn options() -> ImageBitmapOptions {
@@ -32,27 +33,32 @@ fn options() -> ImageBitmapOptions {
     o
 }
 
-async fn bitmap(blob: &Blob, options: &ImageBitmapOptions) -> Result<ImageBitmap, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let promise = window
+/// The page's window, or a message for a page without one (never the case in a browser).
+fn window() -> Result<web_sys::Window, Msg> {
+    web_sys::window().ok_or_else(|| Msg::new("errors-photo-no-page"))
+}
+
+async fn bitmap(blob: &Blob, options: &ImageBitmapOptions) -> Result<ImageBitmap, Msg> {
+    let promise = window()?
         .create_image_bitmap_with_blob_and_image_bitmap_options(blob, options)
-        .map_err(|_| "the browser refused to decode it".to_string())?;
+        .map_err(|_| Msg::new("errors-photo-refused"))?;
     JsFuture::from(promise)
         .await
         .map(|b| b.unchecked_into())
-        .map_err(|_| {
-            "it is not an image this browser can decode (a damaged or unsupported file?)".into()
-        })
+        .map_err(|_| Msg::new("errors-photo-undecodable"))
 }
 
 /// Decodes a photo; `name` is used in messages.
-pub async fn decode(blob: &Blob, name: &str) -> Result<Decoded, String> {
+pub async fn decode(blob: &Blob, name: &str) -> Result<Decoded, Msg> {
     if blob.size() == 0.0 {
-        return Err(format!("{name} is empty (0 bytes)"));
+        return Err(Msg::new("errors-photo-empty").arg("name", name));
     }
-    let first = bitmap(blob, &options())
-        .await
-        .map_err(|e| format!("{name} cannot be used: {e}"))?;
+    let unusable = |reason: Msg| {
+        Msg::new("errors-photo-cannot-use")
+            .arg("name", name)
+            .arg("reason", reason)
+    };
+    let first = bitmap(blob, &options()).await.map_err(unusable)?;
     let original = (first.width(), first.height());
     let pixels = original.0 as u64 * original.1 as u64;
     let (bmp, note) = if pixels > MAX_PIXELS {
@@ -67,27 +73,27 @@ pub async fn decode(blob: &Blob, name: &str) -> Result<Decoded, String> {
         o.set_resize_width(w);
         o.set_resize_height(h);
         o.set_resize_quality(ResizeQuality::High);
-        let reduced = bitmap(blob, &o)
-            .await
-            .map_err(|e| format!("{name} cannot be used: {e}"))?;
-        let note = format!(
-            "{name} has {:.1} megapixels ({}×{}); the browser first reduced it to {w}×{h}, then \
-             torchvision's resize to 256 ran on that",
-            pixels as f64 / 1e6,
-            original.0,
-            original.1
-        );
+        let reduced = bitmap(blob, &o).await.map_err(unusable)?;
+        let note = Msg::new("photo-reduced")
+            .arg("name", name)
+            .arg("megapixels", format!("{:.1}", pixels as f64 / 1e6))
+            .arg("width", original.0.to_string())
+            .arg("height", original.1.to_string())
+            .arg("reduced-width", w.to_string())
+            .arg("reduced-height", h.to_string())
+            .arg("resize", crate::imagenet::RESIZE.to_string());
         (reduced, Some(note))
     } else {
         (first, None)
     };
     let (w, h) = (bmp.width(), bmp.height());
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
+    let no_canvas = || unusable(Msg::new("errors-photo-no-canvas"));
+    let document = window()?
+        .document()
+        .ok_or_else(|| Msg::new("errors-photo-no-page"))?;
     let canvas: HtmlCanvasElement = document
         .create_element("canvas")
-        .map_err(|_| "cannot make a canvas")?
+        .map_err(|_| no_canvas())?
         .unchecked_into();
     canvas.set_width(w);
     canvas.set_height(h);
@@ -95,17 +101,21 @@ pub async fn decode(blob: &Blob, name: &str) -> Result<Decoded, String> {
         .get_context("2d")
         .ok()
         .flatten()
-        .ok_or("no 2d context")?
+        .ok_or_else(no_canvas)?
         .unchecked_into();
     ctx.draw_image_with_image_bitmap(&bmp, 0.0, 0.0)
-        .map_err(|_| format!("{name} cannot be drawn"))?;
+        .map_err(|_| Msg::new("errors-photo-not-drawn").arg("name", name))?;
     bmp.close();
     let data = ctx
         .get_image_data(0.0, 0.0, w as f64, h as f64)
-        .map_err(|_| format!("{name}: the browser cannot read its pixels"))?
+        .map_err(|_| Msg::new("errors-photo-pixels-unreadable").arg("name", name))?
         .data()
         .0;
-    let image = Image8::new(w as usize, h as usize, 4, data)?;
+    let image = Image8::new(w as usize, h as usize, 4, data).map_err(|e| {
+        Msg::new("errors-photo-bad-pixels")
+            .arg("name", name)
+            .arg("detail", e)
+    })?;
     Ok(Decoded {
         image,
         original,

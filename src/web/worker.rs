@@ -23,6 +23,7 @@ use crate::engine::gpu::GpuEngine;
 use crate::engine::packed::PackedEngine;
 use crate::engine::safetensors::StreamParser;
 use crate::engine::{Activations, Engine, Prepared, Weights};
+use crate::i18n::{Arg, Msg};
 use crate::imagenet::{self, Image8};
 use crate::pretrained;
 use crate::protocol::HELD_NETWORKS_BYTES;
@@ -59,7 +60,7 @@ enum Gpu {
     /// Not looked for yet (the self-check looks).
     Unknown,
     /// No adapter, and why.
-    Absent(String),
+    Absent(Msg),
     /// An adapter (vendor and architecture as the browser tells) that no engine uses yet.
     Found { adapter: String, fallback: bool },
     /// The engine, opened on that adapter and past its self-check.
@@ -72,7 +73,7 @@ enum Gpu {
     Failed {
         adapter: String,
         fallback: bool,
-        reason: String,
+        reason: Msg,
     },
 }
 
@@ -124,13 +125,16 @@ pub enum Fetched {
         id: HandlerId,
         model: String,
         got: Downloaded,
+        /// How the page names the source (a file name, a URL).
         source: String,
+        /// Whether the bytes came from this browser's Cache API.
+        from_cache: bool,
         /// The Cache API entry the bytes were kept under, removed if they do not load.
         cached_as: Option<String>,
     },
     Failed {
         id: HandlerId,
-        message: String,
+        message: Msg,
     },
 }
 
@@ -153,6 +157,11 @@ pub fn memory_bytes() -> u64 {
                 .byte_length() as u64
         })
         .unwrap_or(0)
+}
+
+/// A network that failed to run: the engine's words are a developer's detail.
+fn forward_failed(e: crate::engine::EngineError) -> Msg {
+    Msg::new("errors-forward-failed").arg("detail", e.to_string())
 }
 
 fn js_text(e: &JsValue) -> String {
@@ -184,7 +193,7 @@ enum Sink {
 }
 
 impl Sink {
-    fn push(&mut self, chunk: &[u8], capacity: usize) -> Result<(), String> {
+    fn push(&mut self, chunk: &[u8], capacity: usize) -> Result<(), Msg> {
         match self {
             Sink::Unknown(head) => {
                 head.extend_from_slice(chunk);
@@ -192,7 +201,7 @@ impl Sink {
                     let head = std::mem::take(head);
                     *self = if pretrained::sniff(&head) == pretrained::Format::Safetensors {
                         let mut p = StreamParser::default();
-                        p.feed(&head).map_err(|e| e.to_string())?;
+                        p.feed(&head).map_err(|e| e.0)?;
                         Sink::Stream(p)
                     } else {
                         let mut v = Vec::with_capacity(capacity.max(head.len()));
@@ -202,7 +211,7 @@ impl Sink {
                 }
                 Ok(())
             }
-            Sink::Stream(p) => p.feed(chunk).map_err(|e| e.to_string()),
+            Sink::Stream(p) => p.feed(chunk).map_err(|e| e.0),
             Sink::Bytes(v) => {
                 v.extend_from_slice(chunk);
                 Ok(())
@@ -210,13 +219,10 @@ impl Sink {
         }
     }
 
-    fn finish(self) -> Result<Downloaded, String> {
+    fn finish(self) -> Result<Downloaded, Msg> {
         match self {
             Sink::Unknown(head) => Ok(Downloaded::Bytes(head)),
-            Sink::Stream(p) => p
-                .finish()
-                .map(Downloaded::Parsed)
-                .map_err(|e| e.to_string()),
+            Sink::Stream(p) => p.finish().map(Downloaded::Parsed).map_err(|e| e.0),
             Sink::Bytes(v) => Ok(Downloaded::Bytes(v)),
         }
     }
@@ -224,12 +230,12 @@ impl Sink {
 
 /// Reads a response's body chunk by chunk into a checkpoint, reporting progress; with `keep`,
 /// the chunks are also gathered (as JavaScript arrays, outside the worker's memory) for the
-/// Cache API.
+/// Cache API. An error is a message, or the browser's own words (a developer's detail).
 async fn read_body(
     resp: &web_sys::Response,
     mut progress: impl FnMut(u64, Option<u64>),
     keep: Option<&js_sys::Array>,
-) -> Result<Downloaded, String> {
+) -> Result<Downloaded, Arg> {
     let total = resp
         .headers()
         .get("content-length")
@@ -242,14 +248,14 @@ async fn read_body(
     let reader: web_sys::ReadableStreamDefaultReader = body
         .get_reader()
         .dyn_into()
-        .map_err(|_| "the download cannot be read".to_string())?;
+        .map_err(|_| Msg::new("errors-download-unreadable"))?;
     let mut sink = Sink::Unknown(Vec::new());
     let mut buf: Vec<u8> = Vec::new();
     let (mut got, mut last_report) = (0u64, 0u64);
     loop {
         let chunk = JsFuture::from(reader.read())
             .await
-            .map_err(|e| js_text(&e))?;
+            .map_err(|e| Arg::from(js_text(&e)))?;
         let done = js_sys::Reflect::get(&chunk, &"done".into())
             .ok()
             .and_then(|d| d.as_bool())
@@ -257,7 +263,8 @@ async fn read_body(
         if done {
             break;
         }
-        let value = js_sys::Reflect::get(&chunk, &"value".into()).map_err(|e| js_text(&e))?;
+        let value =
+            js_sys::Reflect::get(&chunk, &"value".into()).map_err(|e| Arg::from(js_text(&e)))?;
         let bytes: js_sys::Uint8Array = value.unchecked_into();
         if let Some(k) = keep {
             k.push(&bytes);
@@ -274,23 +281,27 @@ async fn read_body(
     progress(got, total);
     if let Some(t) = total {
         if got < t {
-            return Err(format!("the download stopped after {got} of {t} bytes"));
+            return Err(Msg::new("errors-download-stopped")
+                .arg("got", crate::zoo::summary::thousands(got))
+                .arg("total", crate::zoo::summary::thousands(t))
+                .into());
         }
     }
-    sink.finish()
+    Ok(sink.finish()?)
 }
 
 fn scope_caches() -> Result<web_sys::CacheStorage, JsValue> {
     scope().caches()
 }
 
-/// Downloads `url` (or takes it from the Cache API), reporting progress.
+/// Downloads `url` (or takes it from the Cache API), reporting progress; says whether the bytes
+/// came from the Cache API.
 async fn download(
     url: &str,
     cache: bool,
     label: &str,
     progress: impl FnMut(u64, Option<u64>),
-) -> Result<(Downloaded, String), String> {
+) -> Result<(Downloaded, bool), Msg> {
     let global = scope();
     let store = if cache {
         match global.caches() {
@@ -306,31 +317,36 @@ async fn download(
     if let Some(store) = &store {
         if let Ok(hit) = JsFuture::from(store.match_with_str(url)).await {
             if let Ok(resp) = hit.dyn_into::<web_sys::Response>() {
-                let got = read_body(&resp, progress, None).await?;
-                return Ok((got, format!("{label} (from this browser's cache)")));
+                let got = read_body(&resp, progress, None).await.map_err(|e| {
+                    Msg::new("errors-cache-unreadable")
+                        .arg("label", label)
+                        .arg("reason", e)
+                })?;
+                return Ok((got, true));
             }
         }
     }
     let resp = JsFuture::from(global.fetch_with_str(url))
         .await
         .map_err(|e| {
-            format!(
-                "the download of {label} failed ({}); check the address, your connection, and \
-                 that the server allows downloads from other sites (CORS)",
-                js_text(&e)
-            )
+            Msg::new("errors-download-failed")
+                .arg("label", label)
+                .arg("detail", js_text(&e))
         })?;
     let resp: web_sys::Response = resp.unchecked_into();
     if !resp.ok() {
-        return Err(format!(
-            "the download of {label} failed: the server answered HTTP {}",
-            resp.status()
-        ));
+        return Err(Msg::new("errors-download-http")
+            .arg("label", label)
+            .arg("status", resp.status().to_string()));
     }
     let chunks = js_sys::Array::new();
     let got = read_body(&resp, progress, store.as_ref().map(|_| &chunks))
         .await
-        .map_err(|e| format!("the download of {label} was interrupted: {e}"))?;
+        .map_err(|e| {
+            Msg::new("errors-download-interrupted")
+                .arg("label", label)
+                .arg("reason", e)
+        })?;
     if let Some(store) = &store {
         // Keep a copy so that the next visit loads at once (gathered outside the worker's
         // memory).
@@ -340,7 +356,7 @@ async fn download(
             }
         }
     }
-    Ok((got, label.to_string()))
+    Ok((got, false))
 }
 
 impl State {
@@ -433,13 +449,13 @@ impl State {
             Err(reason) => Gpu::Failed {
                 adapter,
                 fallback,
-                reason: format!("the WebGPU engine could not start: {reason}"),
+                reason: Msg::new("app-gpu-start-failed").arg("detail", reason),
             },
         };
     }
 
     /// The GPU failed: every network leaves it, and the reason is kept for the status line.
-    fn gpu_failed(&mut self, reason: String) {
+    fn gpu_failed(&mut self, reason: Msg) {
         if let Gpu::Ready {
             adapter, fallback, ..
         } = &self.gpu
@@ -472,12 +488,21 @@ impl State {
             match prepared {
                 Ok(p) => h.gpu = Some(p),
                 Err(e) => {
-                    failure = Some(format!("preparing {} on the GPU failed: {e}", net.label));
+                    failure = Some(
+                        Msg::new("app-gpu-prepare-failed")
+                            .arg("network", &net.label)
+                            .arg("detail", e.to_string()),
+                    );
                     break;
                 }
             }
         }
-        if let Some(reason) = failure.or_else(|| engine.fault()) {
+        let fault = || {
+            engine
+                .fault()
+                .map(|f| Msg::new("app-gpu-fault").arg("detail", f))
+        };
+        if let Some(reason) = failure.or_else(fault) {
             self.gpu_failed(reason);
         }
     }
@@ -498,27 +523,25 @@ impl State {
         let kind = self
             .last_kind
             .unwrap_or(if active { "webgpu" } else { "cpu" });
-        let software = if fallback {
-            " (a software adapter)"
-        } else {
-            ""
-        };
         let note = match (&self.gpu, self.choice) {
-            (Gpu::Failed { reason, .. }, _) => {
-                format!("{reason}; fell back to the CPU engine")
-            }
+            (Gpu::Failed { reason, .. }, _) => Msg::new("app-note-fell-back").arg("reason", reason),
             (_, BackendChoice::Cpu) if !adapter.is_empty() => {
-                format!("CPU chosen; WebGPU adapter “{adapter}”{software} unused")
+                Msg::new("app-note-cpu-chosen-unused")
+                    .arg("adapter", &adapter)
+                    .arg("software", fallback as u32)
             }
-            (_, BackendChoice::Cpu) => "CPU chosen".to_string(),
-            (Gpu::Unknown, _) => "looking for WebGPU…".to_string(),
-            (Gpu::Absent(reason), _) => format!("no WebGPU: {reason}"),
-            (Gpu::Found { .. }, BackendChoice::Auto) if fallback => format!(
-                "WebGPU adapter “{adapter}” is a software one, slower than the CPU engine: \
-                 choose WebGPU to use it anyway"
-            ),
-            (Gpu::Found { .. }, _) => format!("WebGPU adapter “{adapter}”{software} found"),
-            (Gpu::Ready { .. }, _) => format!("on WebGPU adapter “{adapter}”{software}"),
+            (_, BackendChoice::Cpu) => Msg::new("app-note-cpu-chosen"),
+            (Gpu::Unknown, _) => Msg::new("app-note-looking"),
+            (Gpu::Absent(reason), _) => Msg::new("app-note-no-webgpu").arg("reason", reason),
+            (Gpu::Found { .. }, BackendChoice::Auto) if fallback => {
+                Msg::new("app-note-software-adapter").arg("adapter", &adapter)
+            }
+            (Gpu::Found { .. }, _) => Msg::new("app-note-adapter-found")
+                .arg("adapter", &adapter)
+                .arg("software", fallback as u32),
+            (Gpu::Ready { .. }, _) => Msg::new("app-note-on-adapter")
+                .arg("adapter", &adapter)
+                .arg("software", fallback as u32),
         };
         EngineStatus {
             choice: self.choice,
@@ -554,7 +577,7 @@ impl State {
         model: &str,
         input: &[f32],
         keep: &[usize],
-    ) -> Result<(Activations, &'static str), String> {
+    ) -> Result<(Activations, &'static str), Msg> {
         let on_gpu = match self.held(model)?.gpu.as_mut() {
             Some(g) => Some(g.run_async(input, keep).await),
             None => None,
@@ -564,23 +587,44 @@ impl State {
                 self.last_kind = Some("webgpu");
                 return Ok((acts, "WebGPU"));
             }
-            Some(Err(e)) => self.gpu_failed(e.to_string()),
+            Some(Err(e)) => self.gpu_failed(Msg::new("app-gpu-fault").arg("detail", e.to_string())),
             None => {}
         }
         let h = self.held(model)?;
         let (acts, name) = (h.net.run(input, keep), h.net.engine());
         self.last_kind = Some("cpu");
-        Ok((acts.map_err(|e| e.to_string())?, name))
+        Ok((acts.map_err(forward_failed)?, name))
     }
 
-    fn load(&mut self, model: String, got: Downloaded, source: String) -> WorkerResponse {
+    fn load(
+        &mut self,
+        model: String,
+        got: Downloaded,
+        source: String,
+        from_cache: bool,
+    ) -> WorkerResponse {
+        // How the failure names the source: the Cache API copy, or the file or address.
+        let named = |reason: Msg| {
+            let source: Arg = if from_cache {
+                Msg::new("errors-source-cached")
+                    .arg("label", &source)
+                    .into()
+            } else {
+                (&source).into()
+            };
+            WorkerResponse::Failed(
+                Msg::new("errors-load-failed")
+                    .arg("source", source)
+                    .arg("reason", reason),
+            )
+        };
         let loaded = match got {
             Downloaded::Bytes(bytes) => pretrained::load_checkpoint(&model, &bytes),
             Downloaded::Parsed(weights) => pretrained::load_weights(&model, weights),
         };
         let (net, weights) = match loaded {
             Ok(l) => l,
-            Err(e) => return WorkerResponse::Failed(format!("{source}: {e}")),
+            Err(e) => return named(e.0),
         };
         let tensors = weights.tensors.len();
         let params = crate::zoo::analyse(&net).total_params;
@@ -588,7 +632,7 @@ impl State {
         self.held.remove(&model);
         let prepared = match engine().prepare(&net, weights) {
             Ok(p) => p,
-            Err(e) => return WorkerResponse::Failed(format!("{source}: {e}")),
+            Err(e) => return named(Msg::new("errors-prepare-failed").arg("detail", e.to_string())),
         };
         let used = self.tick();
         self.held.insert(
@@ -609,17 +653,19 @@ impl State {
             tensors,
             params,
             source,
+            from_cache,
             memory_bytes: memory_bytes(),
             engine: if on_gpu { "WebGPU" } else { engine().name() }.to_string(),
             evicted,
         }
     }
 
-    fn held(&mut self, model: &str) -> Result<&mut Held, String> {
+    fn held(&mut self, model: &str) -> Result<&mut Held, Msg> {
         let now = self.tick();
-        let h = self.held.get_mut(model).ok_or_else(|| {
-            format!("the weights of '{model}' are not loaded (or were unloaded to save memory)")
-        })?;
+        let h = self
+            .held
+            .get_mut(model)
+            .ok_or_else(|| Msg::new("errors-not-loaded").arg("model", model))?;
         h.used = now;
         Ok(h)
     }
@@ -653,14 +699,16 @@ impl State {
     ) -> WorkerResponse {
         let image = match image {
             Ok(i) => i,
-            Err(e) => return WorkerResponse::Failed(format!("the photo cannot be used: {e}")),
+            Err(e) => {
+                return WorkerResponse::Failed(Msg::new("errors-photo-unusable").arg("detail", e))
+            }
         };
         let output = match self.held(&model) {
             Ok(h) => h.net.network().output(),
             Err(_) => {
-                return WorkerResponse::Failed(format!(
-                    "load the weights of '{model}' before classifying a photo"
-                ))
+                return WorkerResponse::Failed(
+                    Msg::new("errors-classify-no-weights").arg("model", &model),
+                )
             }
         };
         let t0 = now_ms();
@@ -682,7 +730,7 @@ impl State {
             .map(|r| (r.index, r.prob))
             .collect();
         let Ok(h) = self.held(&model) else {
-            return WorkerResponse::Failed(format!("'{model}' was unloaded"));
+            return WorkerResponse::Failed(Msg::new("errors-unloaded").arg("model", &model));
         };
         h.input = Some(prepared.tensor);
         h.outputs.clear();
@@ -709,11 +757,13 @@ impl State {
 
     /// Makes sure the outputs of `nodes` for the last input are computed (one run for all the
     /// missing ones).
-    async fn ensure(&mut self, model: &str, nodes: &[usize]) -> Result<&mut Held, String> {
+    async fn ensure(&mut self, model: &str, nodes: &[usize]) -> Result<&mut Held, Msg> {
         let h = self.held(model)?;
         let n = h.net.network().nodes.len();
         if let Some(&bad) = nodes.iter().find(|&&i| i >= n) {
-            return Err(format!("'{model}' has no node {bad}"));
+            return Err(Msg::new("errors-no-node")
+                .arg("model", model)
+                .arg("node", bad.to_string()));
         }
         let missing: Vec<usize> = nodes
             .iter()
@@ -724,7 +774,7 @@ impl State {
             return self.held(model);
         }
         let Some(input) = h.input.clone() else {
-            return Err(format!("no photo has run through '{model}' yet"));
+            return Err(Msg::new("errors-no-photo-yet").arg("model", model));
         };
         let (acts, _) = self.forward(model, &input, &missing).await?;
         let h = self.held(model)?;
@@ -772,7 +822,7 @@ impl State {
             Err(e) => return WorkerResponse::Failed(e),
         };
         let Some(input) = &h.input else {
-            return WorkerResponse::Failed(format!("nothing has run through '{model}' yet"));
+            return WorkerResponse::Failed(Msg::new("errors-nothing-run-yet").arg("model", &model));
         };
         let net = h.net.network();
         let Op::Input {
@@ -781,7 +831,7 @@ impl State {
             width,
         } = net.nodes[0].op
         else {
-            return WorkerResponse::Failed("the network has no input node".into());
+            return WorkerResponse::Failed(Msg::new("errors-no-input-node"));
         };
         let start = now_ms();
         let unit = Unit {
@@ -805,16 +855,16 @@ impl State {
                 width,
                 millis: now_ms() - start,
             }),
-            Err(e) => WorkerResponse::Failed(format!("the gradient could not be computed: {e}")),
+            Err(e) => WorkerResponse::Failed(
+                Msg::new("errors-gradient-failed").arg("detail", e.to_string()),
+            ),
         }
     }
 
     /// The last photo's crop through `model` (normalised as `model` wants): its top-5.
     async fn classify_last_crop(&mut self, model: String, tag: u64) -> WorkerResponse {
         let Some(crop) = &self.last_crop else {
-            return WorkerResponse::Failed(
-                "classify a photo in a network's photo lab first".into(),
-            );
+            return WorkerResponse::Failed(Msg::new("errors-top5-no-photo"));
         };
         let (mean, std) = pretrained::find(&model)
             .map(|p| p.normalisation())
@@ -823,9 +873,9 @@ impl State {
         let output = match self.held(&model) {
             Ok(h) => h.net.network().output(),
             Err(_) => {
-                return WorkerResponse::Failed(format!(
-                    "{model}: its weights are not loaded; open its photo lab to load them"
-                ))
+                return WorkerResponse::Failed(
+                    Msg::new("errors-top5-not-loaded").arg("model", &model),
+                )
             }
         };
         match self.forward(&model, &input, &[output]).await {
@@ -838,24 +888,27 @@ impl State {
                     .collect(),
                 engine: engine.to_string(),
             },
-            Err(e) => WorkerResponse::Failed(format!("{model}: {e}")),
+            Err(e) => WorkerResponse::Failed(e.arg("model", &model)),
         }
     }
 
     /// The last photo's input, the output node and the input's side (square inputs only).
-    fn last_photo(&mut self, model: &str) -> Result<(Vec<f32>, usize, usize), String> {
+    fn last_photo(&mut self, model: &str) -> Result<(Vec<f32>, usize, usize), Msg> {
         let h = self.held(model)?;
         let net = h.net.network();
         let Op::Input { height, width, .. } = net.nodes[0].op else {
-            return Err("the network has no input node".into());
+            return Err(Msg::new("errors-no-input-node"));
         };
         if height != width {
-            return Err(format!("{} takes a {height}×{width} input", net.label));
+            return Err(Msg::new("errors-input-not-square")
+                .arg("network", &net.label)
+                .arg("height", height)
+                .arg("width", width));
         }
         let input = h
             .input
             .clone()
-            .ok_or_else(|| format!("classify a photo with '{model}' first"))?;
+            .ok_or_else(|| Msg::new("errors-classify-first").arg("model", model))?;
         Ok((input, net.output(), height))
     }
 
@@ -870,7 +923,7 @@ impl State {
         patch: usize,
         stride: usize,
         tag: u64,
-    ) -> Result<WorkerResponse, String> {
+    ) -> Result<WorkerResponse, Msg> {
         use crate::concepts::occlusion::{self, OcclusionMap};
         self.cancel.set(false);
         let (input, output, side) = self.last_photo(model)?;
@@ -881,7 +934,7 @@ impl State {
         let class = imagenet::top_k(logits, 1)
             .first()
             .map(|r| r.index)
-            .ok_or("the network gave no output")?;
+            .ok_or_else(|| Msg::new("errors-no-output"))?;
         let base = occlusion::probability(logits, class);
         let starts = occlusion::starts(side, patch, stride);
         let total = starts.len() * starts.len();
@@ -917,23 +970,18 @@ impl State {
     }
 
     /// The gradient saliency of the last photo's top class (on the CPU copy, candle's autograd).
-    fn saliency(&mut self, model: &str, tag: u64) -> Result<WorkerResponse, String> {
+    fn saliency(&mut self, model: &str, tag: u64) -> Result<WorkerResponse, Msg> {
         let (input, output, side) = self.last_photo(model)?;
         let start = now_ms();
         let h = self.held(model)?;
         let logits = match h.outputs.get(&output) {
             Some((_, v)) => v.clone(),
-            None => h
-                .net
-                .run(&input, &[output])
-                .map_err(|e| e.to_string())?
-                .values[0]
-                .clone(),
+            None => h.net.run(&input, &[output]).map_err(forward_failed)?.values[0].clone(),
         };
         let class = imagenet::top_k(&logits, 1)
             .first()
             .map(|r| r.index)
-            .ok_or("the network gave no output")?;
+            .ok_or_else(|| Msg::new("errors-no-output"))?;
         let unit = Unit {
             node: output,
             channel: class,
@@ -941,7 +989,7 @@ impl State {
             x: 0,
         };
         let (gradient, _) = input_gradient(h.net.network(), h.net.params().as_ref(), &input, unit)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| Msg::new("errors-gradient-failed").arg("detail", e.to_string()))?;
         let plane = side * side;
         let heat = (0..plane)
             .map(|i| {
@@ -978,7 +1026,7 @@ impl State {
             let start = now_ms();
             match h.net.run(&input, &[output]) {
                 Ok(a) => output_sum = a.values[0].iter().map(|&v| v as f64).sum(),
-                Err(e) => return WorkerResponse::Failed(e.to_string()),
+                Err(e) => return WorkerResponse::Failed(forward_failed(e)),
             }
             if i >= warmup {
                 times_ms.push(now_ms() - start);
@@ -1018,9 +1066,10 @@ impl State {
                 model,
                 got,
                 source,
+                from_cache,
                 cached_as,
             }) => {
-                let answer = self.load(model, got, source);
+                let answer = self.load(model, got, source, from_cache);
                 if let (WorkerResponse::Failed(_), Some(url)) = (&answer, cached_as) {
                     // A checkpoint that does not load is not kept for the next visit.
                     wasm_bindgen_futures::spawn_local(async move {
@@ -1043,9 +1092,9 @@ impl State {
                 self.status_to = Some(id);
                 let check = match crate::engine_check::run() {
                     Ok(check) => WorkerResponse::Ready(check),
-                    Err(e) => {
-                        WorkerResponse::Failed(format!("the engine failed its self-check: {e}"))
-                    }
+                    Err(e) => WorkerResponse::Failed(
+                        Msg::new("errors-self-check-failed").arg("detail", e.to_string()),
+                    ),
                 };
                 scope.respond(id, check);
                 self.detect_gpu().await;
@@ -1082,7 +1131,7 @@ impl State {
             }
             WorkerRequest::LoadWeights { model, bytes } => {
                 let source = format!("weights/{model}.safetensors");
-                self.load(model, Downloaded::Bytes(bytes), source)
+                self.load(model, Downloaded::Bytes(bytes), source, false)
             }
             WorkerRequest::FetchWeights { .. } | WorkerRequest::CancelOcclusion => {
                 unreachable!("taken on arrival")
@@ -1094,11 +1143,15 @@ impl State {
                 tag,
             } => match self.occlusion(scope, id, &model, patch, stride, tag).await {
                 Ok(answer) => answer,
-                Err(e) => WorkerResponse::Failed(format!("the occlusion map failed: {e}")),
+                Err(e) => {
+                    WorkerResponse::Failed(Msg::new("errors-occlusion-failed").arg("reason", e))
+                }
             },
             WorkerRequest::Saliency { model, tag } => match self.saliency(&model, tag) {
                 Ok(answer) => answer,
-                Err(e) => WorkerResponse::Failed(format!("the saliency map failed: {e}")),
+                Err(e) => {
+                    WorkerResponse::Failed(Msg::new("errors-saliency-failed").arg("reason", e))
+                }
             },
             WorkerRequest::Classify {
                 model,
@@ -1146,9 +1199,9 @@ impl State {
                         flow,
                         millis: now_ms() - start,
                     },
-                    Err(e) => {
-                        WorkerResponse::Failed(format!("the gradient-flow experiment failed: {e}"))
-                    }
+                    Err(e) => WorkerResponse::Failed(
+                        Msg::new("errors-gradient-flow-failed").arg("detail", e.to_string()),
+                    ),
                 }
             }
         };
@@ -1201,11 +1254,12 @@ fn fetch(
         })
         .await;
         scope.send_message(match result {
-            Ok((got, source)) => Fetched::Done {
+            Ok((got, from_cache)) => Fetched::Done {
                 id,
                 model,
                 got,
-                source,
+                source: label,
+                from_cache,
                 cached_as: cache.then_some(url),
             },
             Err(message) => Fetched::Failed { id, message },

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use crate::i18n::{Lang, Msg};
+
 /// Index of a node in [`Network::nodes`].
 pub type NodeId = usize;
 
@@ -149,6 +151,15 @@ impl Op {
         }
     }
 
+    /// The type name as the page shows it in `lang`: [`Op::type_name`], a torchvision class name
+    /// in both languages, except LeNet-5's partly connected C3, whose note is words.
+    pub fn type_label(&self, lang: Lang) -> String {
+        match self.base() {
+            Op::Conv2d(c) if c.connections.is_some() => lang.t("zoo-type-conv2d-partial"),
+            _ => self.type_name().to_string(),
+        }
+    }
+
     /// The op that is computed: the wrapped one for [`Op::Functional`], otherwise itself.
     pub fn base(&self) -> &Op {
         match self {
@@ -199,8 +210,9 @@ pub struct Network {
     pub label: String,
     pub paper: String,
     pub nodes: Vec<Node>,
-    /// Remarks shown beside the table (how this variant differs from another, what a figure means).
-    pub remarks: Vec<String>,
+    /// Remarks shown beside the table (how this variant differs from another, what a figure means),
+    /// as catalogue messages: the page shows them in its language, the command line `msg.en()`.
+    pub remarks: Vec<Msg>,
     /// Figures the paper itself prints for a layer, shown beside the derived ones (they may
     /// differ: AlexNet's 253,440 first-layer neurons against 55×55×96 = 290,400).
     pub quotes: Vec<Quote>,
@@ -214,6 +226,20 @@ pub struct Quote {
     /// What the figure counts, e.g. "neurons" or "parameters".
     pub what: String,
     pub value: u64,
+}
+
+impl Quote {
+    /// The figure as the page shows it: "253,440 neurons" (the count in `lang`'s words).
+    pub fn text(&self, lang: Lang) -> String {
+        let n = lang.count(self.value);
+        let key = match self.what.as_str() {
+            "neurons" => "zoo-quote-neurons",
+            "parameters" => "zoo-quote-parameters",
+            "connections" => "zoo-quote-connections",
+            _ => return format!("{n} {}", self.what),
+        };
+        lang.tf(key, &[("n", n.into())])
+    }
 }
 
 impl Network {
@@ -266,9 +292,9 @@ impl Builder {
         0
     }
 
-    /// Adds a remark shown with the network.
-    pub fn remark(&mut self, text: impl Into<String>) {
-        self.net.remarks.push(text.into());
+    /// Adds a remark shown with the network (a catalogue message, `zoo-…`).
+    pub fn remark(&mut self, msg: Msg) {
+        self.net.remarks.push(msg);
     }
 
     /// Records a figure the paper prints for the node `layer` (its full name).

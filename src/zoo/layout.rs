@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::graph::{Activation, Network, NodeId, Op, PoolKind};
 use super::summary::shape_text;
 use super::Analysis;
+use crate::i18n::{Arg, Lang};
 
 /// One box (or merge circle) of the diagram.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -84,54 +85,73 @@ fn kernel_text(k: [usize; 2]) -> String {
     format!("{}×{}", k[0], k[1])
 }
 
-/// The caption of a box.
+/// The caption of a box, in English (the notation of the papers' figures).
 pub fn caption(op: &Op) -> String {
+    caption_in(op, Lang::En)
+}
+
+/// The caption of a box in `lang`: "7×7 conv, 64 /2", "7×7 卷积, 64 /2".
+pub fn caption_in(op: &Op, lang: Lang) -> String {
+    let t = |key: &str, args: &[(&str, Arg)]| lang.tf(key, args);
     match op {
-        Op::Input { .. } => "input".into(),
+        Op::Input { .. } => t("zoo-cap-input", &[]),
         Op::Conv2d(c) => {
-            let mut s = format!(
-                "{} conv, {}{}",
-                kernel_text(c.kernel),
-                c.out_channels,
-                stride_text(c.stride)
+            let mut s = t(
+                "zoo-cap-conv",
+                &[
+                    ("kernel", kernel_text(c.kernel).into()),
+                    ("channels", c.out_channels.to_string().into()),
+                    ("stride", stride_text(c.stride).into()),
+                ],
             );
             if c.groups > 1 {
                 s += &format!(" g{}", c.groups);
             }
             if c.connections.is_some() {
-                s += " (table)";
+                s += &t("zoo-cap-table", &[]);
             }
             s
         }
-        Op::Pool2d(p) => {
-            let kind = if p.kind == PoolKind::Max {
-                "max"
+        Op::Pool2d(p) => t(
+            if p.kind == PoolKind::Max {
+                "zoo-cap-max-pool"
             } else {
-                "avg"
-            };
-            format!(
-                "{kind} pool {}{}",
-                kernel_text(p.kernel),
-                stride_text(p.stride)
-            )
+                "zoo-cap-avg-pool"
+            },
+            &[
+                ("kernel", kernel_text(p.kernel).into()),
+                ("stride", stride_text(p.stride).into()),
+            ],
+        ),
+        Op::Subsample { kernel, stride } => t(
+            "zoo-cap-subsample",
+            &[
+                ("kernel", kernel_text(*kernel).into()),
+                ("stride", stride_text(*stride).into()),
+            ],
+        ),
+        Op::AdaptiveAvgPool2d { output } => t(
+            "zoo-cap-global-avg",
+            &[("size", format!("{}×{}", output[0], output[1]).into())],
+        ),
+        Op::Linear { out_features, .. } => {
+            t("zoo-cap-fc", &[("out", out_features.to_string().into())])
         }
-        Op::Subsample { kernel, stride } => {
-            format!("subsample {}{}", kernel_text(*kernel), stride_text(*stride))
-        }
-        Op::AdaptiveAvgPool2d { output } => format!("global avg → {}×{}", output[0], output[1]),
-        Op::Linear { out_features, .. } => format!("fc {out_features}"),
         Op::Concat => "concat".into(),
         Op::Add => "+".into(),
         Op::Mean => "mean".into(),
-        Op::PadShortcut { stride, .. } => format!("pad shortcut /{stride}"),
+        Op::PadShortcut { stride, .. } => t(
+            "zoo-cap-pad-shortcut",
+            &[("stride", stride.to_string().into())],
+        ),
         Op::BatchNorm2d { .. } => "BN".into(),
         Op::Act(Activation::Relu) => "ReLU".into(),
         Op::Act(_) => "tanh".into(),
-        Op::Dropout { p } => format!("dropout {p}"),
+        Op::Dropout { p } => t("zoo-cap-dropout", &[("p", p.to_string().into())]),
         Op::Lrn { .. } => "LRN".into(),
         Op::Scale { factor } => format!("× {factor:.3}"),
-        Op::Flatten => "flatten".into(),
-        Op::Functional(inner) => caption(inner),
+        Op::Flatten => t("zoo-cap-flatten", &[]),
+        Op::Functional(inner) => caption_in(inner, lang),
     }
 }
 

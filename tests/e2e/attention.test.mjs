@@ -89,3 +89,36 @@ test('the compare view runs both networks on the last photo where their weights 
   await screenshot(page, 'compare-top5');
   assert.deepEqual(errors(), []);
 });
+
+test('a link names the photo lab\'s layer and unit: the lab says what to load, then shows them', async () => {
+  await page.goto(`${server.url}?view=squeezenet1_1&layer=features.3.expand3x3&unit=5.10.12`);
+  const wants = page.getByTestId('link-wants');
+  await wants.waitFor();
+  assert.match(await wants.innerText(), /unit 5 at \(10, 12\) of layer features\.3\.expand3x3: load the weights and a photo/);
+  await page.getByTestId('weights-input').setInputFiles(weightsFile);
+  await page.waitForSelector('[data-testid=weights-ready]', { timeout: 120_000 });
+  await page.locator('[data-testid=sample-photo][data-photo="chelsea.png"]').click();
+  await page.locator('[data-testid=top5][data-photo="chelsea.png"] [data-testid=top5-row]').first().waitFor({ timeout: 60_000 });
+  assert.equal(await wants.count(), 0);
+  // The layer and the unit the link names: its receptive field (15×15 at stride 4) is drawn.
+  const select = page.getByTestId('layer-select');
+  assert.match(await select.locator('option:checked').innerText(), /features\.3\.expand3x3/);
+  const mark = page.getByTestId('picked-unit').first();
+  await mark.waitFor();
+  assert.deepEqual([await mark.getAttribute('data-y'), await mark.getAttribute('data-x')], ['10', '12']);
+  const box = page.getByTestId('rf-box');
+  assert.equal(await box.getAttribute('data-rf'), '15');
+  // Neighbouring units' fields are one jump (4 pixels) apart: the box sits 4 × (12 − 10) further right than down.
+  assert.equal(Number(await box.getAttribute('data-x0')) - Number(await box.getAttribute('data-y0')), 8);
+  // Choosing another layer writes it and drops the unit; picking a unit writes it.
+  const other = await select.locator('option', { hasText: 'features.4.squeeze' }).first().getAttribute('value');
+  await select.selectOption(other);
+  await page.waitForFunction(() => /layer=features\.4\.squeeze(&|$)/.test(location.search) && !/unit=/.test(location.search));
+  await page.getByTestId('feature-map').first().waitFor();
+  const map = page.getByTestId('enlarged-map').locator('canvas');
+  await map.scrollIntoViewIfNeeded();
+  const b = await map.boundingBox();
+  await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
+  await page.waitForFunction(() => /unit=\d+\.27\.27(&|$)/.test(location.search));
+  assert.deepEqual(errors(), []);
+});

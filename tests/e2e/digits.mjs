@@ -38,3 +38,19 @@ export async function drawStrokes(page, locator, strokes) {
     await page.mouse.up();
   }
 }
+
+/** Draws strokes with a finger: touch events through the DevTools protocol (the page sees
+ *  pointer events of type touch, as on a phone). */
+export async function drawByTouch(page, locator, strokes) {
+  const box = await locator.boundingBox();
+  const sx = box.width / 280;
+  const sy = box.height / 280;
+  const cdp = await page.context().newCDPSession(page);
+  const at = ([x, y]) => [{ x: box.x + x * sx, y: box.y + y * sy, id: 1 }];
+  for (const s of strokes) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(s[0]) });
+    for (const p of s.slice(1)) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(p) });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  }
+  await cdp.detach();
+}

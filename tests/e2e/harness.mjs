@@ -41,8 +41,9 @@ export async function serveDist({ routes = {} } = {}) {
   return { url: `http://127.0.0.1:${port}/`, requests, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-/** Launches headless Chromium; `webgpu: false` leaves WebGPU off, as in a browser without it. */
-export async function launch({ webgpu = true } = {}) {
+/** Launches headless Chromium; `webgpu: false` leaves WebGPU off, as in a browser without it;
+ *  `viewport` and `touch` make it a phone or a tablet. */
+export async function launch({ webgpu = true, viewport = { width: 1360, height: 900 }, touch = false } = {}) {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-e2e-'));
   const args = [
     '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -52,7 +53,7 @@ export async function launch({ webgpu = true } = {}) {
   if (webgpu) args.push('--enable-unsafe-webgpu');
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true, args, viewport: { width: 1360, height: 900 },
+    headless: true, args, viewport, hasTouch: touch, isMobile: touch,
   });
   return context;
 }
@@ -71,9 +72,23 @@ export async function openPage(context, url) {
   return { page, errors: () => errors };
 }
 
-export async function screenshot(page, name) {
+/** Saves the whole page (or, with `fullPage: false`, what the screen shows) as target/e2e/NAME.png. */
+export async function screenshot(page, name, { fullPage = true } = {}) {
   fs.mkdirSync(shotDir, { recursive: true });
   const file = path.join(shotDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   return file;
+}
+
+/** Runs axe-core (node_modules/axe-core) on the page as it is now; returns its violations, one
+ *  line each with the elements it names. */
+export async function audit(page) {
+  const axe = path.join(root, 'node_modules', 'axe-core', 'axe.min.js');
+  if (!fs.existsSync(axe)) throw new Error(`missing ${axe}: run 'npm ci' (make test does)`);
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: axe });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 4)
+      .map((n) => n.target.join(' ')).join(' | ')}${v.nodes.length > 4 ? ` and ${v.nodes.length - 4} more` : ''}`);
+  });
 }

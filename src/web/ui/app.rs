@@ -1,5 +1,5 @@
-//! The root component: owns the chosen network, the worker bridge and the detected backend, and
-//! lays out the header, the model picker, the main view and the status line.
+//! The root component: owns the chosen network, the page's language, the worker bridge and the
+//! detected backend, and lays out the header, the model picker, the main view and the status line.
 
 use std::rc::Rc;
 
@@ -13,6 +13,7 @@ use super::{
     model_picker::ModelPicker,
     shared::{PhotoContext, PhotoRun, WorkerContext, WorkerState, COMPARE, CONCEPTS},
 };
+use crate::i18n::Lang;
 use crate::protocol::{BackendChoice, EngineStatus, WorkerRequest, WorkerResponse};
 use crate::view_state::ViewState;
 use crate::web::worker::{AtlasWorker, WORKER_SCRIPT};
@@ -76,6 +77,87 @@ fn initial_choice() -> BackendChoice {
         .unwrap_or_default()
 }
 
+/// Where the reader's language is kept in the browser.
+const LANG_KEY: &str = "atlas-lang";
+
+/// The page's language: `?lang=` in the address, else the one kept in the browser, else the
+/// browser's own preference when the page has it, else English.
+fn initial_lang() -> Lang {
+    let window = web_sys::window();
+    let from_address = crate::web::address::param("lang");
+    let kept = || {
+        window
+            .as_ref()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .and_then(|s| s.get_item(LANG_KEY).ok().flatten())
+    };
+    let preferred = || {
+        let langs = window.as_ref()?.navigator().languages();
+        langs
+            .iter()
+            .filter_map(|l| l.as_string())
+            .find(|l| Lang::from_code(l).is_some())
+    };
+    [from_address, kept(), preferred()]
+        .into_iter()
+        .flatten()
+        .find_map(|c| Lang::from_code(&c))
+        .unwrap_or_default()
+}
+
+/// Shows the language on the document (`<html lang>`, the title) and in the address, where a
+/// shared link carries it (English, the default, only once chosen).
+fn show_lang(lang: Lang, chosen: bool) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(root) = doc.document_element() {
+        let _ = root.set_attribute("lang", lang.bcp47());
+    }
+    doc.set_title(&lang.t("app-document-title"));
+    if chosen || lang != Lang::En {
+        crate::web::address::replace("lang", Some(lang.code()));
+    }
+}
+
+/// Arrow keys, Home and End move the focus between the picker's entries; true when it moved.
+fn move_focus(e: &KeyboardEvent, key: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(aside) = e
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return false;
+    };
+    let Ok(list) = aside.query_selector_all("button.model-entry") else {
+        return false;
+    };
+    let entries: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    let Some(at) = entries.iter().position(|el| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == el.as_ref() as &web_sys::Element)
+    }) else {
+        return false;
+    };
+    let last = entries.len() - 1;
+    let to = match key {
+        "ArrowDown" | "ArrowRight" => (at + 1).min(last),
+        "ArrowUp" | "ArrowLeft" => at.saturating_sub(1),
+        "Home" => 0,
+        "End" => last,
+        _ => return false,
+    };
+    let _ = entries[to].focus();
+    true
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     // The view comes from the address, and goes back into it; back and forward restore it.
@@ -90,6 +172,18 @@ pub fn app() -> Html {
             move || drop(listener)
         });
     }
+    let lang = use_state(initial_lang);
+    use_effect_with(*lang, |l| show_lang(*l, false));
+    let on_lang = {
+        let lang = lang.clone();
+        Callback::from(move |l: Lang| {
+            if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+                let _ = s.set_item(LANG_KEY, l.code());
+            }
+            show_lang(l, true);
+            lang.set(l);
+        })
+    };
     let engine = use_state(|| None::<EngineStatus>);
     let choice = use_state(initial_choice);
     let worker_state = use_state(|| WorkerState::Starting);
@@ -142,9 +236,47 @@ pub fn app() -> Html {
         report,
     };
 
+    // Below a tablet's width the picker is a menu over the page (see static/style.css).
+    let menu_open = use_state(|| false);
+    let main_ref = use_node_ref();
+    let focus_main = {
+        let main_ref = main_ref.clone();
+        move || {
+            if let Some(m) = main_ref.cast::<web_sys::HtmlElement>() {
+                let _ = m.focus();
+            }
+        }
+    };
+    let on_menu = {
+        let menu_open = menu_open.clone();
+        Callback::from(move |open: bool| menu_open.set(open))
+    };
+    let on_skip = {
+        let focus_main = focus_main.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            focus_main();
+        })
+    };
+    let on_picker_key = {
+        let menu_open = menu_open.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let key = e.key();
+            if key == "Escape" && *menu_open {
+                menu_open.set(false);
+            } else if move_focus(&e, &key) {
+                e.prevent_default();
+            }
+        })
+    };
     let on_select = {
-        let view = view.clone();
+        let (view, menu_open) = (view.clone(), menu_open.clone());
+        let focus_main = focus_main.clone();
         Callback::from(move |id: String| {
+            if *menu_open {
+                menu_open.set(false);
+                focus_main();
+            }
             let next = ViewState {
                 view: Some(id),
                 ..(*view).clone()
@@ -167,15 +299,20 @@ pub fn app() -> Html {
     };
 
     html! {
+        <ContextProvider<Lang> context={*lang}>
         <ContextProvider<WorkerContext> context={(*bridge).clone()}>
         <ContextProvider<PhotoContext> context={photo}>
         <div class="atlas">
-            <Header />
-            <div class="layout">
-                <aside class="sidebar">
+            <a class="skip-link" href="#main" data-testid="skip-link" onclick={on_skip}>{ lang.t("app-skip") }</a>
+            <Header on_lang={on_lang} menu_open={*menu_open} on_menu={on_menu.clone()} />
+            <div class={classes!("layout", menu_open.then_some("menu-open"))}>
+                <aside class="sidebar" id="picker" onkeydown={on_picker_key}>
                     <ModelPicker selected={selected.clone()} on_select={on_select} />
                 </aside>
-                <main class="main">
+                if *menu_open {
+                    <div class="menu-backdrop" data-testid="menu-backdrop" onclick={on_menu.reform(|_| false)}></div>
+                }
+                <main class="main" id="main" tabindex="-1" ref={main_ref}>
                     <MainView model={selected} compare={(view.a.clone(), view.b.clone())} on_compare={on_compare} />
                 </main>
             </div>
@@ -184,5 +321,6 @@ pub fn app() -> Html {
         </div>
         </ContextProvider<PhotoContext>>
         </ContextProvider<WorkerContext>>
+        </ContextProvider<Lang>>
     }
 }

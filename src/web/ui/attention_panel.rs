@@ -11,8 +11,10 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::attention_map::AttentionMap;
-use super::shared::WorkerContext;
+use super::shared::{use_lang, WorkerContext};
+use super::weights_panel::engine_name;
 use crate::concepts::occlusion::{starts, OcclusionMap};
+use crate::i18n::{Lang, Msg};
 use crate::protocol::{WorkerRequest, WorkerResponse};
 
 #[derive(Properties, PartialEq)]
@@ -31,7 +33,7 @@ enum Occlusion {
     Running { done: usize, total: usize },
     Done(Rc<OcclusionMap>, f64, String),
     Cancelled { done: usize, total: usize },
-    Failed(String),
+    Failed(Msg),
 }
 
 #[derive(Clone, PartialEq)]
@@ -39,20 +41,28 @@ enum Saliency {
     Idle,
     Running,
     Done(Rc<Vec<f32>>, usize, f64),
-    Failed(String),
+    Failed(Msg),
 }
 
 const PATCHES: [usize; 5] = [16, 24, 32, 48, 64];
 const STRIDES: [usize; 4] = [8, 16, 24, 32];
 
-fn class_name(index: usize) -> String {
-    crate::imagenet::classes()
-        .get(index)
-        .map_or(format!("class {index}"), |c| c.to_string())
+/// An ImageNet class's name (English: the page has no licensed Chinese list).
+fn class_name(lang: Lang, index: usize) -> String {
+    crate::imagenet::classes().get(index).map_or_else(
+        || {
+            lang.tf(
+                "photo-class-fallback",
+                &[("index", index.to_string().into())],
+            )
+        },
+        |c| c.to_string(),
+    )
 }
 
 #[function_component(AttentionPanel)]
 pub fn attention_panel(props: &AttentionPanelProps) -> Html {
+    let lang = use_lang();
     let ctx = use_context::<WorkerContext>().expect("the worker context is provided by App");
     let occlusion = use_state(|| Occlusion::Idle);
     let saliency = use_state(|| Saliency::Idle);
@@ -89,10 +99,10 @@ pub fn attention_panel(props: &AttentionPanelProps) -> Html {
                 } if tag == current.get() => {
                     saliency.set(Saliency::Done(Rc::new(heat), class, millis))
                 }
-                WorkerResponse::Failed(m) if m.starts_with("the occlusion") => {
+                WorkerResponse::Failed(m) if m.key == "errors-occlusion-failed" => {
                     occlusion.set(Occlusion::Failed(m))
                 }
-                WorkerResponse::Failed(m) if m.starts_with("the saliency") => {
+                WorkerResponse::Failed(m) if m.key == "errors-saliency-failed" => {
                     saliency.set(Saliency::Failed(m))
                 }
                 _ => {}
@@ -170,28 +180,32 @@ pub fn attention_panel(props: &AttentionPanelProps) -> Html {
             html! {
                 <p class="note" data-testid="occlusion-status">
                     <progress data-testid="occlusion-progress" max={total.to_string()} value={done.to_string()}></progress>
-                    { format!(" {done} of {total} places of the square") }
+                    { " " }{ lang.tf("photo-occlusion-progress", &[("done", (*done).into()), ("total", (*total).into())]) }
                 </p>
             },
         ),
         Occlusion::Cancelled { done, total } => (
             "cancelled",
-            html! { <p class="note" data-testid="occlusion-status">{ format!("Cancelled after {done} of {total} places.") }</p> },
+            html! { <p class="note" data-testid="occlusion-status">{ lang.tf("photo-occlusion-cancelled", &[("done", (*done).into()), ("total", (*total).into())]) }</p> },
         ),
-        Occlusion::Failed(m) => ("failed", html! { <p class="error" role="alert">{ m }</p> }),
+        Occlusion::Failed(m) => (
+            "failed",
+            html! { <p class="error" role="alert">{ m.text(lang) }</p> },
+        ),
         Occlusion::Done(map, millis, engine) => {
             let max = map.drops.iter().copied().fold(f32::MIN, f32::max);
-            let caption = format!(
-                "Occlusion: a grey {p}×{p} square every {s} pixels ({n} places, {ms:.1} s on the {engine} engine); \
-                 the colour is how much the probability of “{name}” ({base:.1} % on the whole photo) drops \
-                 with the square over that spot, averaged where squares overlap. Largest drop: {d:.1} points.",
-                p = map.patch,
-                s = map.stride,
-                n = map.drops.len(),
-                ms = millis / 1000.0,
-                name = class_name(map.class),
-                base = 100.0 * map.base,
-                d = 100.0 * max,
+            let caption = lang.tf(
+                "photo-occlusion-caption",
+                &[
+                    ("patch", map.patch.to_string().into()),
+                    ("stride", map.stride.to_string().into()),
+                    ("places", map.drops.len().into()),
+                    ("seconds", format!("{:.1}", millis / 1000.0).into()),
+                    ("engine", engine_name(lang, engine).into()),
+                    ("class", class_name(lang, map.class).into()),
+                    ("base", format!("{:.1}", 100.0 * map.base).into()),
+                    ("drop", format!("{:.1}", 100.0 * max).into()),
+                ],
             );
             (
                 "done",
@@ -199,7 +213,7 @@ pub fn attention_panel(props: &AttentionPanelProps) -> Html {
                     <div data-testid="occlusion-map" data-class={map.class.to_string()}
                         data-places={map.drops.len().to_string()} data-max-drop={format!("{max:.6}")}>
                         <AttentionMap heat={Rc::new(map.per_pixel())} side={map.side} crop={props.crop.clone()}
-                            caption={caption} low="probability rises" high="probability drops" signed=true />
+                            caption={caption} low={lang.t("photo-occlusion-low")} high={lang.t("photo-occlusion-high")} signed=true />
                     </div>
                 },
             )
@@ -208,41 +222,43 @@ pub fn attention_panel(props: &AttentionPanelProps) -> Html {
     let sal_view = match &*saliency {
         Saliency::Idle => html! {},
         Saliency::Running => {
-            html! { <p class="note" data-testid="saliency-status">{ "Computing the gradient: a backward pass in the worker…" }</p> }
+            html! { <p class="note" data-testid="saliency-status">{ lang.t("photo-saliency-computing") }</p> }
         }
-        Saliency::Failed(m) => html! { <p class="error" role="alert">{ m }</p> },
+        Saliency::Failed(m) => html! { <p class="error" role="alert">{ m.text(lang) }</p> },
         Saliency::Done(heat, class, millis) => {
-            let caption = format!(
-                "Saliency: |∂ score of “{}” / ∂pixel|, the largest over the three colour channels, by \
-                 backpropagation ({millis:.0} ms in the worker). Red pixels change the score most.",
-                class_name(*class)
+            let caption = lang.tf(
+                "photo-saliency-caption",
+                &[
+                    ("class", class_name(lang, *class).into()),
+                    ("ms", format!("{millis:.0}").into()),
+                ],
             );
             html! {
                 <div data-testid="saliency-map" data-class={class.to_string()}>
                     <AttentionMap heat={heat.clone()} side={props.side} crop={props.crop.clone()}
-                        caption={caption} low="0" high="max |∂score/∂pixel|" />
+                        caption={caption} low="0" high={lang.t("photo-saliency-high")} />
                 </div>
             }
         }
     };
     html! {
         <section class="attention" data-testid="attention-panel" data-occlusion={occ_state}>
-            <h4>{ "What the network looks at" }</h4>
+            <h4>{ lang.t("photo-attention-title") }</h4>
             <div class="attention-controls">
-                <label>{ "square " }
+                <label>{ lang.t("photo-square") }
                     <select data-testid="occlusion-patch" disabled={running} onchange={select(patch.clone())}>
                         { options(&PATCHES, *patch) }
                     </select>{ " px" }</label>
-                <label>{ "stride " }
+                <label>{ lang.t("photo-stride") }
                     <select data-testid="occlusion-stride" disabled={running} onchange={select(stride.clone())}>
                         { options(&STRIDES, *stride) }
                     </select>{ " px" }</label>
-                <span class="note">{ format!("{} forward passes", places + 1) }</span>
-                <button data-testid="occlusion-run" disabled={running} onclick={on_run}>{ "Occlusion map" }</button>
+                <span class="note">{ lang.tf("photo-forward-passes", &[("n", (places + 1).into())]) }</span>
+                <button data-testid="occlusion-run" disabled={running} onclick={on_run}>{ lang.t("photo-occlusion-run") }</button>
                 if running {
-                    <button data-testid="occlusion-cancel" onclick={on_cancel}>{ "Cancel" }</button>
+                    <button data-testid="occlusion-cancel" onclick={on_cancel}>{ lang.t("photo-cancel") }</button>
                 }
-                <button data-testid="saliency-run" disabled={*saliency == Saliency::Running} onclick={on_saliency}>{ "Saliency map" }</button>
+                <button data-testid="saliency-run" disabled={*saliency == Saliency::Running} onclick={on_saliency}>{ lang.t("photo-saliency-run") }</button>
             </div>
             if !matches!(*occlusion, Occlusion::Done(..)) { { occ_view.clone() } }
             <div class="attention-maps">

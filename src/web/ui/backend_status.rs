@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::shared::WorkerState;
+use super::shared::{use_lang, WorkerState};
 use crate::protocol::{BackendChoice, EngineStatus};
 
 #[derive(Properties, PartialEq)]
@@ -19,41 +19,45 @@ pub struct BackendStatusProps {
 
 #[function_component(BackendStatus)]
 pub fn backend_status(props: &BackendStatusProps) -> Html {
-    let (engine, kind, adapter, note) = match (&props.engine, &props.worker) {
+    let lang = use_lang();
+    let engine_name = |kind: &str| match kind {
+        "webgpu" => lang.t("app-engine-webgpu"),
+        _ => lang.t("app-engine-cpu"),
+    };
+    let (shown, kind, adapter, note) = match (&props.engine, &props.worker) {
         (Some(s), _) => (
-            s.engine.clone(),
+            match (s.kind.as_str(), s.adapter.is_empty()) {
+                ("webgpu", false) => format!("{} · {}", engine_name(&s.kind), s.adapter),
+                _ => engine_name(&s.kind),
+            },
             s.kind.clone(),
             s.adapter.clone(),
-            s.note.clone(),
+            s.note.text(lang),
         ),
         (None, WorkerState::Failed(_)) => (
-            "none".to_string(),
+            lang.t("app-engine-none"),
             String::new(),
             String::new(),
             String::new(),
         ),
         (None, _) => (
-            "starting…".to_string(),
+            lang.t("app-engine-starting"),
             String::new(),
             String::new(),
-            "looking for WebGPU…".to_string(),
+            lang.t("app-note-looking"),
         ),
-    };
-    let shown = match (kind.as_str(), adapter.is_empty()) {
-        ("webgpu", false) => format!("{engine} · {adapter}"),
-        _ => engine,
     };
     let (worker_text, worker_state) = match &props.worker {
-        WorkerState::Starting => ("worker starting…".to_string(), "starting"),
-        WorkerState::Ready(check) if check.ok => (
-            "worker ready, engine self-check passed".to_string(),
-            "ready",
-        ),
+        WorkerState::Starting => (lang.t("app-worker-starting"), "starting"),
+        WorkerState::Ready(check) if check.ok => (lang.t("app-worker-ready"), "ready"),
         WorkerState::Ready(check) => (
-            format!("engine self-check gave wrong values: {:?}", check.conv),
+            lang.tf(
+                "app-worker-check-wrong",
+                &[("values", format!("{:?}", check.conv).into())],
+            ),
             "failed",
         ),
-        WorkerState::Failed(msg) => (msg.clone(), "failed"),
+        WorkerState::Failed(msg) => (msg.text(lang), "failed"),
     };
     let onchange = {
         let on_choose = props.on_choose.clone();
@@ -64,17 +68,22 @@ pub fn backend_status(props: &BackendStatusProps) -> Html {
             }
         })
     };
+    let choice_label = |c: BackendChoice| match c {
+        BackendChoice::Auto => lang.t("app-choice-auto"),
+        BackendChoice::WebGpu => lang.t("app-choice-webgpu"),
+        BackendChoice::Cpu => lang.t("app-choice-cpu"),
+    };
     html! {
-        <footer class="status-line">
-            <span>{ "Compute: " }</span>
+        <footer class="status-line" data-testid="status-line">
+            <span class="compute">{ lang.t("app-status-compute") }</span>
             <span class="backend" data-testid="backend-status" data-engine={kind}
-                data-adapter={adapter} title="The engine the last forward pass ran on">{ shown }</span>
+                data-adapter={adapter} title={lang.t("app-status-engine-title")}>{ shown }</span>
             <span class="sep">{ " · " }</span>
             <label class="backend-choice">
-                { "engine " }
-                <select data-testid="backend-toggle" aria-label="Engine" {onchange}>
+                { lang.t("app-status-choice") }
+                <select data-testid="backend-toggle" aria-label={lang.t("app-status-choice-label")} {onchange}>
                     { for BackendChoice::ALL.iter().map(|c| html! {
-                        <option value={c.key()} selected={*c == props.choice}>{ c.label() }</option>
+                        <option value={c.key()} selected={*c == props.choice}>{ choice_label(*c) }</option>
                     }) }
                 </select>
             </label>

@@ -10,23 +10,24 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::rf_chart::RfChart;
-use super::shared::{PhotoContext, WorkerContext};
+use super::shared::{use_lang, PhotoContext, WorkerContext};
 use super::top5_list::Top5List;
 use super::weights_panel::mb;
 use crate::catalog::CATALOG;
 use crate::concepts::compare::{depth, stages, Stage};
+use crate::i18n::{Arg, Lang, Msg};
 use crate::protocol::{WorkerRequest, WorkerResponse};
 use crate::zoo::summary::thousands;
 use crate::zoo::{analyse, build, Analysis, Network};
 
 /// Top-5s (or why not) by network.
-type Answers = HashMap<String, Result<Vec<(usize, f32)>, String>>;
+type Answers = HashMap<String, Result<Vec<(usize, f32)>, Msg>>;
 
 /// The networks a reader can compare: every described entry of the picker, (id, label).
-fn choices() -> Vec<(String, String)> {
+fn choices(lang: Lang) -> Vec<(String, String)> {
     CATALOG
         .iter()
-        .filter_map(|e| build(e.id).map(|n| (e.id.to_string(), n.label)))
+        .filter_map(|e| build(e.id).map(|n| (e.id.to_string(), crate::zoo::label(&n, lang))))
         .collect()
 }
 
@@ -51,7 +52,7 @@ fn side(id: &str) -> Option<Side> {
 }
 
 /// One row of the table: what, both exact values, how they are shown.
-fn row(metric: &str, what: &str, a: u64, b: u64, show: impl Fn(u64) -> String) -> Html {
+fn row(metric: &str, what: String, a: u64, b: u64, show: impl Fn(u64) -> String) -> Html {
     let ratio = if a == 0 {
         "–".to_string()
     } else {
@@ -73,36 +74,37 @@ fn colour(side: usize) -> String {
         return "#4b5563".to_string();
     }
     let hue = ((side as f64).log2() * 47.0) % 360.0;
-    format!("hsl({hue:.0},55%,42%)")
+    format!("hsl({hue:.0},55%,29%)")
 }
 
 /// A network's stages as one bar: each stage's share of `value` (multiply-adds or parameters).
-fn bar(s: &Side, what: &str, value: fn(&Stage) -> u64) -> Html {
+fn bar(s: &Side, what: &str, value: fn(&Stage) -> u64, lang: Lang) -> Html {
     let total: u64 = s.stages.iter().map(value).sum::<u64>().max(1);
     let segments = s.stages.iter().filter(|st| value(st) > 0).map(|st| {
         let share = value(st) as f64 / total as f64;
-        let place = if st.side == 0 {
-            "vectors".to_string()
+        let place = st.place(lang);
+        let args = [
+            ("place", place.clone().into()),
+            ("layers", st.layers.into()),
+            ("value", thousands(value(st)).into()),
+            ("pct", format!("{:.1}", 100.0 * share).into()),
+        ];
+        let title = if what == "parameters" {
+            lang.tf("compare-stage-title-params", &args)
         } else {
-            format!("{0}×{0}", st.side)
+            lang.tf("compare-stage-title-macs", &args)
         };
-        let title = format!(
-            "{place}: {} layers, {} {what} ({:.1} %)",
-            st.layers,
-            thousands(value(st)),
-            100.0 * share
-        );
         html! {
             <span class="stage" data-side={st.side.to_string()} data-value={value(st).to_string()}
                 style={format!("flex-grow:{share:.6};background:{}", colour(st.side))}
-                title={title.clone()} aria-label={title}>
+                role="img" title={title.clone()} aria-label={title}>
                 if share > 0.07 { { place } }
             </span>
         }
     });
     html! {
         <div class="stage-bar" data-testid="stage-bar" data-model={s.net.id.clone()} data-what={what.to_string()}>
-            <span class="stage-name">{ &s.net.label }</span>
+            <span class="stage-name">{ crate::zoo::label(&s.net, lang) }</span>
             <div class="stages">{ for segments }</div>
         </div>
     }
@@ -119,7 +121,8 @@ pub struct CompareViewProps {
 
 #[function_component(CompareView)]
 pub fn compare_view(props: &CompareViewProps) -> Html {
-    let choices = use_memo((), |_| choices());
+    let lang = use_lang();
+    let choices = use_memo(lang, |l| choices(*l));
     let known = |id: &Option<String>, default: &str| {
         id.clone()
             .filter(|i| choices.iter().any(|(c, _)| c == i))
@@ -138,10 +141,13 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
             ctx.0.fork(Some(move |a: WorkerResponse| {
                 let (model, answer) = match a {
                     WorkerResponse::Top5 { model, top5, .. } => (model, Ok(top5)),
-                    WorkerResponse::Failed(m) => match m.split_once(": ") {
-                        Some((model, why)) => (model.to_string(), Err(why.to_string())),
-                        None => return,
-                    },
+                    // A failure of `ClassifyLastCrop` names the network as its `model` argument.
+                    WorkerResponse::Failed(m) => {
+                        match m.args.iter().find(|(name, _)| name == "model") {
+                            Some((_, Arg::Str(model))) => (model.clone(), Err(m.clone())),
+                            _ => return,
+                        }
+                    }
                     _ => return,
                 };
                 got.borrow_mut().insert(model, answer);
@@ -178,7 +184,7 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
             let label = label_of(model);
             let body = match answers.get(model) {
                 Some(Ok(top5)) => html! { <Top5List top5={top5.clone()} photo={p.photo.clone()} /> },
-                Some(Err(why)) => html! { <p class="note" data-testid="compare-top5-missing">{ why }</p> },
+                Some(Err(why)) => html! { <p class="note" data-testid="compare-top5-missing">{ why.text(lang) }</p> },
                 None => html! {},
             };
             html! {
@@ -190,10 +196,11 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
         };
         html! {
             <>
-                <h3>{ "Both on the last photo" }</h3>
+                <h3>{ lang.t("compare-photo-title") }</h3>
                 <p class="note">
-                    { format!("The 224×224 crop of “{}” (last classified by {}), through each network whose weights are loaded. ", p.photo, label_of(&p.model)) }
-                    <button data-testid="compare-classify" onclick={on_classify.clone()}>{ "Classify with both" }</button>
+                    { lang.tf("compare-photo-note", &[("photo", (&p.photo).into()), ("net", label_of(&p.model).into())]) }
+                    { " " }
+                    <button data-testid="compare-classify" onclick={on_classify.clone()}>{ lang.t("compare-classify") }</button>
                 </p>
                 <div class="compare-top5s">{ one(&a) }{ one(&b) }</div>
             </>
@@ -210,9 +217,9 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
             });
         })
     };
-    let select = |testid: &str, chosen: &str, onchange: Callback<Event>| {
+    let select = |testid: &str, label: String, chosen: &str, onchange: Callback<Event>| {
         html! {
-            <select data-testid={testid.to_string()} aria-label={format!("Network {}", &testid[8..])} {onchange}>
+            <select data-testid={testid.to_string()} aria-label={label} {onchange}>
                 { for choices.iter().map(|(id, label)| html! {
                     <option value={id.clone()} selected={id == chosen}>{ label }</option>
                 }) }
@@ -220,41 +227,46 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
         }
     };
     let (Some(sa), Some(sb)) = (side(&a), side(&b)) else {
-        return html! { <p class="error">{ "One of the two networks has no description." }</p> };
+        return html! { <p class="error">{ lang.t("compare-no-description") }</p> };
     };
     let count = |v: u64| thousands(v);
-    let bytes = |v: u64| format!("{} ({} bytes)", mb(v), thousands(v));
+    let bytes = |v: u64| {
+        lang.tf(
+            "compare-bytes",
+            &[("size", mb(v).into()), ("bytes", thousands(v).into())],
+        )
+    };
     html! {
         <section class="main-view compare-view" data-testid="compare-view" data-a={a.clone()} data-b={b.clone()}>
-            <h2 data-testid="model-title">{ "Compare two networks" }</h2>
+            <h2 data-testid="model-title">{ lang.t("compare-title") }</h2>
             <p class="compare-pick">
-                { select("compare-a", &a, pick(true)) }
-                { " against " }
-                { select("compare-b", &b, pick(false)) }
+                { select("compare-a", lang.t("compare-select-first"), &a, pick(true)) }
+                { format!(" {} ", lang.t("compare-against")) }
+                { select("compare-b", lang.t("compare-select-second"), &b, pick(false)) }
             </p>
+            <div class="table-wrap compact" tabindex="0" role="region" aria-label={lang.t("compare-table-label")}>
             <table class="layer-table compare-table" data-testid="compare-table">
-                <thead><tr><th scope="col">{ "per image, batch 1" }</th><th scope="col">{ &sa.net.label }</th>
-                    <th scope="col">{ &sb.net.label }</th><th scope="col">{ "second / first" }</th></tr></thead>
+                <thead><tr><th scope="col">{ lang.t("compare-col-what") }</th><th scope="col">{ crate::zoo::label(&sa.net, lang) }</th>
+                    <th scope="col">{ crate::zoo::label(&sb.net, lang) }</th><th scope="col">{ lang.t("compare-col-ratio") }</th></tr></thead>
                 <tbody>
-                    { row("params", "parameters", sa.an.total_params, sb.an.total_params, count) }
-                    { row("macs", "multiply-adds", sa.an.total_macs, sb.an.total_macs, count) }
-                    { row("activation-bytes", "activation memory (fp32, forward)", sa.an.forward_bytes, sb.an.forward_bytes, bytes) }
-                    { row("param-bytes", "parameter memory (fp32)", sa.an.param_bytes, sb.an.param_bytes, bytes) }
-                    { row("depth", "depth (weight layers on the longest path)", sa.depth as u64, sb.depth as u64, count) }
+                    { row("params", lang.t("compare-row-params"), sa.an.total_params, sb.an.total_params, count) }
+                    { row("macs", lang.t("compare-row-macs"), sa.an.total_macs, sb.an.total_macs, count) }
+                    { row("activation-bytes", lang.t("compare-row-activation-bytes"), sa.an.forward_bytes, sb.an.forward_bytes, bytes) }
+                    { row("param-bytes", lang.t("compare-row-param-bytes"), sa.an.param_bytes, sb.an.param_bytes, bytes) }
+                    { row("depth", lang.t("compare-row-depth"), sa.depth as u64, sb.depth as u64, count) }
                 </tbody>
             </table>
-            <h3>{ "Where the work is: stages by map size" }</h3>
-            <p class="note">{ "Each bar splits a network into its stages, the runs of layers at one map size, \
-                by their share of the multiply-adds (top pair) and of the parameters (bottom pair). \
-                Early stages work on large maps with few weights; late ones hold the weights." }</p>
+            </div>
+            <h3>{ lang.t("compare-stages-title") }</h3>
+            <p class="note">{ lang.t("compare-stages-note") }</p>
             <div class="stage-bars">
-                { bar(&sa, "multiply-adds", |s| s.macs) }
-                { bar(&sb, "multiply-adds", |s| s.macs) }
-                { bar(&sa, "parameters", |s| s.params) }
-                { bar(&sb, "parameters", |s| s.params) }
+                { bar(&sa, "multiply-adds", |s| s.macs, lang) }
+                { bar(&sb, "multiply-adds", |s| s.macs, lang) }
+                { bar(&sa, "parameters", |s| s.params, lang) }
+                { bar(&sb, "parameters", |s| s.params, lang) }
             </div>
             { for top5s }
-            <h3>{ "Receptive field against depth" }</h3>
+            <h3>{ lang.t("compare-rf-title") }</h3>
             <RfChart key={format!("{a}-{b}")} initial={vec![a.clone(), b.clone()]} />
         </section>
     }

@@ -12,7 +12,7 @@ use super::gradient_chart::GradientChart;
 use super::inception_panel::InceptionPanel;
 use super::kernel_panel::KernelPanel;
 use super::rf_chart::RfChart;
-use super::shared::Described;
+use super::shared::{use_lang, Described};
 use crate::concepts::explainers::KEYS;
 use crate::zoo::{analyse, build};
 
@@ -25,23 +25,24 @@ pub fn concepts_page() -> Html {
         })
     });
     let googlenet: Rc<Option<Described>> = googlenet;
+    let lang = use_lang();
     html! {
         <section class="main-view concepts" data-testid="main-view" data-model="concepts">
-            <h2 data-testid="model-title">{ "Concepts" }</h2>
-            <p class="paper">{ "The ideas of the course notes, each on the networks that introduced it." }</p>
-            <nav class="toc" aria-label="On this page">
-                <a href="#concept-kernels">{ "5×5 or stacked 3×3" }</a>
-                <a href="#concept-inception">{ "Inception step by step" }</a>
-                <a href="#concept-fields">{ "receptive fields" }</a>
-                <a href="#concept-gradients">{ "gradient highway" }</a>
-                <a href="#concept-after">{ "after ResNet" }</a>
+            <h2 data-testid="model-title">{ lang.t("concepts-page-title") }</h2>
+            <p class="paper">{ lang.t("concepts-page-lead") }</p>
+            <nav class="toc" aria-label={lang.t("concepts-page-toc")}>
+                <a href="#concept-kernels">{ lang.t("concepts-page-toc-kernels") }</a>
+                <a href="#concept-inception">{ lang.t("concepts-page-toc-inception") }</a>
+                <a href="#concept-fields">{ lang.t("concepts-page-toc-fields") }</a>
+                <a href="#concept-gradients">{ lang.t("concepts-page-toc-gradients") }</a>
+                <a href="#concept-after">{ lang.t("concepts-page-toc-after") }</a>
             </nav>
             <div id="concept-kernels"><KernelPanel /></div>
             <div id="concept-inception"><InceptionPanel described={googlenet} photo_lab={false} /></div>
             <div id="concept-fields"><RfChart initial={vec!["alexnet".to_string(), "vgg16".to_string(), "resnet50".to_string()]} /></div>
             <div id="concept-gradients" class="panel"><GradientChart /></div>
             <div id="concept-after">
-                <h3>{ "The networks after ResNet" }</h3>
+                <h3>{ lang.t("concepts-page-after-title") }</h3>
                 { for KEYS.iter().map(|k| html! { <ExplainerCard concept={k.to_string()} folded={true} /> }) }
             </div>
         </section>

@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use super::shared::use_lang;
+
 #[derive(Properties, PartialEq)]
 pub struct ConnectionTableProps {
     /// `table[o]` = the input maps output map `o` reads.
@@ -12,17 +14,18 @@ pub struct ConnectionTableProps {
 
 #[function_component(ConnectionTable)]
 pub fn connection_table(props: &ConnectionTableProps) -> Html {
+    let lang = use_lang();
     let connections: usize = props.table.iter().map(Vec::len).sum();
     html! {
         <figure class="connection-table" data-testid="connection-table">
             <table>
                 <thead>
-                    <tr><th></th>{ for (0..props.table.len()).map(|o| html! { <th>{ o }</th> }) }</tr>
+                    <tr><th scope="col"><span class="visually-hidden">{ lang.t("network-connection-corner") }</span></th>{ for (0..props.table.len()).map(|o| html! { <th scope="col">{ o }</th> }) }</tr>
                 </thead>
                 <tbody>
                     { for (0..props.inputs).map(|i| html! {
                         <tr>
-                            <th>{ i }</th>
+                            <th scope="row">{ i }</th>
                             { for props.table.iter().map(|row| {
                                 let on = row.contains(&i);
                                 html! { <td class={classes!(on.then_some("on"))}>{ if on { "×" } else { "" } }</td> }
@@ -32,8 +35,12 @@ pub fn connection_table(props: &ConnectionTableProps) -> Html {
                 </tbody>
             </table>
             <figcaption>
-                { format!("C3's connection table: rows are the {} S2 maps, columns the {} C3 maps; {} connections instead of {}. Breaking the symmetry makes the C3 maps learn different features and keeps the parameter count down.",
-                    props.inputs, props.table.len(), connections, props.inputs * props.table.len()) }
+                { lang.tf("network-connection-caption", &[
+                    ("inputs", props.inputs.into()),
+                    ("outputs", props.table.len().into()),
+                    ("connections", connections.into()),
+                    ("full", (props.inputs * props.table.len()).into()),
+                ]) }
             </figcaption>
         </figure>
     }

@@ -5,8 +5,9 @@
 
 use yew::prelude::*;
 
-use super::shared::put_rgba;
+use super::shared::{put_rgba, use_lang};
 use crate::concepts::receptive::UnitField;
+use crate::i18n::{Arg, Lang};
 
 #[derive(Properties, PartialEq)]
 pub struct CropPreviewProps {
@@ -68,34 +69,31 @@ pub fn field_overlay(field: &UnitField, side: usize, scale: f64, margin: f64, id
     }
 }
 
-/// A sentence on where the field lies.
-pub fn field_text(field: &UnitField, side: usize) -> String {
-    let mut t = format!(
-        "Receptive field {}×{} pixels: rows {} to {}, columns {} to {}; neighbouring units are {} \
-         pixels apart",
-        field.rf[0],
-        field.rf[1],
-        field.y0,
-        field.y1(),
-        field.x0,
-        field.x1(),
-        field.jump[0]
-    );
+/// A sentence on where the field lies, in `lang`.
+pub fn field_text_in(lang: Lang, field: &UnitField, side: usize) -> String {
+    let mut args: Vec<(&str, Arg)> = vec![
+        ("height", field.rf[0].to_string().into()),
+        ("width", field.rf[1].to_string().into()),
+        ("y0", field.y0.to_string().into()),
+        ("y1", field.y1().to_string().into()),
+        ("x0", field.x0.to_string().into()),
+        ("x1", field.x1().to_string().into()),
+        ("jump", field.jump[0].to_string().into()),
+    ];
     if field.reaches_padding(side, side) {
         let (r, c) = field.on_image(side, side);
         let on = ((r[1] - r[0] + 1).max(0) * (c[1] - c[0] + 1).max(0)) as f64;
         let all = (field.rf[0] * field.rf[1]) as f64;
-        t.push_str(&format!(
-            "; {:.0} % of it lies in the zero padding around the image (hatched)",
-            100.0 * (1.0 - on / all)
-        ));
+        args.push(("padding", format!("{:.0}", 100.0 * (1.0 - on / all)).into()));
+        lang.tf("photo-field-padding", &args)
+    } else {
+        lang.tf("photo-field", &args)
     }
-    t.push('.');
-    t
 }
 
 #[function_component(CropPreview)]
 pub fn crop_preview(props: &CropPreviewProps) -> Html {
+    let lang = use_lang();
     let canvas_ref = use_node_ref();
     {
         let canvas_ref = canvas_ref.clone();
@@ -110,15 +108,16 @@ pub fn crop_preview(props: &CropPreviewProps) -> Html {
     let side = props.side;
     let full = side as f64 + 2.0 * MARGIN;
     let caption = match (&props.field, &props.field_label) {
-        (Some(f), Some(label)) => format!("{label}: {}", field_text(f, side)),
-        (Some(f), None) => field_text(f, side),
+        (Some(f), Some(label)) => lang.tf(
+            "photo-field-of",
+            &[
+                ("unit", label.into()),
+                ("field", field_text_in(lang, f, side).into()),
+            ],
+        ),
+        (Some(f), None) => field_text_in(lang, f, side),
         _ => props.caption.as_ref().map_or_else(
-            || {
-                format!(
-                    "what the network sees: {side}×{side} centre crop. Click a unit of a feature \
-                     map below to see its receptive field here."
-                )
-            },
+            || lang.tf("photo-crop-caption", &[("side", side.to_string().into())]),
             |c| c.to_string(),
         ),
     };

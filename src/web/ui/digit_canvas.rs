@@ -8,6 +8,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement, PointerEvent};
 use yew::prelude::*;
 
+use super::shared::use_lang;
+
 /// Side of the drawing canvas in pixels.
 pub const PAD_SIZE: u32 = 280;
 
@@ -84,6 +86,7 @@ fn position(canvas: &HtmlCanvasElement, e: &PointerEvent) -> (f64, f64) {
 
 #[function_component(DigitCanvas)]
 pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
+    let lang = use_lang();
     let canvas_ref = use_node_ref();
     let strokes = use_mut_ref(Vec::<Stroke>::new);
     let drawing = use_mut_ref(|| false);
@@ -214,7 +217,7 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
                 data-strokes={count.to_string()}
                 width={PAD_SIZE.to_string()}
                 height={PAD_SIZE.to_string()}
-                aria-label="Draw a digit here"
+                aria-label={lang.t("lenet-canvas-label")}
                 onpointerdown={on_down}
                 onpointermove={on_move}
                 onpointerup={on_up.clone()}
@@ -222,13 +225,13 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
             />
             <div class="pad-controls">
                 <label class="brush">
-                    { "Brush " }
+                    { lang.t("lenet-brush") }{ " " }
                     <input type="range" min="6" max="36" step="1" value={brush.to_string()}
                         data-testid="brush-size" oninput={on_brush} />
                     <span class="brush-px">{ format!("{} px", *brush) }</span>
                 </label>
-                <button data-testid="undo-button" onclick={on_undo} disabled={*count == 0}>{ "Undo stroke" }</button>
-                <button data-testid="clear-button" onclick={on_clear} disabled={*count == 0}>{ "Clear" }</button>
+                <button data-testid="undo-button" onclick={on_undo} disabled={*count == 0}>{ lang.t("lenet-undo") }</button>
+                <button data-testid="clear-button" onclick={on_clear} disabled={*count == 0}>{ lang.t("lenet-clear") }</button>
             </div>
         </div>
     }

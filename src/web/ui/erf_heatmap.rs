@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::shared::put_rgba;
+use super::shared::{put_rgba, use_lang};
 use crate::concepts::receptive::{erf_stats, UnitField};
 
 /// The image under the heat: RGB bytes, or grey values in [0, 1] (ink, dark on light).
@@ -35,6 +35,7 @@ pub struct ErfHeatmapProps {
 
 #[function_component(ErfHeatmap)]
 pub fn erf_heatmap(props: &ErfHeatmapProps) -> Html {
+    let lang = use_lang();
     let canvas_ref = use_node_ref();
     {
         let canvas_ref = canvas_ref.clone();
@@ -72,33 +73,23 @@ pub fn erf_heatmap(props: &ErfHeatmapProps) -> Html {
         }
     });
     let total: f64 = props.heat.iter().map(|&v| v as f64).sum();
+    let millis = props
+        .millis
+        .map(|m| lang.tf("concepts-erf-millis", &[("ms", format!("{m:.0}").into())]))
+        .unwrap_or_default();
     let caption = match (stats, &props.field) {
-        _ if total == 0.0 => "The unit does not depend on the image here: its gradient is zero \
-                              everywhere (a ReLU that is off, for instance)."
-            .to_string(),
-        (Some(s), Some(f)) => format!(
-            "Effective receptive field: |∂unit/∂pixel| by backpropagation (square-root colour \
-             scale). {:.1} % of it lies inside the theoretical {}×{} field; half of it lies within \
-             a {}×{} square around the centre.{}",
-            100.0 * s.inside,
-            f.rf[0],
-            f.rf[1],
-            s.half_side,
-            s.half_side,
-            props
-                .millis
-                .map(|m| format!(" Backward pass: {m:.0} ms in the worker."))
-                .unwrap_or_default()
+        _ if total == 0.0 => lang.t("concepts-erf-zero"),
+        (Some(s), Some(f)) => lang.tf(
+            "concepts-erf-caption",
+            &[
+                ("inside", format!("{:.1}", 100.0 * s.inside).into()),
+                ("rh", f.rf[0].into()),
+                ("rw", f.rf[1].into()),
+                ("half", s.half_side.into()),
+                ("millis", millis.into()),
+            ],
         ),
-        _ => format!(
-            "|∂unit/∂pixel| by backpropagation (square-root colour scale). The unit comes after \
-             the maps are flattened: no theoretical field bounds it, and the heat shows the \
-             pixels it depends on.{}",
-            props
-                .millis
-                .map(|m| format!(" Backward pass: {m:.0} ms in the worker."))
-                .unwrap_or_default()
-        ),
+        _ => lang.tf("concepts-erf-caption-flat", &[("millis", millis.into())]),
     };
     html! {
         <figure class="erf" data-testid="erf-heatmap"
@@ -113,7 +104,7 @@ pub fn erf_heatmap(props: &ErfHeatmapProps) -> Html {
             <div class="legend erf-legend">
                 <span class="lo">{ "0" }</span>
                 <span class="ramp" style="background:linear-gradient(to right,rgb(240,240,240),rgb(255,235,60),rgb(255,35,0))"></span>
-                <span class="hi">{ "max |∂unit/∂pixel|" }</span>
+                <span class="hi">{ lang.t("concepts-erf-legend-max") }</span>
             </div>
         </figure>
     }

@@ -8,6 +8,7 @@ use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData, KeyboardEvent, MouseEvent};
 use yew::prelude::*;
 
+use super::shared::use_lang;
 use crate::colormap::Scale;
 
 #[derive(Properties, PartialEq)]
@@ -50,6 +51,7 @@ fn unit_at(e: &MouseEvent, cell: f64, rows: usize, cols: usize) -> usize {
 
 #[function_component(FeatureMapCanvas)]
 pub fn feature_map_canvas(props: &FeatureMapCanvasProps) -> Html {
+    let lang = use_lang();
     let canvas_ref = use_node_ref();
     {
         let canvas_ref = canvas_ref.clone();
@@ -157,8 +159,11 @@ pub fn feature_map_canvas(props: &FeatureMapCanvasProps) -> Html {
                 style={format!("width:{w}px;height:{h}px")}
                 tabindex={focusable.then_some("0")}
                 role={focusable.then_some("application")}
-                aria-roledescription={focusable.then_some("feature map")}
-                aria-label={focusable.then(|| format!("{} map {}: click a unit, or use the arrow keys", props.layer, props.channel))}
+                aria-roledescription={focusable.then(|| lang.t("photo-map-role"))}
+                aria-label={focusable.then(|| lang.tf("photo-map-label", &[
+                    ("layer", (&props.layer).into()),
+                    ("channel", props.channel.to_string().into()),
+                ]))}
                 onmousemove={on_move} onmouseleave={on_leave} onclick={on_click} onkeydown={on_key} />
             <span class="fm-mark" data-testid={mark.map(|_| "picked-unit")} data-y={my.to_string()}
                 data-x={mx.to_string()} style={mark_style}></span>

@@ -8,10 +8,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::feature_map_canvas::FeatureMapCanvas;
-use super::shared::{Described, HoveredUnit};
+use super::shared::{use_lang, Described, HoveredUnit};
 use crate::colormap::Scale;
 use crate::protocol::RunResult;
-use crate::zoo::layout::layout;
+use crate::zoo::layout::{caption_in, layout};
 
 #[derive(Properties, PartialEq)]
 pub struct FeatureMapsProps {
@@ -54,6 +54,7 @@ pub(super) fn legend(scale: &Scale) -> Html {
 
 #[function_component(FeatureMaps)]
 pub fn feature_maps(props: &FeatureMapsProps) -> Html {
+    let lang = use_lang();
     let diagram = use_memo(props.described.clone(), |d| {
         d.as_ref().as_ref().map(|d| layout(&d.net, &d.analysis))
     });
@@ -130,7 +131,7 @@ pub fn feature_maps(props: &FeatureMapsProps) -> Html {
             <section class="fm-layer" data-layer={name.clone()}>
                 <header>
                     <span class="fm-name">{ &name }</span>
-                    <span class="fm-cap">{ format!("{} · {}", b.caption, shape_text) }</span>
+                    <span class="fm-cap">{ format!("{} · {}", caption_in(&d.net.nodes[b.node].op, lang), shape_text) }</span>
                     { legend(&scale) }
                 </header>
                 <div class={classes!("fm-grid", (shape.len() != 3).then_some("vector"))}>{ maps }</div>

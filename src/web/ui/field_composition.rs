@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::shared::use_lang;
 use crate::concepts::kernel_stack::{composition, Variant};
 
 #[derive(Properties, PartialEq)]
@@ -76,6 +77,7 @@ fn fan(n: usize, x_from: f64, from: usize, x_to: f64, to: usize, y: f64) -> Html
 
 #[function_component(FieldComposition)]
 pub fn field_composition(props: &FieldCompositionProps) -> Html {
+    let lang = use_lang();
     let windows = composition(props.stack); // [1, 3, 5(, 7)]: from the last layer down to the input
     let big = props.stack.partner();
     let rf = *windows.last().expect("the input's window");
@@ -99,11 +101,23 @@ pub fn field_composition(props: &FieldCompositionProps) -> Html {
     for (j, &w) in windows.iter().rev().enumerate() {
         let x = j as f64 * (grid_w + GAP);
         let (label, px, class) = if j == 0 {
-            (format!("input: {w}×{w} pixels"), pixels.as_deref(), "input")
+            (
+                lang.tf("concepts-fields-input", &[("w", w.into())]),
+                pixels.as_deref(),
+                "input",
+            )
         } else if j == layers {
-            (format!("3×3 layer {j}: one unit"), None, "unit")
+            (
+                lang.tf("concepts-fields-unit", &[("j", j.into())]),
+                None,
+                "unit",
+            )
         } else {
-            (format!("3×3 layer {j}: {w}×{w} units"), None, "")
+            (
+                lang.tf("concepts-fields-layer", &[("j", j.into()), ("w", w.into())]),
+                None,
+                "",
+            )
         };
         top.push(grid(n, x, 4.0, w, px, &label, class));
         if j < layers {
@@ -121,9 +135,9 @@ pub fn field_composition(props: &FieldCompositionProps) -> Html {
     let y2 = row_h + 8.0;
     let bottom = html! {
         <>
-            { grid(n, 0.0, y2, k, pixels.as_deref(), &format!("input: {k}×{k} pixels"), "input") }
+            { grid(n, 0.0, y2, k, pixels.as_deref(), &lang.tf("concepts-fields-input", &[("w", k.into())]), "input") }
             { fan(n, 0.0, k, grid_w + GAP, 1, y2) }
-            { grid(n, grid_w + GAP, y2, 1, None, &format!("one {k}×{k} layer: one unit"), "unit") }
+            { grid(n, grid_w + GAP, y2, 1, None, &lang.tf("concepts-fields-big-unit", &[("k", k.into())]), "unit") }
         </>
     };
     let height = 2.0 * row_h + 16.0;
@@ -131,19 +145,14 @@ pub fn field_composition(props: &FieldCompositionProps) -> Html {
         <figure class="field-composition" data-testid="kernel-picture" data-stack={props.stack.id()}
             data-windows={windows.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(",")}>
             <svg width={width.to_string()} height={height.to_string()} viewBox={format!("0 0 {width} {height}")}
-                role="img" aria-label={format!("{} stacked 3×3 layers see a {rf}×{rf} window, as one {k}×{k} layer does", layers)}>
+                role="img" aria-label={lang.tf("concepts-fields-aria", &[("n", layers.into()), ("rf", rf.into()), ("k", k.into())])}>
                 { for top }
                 { bottom }
             </svg>
             <figcaption>
-                { format!(
-                    "Top: the unit of the last 3×3 layer reads a 3×3 window of the layer below; \
-                     each of those units reads 3×3 of the layer under it, so the window grows by 2 \
-                     a layer and reaches {rf}×{rf} on the input. Bottom: one {k}×{k} layer sees the \
-                     same {rf}×{rf} in one step."
-                ) }
+                { lang.tf("concepts-fields-caption", &[("rf", rf.into()), ("k", k.into())]) }
                 if props.crop.is_some() {
-                    { " The input cells are the photo's own pixels, at the centre of the crop." }
+                    { lang.t("concepts-fields-photo") }
                 }
             </figcaption>
         </figure>

@@ -5,10 +5,10 @@
 
 use yew::prelude::*;
 
-use super::shared::SharedDescribed;
+use super::shared::{use_lang, SharedDescribed};
 use crate::concepts::inception::auxiliaries;
+use crate::i18n::Lang;
 use crate::zoo::graph::{Network, Op};
-use crate::zoo::summary::thousands;
 use crate::zoo::Analysis;
 use crate::zoo::{analyse, build};
 
@@ -21,9 +21,10 @@ pub struct GooglenetStripProps {
 
 #[function_component(GooglenetStrip)]
 pub fn googlenet_strip(props: &GooglenetStripProps) -> Html {
+    let lang = use_lang();
     // The auxiliary classifiers, described from the nodes: in this description, or where the
     // paper's description puts them. Computed before the component may return early.
-    let aux = use_memo(props.described.clone(), |d| {
+    let aux = use_memo((props.described.clone(), lang), |(d, lang)| {
         let own = d.as_ref().as_ref().map(|d| d.net.clone());
         let paper_only = own.as_ref().is_none_or(|n| auxiliaries(n).is_empty());
         let net = match (own, paper_only) {
@@ -34,7 +35,7 @@ pub fn googlenet_strip(props: &GooglenetStripProps) -> Html {
         let list = auxiliaries(&net)
             .into_iter()
             .map(|(a, m)| {
-                let text = aux_text(&net, &an, &a);
+                let text = aux_text(&net, &an, &a, *lang);
                 (a, m, text)
             })
             .collect::<Vec<_>>();
@@ -63,22 +64,16 @@ pub fn googlenet_strip(props: &GooglenetStripProps) -> Html {
         let hangs: Vec<&(String, String, String)> =
             aux_list.iter().filter(|(_, m, _)| m == name).collect();
         let aux_html = hangs.iter().map(|(a, _, text)| {
-            let title = if paper_only {
-                format!(
-                    "{a}, in the paper: {text}. Its loss helps training only; torchvision's \
-                     pretrained GoogLeNet drops it after loading the checkpoint, as this \
-                     description does"
-                )
+            let key = if paper_only {
+                "concepts-strip-aux-paper"
             } else {
-                format!(
-                    "{a}: {text}. Its loss is added with weight 0.3 in training; it is dropped \
-                     at inference"
-                )
+                "concepts-strip-aux"
             };
+            let title = lang.tf(key, &[("aux", a.into()), ("layers", text.into())]);
             html! {
                 <span class={classes!("aux", paper_only.then_some("paper-only"))} data-testid="aux-classifier"
                     data-aux={a.clone()} data-after={name.clone()} title={title.clone()}>
-                    { format!("↓ {a}") }{ if paper_only { " (paper)" } else { "" } }
+                    { format!("↓ {a}") }{ if paper_only { lang.t("concepts-strip-paper") } else { String::new() } }
                 </span>
             }
         });
@@ -89,7 +84,7 @@ pub fn googlenet_strip(props: &GooglenetStripProps) -> Html {
             let on = *name == props.module;
             html! {
                 <button class={classes!("chip", "module", on.then_some("on"))} aria-pressed={on.to_string()}
-                    onclick={Callback::from(move |_| on_module.emit(n.clone()))} title={format!("step through {name}")}>
+                    onclick={Callback::from(move |_| on_module.emit(n.clone()))} title={lang.tf("concepts-strip-step-through", &[("module", name.as_str().into())])}>
                     { label }
                 </button>
             }
@@ -99,21 +94,16 @@ pub fn googlenet_strip(props: &GooglenetStripProps) -> Html {
         html! { <li class="strip-item">{ body }{ for aux_html }</li> }
     });
     let after: Vec<&str> = aux_list.iter().map(|(_, m, _)| m.as_str()).collect();
-    let after = after.join(" and ");
-    let note = if paper_only {
-        format!(
-            "The paper's {} auxiliary classifiers hang off {after}. torchvision's GoogLeNet can \
-             build them too, but its pretrained model drops them after loading the checkpoint — \
-             they only serve training — and so does this description.",
-            aux_list.len()
-        )
+    let after = after.join(&lang.t("concepts-sep-and"));
+    let key = if paper_only {
+        "concepts-strip-note-paper"
     } else {
-        format!(
-            "The {} auxiliary classifiers hang off {after}: during training their losses (weight \
-             0.3) push gradient into the middle of the network; at inference they are dropped.",
-            aux_list.len()
-        )
+        "concepts-strip-note"
     };
+    let note = lang.tf(
+        key,
+        &[("n", aux_list.len().into()), ("after", after.into())],
+    );
     html! {
         <div class="googlenet-strip" data-testid="googlenet-strip">
             <ol>{ for chips }</ol>
@@ -123,7 +113,7 @@ pub fn googlenet_strip(props: &GooglenetStripProps) -> Html {
 }
 
 /// An auxiliary classifier's layers and parameters, read from its nodes.
-fn aux_text(net: &Network, an: &Analysis, block: &str) -> String {
+fn aux_text(net: &Network, an: &Analysis, block: &str, lang: Lang) -> String {
     let mut parts = Vec::new();
     let mut params = 0;
     for (i, n) in net
@@ -134,27 +124,40 @@ fn aux_text(net: &Network, an: &Analysis, block: &str) -> String {
     {
         params += an.layers[i].params;
         match n.op.base() {
-            Op::Pool2d(p) => parts.push(format!(
-                "{}×{}/{} {} pool",
-                p.kernel[0],
-                p.kernel[1],
-                p.stride[0],
+            Op::Pool2d(p) => parts.push(lang.tf(
                 if p.kind == crate::zoo::graph::PoolKind::Avg {
-                    "average"
+                    "concepts-strip-pool-avg"
                 } else {
-                    "max"
-                }
+                    "concepts-strip-pool-max"
+                },
+                &[
+                    ("kh", p.kernel[0].into()),
+                    ("kw", p.kernel[1].into()),
+                    ("stride", p.stride[0].into()),
+                ],
             )),
-            Op::Conv2d(c) => parts.push(format!(
-                "{}×{} conv, {} filters",
-                c.kernel[0], c.kernel[1], c.out_channels
+            Op::Conv2d(c) => parts.push(lang.tf(
+                "concepts-strip-conv",
+                &[
+                    ("kh", c.kernel[0].into()),
+                    ("kw", c.kernel[1].into()),
+                    ("c", c.out_channels.into()),
+                ],
             )),
             Op::Linear { out_features, .. } => {
-                parts.push(format!("fully connected {out_features}"))
+                parts.push(lang.tf("concepts-strip-fc", &[("n", (*out_features).into())]))
             }
-            Op::Dropout { p } => parts.push(format!("dropout {p}")),
+            Op::Dropout { p } => {
+                parts.push(lang.tf("concepts-strip-dropout", &[("p", p.to_string().into())]))
+            }
             _ => {}
         }
     }
-    format!("{} ({} parameters)", parts.join(", "), thousands(params))
+    lang.tf(
+        "concepts-strip-aux-text",
+        &[
+            ("parts", parts.join(&lang.t("concepts-sep-comma")).into()),
+            ("params", lang.count(params).into()),
+        ],
+    )
 }

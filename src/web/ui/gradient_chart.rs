@@ -9,10 +9,11 @@ use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::shared::WorkerContext;
+use super::shared::{use_lang, WorkerContext};
 use crate::concepts::gradient_flow::{
     depth, first_to_last, times, verdict, Flow, FlowConfig, FlowRun, LayerGrad,
 };
+use crate::i18n::{Lang, Msg};
 use crate::protocol::{WorkerRequest, WorkerResponse};
 use crate::zoo::nets::resnet::RESNETS;
 
@@ -21,7 +22,7 @@ enum State {
     Idle,
     Running,
     Done(Rc<Flow>, f64),
-    Failed(String),
+    Failed(Msg),
 }
 
 const W: f64 = 330.0;
@@ -38,7 +39,7 @@ fn value(l: &LayerGrad, weights: bool) -> f64 {
 }
 
 /// One panel: both networks' gradient norms (log scale) against depth.
-fn panel(run: &FlowRun, weights: bool, flow: &Flow) -> Html {
+fn panel(run: &FlowRun, weights: bool, flow: &Flow, lang: Lang) -> Html {
     let all: Vec<f64> = run
         .plain
         .iter()
@@ -91,7 +92,12 @@ fn panel(run: &FlowRun, weights: bool, flow: &Flow) -> Html {
                 html! {
                     <circle class={class} cx={x(l.depth).to_string()} cy={y(v).to_string()} r="2.2"
                         data-layer={l.name.clone()} data-value={format!("{v:e}")}>
-                        <title>{ format!("{label}, layer {} ({}): {v:.3e}", l.depth, l.name) }</title>
+                        <title>{ lang.tf("concepts-gradient-point", &[
+                            ("network", label.into()),
+                            ("depth", l.depth.into()),
+                            ("layer", l.name.as_str().into()),
+                            ("value", format!("{v:.3e}").into()),
+                        ]) }</title>
                     </circle>
                 }
             })
@@ -99,33 +105,45 @@ fn panel(run: &FlowRun, weights: bool, flow: &Flow) -> Html {
     };
     let (rp, rr) = (first_to_last(&run.plain), first_to_last(&run.residual));
     let title = if run.batch_norm {
-        "batch norm on (training mode), as torchvision builds them"
+        lang.t("concepts-gradient-bn-on")
     } else {
-        "batch norm off: the networks of the notes' argument"
+        lang.t("concepts-gradient-bn-off")
     };
+    let plain_label = plain_label(flow, lang);
     html! {
         <figure class="grad-panel" data-testid="gradient-panel" data-batch-norm={run.batch_norm.to_string()}
             data-plain-ratio={format!("{rp:e}")} data-residual-ratio={format!("{rr:e}")}>
-            <figcaption class="panel-title">{ title }</figcaption>
+            <figcaption class="panel-title">{ title.clone() }</figcaption>
             <svg width={W.to_string()} height={H.to_string()} role="img"
-                aria-label={format!("gradient norm against depth, {title}")}>
+                aria-label={lang.tf("concepts-gradient-aria", &[("setting", title.as_str().into())])}>
                 { for ticks }
                 { for xt }
                 <polyline class="plain" points={line(&run.plain)} />
                 <polyline class="residual" points={line(&run.residual)} />
-                { dots(&run.plain, "plain", &flow.plain_label) }
+                { dots(&run.plain, "plain", &plain_label) }
                 { dots(&run.residual, "residual", &flow.residual_label) }
             </svg>
-            <figcaption>{ format!(
-                "Gradient at layer 1's output against layer {}'s: {} in the plain network, {} in {}.",
-                run.plain.len(), times(rp), times(rr), flow.residual_label
-            ) }</figcaption>
+            <figcaption>{ lang.tf("concepts-gradient-ratio", &[
+                ("last", run.plain.len().into()),
+                ("plain", times(rp).into()),
+                ("residual", times(rr).into()),
+                ("network", flow.residual_label.as_str().into()),
+            ]) }</figcaption>
         </figure>
     }
 }
 
+/// The plain network's name: the residual one's without its shortcuts.
+fn plain_label(flow: &Flow, lang: Lang) -> String {
+    lang.tf(
+        "concepts-gradient-plain-net",
+        &[("network", flow.residual_label.as_str().into())],
+    )
+}
+
 #[function_component(GradientChart)]
 pub fn gradient_chart() -> Html {
+    let lang = use_lang();
     let ctx = use_context::<WorkerContext>().expect("the worker context is provided by App");
     let state = use_state(|| State::Idle);
     let weights = use_state(|| false);
@@ -136,7 +154,7 @@ pub fn gradient_chart() -> Html {
                 WorkerResponse::GradientFlow { flow, millis } => {
                     state.set(State::Done(Rc::new(flow), millis))
                 }
-                WorkerResponse::Failed(m) if m.starts_with("the gradient-flow") => {
+                WorkerResponse::Failed(m) if m.key == "errors-gradient-flow-failed" => {
                     state.set(State::Failed(m))
                 }
                 _ => {}
@@ -163,30 +181,31 @@ pub fn gradient_chart() -> Html {
     let body = match &*state {
         State::Idle => html! {},
         State::Running => {
-            html! { <p class="note" data-testid="gradient-running">{ "Running four backward passes in the worker (plain and residual, batch norm off and on)…" }</p> }
+            html! { <p class="note" data-testid="gradient-running">{ lang.t("concepts-gradient-running") }</p> }
         }
-        State::Failed(m) => html! { <p class="error" role="alert">{ m }</p> },
+        State::Failed(m) => html! { <p class="error" role="alert">{ m.text(lang) }</p> },
         State::Done(flow, millis) => {
-            let panels = flow.runs.iter().map(|r| panel(r, *weights, flow));
+            let panels = flow.runs.iter().map(|r| panel(r, *weights, flow, lang));
             html! {
                 <>
                     <div class="legend-row">
-                        <span class="key plain">{ &flow.plain_label }</span>
+                        <span class="key plain">{ plain_label(flow, lang) }</span>
                         <span class="key residual">{ &flow.residual_label }</span>
-                        <label>{ "Gradient of " }
+                        <label>{ format!("{} ", lang.t("concepts-gradient-measure")) }
                             <select data-testid="gradient-measure" onchange={on_measure}>
-                                <option value="outputs" selected={!*weights}>{ "each layer's output, ‖∂L/∂y‖" }</option>
-                                <option value="weights" selected={*weights}>{ "each layer's weights, ‖∂L/∂W‖" }</option>
+                                <option value="outputs" selected={!*weights}>{ lang.t("concepts-gradient-measure-outputs") }</option>
+                                <option value="weights" selected={*weights}>{ lang.t("concepts-gradient-measure-weights") }</option>
                             </select>
                         </label>
                     </div>
                     <div class="grad-panels">{ for panels }</div>
-                    <p class="note" data-testid="gradient-verdict">{ verdict(flow) }</p>
-                    <p class="note">{ format!(
-                        "Setting: torchvision's initialisation (Kaiming normal, fan-out) with the same values for the same layers, {} random \
-                         images of {}×{} and random labels, cross-entropy loss, seed {}. Computed in the worker in {:.1} s.",
-                        flow.config.batch, flow.config.side, flow.config.side, flow.config.seed, millis / 1000.0
-                    ) }</p>
+                    <p class="note" data-testid="gradient-verdict">{ verdict(flow, lang) }</p>
+                    <p class="note">{ lang.tf("concepts-gradient-setting", &[
+                        ("batch", flow.config.batch.into()),
+                        ("side", flow.config.side.into()),
+                        ("seed", flow.config.seed.to_string().into()),
+                        ("seconds", format!("{:.1}", millis / 1000.0).into()),
+                    ]) }</p>
                 </>
             }
         }
@@ -194,14 +213,15 @@ pub fn gradient_chart() -> Html {
     html! {
         <section class="gradient-chart" data-testid="gradient-chart"
             data-state={match &*state { State::Idle => "idle", State::Running => "running", State::Done(..) => "done", State::Failed(_) => "failed" }}>
-            <h4>{ "The gradient highway, measured" }</h4>
-            <p class="lead">{ format!(
-                "A real backward pass at initialisation through a plain {n}-layer network ({label} without its shortcuts) and through \
-                 {label}, with the same weights, on {} random {}×{} images: how large is the gradient that reaches each of the {n} layers?",
-                cfg.batch, cfg.side, cfg.side, n = depth(&RESNETS[1]), label = RESNETS[1].label
-            ) }</p>
+            <h4>{ lang.t("concepts-gradient-title") }</h4>
+            <p class="lead">{ lang.tf("concepts-gradient-lead", &[
+                ("n", depth(&RESNETS[1]).into()),
+                ("network", RESNETS[1].label.into()),
+                ("batch", cfg.batch.into()),
+                ("side", cfg.side.into()),
+            ]) }</p>
             <button data-testid="gradient-run" onclick={on_run} disabled={*state == State::Running}>
-                { if matches!(*state, State::Done(..)) { "Run again" } else { "Run the backward passes" } }
+                { if matches!(*state, State::Done(..)) { lang.t("concepts-gradient-run-again") } else { lang.t("concepts-gradient-run") } }
             </button>
             { body }
         </section>

@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use super::shared::use_lang;
 use crate::concepts::inception::Step;
 use crate::zoo::summary::shape_text;
 
@@ -43,6 +44,7 @@ fn edge(from: (f64, f64), to: (f64, f64)) -> Html {
 
 #[function_component(InceptionDiagram)]
 pub fn inception_diagram(props: &InceptionDiagramProps) -> Html {
+    let lang = use_lang();
     let input = place("input");
     let concat = place("concat");
     let mut edges = Vec::new();
@@ -81,9 +83,9 @@ pub fn inception_diagram(props: &InceptionDiagramProps) -> Html {
         html! {
             <g class={classes!("inception-branch", kind, state)} data-testid="inception-branch" data-branch={s.key}
                 data-step={i.to_string()} onclick={Callback::from(move |_| on_step.emit(i))}>
-                <title>{ &s.title }</title>
+                <title>{ s.title.text(lang) }</title>
                 <rect x={x.to_string()} y={y.to_string()} width={W.to_string()} height={H.to_string()} rx="6" />
-                <text x={(x + W / 2.0).to_string()} y={(y + 17.0).to_string()}>{ &s.short }</text>
+                <text x={(x + W / 2.0).to_string()} y={(y + 17.0).to_string()}>{ s.short.text(lang) }</text>
                 <text class="shape" x={(x + W / 2.0).to_string()} y={(y + 32.0).to_string()}>{ shape_text(&s.shape) }</text>
             </g>
         }
@@ -91,7 +93,7 @@ pub fn inception_diagram(props: &InceptionDiagramProps) -> Html {
     let width = 10.0 + 3.0 * COL + W + 10.0;
     html! {
         <svg class="inception-diagram" width={width.to_string()} height="262" viewBox={format!("0 0 {width} 262")}
-            role="img" aria-label="The Inception module: input, four branches, concatenation">
+            role="img" aria-label={lang.t("concepts-inception-diagram-aria")}>
             { for edges }
             { for boxes }
         </svg>

@@ -14,10 +14,10 @@ use super::googlenet_strip::GooglenetStrip;
 use super::inception_cost::InceptionCost;
 use super::inception_diagram::InceptionDiagram;
 use super::layer_values::use_layer_values;
-use super::shared::{PhotoContext, SharedDescribed};
+use super::shared::{use_lang, PhotoContext, SharedDescribed};
 use crate::colormap::Scale;
 use crate::concepts::inception::{modules, steps, STEP_KEYS};
-use crate::zoo::summary::{shape_text, thousands};
+use crate::zoo::summary::shape_text;
 
 #[derive(Properties, PartialEq)]
 pub struct InceptionPanelProps {
@@ -32,6 +32,7 @@ const MAPS: usize = 48;
 
 #[function_component(InceptionPanel)]
 pub fn inception_panel(props: &InceptionPanelProps) -> Html {
+    let lang = use_lang();
     let photo = use_context::<PhotoContext>().and_then(|p| p.last);
     // The module and step come from the address when it names them (a shared link), and go
     // back into it.
@@ -117,19 +118,32 @@ pub fn inception_panel(props: &InceptionPanelProps) -> Html {
             });
             html! {
                 <div class="step-maps" data-testid="inception-maps" data-layer={name.clone()}>
-                    <div class="block-head">{ format!(
-                        "{} on {}: {}{}", name, p.photo, shape_text(&data.shape),
-                        if c > MAPS { format!(" (first {MAPS} of {c} maps)") } else { String::new() }
-                    ) }{ legend(&scale) }</div>
+                    <div class="block-head">{
+                        if c > MAPS {
+                            lang.tf("concepts-inception-maps-head-first", &[
+                                ("layer", name.as_str().into()),
+                                ("photo", p.photo.as_str().into()),
+                                ("shape", shape_text(&data.shape).into()),
+                                ("shown", MAPS.into()),
+                                ("c", c.into()),
+                            ])
+                        } else {
+                            lang.tf("concepts-inception-maps-head", &[
+                                ("layer", name.as_str().into()),
+                                ("photo", p.photo.as_str().into()),
+                                ("shape", shape_text(&data.shape).into()),
+                            ])
+                        }
+                    }{ legend(&scale) }</div>
                     <div class="fm-grid">{ for thumbs }</div>
                 </div>
             }
         }
         (Some(p), None) if p.model == model => {
-            html! { <p class="note">{ "Reading the maps from the worker…" }</p> }
+            html! { <p class="note">{ lang.t("concepts-reading-maps") }</p> }
         }
         _ if props.photo_lab => {
-            html! { <p class="note">{ format!("Classify a photo with {} above to see each step's maps here.", d.net.label) }</p> }
+            html! { <p class="note">{ lang.tf("concepts-inception-classify", &[("network", crate::zoo::label(&d.net, lang).into())]) }</p> }
         }
         _ => html! {},
     };
@@ -143,27 +157,27 @@ pub fn inception_panel(props: &InceptionPanelProps) -> Html {
     };
     html! {
         <section class="panel inception-panel" data-testid="inception-panel">
-            <h3>{ "The Inception module, step by step" }</h3>
+            <h3>{ lang.t("concepts-inception-title") }</h3>
             <GooglenetStrip described={props.described.clone()} module={(*module).clone()} on_module={on_module} />
             <div class="inception-module" data-testid="inception-module" data-module={(*module).clone()}
                 data-step={current.to_string()} data-step-key={s.key} data-depth={s.depth.to_string()}
-                tabindex="0" onkeydown={on_key} role="group" aria-label="Inception module: use the left and right arrow keys to step">
+                tabindex="0" onkeydown={on_key} role="group" aria-label={lang.t("concepts-inception-aria")}>
                 <div class="controls">
-                    <label>{ "Module " }<select data-testid="inception-select" onchange={on_select}>{ for options }</select></label>
-                    <button data-testid="inception-step-prev" onclick={prev} aria-disabled={(current == 0).to_string()}>{ "← previous" }</button>
-                    <span class="step-count">{ format!("step {} of {}", current + 1, STEP_KEYS.len()) }</span>
-                    <button data-testid="inception-step-next" onclick={next} aria-disabled={(current + 1 == STEP_KEYS.len()).to_string()}>{ "next →" }</button>
+                    <label>{ format!("{} ", lang.t("concepts-inception-module")) }<select data-testid="inception-select" onchange={on_select}>{ for options }</select></label>
+                    <button data-testid="inception-step-prev" onclick={prev} aria-disabled={(current == 0).to_string()}>{ lang.t("concepts-inception-prev") }</button>
+                    <span class="step-count">{ lang.tf("concepts-inception-step-count", &[("step", (current + 1).into()), ("steps", STEP_KEYS.len().into())]) }</span>
+                    <button data-testid="inception-step-next" onclick={next} aria-disabled={(current + 1 == STEP_KEYS.len()).to_string()}>{ lang.t("concepts-inception-next") }</button>
                 </div>
                 <div class="inception-row">
                     <InceptionDiagram steps={all.clone()} current={current} on_step={go.clone()} />
                     <div class="step-info" data-testid="inception-step" aria-live="polite">
-                        <h4>{ &s.title }</h4>
-                        if let Some(n) = &s.note { <p class="note">{ n }</p> }
+                        <h4>{ s.title.text(lang) }</h4>
+                        if let Some(n) = &s.note { <p class="note">{ n.text(lang) }</p> }
                         <dl>
-                            <dt>{ "output" }</dt><dd data-testid="step-shape">{ shape_text(&s.shape) }</dd>
-                            <dt>{ "parameters" }</dt><dd data-testid="step-params">{ thousands(s.params) }</dd>
-                            <dt>{ "multiply-adds" }</dt><dd data-testid="step-macs">{ thousands(s.macs) }</dd>
-                            <dt>{ "concatenation so far" }</dt><dd data-testid="step-depth">{ format!("{} maps", s.depth) }</dd>
+                            <dt>{ lang.t("concepts-inception-output") }</dt><dd data-testid="step-shape">{ shape_text(&s.shape) }</dd>
+                            <dt>{ lang.t("concepts-inception-params") }</dt><dd data-testid="step-params">{ lang.count(s.params) }</dd>
+                            <dt>{ lang.t("concepts-inception-macs") }</dt><dd data-testid="step-macs">{ lang.count(s.macs) }</dd>
+                            <dt>{ lang.t("concepts-inception-depth") }</dt><dd data-testid="step-depth">{ lang.tf("concepts-inception-depth-maps", &[("c", s.depth.into())]) }</dd>
                         </dl>
                     </div>
                 </div>

@@ -9,6 +9,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
 use super::crop_preview::field_overlay;
+use super::shared::use_lang;
 use crate::concepts::receptive::UnitField;
 
 #[derive(Properties, PartialEq)]
@@ -29,6 +30,7 @@ const SHOWN: f64 = 192.0;
 
 #[function_component(InputPreview)]
 pub fn input_preview(props: &InputPreviewProps) -> Html {
+    let lang = use_lang();
     let canvas_ref = use_node_ref();
     {
         let canvas_ref = canvas_ref.clone();
@@ -86,7 +88,7 @@ pub fn input_preview(props: &InputPreviewProps) -> Html {
                     { for outline }
                 </svg>
             </div>
-            <figcaption>{ format!("What the network sees: {0}×{0}", props.side) }</figcaption>
+            <figcaption>{ lang.tf("photo-input-preview", &[("side", props.side.to_string().into())]) }</figcaption>
         </figure>
     }
 }

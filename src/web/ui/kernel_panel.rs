@@ -7,10 +7,9 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::field_composition::FieldComposition;
-use super::shared::{PhotoContext, SharedDescribed};
+use super::shared::{use_lang, PhotoContext, SharedDescribed};
 use super::vgg_first_block::VggFirstBlock;
 use crate::concepts::kernel_stack::{parse_positive, table, Variant, MAX_CHANNELS, MAX_SIDE};
-use crate::zoo::summary::thousands;
 
 #[derive(Properties, PartialEq)]
 pub struct KernelPanelProps {
@@ -40,6 +39,7 @@ fn defaults(described: &Option<SharedDescribed>) -> (usize, usize) {
 
 #[function_component(KernelPanel)]
 pub fn kernel_panel(props: &KernelPanelProps) -> Html {
+    let lang = use_lang();
     let (c0, h0) = defaults(&props.described);
     // The comparison, C and H come from the address when it names them, and go back into it.
     let number = |key: &str, max: usize, default: usize| {
@@ -94,7 +94,10 @@ pub fn kernel_panel(props: &KernelPanelProps) -> Html {
         let stack = stack.clone();
         let on = *stack == v;
         let (k, _) = v.partner().stack();
-        let label = format!("{k}×{k} vs {}", v.label());
+        let label = lang.tf(
+            "concepts-kernel-toggle",
+            &[("k", k.into()), ("stack", v.label(lang).into())],
+        );
         html! {
             <button class={classes!("seg", on.then_some("on"))} aria-pressed={on.to_string()}
                 data-testid="kernel-toggle" data-stack={v.id()} onclick={Callback::from(move |_| stack.set(v))}>
@@ -109,16 +112,16 @@ pub fn kernel_panel(props: &KernelPanelProps) -> Html {
         let per_conv = r
             .convs
             .iter()
-            .map(|cv| thousands(cv.params))
+            .map(|cv| lang.count(cv.params))
             .collect::<Vec<_>>()
             .join(" + ");
         html! {
             <tr class={classes!("kernel-row", active.then_some("active"))} data-testid="kernel-row"
                 data-variant={r.variant.id()} data-params={r.params.to_string()} data-macs={r.macs.to_string()}
                 data-rf={r.rf.to_string()} data-nonlin={r.nonlin.to_string()}>
-                <th scope="row">{ r.variant.label() }</th>
-                <td class="num" title={format!("per convolution: {per_conv}")}>{ thousands(r.params) }</td>
-                <td class="num">{ thousands(r.macs) }</td>
+                <th scope="row">{ r.variant.label(lang) }</th>
+                <td class="num" title={lang.tf("concepts-kernel-per-conv", &[("params", per_conv.into())])}>{ lang.count(r.params) }</td>
+                <td class="num">{ lang.count(r.macs) }</td>
                 <td class="num">{ format!("{0}×{0}", r.rf) }</td>
                 <td class="num">{ r.nonlin }</td>
             </tr>
@@ -129,23 +132,30 @@ pub fn kernel_panel(props: &KernelPanelProps) -> Html {
     let (one, many) = (find(stack.partner()), find(*stack));
     let (k, _) = stack.partner().stack();
     let (_, n) = stack.stack();
-    let summary = format!(
-        "With C = {c} and H = W = {h}: {} stacked 3×3 convolutions hold {} parameters against \
-         {} for one {k}×{k} ({:.0} % fewer), cost {} multiply-adds against {}, see the same \
-         {}×{} window, and put {} ReLUs where the single layer has one. Weights alone: {}·9C² = \
-         {}C² against {}C².",
-        n,
-        thousands(many.params),
-        thousands(one.params),
-        100.0 * (1.0 - many.params as f64 / one.params as f64),
-        thousands(many.macs),
-        thousands(one.macs),
-        one.rf,
-        one.rf,
-        many.nonlin,
-        n,
-        9 * n,
-        k * k
+    let summary = lang.tf(
+        "concepts-kernel-summary",
+        &[
+            ("c", c.into()),
+            ("h", h.into()),
+            ("n", n.into()),
+            ("many_params", lang.count(many.params).into()),
+            ("one_params", lang.count(one.params).into()),
+            ("k", k.into()),
+            (
+                "fewer",
+                format!(
+                    "{:.0}",
+                    100.0 * (1.0 - many.params as f64 / one.params as f64)
+                )
+                .into(),
+            ),
+            ("many_macs", lang.count(many.macs).into()),
+            ("one_macs", lang.count(one.macs).into()),
+            ("rf", one.rf.into()),
+            ("nonlin", many.nonlin.into()),
+            ("n9", (9 * n).into()),
+            ("kk", (k * k).into()),
+        ],
     );
     let vgg = props.described.as_ref().filter(|d| {
         d.as_ref()
@@ -154,10 +164,10 @@ pub fn kernel_panel(props: &KernelPanelProps) -> Html {
     });
     html! {
         <section class="panel kernel-panel" data-testid="kernel-panel">
-            <h3>{ "One large convolution or a stack of 3×3?" }</h3>
-            <p class="lead">{ "VGG replaced the large kernels of AlexNet and ZFNet with stacks of 3×3 convolutions. Set the number of channels C (in and out) and the side H of the maps (stride 1, padding keeps the size) and compare." }</p>
+            <h3>{ lang.t("concepts-kernel-title") }</h3>
+            <p class="lead">{ lang.t("concepts-kernel-lead") }</p>
             <div class="controls">
-                <div class="segmented" role="group" aria-label="Compare">{ for toggle }</div>
+                <div class="segmented" role="group" aria-label={lang.t("concepts-kernel-compare")}>{ for toggle }</div>
                 <label>{ "C " }
                     <input type="number" min="1" max={MAX_CHANNELS.to_string()} data-testid="kernel-channels"
                         value={(*c_text).clone()} oninput={on_c} aria-invalid={c_error.is_some().to_string()} />
@@ -168,16 +178,16 @@ pub fn kernel_panel(props: &KernelPanelProps) -> Html {
                 </label>
             </div>
             if let Some(e) = c_error.or(h_error) {
-                <p class="error" data-testid="kernel-input-error" role="alert">{ format!("{e}; the table shows the last valid values.") }</p>
+                <p class="error" data-testid="kernel-input-error" role="alert">{ lang.tf("concepts-kernel-input-error", &[("error", e.text(lang).into())]) }</p>
             }
-            <div class="table-wrap compact" tabindex="0" role="region" aria-label="Kernel comparison">
+            <div class="table-wrap compact" tabindex="0" role="region" aria-label={lang.t("concepts-kernel-table")}>
                 <table class="kernel-compare" data-testid="kernel-compare" data-channels={c.to_string()} data-size={h.to_string()}>
                     <thead><tr>
-                        <th scope="col">{ "variant" }</th>
-                        <th scope="col">{ "parameters (weights + biases)" }</th>
-                        <th scope="col">{ "multiply-adds" }</th>
-                        <th scope="col">{ "receptive field" }</th>
-                        <th scope="col">{ "non-linearities" }</th>
+                        <th scope="col">{ lang.t("concepts-kernel-col-variant") }</th>
+                        <th scope="col">{ lang.t("concepts-kernel-col-params") }</th>
+                        <th scope="col">{ lang.t("concepts-kernel-col-macs") }</th>
+                        <th scope="col">{ lang.t("concepts-kernel-col-rf") }</th>
+                        <th scope="col">{ lang.t("concepts-kernel-col-nonlin") }</th>
                     </tr></thead>
                     <tbody>{ for body }</tbody>
                 </table>

@@ -11,8 +11,9 @@ use yew::prelude::*;
 
 use super::feature_map_canvas::FeatureMapCanvas;
 use super::feature_maps::legend;
-use super::shared::{Described, LayerData};
+use super::shared::{use_lang, Described, LayerData};
 use crate::colormap::Scale;
+use crate::i18n::Lang;
 
 #[derive(Properties, PartialEq)]
 pub struct LayerExplorerProps {
@@ -49,16 +50,22 @@ fn stats(v: &[f32]) -> (f32, f32, f32, f32) {
     )
 }
 
-fn stats_text(v: &[f32]) -> String {
+fn stats_text(lang: Lang, v: &[f32]) -> String {
     let (lo, hi, mean, zeros) = stats(v);
-    format!(
-        "min {lo:.3} · max {hi:.3} · mean {mean:.3} · {:.1} % zeros",
-        zeros * 100.0
+    lang.tf(
+        "photo-stats",
+        &[
+            ("min", format!("{lo:.3}").into()),
+            ("max", format!("{hi:.3}").into()),
+            ("mean", format!("{mean:.3}").into()),
+            ("zeros", format!("{:.1}", zeros * 100.0).into()),
+        ],
     )
 }
 
 #[function_component(LayerExplorer)]
 pub fn layer_explorer(props: &LayerExplorerProps) -> Html {
+    let lang = use_lang();
     let enlarged = use_state(|| 0usize);
     let hovered = use_state(|| None::<(usize, f32)>);
     {
@@ -126,7 +133,7 @@ pub fn layer_explorer(props: &LayerExplorerProps) -> Html {
                 let on_pick = props.on_pick.reform(move |i| unit_of(ch, i));
                 html! {
                     <button class={classes!("fm-thumb", (ch == chosen).then_some("chosen"))} {onclick}
-                        title={format!("channel {ch}")} data-testid="channel-button" data-channel={ch.to_string()}>
+                        title={lang.tf("photo-channel", &[("channel", ch.to_string().into())])} data-testid="channel-button" data-channel={ch.to_string()}>
                         <FeatureMapCanvas values={data.values.clone()} offset={ch * per} rows={h} cols={w} units={per}
                             scale={scale} cell={cell} layer={d.net.nodes[data.node].name.clone()} channel={ch}
                             on_hover={Callback::from(|_| ())} on_pick={on_pick} marked={marked_in(ch)} keyboard={false} />
@@ -140,18 +147,25 @@ pub fn layer_explorer(props: &LayerExplorerProps) -> Html {
             };
             let channel_values = &data.values[chosen * per..(chosen + 1) * per];
             let readout = match *hovered {
-                Some((i, _)) if i < per => {
-                    format!("unit ({}, {}) = {:.4}", i / w, i % w, channel_values[i])
-                }
-                _ => "hover the map to read a unit; click one (or focus the map and use the arrow \
-                      keys) to see what it sees"
-                    .to_string(),
+                Some((i, _)) if i < per => lang.tf(
+                    "photo-unit-value",
+                    &[
+                        ("y", (i / w).to_string().into()),
+                        ("x", (i % w).to_string().into()),
+                        ("value", format!("{:.4}", channel_values[i]).into()),
+                    ],
+                ),
+                _ => lang.t("photo-explorer-hint"),
             };
             html! {
                 <>
                     <p class="layer-stats" data-testid="layer-stats" data-shape={shape_text.clone()}>
-                        { format!("{} · output {shape_text} · {} values · {}", d.net.nodes[data.node].name,
-                            data.values.len(), stats_text(&data.values)) }
+                        { lang.tf("photo-layer-stats", &[
+                            ("layer", (&d.net.nodes[data.node].name).into()),
+                            ("shape", (&shape_text).into()),
+                            ("count", lang.count(data.values.len() as u64).into()),
+                            ("stats", stats_text(lang, &data.values).into()),
+                        ]) }
                     </p>
                     { legend(&scale) }
                     <div class="explorer">
@@ -163,7 +177,13 @@ pub fn layer_explorer(props: &LayerExplorerProps) -> Html {
                                 channel={chosen} on_hover={on_hover}
                                 on_pick={props.on_pick.reform(move |i| unit_of(chosen, i))} marked={marked_in(chosen)} />
                             <figcaption>
-                                { format!("channel {chosen} of {c} · {h}×{w} · {}", stats_text(channel_values)) }
+                                { lang.tf("photo-channel-of", &[
+                                    ("channel", chosen.to_string().into()),
+                                    ("channels", c.to_string().into()),
+                                    ("height", h.to_string().into()),
+                                    ("width", w.to_string().into()),
+                                    ("stats", stats_text(lang, channel_values).into()),
+                                ]) }
                                 <br />{ readout }
                             </figcaption>
                         </figure>
@@ -171,12 +191,12 @@ pub fn layer_explorer(props: &LayerExplorerProps) -> Html {
                 </>
             }
         }
-        _ => html! { <p class="note">{ "Reading the layer's output from the worker…" }</p> },
+        _ => html! { <p class="note">{ lang.t("photo-layer-reading") }</p> },
     };
     html! {
         <section class="layer-explorer" data-testid="layer-explorer">
-            <h3>{ "Inside the network" }</h3>
-            <label>{ "Layer: " }
+            <h3>{ lang.t("photo-explorer-title") }</h3>
+            <label>{ lang.t("photo-layer-label") }
                 <select data-testid="layer-select" onchange={on_change}>{ for options }</select>
             </label>
             { body }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use super::shared::Described;
+use super::shared::{use_lang, Described};
 use crate::zoo::summary::{bytes, shape_text, thousands};
 use crate::zoo::NodeId;
 
@@ -41,6 +41,7 @@ fn hw(v: Option<[usize; 2]>) -> String {
 
 #[function_component(LayerTable)]
 pub fn layer_table(props: &LayerTableProps) -> Html {
+    let lang = use_lang();
     let selected_row = use_node_ref();
     {
         let selected_row = selected_row.clone();
@@ -58,6 +59,9 @@ pub fn layer_table(props: &LayerTableProps) -> Html {
     let heavy_macs = heavy(a.layers.iter().map(|l| l.macs), a.total_macs);
     let has_quotes = !net.quotes.is_empty();
     let total = a.total_params.max(1) as f64;
+    let share_arg = || [("share", format!("{:.0}%", HEAVY_SHARE * 100.0).into())];
+    let heavy_title = lang.tf("network-heavy-title", &share_arg());
+    let mac_heavy_title = lang.tf("network-mac-heavy-title", &share_arg());
     let rows = net.nodes.iter().zip(&a.layers).enumerate().skip(1).map(|(i, (node, l))| {
         let share = l.params as f64 / total * 100.0;
         let heavy_p = heavy_params.contains(&i);
@@ -71,7 +75,7 @@ pub fn layer_table(props: &LayerTableProps) -> Html {
             .quotes
             .iter()
             .filter(|q| q.layer == node.name)
-            .map(|q| format!("{} {}", thousands(q.value), q.what))
+            .map(|q| q.text(lang))
             .collect();
         html! {
             <tr
@@ -84,11 +88,11 @@ pub fn layer_table(props: &LayerTableProps) -> Html {
                 onclick={on_click}
             >
                 <td class="name">{ &node.name }</td>
-                <td class="type">{ node.op.type_name() }</td>
+                <td class="type">{ node.op.type_label(lang) }</td>
                 <td class="num">{ shape_text(&l.shape) }</td>
                 <td class="num">
                     { thousands(l.params) }
-                    if heavy_p { <span class="tag" title="holds at least 5% of all parameters">{ "heavy" }</span> }
+                    if heavy_p { <span class="tag" title={heavy_title.clone()}>{ lang.t("network-heavy") }</span> }
                 </td>
                 <td class="share">
                     if l.params > 0 {
@@ -98,7 +102,7 @@ pub fn layer_table(props: &LayerTableProps) -> Html {
                 </td>
                 <td class="num">
                     { thousands(l.macs) }
-                    if heavy_m { <span class="tag macs" title="does at least 5% of all multiply-adds">{ "MAC-heavy" }</span> }
+                    if heavy_m { <span class="tag macs" title={mac_heavy_title.clone()}>{ lang.t("network-mac-heavy") }</span> }
                 </td>
                 <td class="num">{ bytes(l.activation_bytes) }</td>
                 <td class="num">{ hw(l.rf) }</td>
@@ -108,25 +112,27 @@ pub fn layer_table(props: &LayerTableProps) -> Html {
         }
     });
     html! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label={lang.t("network-table-label")}>
             <table class="layer-table" data-testid="layer-table">
                 <thead>
                     <tr>
-                        <th>{ "layer" }</th><th>{ "type" }</th><th>{ "output" }</th><th>{ "params" }</th>
-                        <th>{ "% of params" }</th><th>{ "MACs" }</th><th>{ "activations (fp32)" }</th>
-                        <th title="receptive field on the input image, in pixels">{ "RF" }</th>
-                        <th title="effective stride: input pixels between neighbouring units">{ "jump" }</th>
-                        if has_quotes { <th>{ "the paper says" }</th> }
+                        <th>{ lang.t("network-col-layer") }</th><th>{ lang.t("network-col-type") }</th>
+                        <th>{ lang.t("network-col-output") }</th><th>{ lang.t("network-col-params") }</th>
+                        <th>{ lang.t("network-col-share") }</th><th>{ lang.t("network-col-macs") }</th>
+                        <th>{ lang.t("network-col-activations") }</th>
+                        <th title={lang.t("network-col-rf-title")}>{ lang.t("network-col-rf") }</th>
+                        <th title={lang.t("network-col-jump-title")}>{ lang.t("network-col-jump") }</th>
+                        if has_quotes { <th>{ lang.t("network-col-paper") }</th> }
                     </tr>
                 </thead>
                 <tbody>{ for rows }</tbody>
                 <tfoot>
                     <tr class="totals-row">
-                        <td colspan="3">{ "Total" }</td>
+                        <td colspan="3">{ lang.t("network-total") }</td>
                         <td class="num">{ thousands(a.total_params) }</td>
                         <td class="share">{ "100%" }</td>
                         <td class="num">{ thousands(a.total_macs) }</td>
-                        <td class="num" title="memory per image for a forward pass">{ bytes(a.forward_bytes) }</td>
+                        <td class="num" title={lang.t("network-forward-title")}>{ bytes(a.forward_bytes) }</td>
                         <td></td><td></td>
                         if has_quotes { <td></td> }
                     </tr>

@@ -10,18 +10,20 @@ use gloo_worker::WorkerBridge;
 use yew::prelude::*;
 
 use super::connection_table::ConnectionTable;
-use super::crop_preview::field_text;
+use super::crop_preview::field_text_in;
 use super::digit_canvas::{DigitCanvas, PAD_SIZE};
 use super::erf_heatmap::{Background, ErfHeatmap};
 use super::feature_maps::FeatureMaps;
 use super::input_preview::InputPreview;
 use super::probability_bars::ProbabilityBars;
+use super::shared::use_lang;
 use super::shared::Described;
 use super::shared::HoveredUnit;
 use super::shared::WorkerContext;
 use crate::concepts::receptive::unit_field;
 use crate::digits::mnist_preprocess;
 use crate::engine::softmax;
+use crate::i18n::Msg;
 use crate::protocol::{InputGradient, RunResult, WorkerRequest, WorkerResponse};
 use crate::web::worker::AtlasWorker;
 use crate::zoo::graph::Op;
@@ -35,7 +37,8 @@ pub struct LenetLabProps {
 enum Status {
     Loading,
     Ready,
-    Failed(String),
+    /// Why not (the worker's message, or that the weights could not be fetched).
+    Failed(Msg),
 }
 
 /// At most one run in flight; the newest waiting input replaces older ones.
@@ -48,6 +51,7 @@ struct Pipeline {
 
 #[function_component(LenetLab)]
 pub fn lenet_lab(props: &LenetLabProps) -> Html {
+    let lang = use_lang();
     let ctx = use_context::<WorkerContext>().expect("the worker context is provided by App");
     // Every hook runs before the component may return early.
     let described = props.described.as_ref().as_ref();
@@ -127,9 +131,9 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match crate::web::fetch::bytes(&format!("weights/{model}.safetensors")).await {
                     Ok(bytes) => bridge.send(WorkerRequest::LoadWeights { model, bytes }),
-                    Err(e) => {
-                        status.set(Status::Failed(format!("could not load the weights: {e}")))
-                    }
+                    Err(e) => status.set(Status::Failed(
+                        Msg::new("lenet-weights-failed").arg("error", e),
+                    )),
                 }
             });
         });
@@ -209,7 +213,7 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
             }
         }
         (Some(_), _) => {
-            html! { <p class="note" data-testid="erf-status">{ "Computing its effective receptive field…" }</p> }
+            html! { <p class="note" data-testid="erf-status">{ lang.t("lenet-erf-computing") }</p> }
         }
         _ => html! {},
     };
@@ -242,9 +246,9 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
 
     html! {
         <section class="lenet-lab" data-testid="lenet-lab" data-status={match &*status { Status::Loading => "loading", Status::Ready => "ready", Status::Failed(_) => "failed" }}>
-            <h3>{ "Draw a digit" }</h3>
+            <h3>{ lang.t("lenet-draw-title") }</h3>
             if let Status::Failed(msg) = &*status {
-                <p class="error-message" data-testid="error-message">{ msg }</p>
+                <p class="error-message" data-testid="error-message">{ msg.text(lang) }</p>
             }
             <div class="lab-row">
                 <DigitCanvas on_ink={on_ink} />
@@ -252,14 +256,26 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
                     <InputPreview pixels={(*preview).clone()} side={side} field={field} pinned={pinned_field} />
                     <div class="hover-readout" data-testid="hover-readout">
                         { match &*hovered {
-                            Some(u) => format!("{} · map {} · unit ({}, {}) = {:.4}", u.layer, u.channel, u.y, u.x, u.value),
-                            None => "Hover a unit of a feature map to see its value and its receptive field; click it to pin it.".into(),
+                            Some(u) => lang.tf("lenet-hover-readout", &[
+                                ("layer", (&u.layer).into()),
+                                ("channel", u.channel.into()),
+                                ("y", u.y.into()),
+                                ("x", u.x.into()),
+                                ("value", format!("{:.4}", u.value).into()),
+                            ]),
+                            None => lang.t("lenet-hover-hint"),
                         } }
                     </div>
                     if let Some(u) = (*pinned).as_ref() {
                         <div class="pinned-readout" data-testid="pinned-readout">
-                            { format!("Pinned: {} · map {} · unit ({}, {}). ", u.layer, u.channel, u.y, u.x) }
-                            { pinned_field.map(|f| field_text(&f, side)).unwrap_or_else(|| "A unit after flattening sees the whole input.".into()) }
+                            { lang.tf("lenet-pinned", &[
+                                ("layer", (&u.layer).into()),
+                                ("channel", u.channel.into()),
+                                ("y", u.y.into()),
+                                ("x", u.x.into()),
+                            ]) }
+                            { " " }
+                            { pinned_field.map(|f| field_text_in(lang, &f, side)).unwrap_or_else(|| lang.t("lenet-flat-field")) }
                         </div>
                         <div class="lab-erf">{ erf_view }</div>
                     }

@@ -15,7 +15,7 @@ use super::inception_panel::InceptionPanel;
 use super::kernel_panel::KernelPanel;
 use super::residual_panel::ResidualPanel;
 use super::rf_chart::RfChart;
-use super::shared::{Described, COMPARE, CONCEPTS};
+use super::shared::{use_lang, Described, COMPARE, CONCEPTS};
 use super::{
     layer_table::LayerTable, lenet_lab::LenetLab, network_diagram::NetworkDiagram,
     network_totals::NetworkTotals, photo_lab::PhotoLab,
@@ -35,6 +35,7 @@ pub struct MainViewProps {
 
 #[function_component(MainView)]
 pub fn main_view(props: &MainViewProps) -> Html {
+    let lang = use_lang();
     let described: Rc<Option<Described>> = use_memo(props.model.clone(), |id| {
         build(id).map(|net| {
             let analysis = analyse(&net);
@@ -61,17 +62,17 @@ pub fn main_view(props: &MainViewProps) -> Html {
         return html! {
             <section class="main-view" data-testid="main-view" data-model={props.model.clone()}>
                 <h2 data-testid="model-title">{ &props.model }</h2>
-                <p class="coming-note">{ "This network's description is coming." }</p>
+                <p class="coming-note">{ lang.t("zoo-coming-note") }</p>
             </section>
         };
     };
     html! {
         <section class="main-view" data-testid="main-view" data-model={d.net.id.clone()}>
-            <h2 data-testid="model-title">{ &d.net.label }</h2>
-            <p class="paper" data-testid="model-paper">{ &d.net.paper }</p>
+            <h2 data-testid="model-title">{ crate::zoo::label(&d.net, lang) }</h2>
+            <p class="paper" data-testid="model-paper" lang="en">{ &d.net.paper }</p>
             if !d.net.remarks.is_empty() {
                 <ul class="remarks" data-testid="model-remarks">
-                    { for d.net.remarks.iter().map(|r| html! { <li>{ r }</li> }) }
+                    { for d.net.remarks.iter().map(|r| html! { <li>{ r.text(lang) }</li> }) }
                 </ul>
             }
             if d.analysis.layers[0].shape == [1, 32, 32] {

@@ -3,8 +3,9 @@
 
 use yew::prelude::*;
 
-use super::shared::{COMPARE, CONCEPTS};
-use crate::catalog::{families, CATALOG};
+use super::shared::{use_lang, COMPARE, CONCEPTS};
+use crate::catalog::{families, family_label, CATALOG};
+use crate::i18n::Lang;
 
 #[derive(Properties, PartialEq)]
 pub struct ModelPickerProps {
@@ -12,12 +13,12 @@ pub struct ModelPickerProps {
     pub on_select: Callback<String>,
 }
 
-/// Name and paper of every entry, from the zoo (built once).
-fn labels() -> Vec<(Option<String>, Option<String>)> {
+/// Name (in `lang`) and paper of every entry, from the zoo (built once per language).
+fn labels(lang: Lang) -> Vec<(Option<String>, Option<String>)> {
     CATALOG
         .iter()
         .map(|e| match crate::zoo::build(e.id) {
-            Some(net) => (Some(net.label), Some(net.paper)),
+            Some(net) => (Some(crate::zoo::label(&net, lang)), Some(net.paper)),
             None => (None, None),
         })
         .collect()
@@ -25,7 +26,8 @@ fn labels() -> Vec<(Option<String>, Option<String>)> {
 
 #[function_component(ModelPicker)]
 pub fn model_picker(props: &ModelPickerProps) -> Html {
-    let labels = use_memo((), |_| labels());
+    let lang = use_lang();
+    let labels = use_memo(lang, |&lang| labels(lang));
     let groups = families().into_iter().map(|family| {
         let items = CATALOG.iter().enumerate().filter(|(_, e)| e.family == family).map(|(i, entry)| {
             let id = entry.id.to_string();
@@ -44,18 +46,18 @@ pub fn model_picker(props: &ModelPickerProps) -> Html {
                         data-testid="model-entry"
                         data-model={id.clone()}
                         aria-pressed={is_selected.to_string()}
-                        title={paper.clone().unwrap_or_default()}
+                        title={paper.clone().unwrap_or_default()} data-cite="title"
                         onclick={on_click}
                     >
                         <span class="model-label">{ label.clone().unwrap_or_else(|| id.clone()) }</span>
-                        if coming { <span class="badge">{ "coming" }</span> }
+                        if coming { <span class="badge">{ lang.t("zoo-picker-coming") }</span> }
                     </button>
                 </li>
             }
         });
         html! {
             <li class="family">
-                <h3>{ family }</h3>
+                <h3>{ family_label(family, lang) }</h3>
                 <ul>{ for items }</ul>
             </li>
         }
@@ -71,18 +73,18 @@ pub fn model_picker(props: &ModelPickerProps) -> Html {
         Callback::from(move |_| on_select.emit(COMPARE.to_string()))
     };
     html! {
-        <nav class="model-picker" data-testid="model-picker" aria-label="Networks">
+        <nav class="model-picker" data-testid="model-picker" aria-label={lang.t("zoo-picker-label")}>
             <button class={classes!("model-entry", "concepts-entry", concepts_on.then_some("selected"))}
                 data-testid="concepts-entry" data-model={CONCEPTS} aria-pressed={concepts_on.to_string()}
-                onclick={on_concepts} title="5×5 or stacked 3×3, Inception step by step, receptive fields, the gradient highway, the networks after ResNet">
-                <span class="model-label">{ "Concepts" }</span>
+                onclick={on_concepts} title={lang.t("zoo-picker-concepts-title")}>
+                <span class="model-label">{ lang.t("zoo-picker-concepts") }</span>
             </button>
             <button class={classes!("model-entry", "concepts-entry", compare_on.then_some("selected"))}
                 data-testid="compare-entry" data-model={COMPARE} aria-pressed={compare_on.to_string()}
-                onclick={on_compare} title="Two networks side by side: parameters, multiply-adds, memory, depth, stages, receptive fields">
-                <span class="model-label">{ "Compare two networks" }</span>
+                onclick={on_compare} title={lang.t("zoo-picker-compare-title")}>
+                <span class="model-label">{ lang.t("zoo-picker-compare") }</span>
             </button>
-            <h2>{ "Networks" }</h2>
+            <h2>{ lang.t("zoo-picker-heading") }</h2>
             <ul>{ for groups }</ul>
         </nav>
     }

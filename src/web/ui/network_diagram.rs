@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::shared::Described;
-use crate::zoo::layout::layout;
+use super::shared::{use_lang, Described};
+use crate::zoo::layout::{caption_in, layout};
 use crate::zoo::NodeId;
 
 #[derive(Properties, PartialEq)]
@@ -30,11 +30,25 @@ fn centre(rank: usize, lane: usize) -> (f64, f64) {
     )
 }
 
+/// The diagram's zoom: each button press, and the bounds.
+const ZOOM_STEP: f64 = 1.25;
+const MIN_ZOOM: f64 = 0.2;
+const MAX_ZOOM: f64 = 3.0;
+
 #[function_component(NetworkDiagram)]
 pub fn network_diagram(props: &NetworkDiagramProps) -> Html {
+    let lang = use_lang();
     let diagram = use_memo(props.described.clone(), |d| {
         d.as_ref().as_ref().map(|d| layout(&d.net, &d.analysis))
     });
+    // Zoom (the buttons) and pan (scrolling, or dragging with the mouse) of the diagram's box.
+    let zoom = use_state(|| 1.0_f64);
+    {
+        let zoom = zoom.clone();
+        use_effect_with(props.described.clone(), move |_| zoom.set(1.0));
+    }
+    let wrap = use_node_ref();
+    let drag = use_mut_ref(|| None::<(i32, i32, i32, i32)>);
     let (Some(diagram), Some(d)) = (diagram.as_ref(), props.described.as_ref()) else {
         return html! {};
     };
@@ -82,12 +96,19 @@ pub fn network_diagram(props: &NetworkDiagramProps) -> Html {
             Callback::from(move |_| on_select.emit(id))
         };
         let selected = props.selected == Some(id);
-        let title = format!(
-            "{} — {}{}\noutput {}",
-            node.name,
-            node.op.type_name(),
-            if n.folded.is_empty() { String::new() } else { format!(" + {}", n.folded.join(" + ")) },
-            n.shape
+        let folded = if n.folded.is_empty() {
+            String::new()
+        } else {
+            format!(" + {}", n.folded.join(" + "))
+        };
+        let title = lang.tf(
+            "network-diagram-node-title",
+            &[
+                ("name", (&node.name).into()),
+                ("type", node.op.type_label(lang).into()),
+                ("folded", folded.into()),
+                ("shape", (&n.shape).into()),
+            ],
         );
         if n.merge {
             html! {
@@ -107,7 +128,7 @@ pub fn network_diagram(props: &NetworkDiagramProps) -> Html {
                 <g class={classes!("dnode", kind, selected.then_some("selected"))} data-layer={node.name.clone()} onclick={on_click}>
                     <title>{ title }</title>
                     <rect x={x.to_string()} y={y.to_string()} width={BOX_W.to_string()} height={BOX_H.to_string()} rx="5" />
-                    <text x={cx.to_string()} y={(y + 15.0).to_string()} class="cap">{ &n.caption }</text>
+                    <text x={cx.to_string()} y={(y + 15.0).to_string()} class="cap">{ caption_in(&d.net.nodes[n.node].op, lang) }</text>
                     <text x={cx.to_string()} y={(y + 29.0).to_string()} class="shape">{ &n.shape }</text>
                     if !n.folded.is_empty() {
                         <text x={cx.to_string()} y={(y + 42.0).to_string()} class="folded">
@@ -118,12 +139,70 @@ pub fn network_diagram(props: &NetworkDiagramProps) -> Html {
             }
         }
     });
+    let set_zoom = |f: Box<dyn Fn(f64) -> f64>| {
+        let zoom = zoom.clone();
+        Callback::from(move |_: MouseEvent| zoom.set(f(*zoom).clamp(MIN_ZOOM, MAX_ZOOM)))
+    };
+    let fit = {
+        let (zoom, wrap) = (zoom.clone(), wrap.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(el) = wrap.cast::<web_sys::Element>() {
+                let inner = el.client_width() as f64 - 4.0;
+                zoom.set((inner / width).clamp(MIN_ZOOM, MAX_ZOOM));
+            }
+        })
+    };
+    let on_down = {
+        let (drag, wrap) = (drag.clone(), wrap.clone());
+        Callback::from(move |e: PointerEvent| {
+            if let (true, Some(el)) = (
+                e.pointer_type() == "mouse" && e.button() == 0,
+                wrap.cast::<web_sys::Element>(),
+            ) {
+                *drag.borrow_mut() = Some((
+                    e.client_x(),
+                    e.client_y(),
+                    el.scroll_left(),
+                    el.scroll_top(),
+                ));
+            }
+        })
+    };
+    let on_move = {
+        let (drag, wrap) = (drag.clone(), wrap.clone());
+        Callback::from(move |e: PointerEvent| {
+            if let (Some((x, y, left, top)), Some(el)) =
+                (*drag.borrow(), wrap.cast::<web_sys::Element>())
+            {
+                if e.buttons() & 1 == 0 {
+                    return;
+                }
+                el.set_scroll_left(left - (e.client_x() - x));
+                el.set_scroll_top(top - (e.client_y() - y));
+            }
+        })
+    };
+    let on_up = {
+        let drag = drag.clone();
+        Callback::from(move |_: PointerEvent| *drag.borrow_mut() = None)
+    };
+    let z = *zoom;
     html! {
-        <div class="diagram-wrap">
+        <>
+        <div class="diagram-tools" data-testid="diagram-zoom" data-zoom={format!("{z:.3}")}>
+            <button data-testid="diagram-zoom-out" title={lang.t("network-zoom-out")} aria-label={lang.t("network-zoom-out")}
+                onclick={set_zoom(Box::new(|z| z / ZOOM_STEP))} disabled={z <= MIN_ZOOM}>{ "−" }</button>
+            <span class="zoom-level" aria-live="polite">{ lang.tf("network-zoom-level", &[("percent", format!("{:.0}", z * 100.0).into())]) }</span>
+            <button data-testid="diagram-zoom-in" title={lang.t("network-zoom-in")} aria-label={lang.t("network-zoom-in")}
+                onclick={set_zoom(Box::new(|z| z * ZOOM_STEP))} disabled={z >= MAX_ZOOM}>{ "+" }</button>
+            <button data-testid="diagram-zoom-fit" onclick={fit}>{ lang.t("network-zoom-fit") }</button>
+        </div>
+        <div class="diagram-wrap" ref={wrap} tabindex="0" role="region" aria-label={lang.t("network-diagram-region")}
+            onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up.clone()} onpointerleave={on_up}>
             <svg class="network-diagram" data-testid="network-diagram"
-                 width={width.to_string()} height={height.to_string()}
+                 width={(width * z).to_string()} height={(height * z).to_string()}
                  viewBox={format!("0 0 {width} {height}")} role="img"
-                 aria-label={format!("Diagram of {}", d.net.label)}>
+                 aria-label={lang.tf("network-diagram-label", &[("net", crate::zoo::label(&d.net, lang).into())])}>
                 <defs>
                     <marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
                         <path d="M0,0 L8,4 L0,8 z" />
@@ -134,6 +213,7 @@ pub fn network_diagram(props: &NetworkDiagramProps) -> Html {
                 { for boxes }
             </svg>
         </div>
+        </>
     }
 }
 

@@ -7,21 +7,14 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, ClipboardEvent, DragEvent, HtmlInputElement};
 use yew::prelude::*;
 
-/// The sample photos: file name and credit (see the README).
+use super::shared::use_lang;
+
+/// The sample photos: file name and the catalogue key of its credit (see the README).
 pub const SAMPLES: &[(&str, &str)] = &[
-    (
-        "chelsea.png",
-        "Chelsea the cat — Stefan van der Walt, CC0 (scikit-image)",
-    ),
-    ("coffee.png", "Coffee — Rachel Michetti, CC0 (scikit-image)"),
-    (
-        "rocket.jpg",
-        "Falcon 9 — SpaceX, public domain (scikit-image)",
-    ),
-    (
-        "grace_hopper.jpg",
-        "Grace Hopper — public domain (matplotlib)",
-    ),
+    ("chelsea.png", "photo-sample-chelsea"),
+    ("coffee.png", "photo-sample-coffee"),
+    ("rocket.jpg", "photo-sample-rocket"),
+    ("grace_hopper.jpg", "photo-sample-hopper"),
 ];
 
 #[derive(Properties, PartialEq)]
@@ -35,11 +28,13 @@ pub struct PhotoInputProps {
 
 #[function_component(PhotoInput)]
 pub fn photo_input(props: &PhotoInputProps) -> Html {
+    let lang = use_lang();
     let dragging = use_state(|| false);
     // Paste anywhere on the page.
     {
         let on_photo = props.on_photo.clone();
-        use_effect_with((), move |_| {
+        use_effect_with(lang, move |lang| {
+            let lang = *lang;
             let document = web_sys::window().and_then(|w| w.document());
             let listener = document.map(|d| {
                 EventListener::new(&d, "paste", move |e| {
@@ -51,7 +46,7 @@ pub fn photo_input(props: &PhotoInputProps) -> Html {
                     };
                     if let Some(f) = files.get(0) {
                         let name = if f.name().is_empty() {
-                            "the pasted image".to_string()
+                            lang.t("photo-pasted-image")
                         } else {
                             f.name()
                         };
@@ -100,6 +95,7 @@ pub fn photo_input(props: &PhotoInputProps) -> Html {
         })
     };
     let samples = SAMPLES.iter().map(|(file, credit)| {
+        let credit = lang.t(credit);
         let on_sample = props.on_sample.clone();
         let path = format!("photos/{file}");
         let onclick = {
@@ -107,8 +103,8 @@ pub fn photo_input(props: &PhotoInputProps) -> Html {
             Callback::from(move |_| on_sample.emit(path.clone()))
         };
         html! {
-            <button class="sample" title={*credit} data-testid="sample-photo" data-photo={*file} {onclick} disabled={props.busy}>
-                <img src={path} alt={*credit} />
+            <button class="sample" title={credit.clone()} data-testid="sample-photo" data-photo={*file} {onclick} disabled={props.busy}>
+                <img src={path} alt={credit} />
             </button>
         }
     });
@@ -116,10 +112,10 @@ pub fn photo_input(props: &PhotoInputProps) -> Html {
         <div class={classes!("photo-input", dragging.then_some("dragging"))}
             ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
             <label class="file-button">
-                { "Choose a photo…" }
+                { lang.t("photo-choose") }
                 <input type="file" accept="image/*" data-testid="photo-input" onchange={on_change} />
             </label>
-            <span class="hint">{ "or drop one here, or paste (Ctrl+V). It stays on this computer." }</span>
+            <span class="hint">{ lang.t("photo-drop-hint") }</span>
             <div class="samples">{ for samples }</div>
         </div>
     }

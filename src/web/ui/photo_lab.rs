@@ -20,8 +20,9 @@ use super::shared::Described;
 use super::shared::LayerData;
 use super::shared::{PhotoContext, PhotoRun, WorkerContext};
 use super::top5_list::Top5List;
-use super::weights_panel::{mb, WeightsPanel, WeightsState};
+use super::weights_panel::{engine_name, mb, Source, WeightsPanel, WeightsState};
 use crate::concepts::receptive::unit_field;
+use crate::i18n::{Lang, Msg as Text};
 use crate::imagenet::{Image8, CROP};
 use crate::pretrained;
 use crate::protocol::{Classification, InputGradient, WorkerRequest, WorkerResponse};
@@ -41,7 +42,9 @@ pub enum Msg {
     Bundled(bool),
     Photo(Blob, String),
     Sample(String),
-    Decoded(u64, String, Result<photo_decode::Decoded, String>),
+    Decoded(u64, String, Result<photo_decode::Decoded, Text>),
+    /// The page's language changed.
+    Lang(Lang),
     SelectLayer(usize),
     /// A unit of the shown layer: (channel, y, x).
     Pick((usize, usize, usize)),
@@ -55,19 +58,22 @@ struct Photo {
     name: String,
     image: Rc<Image8>,
     original: (u32, u32),
-    note: Option<String>,
+    note: Option<Text>,
 }
 
 pub struct PhotoLab {
     bridge: WorkerBridge<AtlasWorker>,
     model: String,
     weights: WeightsState,
-    loaded_from: Option<String>,
+    loaded_from: Option<Source>,
     /// The engine the loaded weights were prepared on.
     loaded_engine: String,
     /// A `blob:` URL made for a picked file, revoked once the worker has read it.
     blob_url: Option<String>,
-    error: Option<String>,
+    error: Option<Text>,
+    /// The page's language, and the subscription that follows its changes.
+    lang: Lang,
+    _lang_handle: Option<yew::context::ContextHandle<Lang>>,
     photo: Option<Photo>,
     decoding: bool,
     classifying: bool,
@@ -81,6 +87,10 @@ pub struct PhotoLab {
     /// The crop of the last classification, shared with the previews.
     crop: Rc<Vec<u8>>,
     picked: Option<Picked>,
+    /// The unit the address names (`unit=channel.y.x`), picked once a photo has run; and whether
+    /// the address named the layer, so that the lab can say what to load to see them.
+    wanted_unit: Option<(usize, usize, usize)>,
+    linked_layer: bool,
     erf: Option<Rc<InputGradient>>,
     /// A gradient is being computed; the newest pick waiting behind it.
     erf_busy: bool,
@@ -171,6 +181,10 @@ impl Component for PhotoLab {
             .context::<WorkerContext>(Callback::noop())
             .expect("the worker context is provided by App");
         let on_answer = ctx.link().callback(Msg::Worker);
+        let (lang, lang_handle) = match ctx.link().context::<Lang>(ctx.link().callback(Msg::Lang)) {
+            Some((l, h)) => (l, Some(h)),
+            None => (Lang::default(), None),
+        };
         let bridge = worker.0.fork(Some(move |r| on_answer.emit(r)));
         let report = ctx
             .link()
@@ -184,12 +198,21 @@ impl Component for PhotoLab {
             .as_ref()
             .map(|d| d.net.id.clone())
             .unwrap_or_default();
-        let layer = ctx
-            .props()
-            .described
-            .as_ref()
-            .as_ref()
-            .map_or(1, first_conv);
+        // The layer and unit a shared link names, else the first convolution.
+        let described = ctx.props().described.as_ref().as_ref();
+        let linked = crate::web::address::param("layer").and_then(|name| {
+            described.and_then(|d| d.net.nodes.iter().position(|n| n.name == name))
+        });
+        let layer = linked.unwrap_or_else(|| described.map_or(1, first_conv));
+        let wanted_unit = crate::web::address::param("unit").and_then(|u| {
+            let v: Vec<usize> = u.split('.').filter_map(|s| s.parse().ok()).collect();
+            let shape = &described?.analysis.layers.get(layer)?.shape;
+            match (v.as_slice(), shape.as_slice()) {
+                ([c, y, x], [cs, h, w]) if c < cs && y < h && x < w => Some((*c, *y, *x)),
+                ([c, 0, 0], [cs]) if c < cs => Some((*c, 0, 0)),
+                _ => None,
+            }
+        });
         // Weights served with the page (`atlas fetch-weights`) are listed in the manifest.
         {
             let link = ctx.link().clone();
@@ -212,6 +235,8 @@ impl Component for PhotoLab {
             loaded_engine: String::new(),
             blob_url: None,
             error: None,
+            lang,
+            _lang_handle: lang_handle,
             photo: None,
             decoding: false,
             classifying: false,
@@ -223,6 +248,8 @@ impl Component for PhotoLab {
             report,
             crop: Rc::new(Vec::new()),
             picked: None,
+            wanted_unit,
+            linked_layer: linked.is_some(),
             erf: None,
             erf_busy: false,
             erf_next: None,
@@ -236,6 +263,7 @@ impl Component for PhotoLab {
                 self.fetch(file.clone(), false, file);
             }
             Msg::Bundled(false) => return false,
+            Msg::Lang(lang) => self.lang = lang,
             Msg::WeightsFile(file) => {
                 self.revoke_blob();
                 let name = file.name();
@@ -244,14 +272,14 @@ impl Component for PhotoLab {
                         self.blob_url = Some(url.clone());
                         self.fetch(url, false, name);
                     }
-                    Err(_) => self.error = Some(format!("{name} cannot be read")),
+                    Err(_) => {
+                        self.error = Some(Text::new("errors-file-unreadable").arg("name", name))
+                    }
                 }
             }
             Msg::WeightsUrl(url) => {
                 if !(url.starts_with("https://") || url.starts_with("http://")) {
-                    self.error = Some(format!(
-                        "'{url}' is not a web address (it should start with https://)"
-                    ));
+                    self.error = Some(Text::new("errors-not-web-address").arg("url", url));
                 } else {
                     self.fetch(url.clone(), true, url);
                 }
@@ -276,7 +304,7 @@ impl Component for PhotoLab {
                         Err(e) => link.send_message(Msg::Decoded(
                             u64::MAX,
                             name,
-                            Err(format!("the sample photo could not be read: {e}")),
+                            Err(Text::new("errors-sample-unreadable").arg("reason", e)),
                         )),
                     }
                 });
@@ -301,6 +329,7 @@ impl Component for PhotoLab {
                 }
             }
             Msg::Pick((channel, y, x)) => {
+                crate::web::address::replace("unit", Some(&format!("{channel}.{y}.{x}")));
                 let p = (self.layer, channel, y, x);
                 self.picked = Some(p);
                 self.ask_gradient(p);
@@ -308,6 +337,15 @@ impl Component for PhotoLab {
             Msg::SelectLayer(node) => {
                 self.layer = node;
                 self.picked = None;
+                self.wanted_unit = None;
+                let name = ctx
+                    .props()
+                    .described
+                    .as_ref()
+                    .as_ref()
+                    .map(|d| d.net.nodes[node].name.clone());
+                crate::web::address::replace("layer", name.as_deref());
+                crate::web::address::replace("unit", None);
                 if self.result.is_some() {
                     self.bridge.send(WorkerRequest::Layers {
                         model: self.model.clone(),
@@ -328,11 +366,16 @@ impl Component for PhotoLab {
                 }
                 WorkerResponse::Loaded {
                     source,
+                    from_cache,
                     memory_bytes,
                     engine,
                     ..
                 } => {
                     self.revoke_blob();
+                    let source = Source {
+                        label: source,
+                        from_cache,
+                    };
                     self.loaded_from = Some(source.clone());
                     self.loaded_engine = engine.clone();
                     self.weights = WeightsState::Ready {
@@ -367,6 +410,12 @@ impl Component for PhotoLab {
                     self.layer_data = None;
                     self.picked = None;
                     self.erf = None;
+                    // A shared link's unit is picked on the first photo that runs.
+                    if let Some((c, y, x)) = self.wanted_unit.take() {
+                        let p = (self.layer, c, y, x);
+                        self.picked = Some(p);
+                        self.ask_gradient(p);
+                    }
                     self.bridge.send(WorkerRequest::Layers {
                         model: self.model.clone(),
                         nodes: vec![self.layer],
@@ -419,41 +468,82 @@ impl Component for PhotoLab {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
+        // A shared link names a layer or a unit that needs weights and a photo to be seen.
+        let link_wants = (self.result.is_none()
+            && (self.linked_layer || self.wanted_unit.is_some()))
+        .then(|| {
+            let layer = ctx
+                .props()
+                .described
+                .as_ref()
+                .as_ref()
+                .map(|d| d.net.nodes[self.layer].name.clone())
+                .unwrap_or_default();
+            match self.wanted_unit {
+                Some((c, y, x)) => self.lang.tf(
+                    "photo-link-wants-unit",
+                    &[
+                        ("layer", layer.into()),
+                        ("channel", c.into()),
+                        ("y", y.into()),
+                        ("x", x.into()),
+                    ],
+                ),
+                None => self
+                    .lang
+                    .tf("photo-link-wants-layer", &[("layer", layer.into())]),
+            }
+        });
         let Some(d) = self.net(ctx) else {
             return html! {};
         };
         let published = pretrained::find(&d.net.id);
         let params = d.analysis.total_params;
         let link = ctx.link();
-        let status = if self.decoding {
-            "reading the photo…"
+        let lang = self.lang;
+        // `data-status` keeps the English words (the tests read it); the page shows the language's.
+        let (status, status_key) = if self.decoding {
+            ("reading the photo…", "photo-status-reading")
         } else if self.classifying {
-            "running the network…"
+            ("running the network…", "photo-status-running")
         } else if self.loaded_from.is_none() {
-            "load weights to classify"
+            ("load weights to classify", "photo-status-no-weights")
         } else {
-            "ready"
+            ("ready", "photo-status-ready")
         };
         let timing = self.result.as_ref().map(|r| {
-            format!(
-                "preprocessing {:.0} ms · forward pass {:.0} ms on the {} engine in the worker · \
-                 worker memory {}",
-                r.preprocess_ms,
-                r.forward_ms,
-                r.engine,
-                mb(r.memory_bytes)
+            lang.tf(
+                "photo-timing",
+                &[
+                    ("preprocess", format!("{:.0}", r.preprocess_ms).into()),
+                    ("forward", format!("{:.0}", r.forward_ms).into()),
+                    ("engine", engine_name(lang, &r.engine).into()),
+                    ("memory", mb(r.memory_bytes).into()),
+                ],
             )
         });
         let photo_note = self.photo.as_ref().map(|p| {
-            let resized = self
-                .result
-                .as_ref()
-                .map(|r| format!(", resized to {}×{}", r.resized.0, r.resized.1))
-                .unwrap_or_default();
-            format!(
-                "Photo: {}×{} pixels{resized}, centre crop {CROP}×{CROP}.",
-                p.original.0, p.original.1
-            )
+            let (width, height) = (p.original.0.to_string(), p.original.1.to_string());
+            match &self.result {
+                Some(r) => lang.tf(
+                    "photo-info-resized",
+                    &[
+                        ("width", width.into()),
+                        ("height", height.into()),
+                        ("resized-width", r.resized.0.to_string().into()),
+                        ("resized-height", r.resized.1.to_string().into()),
+                        ("crop", CROP.to_string().into()),
+                    ],
+                ),
+                None => lang.tf(
+                    "photo-info",
+                    &[
+                        ("width", width.into()),
+                        ("height", height.into()),
+                        ("crop", CROP.to_string().into()),
+                    ],
+                ),
+            }
         });
         let field = self
             .picked
@@ -461,9 +551,20 @@ impl Component for PhotoLab {
         let field_label = self.picked.map(|(node, c, y, x)| {
             let name = &d.net.nodes[node].name;
             if d.analysis.layers[node].shape.len() == 3 {
-                format!("{name}, map {c}, unit ({y}, {x})")
+                lang.tf(
+                    "photo-unit-in-map",
+                    &[
+                        ("layer", name.into()),
+                        ("channel", c.to_string().into()),
+                        ("y", y.to_string().into()),
+                        ("x", x.to_string().into()),
+                    ],
+                )
             } else {
-                format!("{name}, unit {c}")
+                lang.tf(
+                    "photo-unit-in-vector",
+                    &[("layer", name.into()), ("unit", c.to_string().into())],
+                )
             }
         });
         let erf_view = match (self.picked, &self.erf) {
@@ -475,33 +576,36 @@ impl Component for PhotoLab {
             },
             (Some(_), _) => html! {
                 <div class="erf-col">
-                    <div class="erf-placeholder busy" data-testid="erf-status">{ "Computing the effective receptive field: a backward pass in the worker…" }</div>
+                    <div class="erf-placeholder busy" data-testid="erf-status">{ lang.t("photo-erf-computing") }</div>
                 </div>
             },
             _ => html! {
                 <div class="erf-col">
-                    <div class="erf-placeholder">{ "Click a unit of a feature map below: its receptive field is drawn on the crop, and its effective receptive field — the pixels it actually depends on — appears here." }</div>
+                    <div class="erf-placeholder">{ lang.t("photo-erf-hint") }</div>
                 </div>
             },
         };
         html! {
             <section class="photo-lab" data-testid="photo-lab" data-status={status}
                 data-weights={if self.loaded_from.is_some() { "loaded" } else { "none" }}>
-                <h3>{ "Classify a photo" }</h3>
-                <WeightsPanel model={d.net.id.clone()} label={d.net.label.clone()} params={params}
+                <h3>{ lang.t("photo-title") }</h3>
+                <WeightsPanel model={d.net.id.clone()} label={crate::zoo::label(&d.net, lang)} params={params}
                     bytes_f32={pretrained::checkpoint_bytes(&d.net, 4)} bytes_f16={pretrained::checkpoint_bytes(&d.net, 2)}
                     official_url={published.map(|p| p.url())} state={self.weights.clone()}
                     loaded_from={self.loaded_from.clone()}
                     on_file={link.callback(Msg::WeightsFile)} on_url={link.callback(Msg::WeightsUrl)} />
                 if let Some(e) = &self.error {
-                    <p class="error" data-testid="error-message" role="alert">{ e }</p>
+                    <p class="error" data-testid="error-message" role="alert">{ e.text(lang) }</p>
+                }
+                if let Some(wants) = link_wants {
+                    <p class="note link-wants" data-testid="link-wants">{ wants }</p>
                 }
                 <PhotoInput on_photo={link.callback(|(b, n)| Msg::Photo(b, n))}
                     on_sample={link.callback(Msg::Sample)} busy={self.decoding} />
-                <p class="note" data-testid="photo-status">{ status }</p>
+                <p class="note" data-testid="photo-status">{ lang.t(status_key) }</p>
                 if let Some(n) = photo_note { <p class="note" data-testid="photo-info">{ n }</p> }
-                if let Some(n) = self.photo.as_ref().and_then(|p| p.note.clone()) {
-                    <p class="note" data-testid="photo-reduced">{ n }</p>
+                if let Some(n) = self.photo.as_ref().and_then(|p| p.note.as_ref()) {
+                    <p class="note" data-testid="photo-reduced">{ n.text(lang) }</p>
                 }
                 if let Some(r) = &self.result {
                     <div class="photo-result">

@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use super::shared::use_lang;
+
 #[derive(Properties, PartialEq)]
 pub struct ProbabilityBarsProps {
     /// Softmax of the output, one per digit; None before anything is drawn.
@@ -10,6 +12,7 @@ pub struct ProbabilityBarsProps {
 
 #[function_component(ProbabilityBars)]
 pub fn probability_bars(props: &ProbabilityBarsProps) -> Html {
+    let lang = use_lang();
     let best = props.probs.as_ref().and_then(|p| {
         p.iter()
             .enumerate()
@@ -23,7 +26,10 @@ pub fn probability_bars(props: &ProbabilityBarsProps) -> Html {
                     { best.map(|(d, _)| d.to_string()).unwrap_or_else(|| "–".into()) }
                 </div>
                 <div class="prediction-note">
-                    { match best { Some((_, p)) => format!("{:.1}% sure", p * 100.0), None => "draw a digit".into() } }
+                    { match best {
+                        Some((_, p)) => lang.tf("photo-sure", &[("percent", format!("{:.1}", p * 100.0).into())]),
+                        None => lang.t("photo-draw-digit"),
+                    } }
                 </div>
             </div>
             <div class="probabilities" data-testid="probabilities">

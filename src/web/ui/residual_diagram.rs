@@ -4,8 +4,9 @@
 
 use yew::prelude::*;
 
-use super::shared::Described;
+use super::shared::{use_lang, Described};
 use crate::concepts::residual::ResBlock;
+use crate::i18n::Lang;
 use crate::zoo::graph::Op;
 use crate::zoo::summary::shape_text;
 
@@ -15,22 +16,34 @@ pub struct ResidualDiagramProps {
     pub described: std::rc::Rc<Option<Described>>,
 }
 
-fn label(op: &Op) -> String {
+fn label(op: &Op, lang: Lang) -> String {
     match op.base() {
         Op::Conv2d(c) => {
-            let mut t = format!("{}×{} conv, {}", c.kernel[0], c.kernel[1], c.out_channels);
+            let mut t = lang.tf(
+                "concepts-diagram-conv",
+                &[
+                    ("kh", c.kernel[0].into()),
+                    ("kw", c.kernel[1].into()),
+                    ("c", c.out_channels.into()),
+                ],
+            );
+            let sep = lang.t("concepts-sep-comma");
             if c.stride[0] > 1 {
-                t.push_str(&format!(", /{}", c.stride[0]));
+                t.push_str(&format!("{sep}/{}", c.stride[0]));
             }
             if c.groups > 1 {
-                t.push_str(&format!(", {} groups", c.groups));
+                t.push_str(&sep);
+                t.push_str(&lang.tf("concepts-diagram-groups", &[("groups", c.groups.into())]));
             }
             t
         }
-        Op::BatchNorm2d { .. } => "batch norm".into(),
+        Op::BatchNorm2d { .. } => lang.t("concepts-diagram-batch-norm"),
         Op::Act(_) => "ReLU".into(),
         Op::Scale { factor } => format!("× {factor:.3}"),
-        Op::PadShortcut { stride, .. } => format!("every {stride}nd pixel, zero channels"),
+        Op::PadShortcut { stride, .. } => lang.tf(
+            "concepts-diagram-pad-shortcut",
+            &[("stride", (*stride).into())],
+        ),
         other => other.type_name().to_string(),
     }
 }
@@ -41,6 +54,7 @@ const GAP: f64 = 8.0;
 
 #[function_component(ResidualDiagram)]
 pub fn residual_diagram(props: &ResidualDiagramProps) -> Html {
+    let lang = use_lang();
     let Some(d) = props.described.as_ref() else {
         return html! {};
     };
@@ -64,13 +78,13 @@ pub fn residual_diagram(props: &ResidualDiagramProps) -> Html {
             <g class={classes!("rnode", kind)}>
                 <title>{ format!("{} → {}", d.net.nodes[node].name, shape_text(&d.analysis.layers[node].shape)) }</title>
                 <rect x={branch_x.to_string()} y={y.to_string()} width={BW.to_string()} height={BH.to_string()} rx="4" />
-                <text x={(branch_x + BW / 2.0).to_string()} y={(y + 16.0).to_string()}>{ label(op) }</text>
+                <text x={(branch_x + BW / 2.0).to_string()} y={(y + 16.0).to_string()}>{ label(op, lang) }</text>
             </g>
         }
     });
     let shortcut = if b.projection.is_empty() {
         html! {
-            <text class="shortcut-label side" x={(short_x + BW / 2.0 + 6.0).to_string()} y={((top + add_y) / 2.0).to_string()}>{ "identity: x itself" }</text>
+            <text class="shortcut-label side" x={(short_x + BW / 2.0 + 6.0).to_string()} y={((top + add_y) / 2.0).to_string()}>{ lang.t("concepts-diagram-identity") }</text>
         }
     } else {
         let ps = b.projection.iter().enumerate().map(|(i, &node)| {
@@ -79,11 +93,11 @@ pub fn residual_diagram(props: &ResidualDiagramProps) -> Html {
                 <g class="rnode projection">
                     <title>{ d.net.nodes[node].name.clone() }</title>
                     <rect x={short_x.to_string()} y={y.to_string()} width={BW.to_string()} height={BH.to_string()} rx="4" />
-                    <text x={(short_x + BW / 2.0).to_string()} y={(y + 16.0).to_string()}>{ label(&d.net.nodes[node].op) }</text>
+                    <text x={(short_x + BW / 2.0).to_string()} y={(y + 16.0).to_string()}>{ label(&d.net.nodes[node].op, lang) }</text>
                 </g>
             }
         });
-        html! { <>{ for ps }<text class="shortcut-label" x={(short_x + BW / 2.0).to_string()} y={(top + 10.0).to_string()}>{ format!("{} shortcut", b.shortcut_kind.short()) }</text></> }
+        html! { <>{ for ps }<text class="shortcut-label" x={(short_x + BW / 2.0).to_string()} y={(top + 10.0).to_string()}>{ lang.tf("concepts-diagram-shortcut", &[("kind", b.shortcut_kind.short(lang).into())]) }</text></> }
     };
     let cx = branch_x + BW / 2.0;
     let sx = short_x + BW / 2.0;
@@ -92,9 +106,9 @@ pub fn residual_diagram(props: &ResidualDiagramProps) -> Html {
     html! {
         <svg class="residual-diagram" data-testid="residual-diagram" data-kind={format!("{:?}", b.kind)}
             data-projection={(b.shortcut_kind == crate::concepts::residual::ShortcutKind::Projection).to_string()}
-            data-shortcut={b.shortcut_kind.short()}
+            data-shortcut={b.shortcut_kind.id()}
             width={width.to_string()} height={height.to_string()} viewBox={format!("0 0 {width} {height}")}
-            role="img" aria-label={format!("{}: {}", b.name, b.kind.label())}>
+            role="img" aria-label={lang.tf("concepts-diagram-aria", &[("block", b.name.as_str().into()), ("kind", b.kind.label(lang).into())])}>
             <text class="io" x={cx.to_string()} y="14">{ format!("x: {in_shape}") }</text>
             <path class="edge" d={format!("M{cx},20 L{cx},{top}")} />
             <path class="edge shortcut" d={format!("M{cx},22 L{sx},22 L{sx},{add_y} L{},{add_y}", cx + 11.0)} />

@@ -15,11 +15,12 @@ use super::feature_maps::legend;
 use super::gradient_chart::GradientChart;
 use super::layer_values::use_layer_values;
 use super::residual_diagram::ResidualDiagram;
-use super::shared::{PhotoContext, SharedDescribed, WorkerContext};
+use super::shared::{use_lang, PhotoContext, SharedDescribed, WorkerContext};
 use crate::colormap::Scale;
 use crate::concepts::residual::{blocks, l2, ResBlock, ShortcutKind};
+use crate::i18n::Lang;
 use crate::protocol::{WorkerRequest, WorkerResponse};
-use crate::zoo::summary::{shape_text, thousands};
+use crate::zoo::summary::shape_text;
 use crate::zoo::{analyse, build, Analysis, Network};
 
 #[derive(Properties, PartialEq)]
@@ -38,21 +39,22 @@ fn counterpart<'a>(other: &'a [ResBlock], name: &str) -> Option<&'a ResBlock> {
     })
 }
 
-fn compare_row(net: &Network, an: &Analysis, b: &ResBlock) -> Html {
+fn compare_row(net: &Network, an: &Analysis, b: &ResBlock, lang: Lang) -> Html {
     html! {
         <tr data-testid="block-compare-row" data-model={net.id.clone()} data-params={b.params(an).to_string()}>
-            <th scope="row">{ format!("{} {}", net.label, b.name) }</th>
-            <td>{ b.kind.short() }</td>
+            <th scope="row">{ format!("{} {}", crate::zoo::label(net, lang), b.name) }</th>
+            <td>{ b.kind.short(lang) }</td>
             <td>{ format!("{} → {}", shape_text(&an.layers[b.input].shape), shape_text(&an.layers[b.output].shape)) }</td>
-            <td>{ b.shortcut_kind.short() }</td>
-            <td class="num">{ thousands(b.params(an)) }</td>
-            <td class="num">{ thousands(b.macs(an)) }</td>
+            <td>{ b.shortcut_kind.short(lang) }</td>
+            <td class="num">{ lang.count(b.params(an)) }</td>
+            <td class="num">{ lang.count(b.macs(an)) }</td>
         </tr>
     }
 }
 
 #[function_component(ResidualPanel)]
 pub fn residual_panel(props: &ResidualPanelProps) -> Html {
+    let lang = use_lang();
     let ctx = use_context::<WorkerContext>().expect("the worker context is provided by App");
     let photo = use_context::<PhotoContext>().and_then(|p| p.last);
     let d = props.described.as_ref().as_ref();
@@ -120,13 +122,13 @@ pub fn residual_panel(props: &ResidualPanelProps) -> Html {
     let options = list.iter().enumerate().map(|(i, b)| {
         let tag = match b.shortcut_kind {
             ShortcutKind::Identity => String::new(),
-            k => format!(" · {}", k.short()),
+            k => format!(" · {}", k.short(lang)),
         };
         html! { <option value={i.to_string()} selected={i == index}>{ format!("{}{tag}", b.name) }</option> }
     });
     let compare = others
         .iter()
-        .filter_map(|(n, a, bs)| counterpart(bs, &block.name).map(|b| compare_row(n, a, b)));
+        .filter_map(|(n, a, bs)| counterpart(bs, &block.name).map(|b| compare_row(n, a, b, lang)));
     let out_c = d.analysis.layers[block.output].shape[0];
     // What this network's shortcuts do where the maps shrink or widen.
     let widening = list
@@ -134,11 +136,12 @@ pub fn residual_panel(props: &ResidualPanelProps) -> Html {
         .map(|b| b.shortcut_kind)
         .find(|k| *k != ShortcutKind::Identity);
     let lead = format!(
-        "A residual block outputs F(x) + x: its layers learn only the correction F to their input. {}",
+        "{}{}",
+        lang.t("concepts-residual-lead"),
         match widening {
-            Some(ShortcutKind::Projection) => "Where the maps shrink or widen, the shortcut becomes a 1×1 convolution with stride (a projection), so the two can be added.",
-            Some(ShortcutKind::ZeroPad) => "Where the maps shrink or widen, the shortcut keeps every second pixel and fills the new channels with zeros: no parameters.",
-            _ => "",
+            Some(ShortcutKind::Projection) => lang.t("concepts-residual-lead-projection"),
+            Some(ShortcutKind::ZeroPad) => lang.t("concepts-residual-lead-zero-pad"),
+            _ => String::new(),
         }
     );
     // Only the ImageNet networks have a photo lab above.
@@ -167,18 +170,16 @@ pub fn residual_panel(props: &ResidualPanelProps) -> Html {
                     let (nf, ns) = (l2(&f.values), l2(&s.values));
                     let titles = [
                         match block.shortcut_kind {
-                            ShortcutKind::Identity => "x (the shortcut)".to_string(),
-                            ShortcutKind::Projection => "projected x (the shortcut)".to_string(),
-                            ShortcutKind::ZeroPad => {
-                                "x subsampled, zero channels added (the shortcut)".to_string()
-                            }
+                            ShortcutKind::Identity => lang.t("concepts-residual-map-identity"),
+                            ShortcutKind::Projection => lang.t("concepts-residual-map-projection"),
+                            ShortcutKind::ZeroPad => lang.t("concepts-residual-map-zero-pad"),
                         },
-                        "F(x), the residual".to_string(),
-                        "F(x) + shortcut".to_string(),
+                        lang.t("concepts-residual-map-residual"),
+                        lang.t("concepts-residual-map-sum"),
                         if block.output != block.add {
-                            "ReLU(F(x) + shortcut), the output".to_string()
+                            lang.t("concepts-residual-map-relu")
                         } else {
-                            "output".to_string()
+                            lang.t("concepts-residual-map-output")
                         },
                     ];
                     let cell = (150.0 / w as f64).min(12.0);
@@ -199,30 +200,31 @@ pub fn residual_panel(props: &ResidualPanelProps) -> Html {
                             }
                         })
                     };
-                    let ch_options = (0..out_c).map(|i| html! { <option value={i.to_string()} selected={i == ch}>{ format!("map {i}") }</option> });
+                    let ch_options = (0..out_c).map(|i| html! { <option value={i.to_string()} selected={i == ch}>{ lang.tf("concepts-residual-map-option", &[("i", i.into())]) }</option> });
                     html! {
                         <div class="residual-view" data-testid="residual-view" data-block={block.name.clone()}
                             data-f-norm={format!("{nf:.6}")} data-shortcut-norm={format!("{ns:.6}")}>
                             <div class="controls">
-                                <label>{ "Map " }<select data-testid="residual-channel" onchange={on_channel}>{ for ch_options }</select></label>
+                                <label>{ format!("{} ", lang.t("concepts-residual-map-label")) }<select data-testid="residual-channel" onchange={on_channel}>{ for ch_options }</select></label>
                                 { legend(&scale) }
                             </div>
                             <div class="res-maps">{ for maps }</div>
-                            <p class="note">{ format!(
-                                "On {}: ‖F(x)‖ = {:.1} against ‖shortcut‖ = {:.1} over the whole block ({:.2}×). \
-                                 The block adds a correction to what the shortcut carries; with its weights at zero it would pass x on unchanged.",
-                                p.photo, nf, ns, nf / ns.max(1e-12)
-                            ) }</p>
+                            <p class="note">{ lang.tf("concepts-residual-norm-note", &[
+                                ("photo", p.photo.as_str().into()),
+                                ("f", format!("{nf:.1}").into()),
+                                ("shortcut", format!("{ns:.1}").into()),
+                                ("ratio", format!("{:.2}", nf / ns.max(1e-12)).into()),
+                            ]) }</p>
                         </div>
                     }
                 }
                 _ => {
-                    html! { <p class="note" data-testid="residual-view-loading">{ "Reading the block's maps from the worker…" }</p> }
+                    html! { <p class="note" data-testid="residual-view-loading">{ lang.t("concepts-residual-reading") }</p> }
                 }
             }
         }
         _ if photo_lab => {
-            html! { <p class="note">{ format!("Classify a photo with {} above to see x, F(x) and F(x) + x of this block.", d.net.label) }</p> }
+            html! { <p class="note">{ lang.tf("concepts-residual-classify", &[("network", crate::zoo::label(&d.net, lang).into())]) }</p> }
         }
         _ => html! {},
     };
@@ -244,15 +246,19 @@ pub fn residual_panel(props: &ResidualPanelProps) -> Html {
                 html! {
                     <rect class={classes!("bar", (i == index).then_some("on"))} x={(i as f64 * bw).to_string()} y={(120.0 - hgt).to_string()}
                         width={(bw - 2.0).to_string()} height={hgt.to_string()} data-block={name.clone()} data-ratio={format!("{r:.4}")}>
-                        <title>{ format!("{name}: ‖F(x)‖ / ‖shortcut‖ = {r:.2}") }</title>
+                        <title>{ lang.tf("concepts-residual-bar", &[("block", name.as_str().into()), ("ratio", format!("{r:.2}").into())]) }</title>
                     </rect>
                 }
             });
             html! {
                 <figure class="norm-bars" data-testid="residual-norms">
                     <svg width={(ratios.len() as f64 * bw).to_string()} height="124" role="img"
-                        aria-label="‖F(x)‖ / ‖shortcut‖ for every block">{ for bars }</svg>
-                    <figcaption>{ format!("‖F(x)‖ / ‖shortcut‖ in each of the {} blocks on {} (largest {:.2}).", ratios.len(), p.photo, max) }</figcaption>
+                        aria-label={lang.t("concepts-residual-bars-aria")}>{ for bars }</svg>
+                    <figcaption>{ lang.tf("concepts-residual-bars-caption", &[
+                        ("n", ratios.len().into()),
+                        ("photo", p.photo.as_str().into()),
+                        ("max", format!("{max:.2}").into()),
+                    ]) }</figcaption>
                 </figure>
             }
         }
@@ -260,19 +266,23 @@ pub fn residual_panel(props: &ResidualPanelProps) -> Html {
     };
     html! {
         <section class="panel residual-panel" data-testid="residual-panel">
-            <h3>{ "Residual blocks: what the shortcut carries" }</h3>
+            <h3>{ lang.t("concepts-residual-title") }</h3>
             <p class="lead">{ lead }</p>
             <div class="controls">
-                <label>{ "Block " }<select data-testid="residual-block-select" onchange={on_block}>{ for options }</select></label>
-                <span class="note">{ format!("{}: {} parameters, {} multiply-adds", block.kind.label(), thousands(block.params(&d.analysis)), thousands(block.macs(&d.analysis))) }</span>
+                <label>{ format!("{} ", lang.t("concepts-residual-block-label")) }<select data-testid="residual-block-select" onchange={on_block}>{ for options }</select></label>
+                <span class="note">{ lang.tf("concepts-residual-block-figures", &[
+                    ("kind", block.kind.label(lang).into()),
+                    ("params", lang.count(block.params(&d.analysis)).into()),
+                    ("macs", lang.count(block.macs(&d.analysis)).into()),
+                ]) }</span>
             </div>
             <div class="residual-row">
                 <ResidualDiagram block={block.clone()} described={props.described.clone()} />
-                <div class="table-wrap compact" tabindex="0" role="region" aria-label="Basic and bottleneck blocks">
+                <div class="table-wrap compact" tabindex="0" role="region" aria-label={lang.t("concepts-residual-compare-aria")}>
                     <table class="block-compare" data-testid="block-compare">
-                        <caption>{ "The same place in ResNet-34 (basic blocks) and ResNet-50 (bottlenecks)" }</caption>
-                        <thead><tr><th scope="col">{ "block" }</th><th scope="col">{ "kind" }</th><th scope="col">{ "x → output" }</th>
-                            <th scope="col">{ "shortcut" }</th><th scope="col">{ "parameters" }</th><th scope="col">{ "multiply-adds" }</th></tr></thead>
+                        <caption>{ lang.t("concepts-residual-compare-caption") }</caption>
+                        <thead><tr><th scope="col">{ lang.t("concepts-residual-col-block") }</th><th scope="col">{ lang.t("concepts-residual-col-kind") }</th><th scope="col">{ lang.t("concepts-residual-col-shapes") }</th>
+                            <th scope="col">{ lang.t("concepts-residual-col-shortcut") }</th><th scope="col">{ lang.t("concepts-residual-col-params") }</th><th scope="col">{ lang.t("concepts-residual-col-macs") }</th></tr></thead>
                         <tbody>{ for compare }</tbody>
                     </table>
                 </div>

@@ -6,8 +6,9 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::shared::SharedDescribed;
+use super::shared::{use_lang, SharedDescribed};
 use crate::concepts::receptive::{rf_series, RfPoint};
+use crate::i18n::Lang;
 use crate::zoo::graph::Op;
 use crate::zoo::{analyse, build, ids};
 
@@ -30,18 +31,19 @@ const L: f64 = 46.0;
 const B: f64 = 30.0;
 
 /// A network's series, label and input side.
-fn series_of(id: &str) -> Option<(String, Vec<RfPoint>, usize)> {
+fn series_of(id: &str, lang: Lang) -> Option<(String, Vec<RfPoint>, usize)> {
     let net = build(id)?;
     let an = analyse(&net);
     let side = match net.nodes[0].op {
         Op::Input { height, .. } => height,
         _ => 0,
     };
-    Some((net.label.clone(), rf_series(&net, &an), side))
+    Some((crate::zoo::label(&net, lang), rf_series(&net, &an), side))
 }
 
 #[function_component(RfChart)]
 pub fn rf_chart(props: &RfChartProps) -> Html {
+    let lang = use_lang();
     let own = props
         .described
         .as_ref()
@@ -49,15 +51,15 @@ pub fn rf_chart(props: &RfChartProps) -> Html {
     let added = use_state(|| props.initial.clone());
     let choice = use_state(String::new);
     let shown: Vec<String> = own.iter().cloned().chain(added.iter().cloned()).collect();
-    let data = use_memo(shown.clone(), |ids| {
+    let data = use_memo((shown.clone(), lang), |(ids, lang)| {
         ids.iter()
-            .filter_map(|id| series_of(id).map(|s| (id.clone(), s)))
+            .filter_map(|id| series_of(id, *lang).map(|s| (id.clone(), s)))
             .collect::<Vec<_>>()
     });
-    let labels = use_memo((), |_| {
+    let labels = use_memo(lang, |lang| {
         ids()
             .into_iter()
-            .filter_map(|id| build(id).map(|n| (id.to_string(), n.label)))
+            .filter_map(|id| build(id).map(|n| (id.to_string(), crate::zoo::label(&n, *lang))))
             .collect::<Vec<_>>()
     });
     let max_depth = data
@@ -102,7 +104,13 @@ pub fn rf_chart(props: &RfChartProps) -> Html {
             <circle cx={x(p.depth).to_string()} cy={y(p.rf as f64).to_string()} r="2.4" fill={colour}
                 data-testid="rf-point" data-layer={p.name.clone()} data-depth={p.depth.to_string()}
                 data-rf={p.rf.to_string()} data-jump={p.jump.to_string()}>
-                <title>{ format!("{label} · {} (depth {}): field {}×{} px, jump {}", p.name, p.depth, p.rf, p.rf, p.jump) }</title>
+                <title>{ lang.tf("concepts-rf-point", &[
+                    ("network", label.as_str().into()),
+                    ("layer", p.name.as_str().into()),
+                    ("depth", p.depth.into()),
+                    ("rf", p.rf.into()),
+                    ("jump", p.jump.into()),
+                ]) }</title>
             </circle>
         });
         html! {
@@ -117,19 +125,27 @@ pub fn rf_chart(props: &RfChartProps) -> Html {
     });
     let chips = data.iter().enumerate().map(|(i, (id, (label, pts, side)))| {
         let colour = COLOURS[i % COLOURS.len()];
-        let last = pts.last().map(|p| format!(": {} px at depth {} (input {side})", p.rf, p.depth)).unwrap_or_default();
+        let text = match pts.last() {
+            Some(p) => lang.tf("concepts-rf-chip", &[
+                ("network", label.as_str().into()),
+                ("rf", p.rf.into()),
+                ("depth", p.depth.into()),
+                ("side", (*side).into()),
+            ]),
+            None => label.clone(),
+        };
         let remove = (Some(id) != own.as_ref()).then(|| {
             let added = added.clone();
             let id = id.clone();
             html! {
-                <button class="chip-x" data-testid="rf-chart-remove" data-model={id.clone()} aria-label={format!("remove {label}")}
+                <button class="chip-x" data-testid="rf-chart-remove" data-model={id.clone()} aria-label={lang.tf("concepts-rf-remove", &[("network", label.as_str().into())])}
                     onclick={Callback::from(move |_| added.set(added.iter().filter(|m| **m != id).cloned().collect()))}>{ "×" }</button>
             }
         });
         html! {
             <span class="series-chip" style={format!("border-color:{colour}")}>
                 <span class="swatch" style={format!("background:{colour}")}></span>
-                { format!("{label}{last}") }{ for remove }
+                { text }{ for remove }
             </span>
         }
     });
@@ -162,27 +178,27 @@ pub fn rf_chart(props: &RfChartProps) -> Html {
         });
     html! {
         <section class="panel rf-chart" data-testid="rf-chart">
-            <h3>{ "How far one unit sees, layer by layer" }</h3>
+            <h3>{ lang.t("concepts-rf-title") }</h3>
             <div class="controls">
                 { for chips }
-                <label>{ "Add a network " }
+                <label>{ format!("{} ", lang.t("concepts-rf-add-label")) }
                     <select data-testid="rf-chart-add" onchange={on_choose}>
-                        <option value="" selected={choice.is_empty()}>{ "choose…" }</option>
+                        <option value="" selected={choice.is_empty()}>{ lang.t("concepts-rf-choose") }</option>
                         { for options }
                     </select>
                 </label>
                 <button data-testid="rf-chart-add-button" onclick={on_add}
-                    aria-disabled={choice.is_empty().to_string()}>{ "Add" }</button>
+                    aria-disabled={choice.is_empty().to_string()}>{ lang.t("concepts-rf-add") }</button>
             </div>
             <svg width={W.to_string()} height={H.to_string()} viewBox={format!("0 0 {W} {H}")} role="img"
-                aria-label="Receptive field and jump in input pixels against depth">
+                aria-label={lang.t("concepts-rf-aria")}>
                 { for grid }
                 { for xt }
-                <text class="axis" x={(W / 2.0).to_string()} y={(H - 1.0).to_string()}>{ "depth (convolution and pooling layers on the longest path)" }</text>
-                <text class="axis" transform={format!("translate(11,{}) rotate(-90)", H / 2.0)}>{ "input pixels (log scale)" }</text>
+                <text class="axis" x={(W / 2.0).to_string()} y={(H - 1.0).to_string()}>{ lang.t("concepts-rf-x-axis") }</text>
+                <text class="axis" transform={format!("translate(11,{}) rotate(-90)", H / 2.0)}>{ lang.t("concepts-rf-y-axis") }</text>
                 { for lines }
             </svg>
-            <p class="note">{ "Solid: the side of one unit's receptive field. Dashed: the jump, the distance in input pixels between neighbouring units. Thin line: the input's side — beyond it a unit's field reaches into the padding on every side. At each depth the layer with the largest field is shown (a 1×1 branch beside a 3×3 sees less)." }</p>
+            <p class="note">{ lang.t("concepts-rf-note") }</p>
         </section>
     }
 }

@@ -33,7 +33,7 @@ pub type SharedDescribed = Rc<Option<Described>>;
 pub enum WorkerState {
     Starting,
     Ready(crate::engine_check::EngineCheck),
-    Failed(String),
+    Failed(crate::i18n::Msg),
 }
 
 /// The worker, shared with every component through a Yew context; a component that talks to it
@@ -104,4 +104,10 @@ pub fn put_rgba(node: &NodeRef, rgba: &[u8], width: usize, height: usize) {
     ) {
         let _ = ctx.put_image_data(&img, 0.0, 0.0);
     }
+}
+
+/// The page's language, which the root component gives every component (`lang.t("key")`).
+#[hook]
+pub fn use_lang() -> crate::i18n::Lang {
+    use_context::<crate::i18n::Lang>().unwrap_or_default()
 }

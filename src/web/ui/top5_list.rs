@@ -18,7 +18,7 @@ pub fn top5_list(props: &Top5ListProps) -> Html {
         html! {
             <li class="top5-row" data-testid="top5-row" data-index={index.to_string()}
                 data-label={label} data-prob={format!("{prob:.6}")} data-rank={rank.to_string()}>
-                <span class="label">{ label }<span class="idx">{ format!(" #{index}") }</span></span>
+                <span class="label"><span lang="en">{ label }</span><span class="idx">{ format!(" #{index}") }</span></span>
                 <span class="bar"><span style={format!("width:{:.2}%", prob * 100.0)}></span></span>
                 <span class="prob">{ format!("{:.2} %", prob * 100.0) }</span>
             </li>

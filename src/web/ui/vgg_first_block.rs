@@ -9,7 +9,7 @@ use super::crop_preview::CropPreview;
 use super::feature_map_canvas::FeatureMapCanvas;
 use super::feature_maps::legend;
 use super::layer_values::use_layer_values;
-use super::shared::{PhotoContext, SharedDescribed};
+use super::shared::{use_lang, PhotoContext, SharedDescribed};
 use crate::colormap::Scale;
 use crate::zoo::graph::Op;
 use crate::zoo::summary::shape_text;
@@ -45,6 +45,7 @@ pub fn first_block(net: &crate::zoo::Network) -> Vec<(usize, usize)> {
 
 #[function_component(VggFirstBlock)]
 pub fn vgg_first_block(props: &VggFirstBlockProps) -> Html {
+    let lang = use_lang();
     let photo = use_context::<PhotoContext>().and_then(|p| p.last);
     let start = use_state(|| 0usize);
     let d = props.described.as_ref().as_ref();
@@ -55,13 +56,16 @@ pub fn vgg_first_block(props: &VggFirstBlockProps) -> Html {
     let Some(d) = d else { return html! {} };
     let Some(p) = photo.filter(|p| p.model == model) else {
         return html! {
-            <p class="note" data-testid="first-block-note">{ format!(
-                "Classify a photo with {} above to see its first block's {} stacked {k}×{k} convolutions here, layer by layer.",
-                d.net.label, layers.len(),
-                k = layers.first().and_then(|l| match &d.net.nodes[l.0].op {
-                    Op::Conv2d(c) => Some(c.kernel[0]),
-                    _ => None,
-                }).unwrap_or(0)
+            <p class="note" data-testid="first-block-note">{ lang.tf(
+                "concepts-vgg-note",
+                &[
+                    ("network", crate::zoo::label(&d.net, lang).into()),
+                    ("n", layers.len().into()),
+                    ("k", layers.first().and_then(|l| match &d.net.nodes[l.0].op {
+                        Op::Conv2d(c) => Some(c.kernel[0]),
+                        _ => None,
+                    }).unwrap_or(0).into()),
+                ],
             ) }</p>
         };
     };
@@ -76,22 +80,29 @@ pub fn vgg_first_block(props: &VggFirstBlockProps) -> Html {
         })
     };
     let options = (0..channels).step_by(SHOWN).map(|s| {
-        html! { <option value={s.to_string()} selected={s == *start}>{ format!("maps {}–{}", s, (s + SHOWN).min(channels) - 1) }</option> }
+        html! { <option value={s.to_string()} selected={s == *start}>{ lang.tf("concepts-vgg-maps-option", &[("from", s.into()), ("to", ((s + SHOWN).min(channels) - 1).into())]) }</option> }
     });
     let rows = layers.iter().enumerate().map(|(j, &(conv, shown))| {
         let l = &d.analysis.layers[shown];
         let rf = l.rf.map_or(0, |r| r[0]);
         let name = &d.net.nodes[shown].name;
         let what = match &d.net.nodes[conv].op {
-            Op::Conv2d(c) => format!("{}×{} conv", c.kernel[0], c.kernel[1]),
+            Op::Conv2d(c) => lang.tf(
+                "concepts-vgg-conv",
+                &[("kh", c.kernel[0].into()), ("kw", c.kernel[1].into())],
+            ),
             op => op.type_name().to_string(),
         };
-        let head = format!(
-            "layer {}: {} ({what} + {}), {} — each unit sees {rf}×{rf} pixels",
-            j + 1,
-            d.net.nodes[conv].name,
-            d.net.nodes[shown].op.type_name(),
-            shape_text(&l.shape)
+        let head = lang.tf(
+            "concepts-vgg-layer-head",
+            &[
+                ("index", (j + 1).into()),
+                ("conv", d.net.nodes[conv].name.as_str().into()),
+                ("what", what.into()),
+                ("act", d.net.nodes[shown].op.type_name().into()),
+                ("shape", shape_text(&l.shape).into()),
+                ("rf", rf.into()),
+            ],
         );
         let body = match values.layers.get(&shown) {
             Some(data) => {
@@ -104,7 +115,7 @@ pub fn vgg_first_block(props: &VggFirstBlockProps) -> Html {
                 });
                 html! { <><div class="fm-grid">{ for maps }</div>{ legend(&scale) }</> }
             }
-            None => html! { <p class="note">{ "Reading the maps from the worker…" }</p> },
+            None => html! { <p class="note">{ lang.t("concepts-reading-maps") }</p> },
         };
         html! {
             <div class="block-layer" data-testid="first-block-layer" data-layer={name.clone()} data-rf={rf.to_string()}>
@@ -115,11 +126,11 @@ pub fn vgg_first_block(props: &VggFirstBlockProps) -> Html {
     });
     html! {
         <div class="first-block" data-testid="first-block">
-            <h4>{ format!("{}'s first block on {}", d.net.label, p.photo) }</h4>
-            <label>{ "Show " }<select data-testid="first-block-channels" onchange={on_start}>{ for options }</select></label>
+            <h4>{ lang.tf("concepts-vgg-title", &[("network", crate::zoo::label(&d.net, lang).into()), ("photo", p.photo.as_str().into())]) }</h4>
+            <label>{ format!("{} ", lang.t("concepts-vgg-show")) }<select data-testid="first-block-channels" onchange={on_start}>{ for options }</select></label>
             <div class="first-block-row">
                 <CropPreview rgb={p.crop.clone()} side={p.side} testid="first-block-input"
-                    caption={format!("the {0}×{0} crop the first layer reads", p.side)} />
+                    caption={lang.tf("concepts-vgg-crop-caption", &[("side", p.side.into())])} />
                 <div class="first-block-layers">{ for rows }</div>
             </div>
         </div>

@@ -7,7 +7,38 @@
 use web_sys::{DragEvent, File, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::zoo::summary::thousands as fmt_int;
+use super::shared::use_lang;
+use crate::i18n::Lang;
+
+/// Where loaded weights came from: the name the page gave (a file name, a URL), and whether the
+/// worker took them from the copy kept in this browser's cache.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    pub label: String,
+    pub from_cache: bool,
+}
+
+impl Source {
+    pub fn text(&self, lang: Lang) -> String {
+        if self.from_cache {
+            lang.tf("photo-source-cached", &[("label", (&self.label).into())])
+        } else {
+            self.label.clone()
+        }
+    }
+}
+
+/// An engine's name as the worker gives it ("WebGPU", "CPU (packed, wasm SIMD)"), in `lang`.
+pub fn engine_name(lang: Lang, engine: &str) -> String {
+    use crate::engine::{packed::PackedEngine, Engine};
+    if engine == PackedEngine.name() {
+        lang.t("app-engine-cpu")
+    } else if engine == "WebGPU" {
+        lang.t("app-engine-webgpu")
+    } else {
+        engine.to_string()
+    }
+}
 
 /// What the panel shows about the weights.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,7 +53,7 @@ pub enum WeightsState {
     },
     /// Loaded and checked.
     Ready {
-        source: String,
+        source: Source,
         memory_bytes: u64,
         /// The engine the worker prepared them on.
         engine: String,
@@ -41,7 +72,7 @@ pub struct WeightsPanelProps {
     pub official_url: Option<String>,
     pub state: WeightsState,
     /// The weights that are loaded now, if any (kept when a later load fails).
-    pub loaded_from: Option<String>,
+    pub loaded_from: Option<Source>,
     pub on_file: Callback<File>,
     pub on_url: Callback<String>,
 }
@@ -53,6 +84,7 @@ pub fn mb(bytes: u64) -> String {
 
 #[function_component(WeightsPanel)]
 pub fn weights_panel(props: &WeightsPanelProps) -> Html {
+    let lang = use_lang();
     let url = use_state(String::new);
     let on_change = {
         let on_file = props.on_file.clone();
@@ -107,8 +139,12 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
     let status = match &props.state {
         WeightsState::Missing => html! {
             <p class="weights-status" data-state="missing">
-                { format!("No weights loaded yet: {} needs {} parameters, a {} checkpoint in f32 ({} in f16).",
-                    props.label, fmt_int(props.params), mb(props.bytes_f32), mb(props.bytes_f16)) }
+                { lang.tf("photo-weights-missing", &[
+                    ("network", (&props.label).into()),
+                    ("params", lang.count(props.params).into()),
+                    ("f32", mb(props.bytes_f32).into()),
+                    ("f16", mb(props.bytes_f16).into()),
+                ]) }
             </p>
         },
         WeightsState::Loading {
@@ -120,22 +156,27 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
                 Some(t) if *t > 0 => (
                     *loaded as f64,
                     *t as f64,
-                    format!(
-                        "{} of {} ({:.0} %)",
-                        mb(*loaded),
-                        mb(*t),
-                        *loaded as f64 * 100.0 / *t as f64
+                    lang.tf(
+                        "photo-weights-progress",
+                        &[
+                            ("loaded", mb(*loaded).into()),
+                            ("total", mb(*t).into()),
+                            (
+                                "percent",
+                                format!("{:.0}", *loaded as f64 * 100.0 / *t as f64).into(),
+                            ),
+                        ],
                     ),
                 ),
                 _ => (
                     *loaded as f64,
                     props.bytes_f32 as f64,
-                    format!("{} so far", mb(*loaded)),
+                    lang.tf("photo-weights-so-far", &[("loaded", mb(*loaded).into())]),
                 ),
             };
             html! {
                 <p class="weights-status" data-state="loading">
-                    { format!("Loading {source}: ") }
+                    { lang.tf("photo-weights-loading", &[("source", source.into())]) }{ " " }
                     <progress data-testid="load-progress" value={value.to_string()} max={max.to_string()}
                         data-loaded={loaded.to_string()} data-total={total.map(|t| t.to_string()).unwrap_or_default()} />
                     { format!(" {text}") }
@@ -150,52 +191,57 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
             // The engine can change after loading (the reader's choice, a lost GPU): say what
             // holds the weights, and leave which engine ran to the status line.
             let prepared = if engine == "WebGPU" {
-                "prepared once for the CPU engine (gradients, and the fallback) and for the WebGPU engine, which runs them while it is in use (the status line says which engine ran)".to_string()
+                lang.t("photo-weights-prepared-gpu")
             } else {
-                format!("prepared once for the {engine} engine (and for the WebGPU engine if it is chosen; the status line says which engine ran)")
+                lang.tf(
+                    "photo-weights-prepared-cpu",
+                    &[("engine", engine_name(lang, engine).into())],
+                )
             };
             html! {
                 <p class="weights-status" data-state="ready" data-testid="weights-ready" data-engine={engine.clone()}>
-                    { format!("Weights loaded from {source}: {} parameters checked against the description, {prepared}. \
-                        The worker holds {} of memory; it keeps the networks you open up to {} together and unloads the ones used longest ago beyond that.",
-                        fmt_int(props.params), mb(*memory_bytes), mb(crate::protocol::HELD_NETWORKS_BYTES)) }
+                    { lang.tf("photo-weights-ready", &[
+                        ("source", source.text(lang).into()),
+                        ("params", lang.count(props.params).into()),
+                        ("prepared", prepared.into()),
+                        ("memory", mb(*memory_bytes).into()),
+                        ("limit", mb(crate::protocol::HELD_NETWORKS_BYTES).into()),
+                    ]) }
                 </p>
             }
         }
     };
     let keeping = match (&props.state, &props.loaded_from) {
         (WeightsState::Loading { .. }, Some(from)) => {
-            html! { <p class="note">{ format!("Until this finishes, the weights from {from} stay in use.") }</p> }
+            html! { <p class="note">{ lang.tf("photo-weights-kept", &[("source", from.text(lang).into())]) }</p> }
         }
         _ => html! {},
     };
     html! {
         <section class="weights-panel" data-testid="weights-panel" data-model={props.model.clone()}
             ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}>
-            <h3>{ "Weights" }</h3>
+            <h3>{ lang.t("photo-weights-title") }</h3>
             { status }
             { keeping }
             <div class="weights-sources">
                 <label class="file-button">
-                    { "Open a checkpoint (.pth or .safetensors)…" }
+                    { lang.t("photo-weights-open") }
                     <input type="file" accept=".pth,.pt,.safetensors" data-testid="weights-input"
                         onchange={on_change} disabled={loading} />
                 </label>
                 <form class="weights-url" onsubmit={on_submit}>
-                    <input type="url" placeholder="https://…/checkpoint.pth or .safetensors" data-testid="weights-url"
+                    <input type="url" placeholder={lang.t("photo-weights-url-placeholder")} data-testid="weights-url"
                         value={(*url).clone()} oninput={on_url_input} disabled={loading} />
-                    <button type="submit" data-testid="weights-url-load" disabled={loading}>{ "Download" }</button>
+                    <button type="submit" data-testid="weights-url-load" disabled={loading}>{ lang.t("photo-weights-download") }</button>
                 </form>
             </div>
             if let Some(official) = &props.official_url {
                 <p class="note">
-                    { "torchvision's official checkpoint: " }
+                    { lang.t("photo-weights-official") }
                     <a href={official.clone()} onclick={use_official}>{ official.clone() }</a>
-                    { format!(" ({}). Downloaded files are kept in this browser's cache, so a second visit loads at once. \
-                        If the server does not allow downloads from this page, save the file and open it above, or run ",
-                        mb(props.bytes_f32)) }
+                    { lang.tf("photo-weights-official-size", &[("size", mb(props.bytes_f32).into())]) }
                     <code>{ format!("atlas fetch-weights {}", props.model) }</code>
-                    { " to serve it with the page." }
+                    { lang.t("photo-weights-official-end") }
                 </p>
             }
         </section>

@@ -3,6 +3,7 @@
 //! Networks", NIPS 2012 (section 3 and figure 2); torchvision's one-GPU variant follows
 //! Krizhevsky, "One weird trick for parallelizing convolutional neural networks", 2014.
 
+use crate::i18n::Msg;
 use crate::zoo::graph::{Builder, Network};
 
 const KRIZHEVSKY_2012: &str = "Krizhevsky, Sutskever & Hinton, ImageNet Classification with Deep \
@@ -46,16 +47,8 @@ pub fn alexnet() -> Network {
         y = b.relu("5", y);
         b.linear("6", y, 1000)
     });
-    b.remark(
-        "torchvision's AlexNet cites Krizhevsky's 2014 single-GPU paper rather than the 2012 \
-         network: 64, 192, 384, 256 and 256 filters, every convolution dense (no two-GPU \
-         groups), no local response normalisation, and a 224×224 input padded by 2 in the first \
-         layer so that it still gives 55×55 maps.",
-    );
-    b.remark(
-        "The adaptive average pool to 6×6 is an identity at 224×224; it lets the classifier \
-         accept other input sizes.",
-    );
+    b.remark(Msg::new("zoo-alexnet-remark-one-gpu"));
+    b.remark(Msg::new("zoo-alexnet-remark-adaptive-pool"));
     b.finish()
 }
 
@@ -114,25 +107,8 @@ pub fn alexnet_paper() -> Network {
     for (layer, n) in neurons {
         b.quote(layer, "neurons", n);
     }
-    b.remark(
-        "The paper counts 253,440 neurons in the first layer, but 96 maps of 55×55 hold \
-         55 × 55 × 96 = 290,400. The paper's own 224×224 input cannot give 55×55 maps with an \
-         unpadded 11×11 window at stride 4 ((224 − 11)/4 + 1 = 54.25); the sizes only work out \
-         for 227×227, which is what this description and Caffe use. No square map of 96 channels \
-         gives 253,440 (it factors as 48 × 55 × 96, as if one side were 48), so the printed figure \
-         looks like a slip; every later count (186,624 = 27²·256, 64,896 = 13²·384, \
-         43,264 = 13²·256) matches the derived shapes.",
-    );
-    b.remark(
-        "The network was split over two GTX 580 GPUs of 3 GB each: conv2, conv4 and conv5 read \
-         only the maps on their own GPU (groups = 2 here), while conv3 and the fully connected \
-         layers read everything. With the grouping the total is 60,965,224 parameters, the \
-         paper's “60 million”.",
-    );
-    b.remark(
-        "Local response normalisation (n = 5, α = 10⁻⁴, β = 0.75, k = 2) follows the ReLU of \
-         conv1 and conv2, and each is followed by an overlapping 3×3 max pool with stride 2; \
-         dropout (p = 0.5) is applied to the outputs of the first two fully connected layers.",
-    );
+    b.remark(Msg::new("zoo-alexnet-paper-remark-neurons"));
+    b.remark(Msg::new("zoo-alexnet-paper-remark-two-gpus"));
+    b.remark(Msg::new("zoo-alexnet-paper-remark-lrn"));
     b.finish()
 }

@@ -2,6 +2,7 @@
 //! Huang, Liu, van der Maaten & Weinberger, "Densely Connected Convolutional Networks",
 //! CVPR 2017 (Table 1: DenseNet-121, the DenseNet-BC variant with bottlenecks and compression).
 
+use crate::i18n::Msg;
 use crate::zoo::graph::{Builder, Network, NodeId, Op};
 
 const HUANG_2017: &str =
@@ -89,24 +90,13 @@ pub fn densenet(spec: &DenseNetSpec) -> Network {
     let y = b.functional("avgpool", Op::AdaptiveAvgPool2d { output: [1, 1] }, y);
     let y = b.flatten(y);
     b.linear("classifier", y, 1000);
-    b.remark(format!(
-        "Inside a dense block each layer adds k = {} maps (the growth rate) and reads the \
-         concatenation of the block's input and every earlier layer's maps, so a block of n layers \
-         ends with input + n·k channels.",
-        spec.growth
-    ));
-    b.remark(format!(
-        "DenseNet-BC: each layer first narrows its input to {}·k = {} maps with a 1×1 \
-         convolution (the bottleneck), and each transition halves the channels (compression \
-         0.5) with a 1×1 convolution before a 2×2 average pool.",
-        spec.bn_size,
-        spec.bn_size * spec.growth
-    ));
+    b.remark(Msg::new("zoo-densenet-remark-growth").arg("growth", spec.growth));
     b.remark(
-        "Pre-activation order: batch norm and ReLU come before each convolution. The last ReLU, \
-         the global average pool and the flatten are functional calls in torchvision, so they \
-         have no module name.",
+        Msg::new("zoo-densenet-remark-bc")
+            .arg("bn_size", spec.bn_size)
+            .arg("width", spec.bn_size * spec.growth),
     );
+    b.remark(Msg::new("zoo-densenet-remark-pre-activation"));
     b.finish()
 }
 

@@ -14,6 +14,7 @@
 //! are those the paper gives for its CIFAR networks; see [`fractalnet`] for how its parameter
 //! count compares with the paper's.
 
+use crate::i18n::Msg;
 use crate::zoo::graph::{Builder, Network, NodeId, Op};
 
 const LARSSON_2017: &str = "Larsson, Maire & Shakhnarovich, FractalNet: Ultra-Deep Neural \
@@ -112,23 +113,14 @@ pub fn fractal_cifar(id: &str, label: &str, columns: usize) -> Network {
 /// derived figure is larger than the paper's.
 pub fn fractalnet() -> Network {
     let mut net = fractal_cifar("fractalnet", "FractalNet", 4);
-    let remarks = [
-        "No residuals: every signal passes through a convolution and a non-linearity before the \
-         next layer sees it. Depth comes from the expansion rule f_1(z) = conv(z), \
-         f_{C+1}(z) = join(f_C(f_C(z)), conv(z)); with C = 4 columns a block holds 15 \
-         convolutions, and paths through it have 1, 2, 4 or 8 of them.",
-        "A join is the element-wise mean of the columns that meet there (not a sum, not a \
-         concatenation), so every column keeps the same number of maps. Five blocks make the \
-         longest path 5·8 = 40 convolutions deep and the shortest 5.",
-        "Drop-path, the paper's regulariser, is a training-time rule: each join drops inputs at \
-         random (keeping at least one), or a single column is kept for the whole network. At test \
-         time every column is used, as drawn here; the deepest column alone also works as a plain \
-         40-layer network. The paper's per-block dropout is not drawn either.",
-        "Parameters: the paper's table 1 gives 22.9M for its 40-layer FractalNet and 38.6M for \
-         the 20-layer one (C = 3). With the CIFAR widths the paper states (64, 128, 256, 512, 512 \
-         maps) the 20-layer network has 33.7M and this 40-layer one 76.1M: the widths are kept \
-         here, so this network is larger than the one the paper trained.",
-    ];
-    net.remarks.extend(remarks.map(String::from));
+    net.remarks.extend(
+        [
+            "zoo-fractalnet-remark-no-residuals",
+            "zoo-fractalnet-remark-join",
+            "zoo-fractalnet-remark-drop-path",
+            "zoo-fractalnet-remark-parameters",
+        ]
+        .map(Msg::new),
+    );
     net
 }

@@ -3,6 +3,7 @@
 //! with Convolutions", CVPR 2015 (Table 1, figure 3, section 5 for the auxiliary classifiers);
 //! torchvision's variant adds batch normalisation (Ioffe & Szegedy, ICML 2015).
 
+use crate::i18n::Msg;
 use crate::zoo::graph::{Builder, Network, NodeId};
 use crate::zoo::summary::thousands;
 
@@ -209,40 +210,14 @@ fn build(style: Style) -> Network {
     let diff = thousands(branch3_weight_difference());
     match style {
         Style::Torchvision => {
-            b.remark(format!(
-                "torchvision's Inception modules use a 3×3 convolution in the branch the paper \
-                 gives a 5×5 (branch3), inherited from the TensorFlow model its weights were \
-                 ported from and kept because changing it would need retraining \
-                 (pytorch/vision#906). That path sees a smaller window, and the nine modules \
-                 hold {diff} fewer weights than with 5×5s ((25 − 9)·reduce·out per module)."
-            ));
-            b.remark(
-                "Every convolution is followed by batch normalisation (eps 0.001, no conv bias) \
-                 and a functional ReLU, which the 2014 network predates; the last max pool is \
-                 2×2/2 and the dropout before the classifier 0.2 (the paper: 3×3/2 and 0.4).",
-            );
-            b.remark(
-                "Built as aux_logits=False, transform_input=False: the two auxiliary classifiers \
-                 only help training, and torchvision drops them from the model (its published \
-                 checkpoint still holds aux1.* and aux2.*, and expects transform_input=True).",
-            );
+            b.remark(Msg::new("zoo-googlenet-remark-branch3").arg("diff", &diff));
+            b.remark(Msg::new("zoo-googlenet-remark-batch-norm"));
+            b.remark(Msg::new("zoo-googlenet-remark-no-aux"));
         }
         Style::Paper => {
-            b.remark(
-                "Table 1 of the paper: conv, bias and ReLU everywhere, no batch normalisation, \
-                 true 5×5 convolutions in each Inception module's third branch, and local \
-                 response normalisation after the first max pool and after conv3 (figure 3).",
-            );
-            b.remark(format!(
-                "The 5×5 branches hold {diff} more weights than torchvision's 3×3 ones."
-            ));
-            b.remark(
-                "Two auxiliary classifiers hang off inception4a and inception4d as side branches \
-                 (5×5/3 average pool, 1×1 conv with 128 filters, fully connected 1024, dropout \
-                 0.7, fully connected 1000). During training their losses are added with weight \
-                 0.3 to push gradient into the middle of the network; at inference they are \
-                 discarded, and the main output is the last layer.",
-            );
+            b.remark(Msg::new("zoo-googlenet-paper-remark-table1"));
+            b.remark(Msg::new("zoo-googlenet-paper-remark-branch3").arg("diff", &diff));
+            b.remark(Msg::new("zoo-googlenet-paper-remark-aux"));
         }
     }
     b.finish()

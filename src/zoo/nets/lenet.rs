@@ -2,6 +2,7 @@
 //! LeCun, Bottou, Bengio & Haffner, "Gradient-Based Learning Applied to Document Recognition",
 //! Proceedings of the IEEE 86(11), 1998 (section II.B, figure 2, table I).
 
+use crate::i18n::Msg;
 use crate::zoo::graph::{Activation, Builder, Conv, Network, NodeId, Op};
 
 const LECUN_1998: &str = "LeCun, Bottou, Bengio & Haffner, Gradient-Based Learning Applied to \
@@ -90,29 +91,15 @@ pub fn lenet5() -> Network {
             b.quote(layer, "connections", c);
         }
     }
-    b.remark(
-        "Every unit up to F6 squashes its weighted sum with f(a) = A·tanh(S·a), A = 1.7159, \
-         S = 2/3, chosen so that f(±1) = ±1.",
-    );
-    b.remark(
-        "S2 and S4 are not max-pooling: each unit adds its 2×2 inputs, multiplies the sum by one \
-         trainable coefficient per map and adds one trainable bias per map (2 parameters a map), \
-         then squashes it.",
-    );
-    b.remark(
-        "C3 is only partly connected (table I): its 16 maps read 3, 4 or all 6 of the S2 maps, \
-         60 map-to-map connections in all, which keeps the parameter count down and forces the \
-         maps to learn different features. A full C3 would have 2,416 parameters instead of 1,516.",
-    );
-    b.remark(
-        "The paper's output layer is 10 Euclidean RBF units comparing F6 with fixed 7×12 bitmap \
-         codes of the digits (84·10 = 840 parameters, kept fixed). Here it is a linear layer of \
-         84·10 + 10 = 850 parameters so that the network can be trained with cross-entropy.",
-    );
-    b.remark(
-        "C5 is a convolution: on a 32×32 input its 5×5 kernels see the whole 5×5 S4 map, so it \
-         behaves as a fully connected layer, but a larger input would give a larger C5 map.",
-    );
+    for key in [
+        "zoo-lenet5-remark-tanh",
+        "zoo-lenet5-remark-subsample",
+        "zoo-lenet5-remark-c3",
+        "zoo-lenet5-remark-rbf",
+        "zoo-lenet5-remark-c5",
+    ] {
+        b.remark(Msg::new(key));
+    }
     b.finish()
 }
 
@@ -134,10 +121,6 @@ pub fn lenet5_modern() -> Network {
     y = b.linear("f6", y, 84);
     y = act(&mut b, "f6", y, relu);
     b.linear("output", y, 10);
-    b.remark(
-        "The common modern reading of LeNet-5, not the paper's: ReLU instead of the scaled tanh, \
-         parameter-free 2×2 max-pooling instead of trainable sub-sampling, a C3 that reads all \
-         six S2 maps (2,416 parameters instead of 1,516) and a plain linear output layer.",
-    );
+    b.remark(Msg::new("zoo-lenet5-modern-remark"));
     b.finish()
 }

@@ -6,6 +6,7 @@
 //! classes): four mlpconv blocks, the last ending in 1000 maps, then global average pooling.
 //! Caffe rounds pooled sizes up, so the maps go 224 → 54 → 27 → 13 → 6 (`ceil_mode`).
 
+use crate::i18n::Msg;
 use crate::zoo::graph::{Builder, Network, NodeId};
 
 const LIN_2014: &str = "Lin, Chen & Yan, Network In Network, ICLR 2014";
@@ -84,19 +85,8 @@ pub fn nin() -> Network {
     );
     y = b.adaptive_avg_pool("pool4", y, 1);
     b.flatten(y);
-    b.remark(
-        "An mlpconv block follows a convolution with 1×1 convolutions: a small multilayer \
-         perceptron applied at every position, which makes each unit a non-linear function of \
-         its window instead of a linear filter followed by a ReLU.",
-    );
-    b.remark(
-        "No fully connected layers: the last block produces one map per class and global average \
-         pooling turns each map into that class's score. The classifier has no parameters of its \
-         own, and the whole network has about an eighth of AlexNet's parameters.",
-    );
-    b.remark(
-        "This is the ImageNet model the authors released for Caffe; the paper itself reports \
-         CIFAR-10/100, SVHN and MNIST with three smaller mlpconv blocks.",
-    );
+    b.remark(Msg::new("zoo-nin-remark-mlpconv"));
+    b.remark(Msg::new("zoo-nin-remark-no-fc"));
+    b.remark(Msg::new("zoo-nin-remark-imagenet"));
     b.finish()
 }

@@ -3,6 +3,7 @@
 //! 50x fewer parameters and <0.5MB model size", arXiv:1602.07360, 2016 (Table 1: version 1.0);
 //! version 1.1 is the authors' revision published with their code (DeepScale/SqueezeNet).
 
+use crate::i18n::Msg;
 use crate::zoo::graph::{Builder, Network, NodeId};
 
 const IANDOLA_2016: &str = "Iandola et al., SqueezeNet: AlexNet-level accuracy with 50x fewer \
@@ -82,27 +83,15 @@ fn squeezenet(id: &str, label: &str, first: (usize, usize), stack: &[F]) -> Netw
         y = b.adaptive_avg_pool("3", y, 1);
         b.flatten(y)
     });
-    b.remark(
-        "A fire module squeezes its input to a few channels with 1×1 convolutions, then expands \
-         them with 1×1 and 3×3 convolutions side by side and concatenates the two: the 3×3s \
-         read only the squeezed channels, which is where the parameters are saved.",
-    );
-    b.remark(
-        "No fully connected layer: a 1×1 convolution gives 1000 class maps and global average \
-         pooling turns them into logits. The max pools round their output size up (Caffe's \
-         rule, PyTorch's ceil_mode).",
-    );
+    b.remark(Msg::new("zoo-squeezenet-remark-fire"));
+    b.remark(Msg::new("zoo-squeezenet-remark-no-fc"));
     b.finish()
 }
 
 /// SqueezeNet 1.0 as in the paper (7×7/2 first convolution with 96 filters).
 pub fn squeezenet1_0() -> Network {
     let mut net = squeezenet("squeezenet1_0", "SqueezeNet 1.0", (96, 7), V1_0);
-    net.remarks.push(
-        "Table 1 of the paper: conv1 with 96 filters of 7×7 at stride 2, eight fire modules, max \
-         pools after conv1, fire4 and fire8 (here features.2, .6 and .11)."
-            .into(),
-    );
+    net.remarks.push(Msg::new("zoo-squeezenet1-0-remark"));
     net
 }
 
@@ -110,12 +99,6 @@ pub fn squeezenet1_0() -> Network {
 /// 2.4× less computation at the same accuracy.
 pub fn squeezenet1_1() -> Network {
     let mut net = squeezenet("squeezenet1_1", "SqueezeNet 1.1", (64, 3), V1_1);
-    net.remarks.push(
-        "Version 1.1 (from the authors' repository): conv1 has 64 filters of 3×3, and the max \
-         pools come after conv1, fire3 and fire5, so more of the network runs on smaller maps: \
-         about 2.4× less computation than 1.0 for the same accuracy, with slightly fewer \
-         parameters."
-            .into(),
-    );
+    net.remarks.push(Msg::new("zoo-squeezenet1-1-remark"));
     net
 }

@@ -3,6 +3,7 @@
 //! network is He, Zhang, Ren & Sun's CIFAR ResNet-110 (CVPR 2016, section 4.2) with
 //! parameter-free shortcuts (zero-padded identity, their option A).
 
+use crate::i18n::Msg;
 use crate::zoo::graph::{Builder, Network, NodeId, Op};
 
 const HUANG_2016: &str =
@@ -82,22 +83,8 @@ pub fn stochastic_depth_110() -> Network {
     y = b.adaptive_avg_pool("avgpool", y, 1);
     y = b.flatten(y);
     b.linear("fc", y, 10);
-    b.remark(
-        "Training: before each mini-batch every residual block draws whether it survives, block \
-         l with probability p_l; a dropped block passes its input through the shortcut alone, so \
-         the network trained on each batch is shorter. With p_l falling linearly from 1 to 0.5 \
-         over the 54 blocks, about 40 of them are active on average, which cuts training time by \
-         about a quarter and lets the gradient reach the early layers through fewer layers.",
-    );
-    b.remark(
-        "Test: every block is kept, and each residual branch is multiplied by its survival \
-         probability (the 'survival' nodes), the expected value of the branch during training. \
-         The network is then an ordinary ResNet-110: about 1.7 million parameters, none added by \
-         stochastic depth.",
-    );
-    b.remark(
-        "Where the maps halve and the channels double, the shortcut keeps every second pixel and \
-         pads the new channels with zeros (no parameters), as in the original CIFAR ResNets.",
-    );
+    b.remark(Msg::new("zoo-stochastic-depth-remark-training"));
+    b.remark(Msg::new("zoo-stochastic-depth-remark-test"));
+    b.remark(Msg::new("zoo-stochastic-depth-remark-shortcut"));
     b.finish()
 }

@@ -7,6 +7,7 @@
 //! One table lists every configuration's feature layers; one builder turns a row into
 //! torchvision's `features.N` / `avgpool` / `classifier.N` layout.
 
+use crate::i18n::Msg;
 use crate::zoo::analysis::analyse;
 use crate::zoo::graph::{Builder, Network};
 use crate::zoo::summary::thousands;
@@ -138,52 +139,24 @@ pub fn vgg(spec: &VggSpec) -> Network {
         .count();
     let mut net = b.finish();
     let total = analyse(&net).total_params;
-    let mut remarks = vec![format!(
-        "Column {} of the paper's Table 1: {} weight layers ({convs} convolutional, 3 fully \
-         connected), {} parameters.",
-        spec.column,
-        convs + 3,
-        thousands(total)
-    )];
+    let mut remarks = vec![Msg::new("zoo-vgg-remark-column")
+        .arg("column", spec.column)
+        .arg("layers", convs + 3)
+        .arg("convs", convs)
+        .arg("params", thousands(total))];
     if let Some(m) = spec.paper_millions {
-        remarks.push(format!(
-            "Table 2 of the paper rounds this to {m} million parameters. The first fully \
-             connected layer alone (7·7·512 inputs × 4096 outputs + 4096 biases = 102,764,544) \
-             holds most of them."
-        ));
+        remarks.push(Msg::new("zoo-vgg-remark-table2").arg("millions", m));
     }
     match spec.column {
-        "A-LRN" => remarks.push(
-            "A with local response normalisation (Krizhevsky's n = 5, α = 10⁻⁴, β = 0.75, k = 2) \
-             after the first ReLU. The paper found it did not improve A and only cost memory and \
-             time, so the deeper columns go without it."
-                .into(),
-        ),
-        "C" => remarks.push(
-            "C is D with the third convolution of each of the last three blocks a 1×1 (padding \
-             0): it adds depth and non-linearity without widening the receptive field, and did \
-             worse than D's 3×3, so spatial context matters."
-                .into(),
-        ),
+        "A-LRN" => remarks.push(Msg::new("zoo-vgg-remark-lrn")),
+        "C" => remarks.push(Msg::new("zoo-vgg-remark-c")),
         _ => {}
     }
     if spec.batch_norm {
-        remarks.push(
-            "torchvision's batch-normalised variant: a BatchNorm2d between every convolution and \
-             its ReLU (2 parameters per channel), which the 2014 networks predate."
-                .into(),
-        );
+        remarks.push(Msg::new("zoo-vgg-remark-batch-norm"));
     }
-    remarks.push(
-        "Two stacked 3×3 convolutions see a 5×5 window and three see 7×7, with fewer weights \
-         (3·3²C² = 27C² against 7²C² = 49C² for C channels in and out) and a ReLU after each."
-            .into(),
-    );
-    remarks.push(
-        "torchvision's adaptive average pool to 7×7 is an identity at 224×224 (the paper has \
-         none); it lets the classifier accept other input sizes."
-            .into(),
-    );
+    remarks.push(Msg::new("zoo-vgg-remark-stacked"));
+    remarks.push(Msg::new("zoo-vgg-remark-adaptive-pool"));
     net.remarks.extend(remarks);
     net
 }

@@ -6,6 +6,7 @@
 //! conv2 does not pad ((55 − 5)/2 + 1 = 26), conv3–5 pad by 1, and the three 3×3/2 max-pools
 //! round up (Caffe's rule, PyTorch's `ceil_mode`): 110 → 55, 26 → 13, 13 → 6.
 
+use crate::i18n::Msg;
 use crate::zoo::graph::{Builder, Network, Op};
 
 const ZEILER_2014: &str =
@@ -44,23 +45,13 @@ pub fn zfnet() -> Network {
     y = b.relu("relu7", y);
     y = b.dropout("drop7", y, 0.5);
     b.linear("fc8", y, 1000);
-    b.remark(
-        "Against AlexNet, the first layer looks through a 7×7 window at stride 2 instead of 11×11 \
-         at stride 4: the paper's visualisations showed AlexNet's first filters mixing extremes of \
-         frequency with dead filters, and its second-layer features aliased by the coarse stride.",
-    );
-    b.remark(
-        "Trained on one GPU, so conv3–conv5 read all maps of the layer below (AlexNet split them \
-         between two GPUs); conv3–conv5 have 384, 384 and 256 maps.",
-    );
-    b.remark(
-        "Map sizes follow the paper's figure 3: the paddings are not printed, so conv1 pads by 1, \
-         conv2 does not, and the 3×3 max-pools round their output size up (Caffe's rule).",
-    );
-    b.remark(
-        "The paper normalises the responses across feature maps after the first two pooling \
-         layers; AlexNet's local response normalisation (5 maps, α = 10⁻⁴, β = 0.75, k = 2) \
-         stands in for it here.",
-    );
+    for key in [
+        "zoo-zfnet-remark-first-layer",
+        "zoo-zfnet-remark-one-gpu",
+        "zoo-zfnet-remark-sizes",
+        "zoo-zfnet-remark-normalisation",
+    ] {
+        b.remark(Msg::new(key));
+    }
     b.finish()
 }

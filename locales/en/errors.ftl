@@ -1,0 +1,108 @@
+# ConvNet Atlas: errors (en). Keys start with "errors-".
+# Every message the worker sends the page when something fails, and the photo lab's own. A
+# `detail` argument is a developer's detail (a tensor's name, the browser's exception, a byte
+# offset) and stays in English; a `reason` or `problem` argument is another message.
+
+## Joining
+errors-list = { $first }; { $rest }
+
+## Files the page serves
+errors-fetch-failed = { $url } could not be fetched: { $detail }
+errors-fetch-http = { $url }: HTTP { $status }
+
+## Downloading weights
+errors-download-unreadable = the download cannot be read
+errors-download-stopped = the download stopped after { $got } of { $total } bytes
+errors-download-failed = the download of { $label } failed ({ $detail }); check the address, your connection, and that the server allows downloads from other sites (CORS)
+errors-download-http = the download of { $label } failed: the server answered HTTP { $status }
+errors-download-interrupted = the download of { $label } was interrupted: { $reason }
+errors-cache-unreadable = the copy of { $label } kept in this browser's cache cannot be read: { $reason }
+
+## Loading weights
+errors-load-failed = { $source }: { $reason }
+errors-source-cached = { $label } (from this browser's cache)
+errors-prepare-failed = the engine could not prepare the weights: { $detail }
+errors-unknown-network = unknown network '{ $network }'
+errors-checkpoint-empty = the weights file is empty
+errors-checkpoint-convert = a tensor of the checkpoint cannot be converted: { $detail }
+errors-checkpoint-mismatch = this checkpoint does not fit { $network }: { $problems }{ $more ->
+        [0] {""}
+       *[other] {" "}… and { $more } more
+    }
+errors-checkpoint-missing-key = missing key '{ $key }' (expected shape { $shape })
+errors-checkpoint-wrong-shape = key '{ $key }' has shape { $got } but { $network } needs { $want }
+errors-checkpoint-unexpected-key = unexpected key '{ $key }' (shape { $shape }) not used by { $network }
+
+## PyTorch checkpoints (.pth)
+errors-pth-is-safetensors = this looks like a .safetensors file, not a PyTorch .pth: give it a .safetensors name
+errors-pth-not-checkpoint = this is not a PyTorch checkpoint: a .pth file is a zip archive or a pickle stream written by torch.save, and this file is neither
+errors-pth-no-state-dict = the checkpoint holds no state_dict (its top-level object is not a dictionary)
+errors-pth-tensor-unreadable = a tensor of the checkpoint cannot be read: { $detail }
+errors-pth-no-tensors = the checkpoint holds no tensors
+errors-pth-strides = tensor '{ $tensor }' is stored with strides { $strides } that this reader does not support
+errors-pth-truncated-tensor = the checkpoint is truncated: tensor '{ $tensor }' needs bytes { $start }..{ $end } of a storage that has { $size }
+errors-pth-dtype = tensor '{ $tensor }' has an unsupported type { $dtype }
+errors-pth-zip-damaged = the .pth archive is damaged or truncated ({ $detail }); download it again
+errors-pth-no-data-pkl = this zip archive is not a PyTorch checkpoint (it has no data.pkl inside)
+errors-pth-data-pkl-unreadable = cannot read the checkpoint's data.pkl: { $detail }
+errors-pth-storage-damaged = the .pth archive is damaged: storage of '{ $tensor }' cannot be read ({ $detail })
+errors-pth-pickle-unreadable = the checkpoint's pickle cannot be read ({ $detail }); the file may be truncated
+errors-pth-pickle-empty = the checkpoint's pickle is empty ({ $detail })
+errors-pth-storage-key = a storage key is not text
+errors-pth-no-storage-list = the checkpoint's list of storages is missing
+errors-pth-truncated-storage-missing = the checkpoint is truncated: storage '{ $storage }' is missing ({ $size } bytes in the file)
+errors-pth-truncated-storage = the checkpoint is truncated: storage '{ $storage }' needs { $needed } bytes at offset { $offset }, the file has { $size }
+errors-pth-storage-missing = storage '{ $storage }' of '{ $tensor }' is missing
+
+## .safetensors files
+errors-safetensors-not = this is not a .safetensors file (its header is not JSON)
+errors-safetensors-header-json = this is not a .safetensors file (its header is not JSON: { $detail })
+errors-safetensors-header-map = this is not a .safetensors file (its header is not a map)
+errors-safetensors-tensor = tensor '{ $tensor }': { $problem }
+errors-safetensors-no-dtype = no dtype
+errors-safetensors-dtype = has an unsupported type { $dtype }
+errors-safetensors-no-shape = no shape
+errors-safetensors-bad-shape = a bad shape
+errors-safetensors-no-offsets = no offsets
+errors-safetensors-bad-offsets = bad offsets
+errors-safetensors-size = its data ({ $bytes } bytes) does not fit its shape { $shape }
+errors-safetensors-too-short = the weights file is too short to be a .safetensors file
+errors-safetensors-truncated-header = the .safetensors file is truncated: its header alone needs { $needed } bytes, the file has { $size }
+errors-safetensors-truncated = the .safetensors file is damaged or truncated: it ends after { $size } bytes, tensor '{ $tensor }' needs { $needed }
+
+## Photos
+errors-file-unreadable = { $name } cannot be read
+errors-not-web-address = '{ $url }' is not a web address (it should start with https://)
+errors-sample-unreadable = the sample photo could not be read: { $reason }
+errors-photo-empty = { $name } is empty (0 bytes)
+errors-photo-cannot-use = { $name } cannot be used: { $reason }
+errors-photo-refused = the browser refused to decode it
+errors-photo-undecodable = it is not an image this browser can decode (a damaged or unsupported file?)
+errors-photo-no-page = this page has no document to decode the photo in
+errors-photo-no-canvas = the browser cannot make a canvas to read it
+errors-photo-not-drawn = { $name } cannot be drawn
+errors-photo-pixels-unreadable = { $name }: the browser cannot read its pixels
+errors-photo-bad-pixels = { $name } cannot be used: { $detail }
+errors-photo-unusable = the photo cannot be used: { $detail }
+
+## Running networks in the worker
+errors-not-loaded = the weights of '{ $model }' are not loaded (or were unloaded to save memory)
+errors-classify-no-weights = load the weights of '{ $model }' before classifying a photo
+errors-unloaded = '{ $model }' was unloaded
+errors-forward-failed = the network could not run: { $detail }
+errors-no-node = '{ $model }' has no node { $node }
+errors-no-photo-yet = no photo has run through '{ $model }' yet
+errors-nothing-run-yet = nothing has run through '{ $model }' yet
+errors-no-input-node = the network has no input node
+errors-no-output = the network gave no output
+errors-gradient-failed = the gradient could not be computed: { $detail }
+errors-top5-no-photo = classify a photo in a network's photo lab first
+errors-top5-not-loaded = its weights are not loaded; open its photo lab to load them
+errors-input-not-square = { $network } takes a { $height }×{ $width } input
+errors-classify-first = classify a photo with '{ $model }' first
+errors-occlusion-square = the square's side must be between { $min } and { $side } pixels
+errors-occlusion-stride = the stride must be between { $min } and { $side } pixels
+errors-occlusion-failed = the occlusion map failed: { $reason }
+errors-saliency-failed = the saliency map failed: { $reason }
+errors-self-check-failed = the engine failed its self-check: { $detail }
+errors-gradient-flow-failed = the gradient-flow experiment failed: { $detail }

@@ -1,0 +1,15 @@
+# ConvNet Atlas: lenet (en). Keys start with "lenet-".
+lenet-draw-title = Draw a digit
+lenet-weights-failed = could not load the weights: { $error }
+lenet-erf-computing = Computing its effective receptive field…
+# The unit under the pointer: "c1 · map 3 · unit (4, 7) = 0.1234".
+lenet-hover-readout = { $layer } · map { $channel } · unit ({ $y }, { $x }) = { $value }
+lenet-hover-hint = Hover a unit of a feature map to see its value and its receptive field; click it to pin it.
+lenet-pinned = Pinned: { $layer } · map { $channel } · unit ({ $y }, { $x }).
+lenet-flat-field = A unit after flattening sees the whole input.
+
+## The drawing pad
+lenet-canvas-label = Draw a digit here
+lenet-brush = Brush
+lenet-undo = Undo stroke
+lenet-clear = Clear

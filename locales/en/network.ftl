@@ -1,0 +1,49 @@
+# ConvNet Atlas: network (en). Keys start with "network-".
+
+## The layer table
+network-col-layer = layer
+network-col-type = type
+network-col-output = output
+network-col-params = params
+network-col-share = % of params
+network-col-macs = MACs
+network-col-activations = activations (fp32)
+network-col-rf = RF
+network-col-rf-title = receptive field on the input image, in pixels
+network-col-jump = jump
+network-col-jump-title = effective stride: input pixels between neighbouring units
+network-col-paper = the paper says
+network-heavy = heavy
+network-heavy-title = holds at least { $share } of all parameters
+network-mac-heavy = MAC-heavy
+network-mac-heavy-title = does at least { $share } of all multiply-adds
+network-total = Total
+network-forward-title = memory per image for a forward pass
+
+## The totals
+network-totals-params = Parameters
+network-totals-params-note = { $bytes } of weights in fp32
+network-totals-macs = Multiply-adds per image
+network-totals-macs-note = conv and fc weight uses (torchvision's count)
+network-totals-memory = Memory per image, forward
+network-totals-memory-exact = { $n } activations × 4 bytes
+network-totals-memory-note = input and every stored layer output (in-place ReLU not counted); training keeps about twice as much for the backward pass
+
+## The diagram
+network-diagram-label = Diagram of { $net }
+# A box's tooltip: the layer, its kind and the layers folded into it, then its output shape.
+network-diagram-node-title =
+    { $name } — { $type }{ $folded }
+    output { $shape }
+
+## LeNet-5's C3 connection table
+network-connection-caption = C3's connection table: rows are the { $inputs } S2 maps, columns the { $outputs } C3 maps; { $connections } connections instead of { $full }. Breaking the symmetry makes the C3 maps learn different features and keeps the parameter count down.
+network-connection-corner = S2 map (row) read by C3 map (column)
+network-table-label = Every layer: shape, parameters, multiply-adds, memory, receptive field
+
+## The diagram's zoom
+network-zoom-in = Zoom in
+network-zoom-out = Zoom out
+network-zoom-fit = Fit to width
+network-zoom-level = { $percent } %
+network-diagram-region = The network's diagram: scroll or drag to pan, the buttons zoom

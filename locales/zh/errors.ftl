@@ -1,0 +1,107 @@
+# ConvNet Atlas：出错信息（zh）。键以 "errors-" 开头。
+# Worker 在出错时发给页面的每一条消息，以及照片实验室自己的消息。参数 `detail` 是给开发者看的细节
+# （张量名、浏览器的异常、字节偏移），保持英文；参数 `reason` 或 `problem` 是另一条消息。
+
+## 连接
+errors-list = { $first }；{ $rest }
+
+## 页面自带的文件
+errors-fetch-failed = 无法获取 { $url }：{ $detail }
+errors-fetch-http = { $url }：HTTP { $status }
+
+## 下载权重
+errors-download-unreadable = 无法读取下载的内容
+errors-download-stopped = 下载在 { $got } 字节处中断（共 { $total } 字节）
+errors-download-failed = { $label } 下载失败（{ $detail }）；请检查地址和网络连接，并确认服务器允许其他网站下载（CORS）
+errors-download-http = { $label } 下载失败：服务器返回 HTTP { $status }
+errors-download-interrupted = { $label } 的下载被中断：{ $reason }
+errors-cache-unreadable = 无法读取本浏览器缓存中 { $label } 的副本：{ $reason }
+
+## 加载权重
+errors-load-failed = { $source }：{ $reason }
+errors-source-cached = { $label }（来自本浏览器的缓存）
+errors-prepare-failed = 引擎无法准备这些权重：{ $detail }
+errors-unknown-network = 未知网络“{ $network }”
+errors-checkpoint-empty = 权重文件是空的
+errors-checkpoint-convert = 检查点中的一个张量无法转换：{ $detail }
+errors-checkpoint-mismatch = 这个检查点与 { $network } 不匹配：{ $problems }{ $more ->
+        [0] {""}
+       *[other] {" "}……另有 { $more } 处
+    }
+errors-checkpoint-missing-key = 缺少键“{ $key }”（应有形状 { $shape }）
+errors-checkpoint-wrong-shape = 键“{ $key }”的形状为 { $got }，但 { $network } 需要 { $want }
+errors-checkpoint-unexpected-key = 多出的键“{ $key }”（形状 { $shape }），{ $network } 用不到它
+
+## PyTorch 检查点（.pth）
+errors-pth-is-safetensors = 这看起来是一个 .safetensors 文件，而不是 PyTorch 的 .pth：请给它改用 .safetensors 扩展名
+errors-pth-not-checkpoint = 这不是 PyTorch 检查点：.pth 文件是由 torch.save 写出的 zip 压缩包或 pickle 流，而这个文件两者都不是
+errors-pth-no-state-dict = 检查点中没有 state_dict（其顶层对象不是字典）
+errors-pth-tensor-unreadable = 检查点中的一个张量无法读取：{ $detail }
+errors-pth-no-tensors = 检查点中没有张量
+errors-pth-strides = 张量“{ $tensor }”以步长 { $strides } 存储，本读取器不支持
+errors-pth-truncated-tensor = 检查点不完整：张量“{ $tensor }”需要存储区的第 { $start }..{ $end } 字节，而该存储区只有 { $size } 字节
+errors-pth-dtype = 张量“{ $tensor }”的类型 { $dtype } 不受支持
+errors-pth-zip-damaged = .pth 压缩包已损坏或不完整（{ $detail }）；请重新下载
+errors-pth-no-data-pkl = 这个 zip 压缩包不是 PyTorch 检查点（里面没有 data.pkl）
+errors-pth-data-pkl-unreadable = 无法读取检查点的 data.pkl：{ $detail }
+errors-pth-storage-damaged = .pth 压缩包已损坏：“{ $tensor }”的存储区无法读取（{ $detail }）
+errors-pth-pickle-unreadable = 无法读取检查点的 pickle（{ $detail }）；文件可能不完整
+errors-pth-pickle-empty = 检查点的 pickle 是空的（{ $detail }）
+errors-pth-storage-key = 有一个存储区的键不是文本
+errors-pth-no-storage-list = 检查点缺少存储区列表
+errors-pth-truncated-storage-missing = 检查点不完整：缺少存储区“{ $storage }”（文件共 { $size } 字节）
+errors-pth-truncated-storage = 检查点不完整：存储区“{ $storage }”需要从偏移 { $offset } 起的 { $needed } 字节，而文件只有 { $size } 字节
+errors-pth-storage-missing = 缺少“{ $tensor }”的存储区“{ $storage }”
+
+## .safetensors 文件
+errors-safetensors-not = 这不是 .safetensors 文件（其文件头不是 JSON）
+errors-safetensors-header-json = 这不是 .safetensors 文件（其文件头不是 JSON：{ $detail }）
+errors-safetensors-header-map = 这不是 .safetensors 文件（其文件头不是映射）
+errors-safetensors-tensor = 张量“{ $tensor }”：{ $problem }
+errors-safetensors-no-dtype = 没有数据类型
+errors-safetensors-dtype = 类型 { $dtype } 不受支持
+errors-safetensors-no-shape = 没有形状
+errors-safetensors-bad-shape = 形状无效
+errors-safetensors-no-offsets = 没有数据偏移
+errors-safetensors-bad-offsets = 数据偏移无效
+errors-safetensors-size = 其数据（{ $bytes } 字节）与形状 { $shape } 不符
+errors-safetensors-too-short = 权重文件太短，不可能是 .safetensors 文件
+errors-safetensors-truncated-header = .safetensors 文件不完整：仅文件头就需要 { $needed } 字节，而文件只有 { $size } 字节
+errors-safetensors-truncated = .safetensors 文件已损坏或不完整：它在 { $size } 字节处结束，而张量“{ $tensor }”需要 { $needed } 字节
+
+## 照片
+errors-file-unreadable = 无法读取 { $name }
+errors-not-web-address = “{ $url }”不是网址（应以 https:// 开头）
+errors-sample-unreadable = 无法读取示例照片：{ $reason }
+errors-photo-empty = { $name } 是空文件（0 字节）
+errors-photo-cannot-use = 无法使用 { $name }：{ $reason }
+errors-photo-refused = 浏览器拒绝解码它
+errors-photo-undecodable = 它不是这个浏览器能解码的图像（文件损坏或格式不受支持？）
+errors-photo-no-page = 页面中没有可用来解码照片的文档
+errors-photo-no-canvas = 浏览器无法创建用于读取它的画布
+errors-photo-not-drawn = 无法绘制 { $name }
+errors-photo-pixels-unreadable = { $name }：浏览器无法读取它的像素
+errors-photo-bad-pixels = 无法使用 { $name }：{ $detail }
+errors-photo-unusable = 无法使用这张照片：{ $detail }
+
+## 在 Worker 中运行网络
+errors-not-loaded = “{ $model }”的权重尚未加载（或为节省内存已被卸载）
+errors-classify-no-weights = 请先加载“{ $model }”的权重，再给照片分类
+errors-unloaded = “{ $model }”已被卸载
+errors-forward-failed = 网络无法运行：{ $detail }
+errors-no-node = “{ $model }”没有节点 { $node }
+errors-no-photo-yet = 还没有照片经过“{ $model }”
+errors-nothing-run-yet = 还没有任何输入经过“{ $model }”
+errors-no-input-node = 该网络没有输入节点
+errors-no-output = 网络没有给出输出
+errors-gradient-failed = 无法计算梯度：{ $detail }
+errors-top5-no-photo = 请先在某个网络的照片实验室里给一张照片分类
+errors-top5-not-loaded = 它的权重尚未加载；打开它的照片实验室即可加载
+errors-input-not-square = { $network } 的输入是 { $height }×{ $width }，不是正方形
+errors-classify-first = 请先用“{ $model }”给一张照片分类
+errors-occlusion-square = 方块边长必须在 { $min } 到 { $side } 像素之间
+errors-occlusion-stride = 步长必须在 { $min } 到 { $side } 像素之间
+errors-occlusion-failed = 遮挡图计算失败：{ $reason }
+errors-saliency-failed = 显著图计算失败：{ $reason }
+errors-self-check-failed = 引擎自检失败：{ $detail }
+errors-gradient-flow-failed = 梯度流实验失败：{ $detail }

@@ -1,0 +1,15 @@
+# ConvNet Atlas: lenet (zh). Keys start with "lenet-".
+lenet-draw-title = 手写一个数字
+lenet-weights-failed = 无法加载权重：{ $error }
+lenet-erf-computing = 正在计算它的有效感受野……
+# The unit under the pointer: "c1 · map 3 · unit (4, 7) = 0.1234".
+lenet-hover-readout = { $layer } · 特征图 { $channel } · 单元 ({ $y }, { $x }) = { $value }
+lenet-hover-hint = 把指针停在特征图的某个单元上，可以看到它的值和感受野；点击可以固定这个单元。
+lenet-pinned = 已固定：{ $layer } · 特征图 { $channel } · 单元 ({ $y }, { $x })。
+lenet-flat-field = 展平之后的单元能看到整个输入。
+
+## The drawing pad
+lenet-canvas-label = 在这里手写数字
+lenet-brush = 笔刷
+lenet-undo = 撤销上一笔
+lenet-clear = 清除
