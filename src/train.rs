@@ -9,7 +9,7 @@ use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::optim::{AdamW, Optimizer, ParamsAdamW};
 use serde::Serialize;
 
-use crate::digits::{augment, pad_to_32, Augmentation};
+use crate::digits::{augment, augment_as_drawn, drawn_input, pad_to_32, Augmentation, DrawnSet};
 use crate::engine::cpu::{forward_tensors, ParamSource};
 use crate::engine::{EngineError, Weights};
 use crate::mnist::Mnist;
@@ -56,6 +56,9 @@ pub struct TrainReport {
     pub test_errors: usize,
     /// `confusion[true][predicted]` over the 10,000 test digits.
     pub confusion: Vec<Vec<u32>>,
+    /// How the trained network reads the held-out drawn digits (tests/fixtures/drawn_digits.json),
+    /// when they were given.
+    pub drawn: Option<DrawnScore>,
 }
 
 struct VarParams(HashMap<String, Var>);
@@ -138,11 +141,69 @@ pub fn evaluate(
     Ok((1.0 - errors as f64 / test.len() as f64, errors, confusion))
 }
 
-/// Trains `net` and returns its checkpoint and the report. `log` receives progress lines.
+/// How a checkpoint reads the digits of a drawn set, each rasterised as the pad draws it and
+/// preprocessed as the page does ([`crate::digits::drawn_input`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DrawnScore {
+    /// Where the set comes from (its generator and seed).
+    pub set: String,
+    pub digits: usize,
+    pub accuracy: f64,
+    pub errors: usize,
+    /// `confusion[true][predicted]`.
+    pub confusion: Vec<Vec<u32>>,
+    /// The misread digits: `label→predicted (style)`.
+    pub misread: Vec<String>,
+}
+
+/// Classifies every digit of a drawn set with a checkpoint.
+pub fn evaluate_drawn(
+    net: &Network,
+    weights: &Weights,
+    set: &DrawnSet,
+) -> Result<DrawnScore, EngineError> {
+    let params = crate::engine::cpu::CheckpointParams(weights);
+    let mut buf = Vec::with_capacity(set.digits.len() * 1024);
+    for d in &set.digits {
+        buf.extend(drawn_input(d).unwrap_or_else(|| vec![0.0; 1024]));
+    }
+    let outs = forward_tensors(
+        net,
+        &batch_tensor(&buf, set.digits.len())?,
+        &params,
+        &[net.output()],
+    )?;
+    let pred = outs[net.output()]
+        .as_ref()
+        .expect("output kept")
+        .argmax(1)?
+        .to_vec1::<u32>()?;
+    let mut confusion = vec![vec![0u32; 10]; 10];
+    let mut misread = Vec::new();
+    for (d, p) in set.digits.iter().zip(pred) {
+        confusion[d.label as usize][p as usize] += 1;
+        if p != d.label as u32 {
+            misread.push(format!("{}→{p} ({})", d.label, d.style));
+        }
+    }
+    let n = set.digits.len();
+    Ok(DrawnScore {
+        set: format!("{} (seed {})", set.generator, set.seed),
+        digits: n,
+        accuracy: 1.0 - misread.len() as f64 / n.max(1) as f64,
+        errors: misread.len(),
+        confusion,
+        misread,
+    })
+}
+
+/// Trains `net` and returns its checkpoint and the report; `drawn`, when given, is measured after
+/// training (never trained on). `log` receives progress lines.
 pub fn train(
     net: &Network,
     train_set: &Mnist,
     test_set: &Mnist,
+    drawn: Option<&DrawnSet>,
     cfg: &TrainConfig,
     log: &mut dyn FnMut(String),
 ) -> Result<(Weights, TrainReport), EngineError> {
@@ -178,11 +239,14 @@ pub fn train(
             let mut buf = Vec::with_capacity(chunk.len() * 1024);
             let mut labels = Vec::with_capacity(chunk.len());
             for &i in chunk {
-                buf.extend(pad_to_32(&augment(
-                    train_set.image(i),
-                    &cfg.augmentation,
-                    &mut rng,
-                )));
+                let aug = &cfg.augmentation;
+                // No draw when the pad imitation is off: the random sequence is then the one
+                // training used before it existed.
+                buf.extend(if aug.drawn_p > 0.0 && rng.unit() < aug.drawn_p {
+                    augment_as_drawn(train_set.image(i), &aug.drawn, &mut rng)
+                } else {
+                    pad_to_32(&augment(train_set.image(i), aug, &mut rng))
+                });
                 labels.push(train_set.labels[i] as u32);
             }
             let x = batch_tensor(&buf, chunk.len())?;
@@ -226,6 +290,18 @@ pub fn train(
         net.id,
         acc * 100.0
     ));
+    let drawn = drawn
+        .map(|set| evaluate_drawn(net, &weights, set))
+        .transpose()?;
+    if let Some(d) = &drawn {
+        log(format!(
+            "{}: drawn-digit accuracy {:.2}% ({} of {} misread)",
+            net.id,
+            d.accuracy * 100.0,
+            d.errors,
+            d.digits
+        ));
+    }
     let report = TrainReport {
         model: net.id.clone(),
         config: cfg.clone(),
@@ -234,6 +310,7 @@ pub fn train(
         test_accuracy: acc,
         test_errors: errors,
         confusion,
+        drawn,
     };
     Ok((weights, report))
 }

@@ -9,8 +9,10 @@ fn usage() -> ! {
          models                     list the networks of the zoo\n  \
          summary <model> [--json]   per-layer shapes, params, MACs, memory, receptive fields\n  \
          train-lenet --mnist DIR --out FILE [--variant lenet5|lenet5_modern] [--epochs N] [--seed S] [--limit N]\n  \
+                                    [--drawn FILE]\n  \
                                     train LeNet-5 on MNIST (both variants unless --variant); writes\n  \
-                                    FILE for lenet5 and lenet5_modern.safetensors beside it, each with a .json report\n  \
+                                    FILE for lenet5 and lenet5_modern.safetensors beside it, each with a .json report;\n  \
+                                    measures the held-out drawn digits FILE (tests/fixtures/drawn_digits.json)\n  \
          fetch-weights <model> [--f16] [--from FILE] [--out DIR]\n  \
                                     download torchvision's checkpoint (sha256-checked) or convert\n  \
                                     FILE (.pth/.safetensors) into DIR (static/weights) as\n  \
@@ -202,6 +204,18 @@ fn train_lenet(args: &[String]) {
     let dir = Path::new(mnist);
     let train_set = atlas::mnist::load(dir, "train").unwrap_or_else(|e| fail(e));
     let test_set = atlas::mnist::load(dir, "t10k").unwrap_or_else(|e| fail(e));
+    // The held-out drawn digits, measured after training (never trained on).
+    let drawn_path = flag(args, "--drawn").unwrap_or("tests/fixtures/drawn_digits.json");
+    let drawn = match std::fs::read_to_string(drawn_path) {
+        Ok(text) => Some(
+            atlas::digits::DrawnSet::from_json(&text)
+                .unwrap_or_else(|e| fail(format!("{drawn_path}: {e}"))),
+        ),
+        Err(e) => {
+            eprintln!("no drawn digits measured ({drawn_path}: {e})");
+            None
+        }
+    };
     let out = PathBuf::from(out);
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
@@ -214,9 +228,14 @@ fn train_lenet(args: &[String]) {
         } else {
             out.with_file_name(format!("{id}.safetensors"))
         };
-        let (weights, report) = train(&net, &train_set, &test_set, &cfg, &mut |line| {
-            eprintln!("{line}")
-        })
+        let (weights, report) = train(
+            &net,
+            &train_set,
+            &test_set,
+            drawn.as_ref(),
+            &cfg,
+            &mut |line| eprintln!("{line}"),
+        )
         .unwrap_or_else(|e| fail(format!("training {id} failed: {e}")));
         atlas::engine::safetensors::save(&weights, &path).unwrap_or_else(|e| fail(e.to_string()));
         let json = path.with_extension("json");
@@ -226,8 +245,13 @@ fn train_lenet(args: &[String]) {
         )
         .unwrap_or_else(|e| fail(format!("cannot write {}: {e}", json.display())));
         println!(
-            "{id}: {:.2}% on the MNIST test set → {} and {}",
+            "{id}: {:.2}% on the MNIST test set{} → {} and {}",
             report.test_accuracy * 100.0,
+            report
+                .drawn
+                .as_ref()
+                .map(|d| format!(", {:.2}% of the drawn digits", d.accuracy * 100.0))
+                .unwrap_or_default(),
             path.display(),
             json.display()
         );

@@ -1,0 +1,108 @@
+// End-to-end: the held-out drawn digits (tests/fixtures/drawn_digits.json, made by
+// scripts/drawn_digits.mjs, never trained on) played through the real pad in the page with real
+// mouse events — one pointermove per recorded point, the pad's brush set to each digit's — and read
+// by the page's default LeNet-5 (the page opens on it). At least 97 % must be read right; the
+// confusion and the misread digits are printed. `DRAWN_MODEL=lenet5_modern` plays them to the
+// other variant instead.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+
+const fixture = path.resolve(import.meta.dirname, '..', 'fixtures', 'drawn_digits.json');
+const SET = JSON.parse(fs.readFileSync(fixture, 'utf8'));
+
+let server, context, page, errors;
+before(async () => {
+  server = await serveDist();
+  context = await launch();
+  ({ page, errors } = await openPage(context, server.url));
+});
+after(async () => { await context?.close(); await server?.close(); });
+
+const prediction = () => page.getByTestId('prediction');
+
+async function clear() {
+  if (await page.getByTestId('clear-button').isEnabled()) await page.getByTestId('clear-button').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=prediction]')?.textContent === '–');
+}
+
+let brush = null;
+async function setBrush(px) {
+  if (brush === px) return;
+  await page.getByTestId('brush-size').evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, px);
+  // The pad reads the brush when a stroke starts: wait until it has re-rendered with it (the
+  // brush readout shows the new width), and a frame more.
+  await page.waitForFunction((v) => {
+    const readout = document.querySelector('.brush-px');
+    return !readout || new RegExp(`^\\s*${v}\\b`).test(readout.textContent);
+  }, px);
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done())));
+  brush = px;
+}
+
+/** One mouse event per recorded point (steps: 1), in canvas pixels mapped onto the canvas's box. */
+async function draw(box, strokes) {
+  const sx = box.width / SET.canvas;
+  const sy = box.height / SET.canvas;
+  for (const s of strokes) {
+    await page.mouse.move(box.x + s[0][0] * sx, box.y + s[0][1] * sy);
+    await page.mouse.down();
+    for (const [x, y] of s.slice(1)) await page.mouse.move(box.x + x * sx, box.y + y * sy, { steps: 1 });
+    await page.mouse.up();
+  }
+}
+
+/** The prediction once the worker has answered the last stroke: the ten probabilities unchanged
+ *  over three reads 50 ms apart. */
+async function settled() {
+  await page.waitForFunction(() => document.querySelector('[data-testid=prediction]')?.textContent !== '–');
+  const read = () => page.getByTestId('probabilities').locator('[data-digit]').evaluateAll((els) => els.map((e) => e.dataset.prob).join(','));
+  let last = await read();
+  for (let same = 0; same < 2;) {
+    await page.waitForTimeout(50);
+    const now = await read();
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }
+  return (await prediction().innerText()).trim();
+}
+
+test(`every held-out drawn digit (${SET.digits.length}) through the pad: at least 97 % read right`, { timeout: 600_000 }, async () => {
+  const want = process.env.DRAWN_MODEL;
+  if (want) await page.locator(`[data-testid=model-entry][data-model=${want}]`).click();
+  await page.waitForSelector('[data-testid=lenet-lab][data-status=ready]', { timeout: 30_000 });
+  const model = await page.locator('[data-testid=model-entry][aria-pressed=true]').getAttribute('data-model');
+  assert.match(model, /^lenet5/);
+  const canvas = page.getByTestId('digit-canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  const confusion = Array.from({ length: 10 }, () => Array(10).fill(0));
+  const misread = [];
+  const started = Date.now();
+  for (const [i, d] of SET.digits.entries()) {
+    await clear();
+    await setBrush(d.brush);
+    await draw(box, d.strokes);
+    const got = await settled();
+    const p = Number(got);
+    assert.ok(Number.isInteger(p) && p >= 0 && p <= 9, `digit ${i}: prediction '${got}'`);
+    confusion[d.label][p] += 1;
+    if (p !== d.label) {
+      misread.push(`#${i} ${d.label}→${p} (${d.style}, brush ${d.brush})`);
+      if (misread.length <= 4) await screenshot(page, `drawn-misread-${i}`);
+    }
+  }
+  const n = SET.digits.length;
+  const accuracy = 1 - misread.length / n;
+  console.log(`${model}: ${(accuracy * 100).toFixed(2)} % of ${n} drawn digits read right in the page (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(`confusion (rows: drawn, columns: read)\n     ${[...Array(10).keys()].map((k) => String(k).padStart(3)).join('')}\n${confusion
+    .map((row, t) => `  ${t}: ${row.map((v) => String(v).padStart(3)).join('')}`).join('\n')}`);
+  if (misread.length) console.log(`misread: ${misread.join('; ')}`);
+  assert.ok(accuracy >= 0.97, `${model}: ${(accuracy * 100).toFixed(2)} % < 97 %: ${misread.join('; ')}`);
+  assert.deepEqual(errors(), []);
+});
