@@ -7,25 +7,23 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { openAtlas, screenshot } from './harness.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const weightsFile = path.resolve(root, '..', 'shared', 'weights', 'squeezenet1_1.safetensors');
 if (!fs.existsSync(weightsFile)) throw new Error(`missing ${weightsFile} (../shared holds the test material)`);
 
-let server, context, page, errors;
+let atlas, server, page, errors;
 before(async () => {
-  server = await serveDist();
-  context = await launch();
-  ({ page, errors } = await openPage(context, server.url));
-  await page.getByTestId('model-picker').waitFor();
+  atlas = await openAtlas();
+  ({ server, page, errors } = atlas);
   await page.locator('[data-testid=model-entry][data-model=squeezenet1_1]').click();
   await page.getByTestId('weights-input').setInputFiles(weightsFile);
   await page.waitForSelector('[data-testid=weights-ready]', { timeout: 120_000 });
   await page.locator('[data-testid=sample-photo][data-photo="chelsea.png"]').click();
   await page.locator('[data-testid=top5][data-photo="chelsea.png"] [data-testid=top5-row]').first().waitFor({ timeout: 60_000 });
 });
-after(async () => { await context?.close(); await server?.close(); });
+after(() => atlas?.close());
 
 test('an occlusion map of a sample photo, with progress, for the top class', async () => {
   const top1 = Number(await page.getByTestId('top5-row').first().getAttribute('data-index'));

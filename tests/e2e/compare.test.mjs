@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { openAtlas, screenshot } from './harness.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const reference = (m) => {
@@ -15,14 +15,12 @@ const reference = (m) => {
   return JSON.parse(fs.readFileSync(f, 'utf8'));
 };
 
-let server, context, page, errors;
+let atlas, server, page, errors;
 before(async () => {
-  server = await serveDist();
-  context = await launch();
-  ({ page, errors } = await openPage(context, server.url));
-  await page.getByTestId('model-picker').waitFor();
+  atlas = await openAtlas();
+  ({ server, page, errors } = atlas);
 });
-after(async () => { await context?.close(); await server?.close(); });
+after(() => atlas?.close());
 
 async function metric(name) {
   const row = page.locator(`[data-testid=compare-table] tr[data-metric=${name}]`);

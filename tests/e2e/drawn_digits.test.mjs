@@ -8,18 +8,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { openAtlas, screenshot } from './harness.mjs';
 
 const fixture = path.resolve(import.meta.dirname, '..', 'fixtures', 'drawn_digits.json');
 const SET = JSON.parse(fs.readFileSync(fixture, 'utf8'));
 
-let server, context, page, errors;
+let atlas, server, page, errors;
 before(async () => {
-  server = await serveDist();
-  context = await launch();
-  ({ page, errors } = await openPage(context, server.url));
+  atlas = await openAtlas();
+  ({ server, page, errors } = atlas);
 });
-after(async () => { await context?.close(); await server?.close(); });
+after(() => atlas?.close());
 
 const prediction = () => page.getByTestId('prediction');
 

@@ -72,6 +72,16 @@ export async function openPage(context, url) {
   return { page, errors: () => errors };
 }
 
+/** The usual start of a test file: dist/ served, Chromium launched (`options` as for `launch`),
+ *  the page opened at `query` with its picker drawn. `close()` ends both. */
+export async function openAtlas({ query = '', ...options } = {}) {
+  const server = await serveDist();
+  const context = await launch(options);
+  const { page, errors } = await openPage(context, server.url + query);
+  await page.getByTestId('model-picker').waitFor();
+  return { server, context, page, errors, close: async () => { await context.close(); await server.close(); } };
+}
+
 /** Saves the whole page (or, with `fullPage: false`, what the screen shows) as target/e2e/NAME.png. */
 export async function screenshot(page, name, { fullPage = true } = {}) {
   fs.mkdirSync(shotDir, { recursive: true });

@@ -4,16 +4,14 @@
 // sentences left behind (citations and other deliberately English text carry lang="en").
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { openAtlas, screenshot } from './harness.mjs';
 
-let server, context, page, errors;
+let atlas, server, page, errors;
 before(async () => {
-  server = await serveDist();
-  context = await launch();
-  ({ page, errors } = await openPage(context, server.url));
-  await page.getByTestId('model-picker').waitFor();
+  atlas = await openAtlas();
+  ({ server, page, errors } = atlas);
 });
-after(async () => { await context?.close(); await server?.close(); });
+after(() => atlas?.close());
 
 const han = /[\u4e00-\u9fff]/;
 

@@ -2,16 +2,15 @@
 // clear and undo work; feature maps of every layer are shown; screenshots saved.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { openAtlas, screenshot } from './harness.mjs';
 import { DIGITS, place, drawStrokes } from './digits.mjs';
 
-let server, context, page, errors;
+let atlas, server, page, errors;
 before(async () => {
-  server = await serveDist();
-  context = await launch();
-  ({ page, errors } = await openPage(context, server.url));
+  atlas = await openAtlas();
+  ({ server, page, errors } = atlas);
 });
-after(async () => { await context?.close(); await server?.close(); });
+after(() => atlas?.close());
 
 async function open(model) {
   await page.locator(`[data-testid=model-entry][data-model=${model}]`).click();

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { openAtlas, screenshot } from './harness.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 function summary(model) {
@@ -13,14 +13,12 @@ function summary(model) {
   return JSON.parse(out);
 }
 
-let server, context, page, errors;
+let atlas, server, page, errors;
 before(async () => {
-  server = await serveDist();
-  context = await launch();
-  ({ page, errors } = await openPage(context, server.url));
-  await page.getByTestId('model-picker').waitFor();
+  atlas = await openAtlas();
+  ({ server, page, errors } = atlas);
 });
-after(async () => { await context?.close(); await server?.close(); });
+after(() => atlas?.close());
 
 async function choose(model) {
   await page.locator(`[data-testid=model-entry][data-model=${model}]`).click();
