@@ -13,7 +13,12 @@ no torch) from our own LeNet-5 weights, so that the Rust reader is tested on the
 Like torch.save does for views, pairs of tensors share one storage here (the second at an
 offset), so the reader's offset handling is exercised too.
 
-Usage: scripts/legacy_pth.py IN.safetensors OUT.pth
+With --zip it writes torch's current format instead (torch >= 1.6): a stored zip archive with
+archive/data.pkl (persistent ids ('storage', FloatStorage, key, 'cpu', numel)), one entry per
+storage under archive/data/, archive/version and archive/byteorder, as torch.save writes it:
+tests/fixtures/lenet5_modern_zip.pth, the small zip checkpoint the mutation suite damages.
+
+Usage: scripts/legacy_pth.py [--zip] IN.safetensors OUT.pth
 """
 import collections
 import json
@@ -21,6 +26,7 @@ import pickle
 import struct
 import sys
 import types
+import zipfile
 
 # Stand-ins for the torch globals the pickle names (pickle checks module.qualname lookups).
 torch = types.ModuleType("torch")
@@ -70,6 +76,13 @@ class Pickler(pickle.Pickler):
         return None
 
 
+class ZipPickler(pickle.Pickler):
+    def persistent_id(self, obj):
+        if isinstance(obj, StorageRef):
+            return ("storage", FloatStorage, obj.key, "cpu", obj.numel)
+        return None
+
+
 def read_safetensors(path):
     raw = open(path, "rb").read()
     (n,) = struct.unpack("<Q", raw[:8])
@@ -85,7 +98,7 @@ def read_safetensors(path):
     return out
 
 
-def main(src, dst):
+def main(src, dst, as_zip=False):
     tensors = read_safetensors(src)
     names = list(tensors)
     state = collections.OrderedDict()
@@ -102,6 +115,20 @@ def main(src, dst):
             shape = tensors[n][0]
             state[n] = TensorRef(storage, offset, shape)
             offset += len(tensors[n][1]) // 4
+    if as_zip:
+        import io
+        buf = io.BytesIO()
+        ZipPickler(buf, protocol=2).dump(state)
+        with zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_STORED) as z:
+            def put(name, data):
+                # A fixed date, so that the fixture is the same bytes every time.
+                z.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data)
+            put("archive/data.pkl", buf.getvalue())
+            put("archive/byteorder", b"little")
+            for k in sorted(storages):
+                put(f"archive/data/{k}", storages[k])
+            put("archive/version", b"3\n")
+        return
     with open(dst, "wb") as f:
         pickle.dump(0x1950a86a20f9469cfc6c, f, protocol=2)
         pickle.dump(1001, f, protocol=2)
@@ -116,4 +143,5 @@ def main(src, dst):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    args = [a for a in sys.argv[1:] if a != "--zip"]
+    main(args[0], args[1], as_zip="--zip" in sys.argv[1:])

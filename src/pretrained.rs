@@ -4,6 +4,7 @@
 //! its input re-normalised, DenseNet's old key names renamed). The architecture itself, and so
 //! the size of every checkpoint, comes from the zoo's description.
 
+use crate::engine::checkpoint::expected::Expected;
 use crate::engine::weights::CheckpointError;
 use crate::engine::{self, Weights};
 use crate::i18n::Msg;
@@ -113,12 +114,28 @@ pub fn sniff(bytes: &[u8]) -> Format {
     }
 }
 
+/// What a checkpoint of network `id` must hold, as torchvision reads it: the tensors its
+/// description needs, the published extras it drops, DenseNet's old names read as the new ones.
+pub fn expected(id: &str) -> Result<Expected, CheckpointError> {
+    let net = build(id)
+        .ok_or_else(|| CheckpointError(Msg::new("errors-unknown-network").arg("network", id)))?;
+    let extra = find(id).map_or(&[][..], |p| p.extra_prefixes);
+    let e = Expected::new(&net, extra);
+    Ok(if id.starts_with("densenet") {
+        e.renaming(engine::pth::legacy_densenet_key)
+    } else {
+        e
+    })
+}
+
 /// Parses a checkpoint for network `id` (`.safetensors` or `.pth`, f32/f16/bf16), applies what
-/// torchvision applies when it loads it, and checks every key and shape against the network.
+/// torchvision applies when it loads it, and checks every key and shape against the network —
+/// the names and shapes before any value is read.
 pub fn load_checkpoint(id: &str, bytes: &[u8]) -> Result<(Network, Weights), CheckpointError> {
+    let expected = expected(id)?;
     let weights = match sniff(bytes) {
-        Format::Safetensors => engine::safetensors::from_bytes(bytes)?,
-        Format::Pth => engine::pth::from_bytes(bytes)?,
+        Format::Safetensors => engine::safetensors::read(bytes, Some(expected))?,
+        Format::Pth => engine::pth::read(bytes, Some(&expected))?,
     };
     load_weights(id, weights)
 }

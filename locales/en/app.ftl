@@ -20,6 +20,12 @@ app-engine-starting = starting…
 app-worker-starting = worker starting…
 app-worker-ready = worker ready, engine self-check passed
 app-worker-check-wrong = engine self-check gave wrong values: { $values }
+app-worker-restarted = the worker stopped ({ $reason }) and a new one started{ $count ->
+        [0] {""}
+       *[other] , reloading { $reloaded }
+    }
+app-worker-restarted-lost = ; open again from their files: { $lost }
+app-worker-gave-up = the worker stopped again ({ $reason }): reload the page
 
 ## Why this engine (the status line's note)
 app-note-looking = looking for WebGPU…

@@ -13,6 +13,7 @@ errors-fetch-http = { $url }: HTTP { $status }
 ## Downloading weights
 errors-download-unreadable = the download cannot be read
 errors-download-stopped = the download stopped after { $got } of { $total } bytes
+errors-download-too-big = the download goes on past the size of any checkpoint of { $network }: it is not a checkpoint of this network
 errors-download-failed = the download of { $label } failed ({ $detail }); check the address, your connection, and that the server allows downloads from other sites (CORS)
 errors-download-http = the download of { $label } failed: the server answered HTTP { $status }
 errors-download-interrupted = the download of { $label } was interrupted: { $reason }
@@ -22,6 +23,8 @@ errors-cache-unreadable = the copy of { $label } kept in this browser's cache ca
 errors-load-failed = { $source }: { $reason }
 errors-source-cached = { $label } (from this browser's cache)
 errors-prepare-failed = the engine could not prepare the weights: { $detail }
+errors-worker-stopped = the worker that runs the networks stopped ({ $reason }); a new one was started: try again
+errors-unloaded-worker-restarted = the worker that runs the networks stopped and a new one was started, but weights opened from a file cannot be loaded again by themselves: open the file again
 errors-unknown-network = unknown network '{ $network }'
 errors-checkpoint-empty = the weights file is empty
 errors-checkpoint-convert = a tensor of the checkpoint cannot be converted: { $detail }
@@ -32,12 +35,13 @@ errors-checkpoint-mismatch = this checkpoint does not fit { $network }: { $probl
 errors-checkpoint-missing-key = missing key '{ $key }' (expected shape { $shape })
 errors-checkpoint-wrong-shape = key '{ $key }' has shape { $got } but { $network } needs { $want }
 errors-checkpoint-unexpected-key = unexpected key '{ $key }' (shape { $shape }) not used by { $network }
+errors-checkpoint-duplicate-key = key '{ $key }' appears twice
+errors-checkpoint-values = tensor '{ $key }' holds { $count } values, not the number its shape { $shape } holds
 
 ## PyTorch checkpoints (.pth)
 errors-pth-is-safetensors = this looks like a .safetensors file, not a PyTorch .pth: give it a .safetensors name
 errors-pth-not-checkpoint = this is not a PyTorch checkpoint: a .pth file is a zip archive or a pickle stream written by torch.save, and this file is neither
 errors-pth-no-state-dict = the checkpoint holds no state_dict (its top-level object is not a dictionary)
-errors-pth-tensor-unreadable = a tensor of the checkpoint cannot be read: { $detail }
 errors-pth-no-tensors = the checkpoint holds no tensors
 errors-pth-strides = tensor '{ $tensor }' is stored with strides { $strides } that this reader does not support
 errors-pth-truncated-tensor = the checkpoint is truncated: tensor '{ $tensor }' needs bytes { $start }..{ $end } of a storage that has { $size }
@@ -47,7 +51,6 @@ errors-pth-no-data-pkl = this zip archive is not a PyTorch checkpoint (it has no
 errors-pth-data-pkl-unreadable = cannot read the checkpoint's data.pkl: { $detail }
 errors-pth-storage-damaged = the .pth archive is damaged: storage of '{ $tensor }' cannot be read ({ $detail })
 errors-pth-pickle-unreadable = the checkpoint's pickle cannot be read ({ $detail }); the file may be truncated
-errors-pth-pickle-empty = the checkpoint's pickle is empty ({ $detail })
 errors-pth-storage-key = a storage key is not text
 errors-pth-no-storage-list = the checkpoint's list of storages is missing
 errors-pth-truncated-storage-missing = the checkpoint is truncated: storage '{ $storage }' is missing ({ $size } bytes in the file)
@@ -57,17 +60,18 @@ errors-pth-storage-missing = storage '{ $storage }' of '{ $tensor }' is missing
 ## .safetensors files
 errors-safetensors-not = this is not a .safetensors file (its header is not JSON)
 errors-safetensors-header-json = this is not a .safetensors file (its header is not JSON: { $detail })
-errors-safetensors-header-map = this is not a .safetensors file (its header is not a map)
 errors-safetensors-tensor = tensor '{ $tensor }': { $problem }
-errors-safetensors-no-dtype = no dtype
 errors-safetensors-dtype = has an unsupported type { $dtype }
-errors-safetensors-no-shape = no shape
-errors-safetensors-bad-shape = a bad shape
-errors-safetensors-no-offsets = no offsets
-errors-safetensors-bad-offsets = bad offsets
 errors-safetensors-size = its data ({ $bytes } bytes) does not fit its shape { $shape }
+errors-safetensors-entry = its entry in the header is malformed ({ $detail })
+errors-safetensors-rank = its shape has { $rank } dimensions
+errors-safetensors-too-big = its shape { $shape } has too many values to exist
+errors-safetensors-overlap = its data overlaps the tensor before it, which ends at byte { $at } of the data
+errors-safetensors-gap = its data leaves a gap after byte { $at } of the data
+errors-safetensors-trailing = the file goes on after its last tensor (it should end at byte { $size }): it is damaged
 errors-safetensors-too-short = the weights file is too short to be a .safetensors file
 errors-safetensors-truncated-header = the .safetensors file is truncated: its header alone needs { $needed } bytes, the file has { $size }
+errors-safetensors-header-too-long = its header claims { $size } bytes, far more than any checkpoint of { $network } has: the file is damaged or not for this network
 errors-safetensors-truncated = the .safetensors file is damaged or truncated: it ends after { $size } bytes, tensor '{ $tensor }' needs { $needed }
 
 ## Photos

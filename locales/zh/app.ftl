@@ -20,6 +20,12 @@ app-engine-starting = 正在启动…
 app-worker-starting = Worker 正在启动…
 app-worker-ready = Worker 已就绪，引擎自检通过
 app-worker-check-wrong = 引擎自检结果错误：{ $values }
+app-worker-restarted = Worker 已停止（{ $reason }），已启动新的 Worker{ $count ->
+        [0] {""}
+       *[other] ，正在重新加载 { $reloaded }
+    }
+app-worker-restarted-lost = ；请重新打开这些网络的权重文件：{ $lost }
+app-worker-gave-up = Worker 再次停止（{ $reason }）：请重新加载页面
 
 ## 为什么用这个引擎（状态栏的说明）
 app-note-looking = 正在查找 WebGPU…

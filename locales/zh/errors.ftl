@@ -12,6 +12,7 @@ errors-fetch-http = { $url }：HTTP { $status }
 ## 下载权重
 errors-download-unreadable = 无法读取下载的内容
 errors-download-stopped = 下载在 { $got } 字节处中断（共 { $total } 字节）
+errors-download-too-big = 下载的内容超过了 { $network } 任何检查点的大小：它不是这个网络的检查点
 errors-download-failed = { $label } 下载失败（{ $detail }）；请检查地址和网络连接，并确认服务器允许其他网站下载（CORS）
 errors-download-http = { $label } 下载失败：服务器返回 HTTP { $status }
 errors-download-interrupted = { $label } 的下载被中断：{ $reason }
@@ -21,6 +22,8 @@ errors-cache-unreadable = 无法读取本浏览器缓存中 { $label } 的副本
 errors-load-failed = { $source }：{ $reason }
 errors-source-cached = { $label }（来自本浏览器的缓存）
 errors-prepare-failed = 引擎无法准备这些权重：{ $detail }
+errors-worker-stopped = 运行网络的 Worker 已停止（{ $reason }）；已启动一个新的 Worker：请重试
+errors-unloaded-worker-restarted = 运行网络的 Worker 已停止并已重新启动，但从文件打开的权重无法自动重新加载：请再次打开该文件
 errors-unknown-network = 未知网络“{ $network }”
 errors-checkpoint-empty = 权重文件是空的
 errors-checkpoint-convert = 检查点中的一个张量无法转换：{ $detail }
@@ -31,12 +34,13 @@ errors-checkpoint-mismatch = 这个检查点与 { $network } 不匹配：{ $prob
 errors-checkpoint-missing-key = 缺少键“{ $key }”（应有形状 { $shape }）
 errors-checkpoint-wrong-shape = 键“{ $key }”的形状为 { $got }，但 { $network } 需要 { $want }
 errors-checkpoint-unexpected-key = 多出的键“{ $key }”（形状 { $shape }），{ $network } 用不到它
+errors-checkpoint-duplicate-key = 键“{ $key }”出现了两次
+errors-checkpoint-values = 张量“{ $key }”有 { $count } 个值，与其形状 { $shape } 的元素数不符
 
 ## PyTorch 检查点（.pth）
 errors-pth-is-safetensors = 这看起来是一个 .safetensors 文件，而不是 PyTorch 的 .pth：请给它改用 .safetensors 扩展名
 errors-pth-not-checkpoint = 这不是 PyTorch 检查点：.pth 文件是由 torch.save 写出的 zip 压缩包或 pickle 流，而这个文件两者都不是
 errors-pth-no-state-dict = 检查点中没有 state_dict（其顶层对象不是字典）
-errors-pth-tensor-unreadable = 检查点中的一个张量无法读取：{ $detail }
 errors-pth-no-tensors = 检查点中没有张量
 errors-pth-strides = 张量“{ $tensor }”以步长 { $strides } 存储，本读取器不支持
 errors-pth-truncated-tensor = 检查点不完整：张量“{ $tensor }”需要存储区的第 { $start }..{ $end } 字节，而该存储区只有 { $size } 字节
@@ -46,7 +50,6 @@ errors-pth-no-data-pkl = 这个 zip 压缩包不是 PyTorch 检查点（里面�
 errors-pth-data-pkl-unreadable = 无法读取检查点的 data.pkl：{ $detail }
 errors-pth-storage-damaged = .pth 压缩包已损坏：“{ $tensor }”的存储区无法读取（{ $detail }）
 errors-pth-pickle-unreadable = 无法读取检查点的 pickle（{ $detail }）；文件可能不完整
-errors-pth-pickle-empty = 检查点的 pickle 是空的（{ $detail }）
 errors-pth-storage-key = 有一个存储区的键不是文本
 errors-pth-no-storage-list = 检查点缺少存储区列表
 errors-pth-truncated-storage-missing = 检查点不完整：缺少存储区“{ $storage }”（文件共 { $size } 字节）
@@ -56,17 +59,18 @@ errors-pth-storage-missing = 缺少“{ $tensor }”的存储区“{ $storage }�
 ## .safetensors 文件
 errors-safetensors-not = 这不是 .safetensors 文件（其文件头不是 JSON）
 errors-safetensors-header-json = 这不是 .safetensors 文件（其文件头不是 JSON：{ $detail }）
-errors-safetensors-header-map = 这不是 .safetensors 文件（其文件头不是映射）
 errors-safetensors-tensor = 张量“{ $tensor }”：{ $problem }
-errors-safetensors-no-dtype = 没有数据类型
 errors-safetensors-dtype = 类型 { $dtype } 不受支持
-errors-safetensors-no-shape = 没有形状
-errors-safetensors-bad-shape = 形状无效
-errors-safetensors-no-offsets = 没有数据偏移
-errors-safetensors-bad-offsets = 数据偏移无效
 errors-safetensors-size = 其数据（{ $bytes } 字节）与形状 { $shape } 不符
+errors-safetensors-entry = 它在文件头中的条目格式有误（{ $detail }）
+errors-safetensors-rank = 它的形状有 { $rank } 个维度
+errors-safetensors-too-big = 它的形状 { $shape } 元素多得不可能存在
+errors-safetensors-overlap = 它的数据与前一个张量重叠（前一个张量在数据区第 { $at } 字节处结束）
+errors-safetensors-gap = 它的数据在数据区第 { $at } 字节之后留有空隙
+errors-safetensors-trailing = 文件在最后一个张量之后还有数据（应在第 { $size } 字节处结束）：文件已损坏
 errors-safetensors-too-short = 权重文件太短，不可能是 .safetensors 文件
 errors-safetensors-truncated-header = .safetensors 文件不完整：仅文件头就需要 { $needed } 字节，而文件只有 { $size } 字节
+errors-safetensors-header-too-long = 它的文件头声称有 { $size } 字节，远超 { $network } 的任何检查点：文件已损坏，或不是这个网络的
 errors-safetensors-truncated = .safetensors 文件已损坏或不完整：它在 { $size } 字节处结束，而张量“{ $tensor }”需要 { $needed } 字节
 
 ## 照片

@@ -4,14 +4,15 @@
 //! and checked by one conformance suite (`tests/conformance`) run unchanged against each.
 
 pub mod autograd;
+pub mod checkpoint;
 pub mod cpu;
 pub mod fold;
 pub mod gpu;
 pub mod packed;
-pub mod pth;
-pub mod safetensors;
 pub mod splitmix;
 pub mod weights;
+
+pub use checkpoint::{pth, safetensors};
 
 use crate::zoo::{Network, NodeId};
 

@@ -3,10 +3,12 @@
 
 use std::collections::HashMap;
 
+use super::checkpoint::dtype::elements;
+use super::checkpoint::expected::{shape_text, Expected};
 use super::cpu::ParamSource;
 use super::EngineError;
 use crate::i18n::Msg;
-use crate::zoo::params::{ParamSpec, Role};
+use crate::zoo::params::Role;
 use crate::zoo::{analyse, params::param_specs, Network};
 
 /// One tensor: shape and row-major f32 values.
@@ -54,25 +56,6 @@ impl From<candle_core::Error> for CheckpointError {
     }
 }
 
-/// Problems joined into one sentence, in the catalogue's way (`errors-list`); None for none.
-fn joined(problems: impl DoubleEndedIterator<Item = Msg>) -> Option<Msg> {
-    problems.rev().reduce(|rest, first| {
-        Msg::new("errors-list")
-            .arg("first", first)
-            .arg("rest", rest)
-    })
-}
-
-fn shape_text(s: &[usize]) -> String {
-    format!(
-        "[{}]",
-        s.iter()
-            .map(|d| d.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
-}
-
 impl Weights {
     pub fn insert(&mut self, key: impl Into<String>, shape: Vec<usize>, values: Vec<f32>) {
         self.tensors
@@ -108,58 +91,29 @@ impl Weights {
         Ok(w)
     }
 
-    /// Checks that every tensor the network needs is here with its shape, and that nothing else
-    /// is (`allow_extra` lists key prefixes tolerated, e.g. GoogLeNet's `aux1.`).
+    /// Checks that every tensor the network needs is here with its shape and exactly as many
+    /// values as its shape holds, and that nothing else is (`allow_extra` lists key prefixes
+    /// tolerated, e.g. GoogLeNet's `aux1.`): what every engine asks before it prepares, so that
+    /// no kernel ever sees a tensor shorter or longer than its shape.
     pub fn check(&self, net: &Network, allow_extra: &[&str]) -> Result<(), CheckpointError> {
-        let specs: Vec<ParamSpec> = param_specs(net, &analyse(net));
-        let mut problems = Vec::new();
-        for s in &specs {
-            match self.tensors.get(&s.key) {
-                None if s.role == Role::NumBatchesTracked => {}
-                None => problems.push(
-                    Msg::new("errors-checkpoint-missing-key")
-                        .arg("key", &s.key)
-                        .arg("shape", shape_text(&s.shape)),
-                ),
-                Some(t) if t.shape != s.shape && !(s.shape.is_empty() && t.values.len() == 1) => {
-                    problems.push(
-                        Msg::new("errors-checkpoint-wrong-shape")
-                            .arg("key", &s.key)
-                            .arg("got", shape_text(&t.shape))
-                            .arg("network", &net.label)
-                            .arg("want", shape_text(&s.shape)),
-                    )
-                }
-                Some(_) => {}
+        let mut keys: Vec<&String> = self.tensors.keys().collect();
+        keys.sort();
+        let listed = keys
+            .iter()
+            .map(|k| (k.as_str(), self.tensors[*k].shape.as_slice()));
+        Expected::new(net, allow_extra).plan(listed)?;
+        for k in keys {
+            let t = &self.tensors[k];
+            if elements(&t.shape) != Some(t.values.len()) {
+                return Err(CheckpointError(
+                    Msg::new("errors-checkpoint-values")
+                        .arg("key", k)
+                        .arg("count", t.values.len().to_string())
+                        .arg("shape", shape_text(&t.shape)),
+                ));
             }
         }
-        let mut extra: Vec<&String> = self
-            .tensors
-            .keys()
-            .filter(|k| {
-                !specs.iter().any(|s| &s.key == *k) && !allow_extra.iter().any(|p| k.starts_with(p))
-            })
-            .collect();
-        extra.sort();
-        for k in extra {
-            let t = &self.tensors[k];
-            problems.push(
-                Msg::new("errors-checkpoint-unexpected-key")
-                    .arg("key", k)
-                    .arg("shape", shape_text(&t.shape))
-                    .arg("network", &net.label),
-            );
-        }
-        let n = problems.len();
-        match joined(problems.into_iter().take(5)) {
-            None => Ok(()),
-            Some(shown) => Err(CheckpointError(
-                Msg::new("errors-checkpoint-mismatch")
-                    .arg("network", &net.label)
-                    .arg("problems", shown)
-                    .arg("more", n.saturating_sub(5)),
-            )),
-        }
+        Ok(())
     }
 }
 
@@ -202,5 +156,23 @@ mod tests {
         w.tensors.remove("extra.4");
         let en = w.check(&net, &[]).unwrap_err().to_string();
         assert!(en.ends_with("not used by LeNet-5"), "{en}");
+    }
+
+    /// Values that disagree with their shape (what overlapping offsets used to produce) are
+    /// refused by every engine's preparation, before a kernel sees them: the packed engine
+    /// asserted, or indexed out of bounds, on such tensors.
+    #[test]
+    fn values_that_do_not_fill_their_shape_are_refused() {
+        use crate::engine::{packed::PackedEngine, Engine};
+        let net = crate::zoo::build("lenet5").unwrap();
+        let mut w = Weights::splitmix(&net);
+        w.tensors.get_mut("c3.weight").unwrap().values.truncate(100);
+        let en = w.check(&net, &[]).unwrap_err().to_string();
+        assert_eq!(
+            en,
+            "tensor 'c3.weight' holds 100 values, not the number its shape [16, 6, 5, 5] holds"
+        );
+        let e = PackedEngine.prepare(&net, w).err().unwrap().to_string();
+        assert!(e.contains("holds 100 values"), "{e}");
     }
 }
