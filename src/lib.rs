@@ -12,6 +12,7 @@ pub mod engine;
 pub mod engine_check;
 pub mod i18n;
 pub mod imagenet;
+pub mod journal;
 pub mod pretrained;
 pub mod protocol;
 pub mod rng;

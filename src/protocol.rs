@@ -100,6 +100,18 @@ pub enum WorkerRequest {
         input: Vec<f32>,
         tag: u64,
     },
+    /// Kill the worker as a bug would (the end-to-end test of the page surviving its worker,
+    /// `window.atlasCrashWorker` under `?bench`): a panic, or a failed allocation. Never answered.
+    Crash { kind: CrashKind },
+}
+
+/// How [`WorkerRequest::Crash`] kills the worker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CrashKind {
+    /// A Rust panic: in wasm, a trap.
+    Panic,
+    /// An allocation the memory cannot give: Rust's allocation-failure path, an abort.
+    OutOfMemory,
 }
 
 /// Every node's output of one run (batch dimension left out).
@@ -204,6 +216,12 @@ pub enum WorkerResponse {
     /// Something went wrong; the message is shown to the reader, in the page's language. A
     /// failure of `ClassifyLastCrop` carries the network's id as its `model` argument.
     Failed(crate::i18n::Msg),
+    /// A network the page had loaded is no longer held, and why (a new worker that could not
+    /// load it again; kept within the memory bound). Sent to the handler that loaded it.
+    Unloaded {
+        model: String,
+        why: crate::i18n::Msg,
+    },
 }
 
 /// Which engine the reader asked for (`backend-toggle`).

@@ -1,10 +1,9 @@
-//! Entry point of the Web Worker: registers the worker that runs the engines.
+//! Entry point of the Web Worker: starts the worker that runs the engines.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    use gloo_worker::Registrable;
     console_error_panic_hook::set_once();
-    atlas::web::worker::AtlasWorker::registrar().register();
+    atlas::web::worker::start();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -2,9 +2,11 @@
 //! `window.atlasBench(model, url, warmup, runs)`, which loads a checkpoint into the worker (the
 //! same path a reader's download takes), times the prepared network's forward pass there, and
 //! resolves with the worker's `BenchResult` as JSON; and `window.atlasBenchGpu`, the same for the
-//! WebGPU engine on the page's main thread; and `window.atlasLoseGpu()`, which destroys the worker's
-//! WebGPU device as a lost GPU would (the end-to-end test of the fallback). Nothing of this runs
-//! in normal use.
+//! WebGPU engine on the page's main thread; `window.atlasLoseGpu()`, which destroys the worker's
+//! WebGPU device as a lost GPU would (the end-to-end test of the fallback); and
+//! `window.atlasCrashWorker(kind)`, which makes the worker panic (`"panic"`) or fail an allocation
+//! (`"oom"`), as a bug would (the end-to-end test of the page surviving its worker). Nothing of
+//! this runs in normal use.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -34,18 +36,34 @@ pub fn install(ctx: &WorkerContext) {
     let Some(window) = bench_window() else {
         return;
     };
-    let root = ctx.0.clone();
-    let lose = Closure::<dyn Fn()>::new(move || root.send(WorkerRequest::LoseGpuDevice));
+    let root = Rc::new(ctx.0.fork(None::<fn(WorkerResponse)>));
+    let lose = {
+        let root = root.clone();
+        Closure::<dyn Fn()>::new(move || root.send(WorkerRequest::LoseGpuDevice))
+    };
     let _ = js_sys::Reflect::set(
         &window,
         &"atlasLoseGpu".into(),
         lose.as_ref().unchecked_ref(),
     );
     lose.forget();
+    // The test of the page surviving its worker: "panic" or "oom".
+    let crash = Closure::<dyn Fn(String)>::new(move |kind: String| {
+        let kind = match kind.as_str() {
+            "oom" => crate::protocol::CrashKind::OutOfMemory,
+            _ => crate::protocol::CrashKind::Panic,
+        };
+        root.send(WorkerRequest::Crash { kind });
+    });
+    let _ = js_sys::Reflect::set(
+        &window,
+        &"atlasCrashWorker".into(),
+        crash.as_ref().unchecked_ref(),
+    );
+    crash.forget();
     let pending: Rc<RefCell<Option<Pending>>> = Rc::new(RefCell::new(None));
-    let bridge_cell: Rc<
-        RefCell<Option<Rc<gloo_worker::WorkerBridge<crate::web::worker::AtlasWorker>>>>,
-    > = Rc::new(RefCell::new(None));
+    let bridge_cell: Rc<RefCell<Option<Rc<crate::web::host::Bridge>>>> =
+        Rc::new(RefCell::new(None));
     let bridge = {
         let (pending, cell) = (pending.clone(), bridge_cell.clone());
         Rc::new(ctx.0.fork(Some(move |answer: WorkerResponse| {

@@ -5,6 +5,8 @@ pub mod address;
 pub mod backend;
 pub mod bench;
 pub mod fetch;
+pub mod host;
 pub mod photo_decode;
 pub mod ui;
+pub mod wire;
 pub mod worker;

@@ -14,7 +14,6 @@ use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
-use gloo_worker::{HandlerId, Worker, WorkerScope};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -30,6 +29,7 @@ use crate::protocol::HELD_NETWORKS_BYTES;
 use crate::protocol::{BackendChoice, EngineStatus};
 use crate::protocol::{Classification, InputGradient, RunResult, WorkerRequest, WorkerResponse};
 use crate::web::backend::{self, Backend};
+use crate::web::wire::{self, FromWorker, HandlerId, ToWorker};
 use crate::zoo::graph::Op;
 
 /// The Cache API store that keeps downloaded checkpoints.
@@ -103,11 +103,16 @@ enum Job {
     Fetched(Fetched),
 }
 
-/// The worker: its state, taken by the one task that handles the queued jobs in order.
-pub struct AtlasWorker {
-    state: Rc<RefCell<Option<State>>>,
-    queue: Rc<RefCell<VecDeque<Job>>>,
-    busy: Rc<Cell<bool>>,
+/// The worker: its state, taken by the one task that handles the queued jobs in order; and how it
+/// answers the page. Cloned into every task that answers.
+#[derive(Clone)]
+pub struct Scope(Rc<Shared>);
+
+struct Shared {
+    global: web_sys::DedicatedWorkerGlobalScope,
+    state: RefCell<Option<State>>,
+    queue: RefCell<VecDeque<Job>>,
+    busy: Cell<bool>,
     cancel: Rc<Cell<bool>>,
 }
 
@@ -184,8 +189,18 @@ pub enum Downloaded {
     Bytes(Vec<u8>),
 }
 
-/// Where a download's bytes go.
-enum Sink {
+/// Where a download's bytes go: a `.safetensors` stream is parsed as it arrives, checked against
+/// the network's description before its values are kept; other bytes are gathered, never beyond
+/// what a checkpoint of the network can weigh.
+struct Sink {
+    form: Form,
+    /// The network's checkpoint (None: a network this worker does not know).
+    expected: Option<crate::engine::checkpoint::expected::Expected>,
+    /// The most bytes a checkpoint of this network can have.
+    most: u64,
+}
+
+enum Form {
     /// Deciding from the first bytes.
     Unknown(Vec<u8>),
     Stream(StreamParser),
@@ -193,26 +208,47 @@ enum Sink {
 }
 
 impl Sink {
-    fn push(&mut self, chunk: &[u8], capacity: usize) -> Result<(), Msg> {
-        match self {
-            Sink::Unknown(head) => {
+    fn new(model: &str) -> Sink {
+        let expected = pretrained::expected(model).ok();
+        // f64 storage doubles the weights; a pickle, a zip directory and padding add a little.
+        let most = expected
+            .as_ref()
+            .map_or(u64::MAX, |e| e.values().saturating_mul(8) + (16 << 20));
+        Sink {
+            form: Form::Unknown(Vec::new()),
+            expected,
+            most,
+        }
+    }
+
+    fn push(&mut self, chunk: &[u8], capacity: u64, got: u64) -> Result<(), Msg> {
+        if got.saturating_add(chunk.len() as u64) > self.most {
+            return Err(Msg::new("errors-download-too-big").arg(
+                "network",
+                self.expected.as_ref().map_or("", |e| e.network()),
+            ));
+        }
+        match &mut self.form {
+            Form::Unknown(head) => {
                 head.extend_from_slice(chunk);
                 if head.len() >= 9 {
                     let head = std::mem::take(head);
-                    *self = if pretrained::sniff(&head) == pretrained::Format::Safetensors {
-                        let mut p = StreamParser::default();
+                    self.form = if pretrained::sniff(&head) == pretrained::Format::Safetensors {
+                        let mut p = StreamParser::new(self.expected.clone());
                         p.feed(&head).map_err(|e| e.0)?;
-                        Sink::Stream(p)
+                        Form::Stream(p)
                     } else {
-                        let mut v = Vec::with_capacity(capacity.max(head.len()));
+                        // The size the server announced, within what the network can need.
+                        let reserve = capacity.min(self.most).max(head.len() as u64) as usize;
+                        let mut v = Vec::with_capacity(reserve);
                         v.extend_from_slice(&head);
-                        Sink::Bytes(v)
+                        Form::Bytes(v)
                     };
                 }
                 Ok(())
             }
-            Sink::Stream(p) => p.feed(chunk).map_err(|e| e.0),
-            Sink::Bytes(v) => {
+            Form::Stream(p) => p.feed(chunk).map_err(|e| e.0),
+            Form::Bytes(v) => {
                 v.extend_from_slice(chunk);
                 Ok(())
             }
@@ -220,22 +256,23 @@ impl Sink {
     }
 
     fn finish(self) -> Result<Downloaded, Msg> {
-        match self {
-            Sink::Unknown(head) => Ok(Downloaded::Bytes(head)),
-            Sink::Stream(p) => p.finish().map(Downloaded::Parsed).map_err(|e| e.0),
-            Sink::Bytes(v) => Ok(Downloaded::Bytes(v)),
+        match self.form {
+            Form::Unknown(head) => Ok(Downloaded::Bytes(head)),
+            Form::Stream(p) => p.finish().map(Downloaded::Parsed).map_err(|e| e.0),
+            Form::Bytes(v) => Ok(Downloaded::Bytes(v)),
         }
     }
 }
 
 /// Reads a response's body chunk by chunk into a checkpoint, reporting progress; with `keep`,
 /// the chunks are also gathered (as JavaScript arrays, outside the worker's memory) for the
-/// Cache API. An error is a message, or the browser's own words (a developer's detail).
+/// Cache API.
 async fn read_body(
     resp: &web_sys::Response,
+    model: &str,
     mut progress: impl FnMut(u64, Option<u64>),
     keep: Option<&js_sys::Array>,
-) -> Result<Downloaded, Arg> {
+) -> Result<Downloaded, BodyError> {
     let total = resp
         .headers()
         .get("content-length")
@@ -248,14 +285,14 @@ async fn read_body(
     let reader: web_sys::ReadableStreamDefaultReader = body
         .get_reader()
         .dyn_into()
-        .map_err(|_| Msg::new("errors-download-unreadable"))?;
-    let mut sink = Sink::Unknown(Vec::new());
+        .map_err(|_| BodyError::Read(Msg::new("errors-download-unreadable").into()))?;
+    let mut sink = Sink::new(model);
     let mut buf: Vec<u8> = Vec::new();
     let (mut got, mut last_report) = (0u64, 0u64);
     loop {
         let chunk = JsFuture::from(reader.read())
             .await
-            .map_err(|e| Arg::from(js_text(&e)))?;
+            .map_err(|e| BodyError::Read(js_text(&e).into()))?;
         let done = js_sys::Reflect::get(&chunk, &"done".into())
             .ok()
             .and_then(|d| d.as_bool())
@@ -263,15 +300,16 @@ async fn read_body(
         if done {
             break;
         }
-        let value =
-            js_sys::Reflect::get(&chunk, &"value".into()).map_err(|e| Arg::from(js_text(&e)))?;
+        let value = js_sys::Reflect::get(&chunk, &"value".into())
+            .map_err(|e| BodyError::Read(js_text(&e).into()))?;
         let bytes: js_sys::Uint8Array = value.unchecked_into();
         if let Some(k) = keep {
             k.push(&bytes);
         }
         buf.resize(bytes.length() as usize, 0);
         bytes.copy_to(&mut buf);
-        sink.push(&buf, total.unwrap_or(0) as usize)?;
+        sink.push(&buf, total.unwrap_or(0), got)
+            .map_err(BodyError::Checkpoint)?;
         got += buf.len() as u64;
         if got - last_report >= 1 << 20 {
             last_report = got;
@@ -281,13 +319,39 @@ async fn read_body(
     progress(got, total);
     if let Some(t) = total {
         if got < t {
-            return Err(Msg::new("errors-download-stopped")
-                .arg("got", crate::zoo::summary::thousands(got))
-                .arg("total", crate::zoo::summary::thousands(t))
-                .into());
+            return Err(BodyError::Read(
+                Msg::new("errors-download-stopped")
+                    .arg("got", crate::zoo::summary::thousands(got))
+                    .arg("total", crate::zoo::summary::thousands(t))
+                    .into(),
+            ));
         }
     }
-    Ok(sink.finish()?)
+    sink.finish().map_err(BodyError::Checkpoint)
+}
+
+/// Why a body was not read: the transfer failed (the browser's words or a message), or the
+/// bytes are not a checkpoint of the network (found while they streamed in).
+enum BodyError {
+    Read(Arg),
+    Checkpoint(Msg),
+}
+
+/// A checkpoint found bad while it streamed, said as a failed load of `source`.
+fn not_loaded(source: Arg, reason: Msg) -> Msg {
+    Msg::new("errors-load-failed")
+        .arg("source", source)
+        .arg("reason", reason)
+}
+
+/// Forgets the Cache API's copy of `url` (a copy that does not load is not kept).
+async fn uncache(url: &str) {
+    if let Ok(caches) = scope_caches() {
+        if let Ok(store) = JsFuture::from(caches.open(WEIGHTS_CACHE)).await {
+            let store: web_sys::Cache = store.unchecked_into();
+            let _ = JsFuture::from(store.delete_with_str(url)).await;
+        }
+    }
 }
 
 fn scope_caches() -> Result<web_sys::CacheStorage, JsValue> {
@@ -297,6 +361,7 @@ fn scope_caches() -> Result<web_sys::CacheStorage, JsValue> {
 /// Downloads `url` (or takes it from the Cache API), reporting progress; says whether the bytes
 /// came from the Cache API.
 async fn download(
+    model: &str,
     url: &str,
     cache: bool,
     label: &str,
@@ -317,12 +382,17 @@ async fn download(
     if let Some(store) = &store {
         if let Ok(hit) = JsFuture::from(store.match_with_str(url)).await {
             if let Ok(resp) = hit.dyn_into::<web_sys::Response>() {
-                let got = read_body(&resp, progress, None).await.map_err(|e| {
-                    Msg::new("errors-cache-unreadable")
+                return match read_body(&resp, model, progress, None).await {
+                    Ok(got) => Ok((got, true)),
+                    Err(BodyError::Read(e)) => Err(Msg::new("errors-cache-unreadable")
                         .arg("label", label)
-                        .arg("reason", e)
-                })?;
-                return Ok((got, true));
+                        .arg("reason", e)),
+                    Err(BodyError::Checkpoint(reason)) => {
+                        uncache(url).await;
+                        let source = Msg::new("errors-source-cached").arg("label", label);
+                        Err(not_loaded(source.into(), reason))
+                    }
+                };
             }
         }
     }
@@ -340,12 +410,13 @@ async fn download(
             .arg("status", resp.status().to_string()));
     }
     let chunks = js_sys::Array::new();
-    let got = read_body(&resp, progress, store.as_ref().map(|_| &chunks))
+    let got = read_body(&resp, model, progress, store.as_ref().map(|_| &chunks))
         .await
-        .map_err(|e| {
-            Msg::new("errors-download-interrupted")
+        .map_err(|e| match e {
+            BodyError::Read(e) => Msg::new("errors-download-interrupted")
                 .arg("label", label)
-                .arg("reason", e)
+                .arg("reason", e),
+            BodyError::Checkpoint(reason) => not_loaded(label.into(), reason),
         })?;
     if let Some(store) = &store {
         // Keep a copy so that the next visit loads at once (gathered outside the worker's
@@ -558,7 +629,7 @@ impl State {
     }
 
     /// Sends the status line the engine state when it changed.
-    fn report(&mut self, scope: &WorkerScope<AtlasWorker>) {
+    fn report(&mut self, scope: &Scope) {
         let Some(id) = self.status_to else {
             return;
         };
@@ -917,7 +988,7 @@ impl State {
     /// `CancelOcclusion` can arrive.
     async fn occlusion(
         &mut self,
-        scope: &WorkerScope<AtlasWorker>,
+        scope: &Scope,
         id: HandlerId,
         model: &str,
         patch: usize,
@@ -1055,7 +1126,7 @@ impl State {
     }
 
     /// Handles one job; answers go to the bridge that asked (`id`).
-    async fn handle(&mut self, scope: &WorkerScope<AtlasWorker>, job: Job) {
+    async fn handle(&mut self, scope: &Scope, job: Job) {
         let (msg, id) = match job {
             Job::Fetched(Fetched::Failed { id, message }) => {
                 scope.respond(id, WorkerResponse::Failed(message));
@@ -1072,14 +1143,7 @@ impl State {
                 let answer = self.load(model, got, source, from_cache);
                 if let (WorkerResponse::Failed(_), Some(url)) = (&answer, cached_as) {
                     // A checkpoint that does not load is not kept for the next visit.
-                    wasm_bindgen_futures::spawn_local(async move {
-                        if let Ok(caches) = scope_caches() {
-                            if let Ok(store) = JsFuture::from(caches.open(WEIGHTS_CACHE)).await {
-                                let store: web_sys::Cache = store.unchecked_into();
-                                let _ = JsFuture::from(store.delete_with_str(&url)).await;
-                            }
-                        }
-                    });
+                    wasm_bindgen_futures::spawn_local(async move { uncache(&url).await });
                 }
                 scope.respond(id, answer);
                 self.report(scope);
@@ -1133,9 +1197,9 @@ impl State {
                 let source = format!("weights/{model}.safetensors");
                 self.load(model, Downloaded::Bytes(bytes), source, false)
             }
-            WorkerRequest::FetchWeights { .. } | WorkerRequest::CancelOcclusion => {
-                unreachable!("taken on arrival")
-            }
+            WorkerRequest::FetchWeights { .. }
+            | WorkerRequest::CancelOcclusion
+            | WorkerRequest::Crash { .. } => return,
             WorkerRequest::Occlusion {
                 model,
                 patch,
@@ -1230,19 +1294,12 @@ async fn next_task() {
 }
 
 /// Starts a download beside the queue; its end comes back as a [`Fetched`] message.
-fn fetch(
-    scope: &WorkerScope<AtlasWorker>,
-    id: HandlerId,
-    model: String,
-    url: String,
-    cache: bool,
-    label: String,
-) {
+fn fetch(scope: &Scope, id: HandlerId, model: String, url: String, cache: bool, label: String) {
     let scope = scope.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let reporter = scope.clone();
         let progress_model = model.clone();
-        let result = download(&url, cache, &label, move |loaded, total| {
+        let result = download(&model, &url, cache, &label, move |loaded, total| {
             reporter.respond(
                 id,
                 WorkerResponse::Progress {
@@ -1253,7 +1310,7 @@ fn fetch(
             )
         })
         .await;
-        scope.send_message(match result {
+        scope.enqueue(Job::Fetched(match result {
             Ok((got, from_cache)) => Fetched::Done {
                 id,
                 model,
@@ -1263,83 +1320,122 @@ fn fetch(
                 cached_as: cache.then_some(url),
             },
             Err(message) => Fetched::Failed { id, message },
-        });
+        }));
     });
 }
 
-impl AtlasWorker {
+impl Scope {
+    /// Sends `response` to the page's handler `id`.
+    pub fn respond(&self, id: HandlerId, response: WorkerResponse) {
+        let message = FromWorker::Reply { id, response };
+        match wire::encode(&message) {
+            Ok(bytes) => {
+                let _ = self
+                    .0
+                    .global
+                    .post_message_with_transfer(&bytes, &wire::transfer(&bytes));
+            }
+            Err(e) => web_sys::console::error_1(&format!("cannot encode a reply: {e}").into()),
+        }
+    }
+
     /// Queues a job and, unless the handling task is running, starts it: it takes the state,
     /// handles the jobs in order (waiting on the GPU where a job must), and puts the state back
     /// when the queue is empty.
-    fn enqueue(&self, scope: &WorkerScope<Self>, job: Job) {
-        self.queue.borrow_mut().push_back(job);
-        if self.busy.replace(true) {
+    fn enqueue(&self, job: Job) {
+        self.0.queue.borrow_mut().push_back(job);
+        if self.0.busy.replace(true) {
             return;
         }
-        let (state, queue, busy) = (self.state.clone(), self.queue.clone(), self.busy.clone());
-        let scope = scope.clone();
+        let scope = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let Some(mut s) = state.borrow_mut().take() else {
-                busy.set(false);
+            let shared = &scope.0;
+            let Some(mut s) = shared.state.borrow_mut().take() else {
+                shared.busy.set(false);
                 return;
             };
             loop {
-                let next = queue.borrow_mut().pop_front();
+                let next = shared.queue.borrow_mut().pop_front();
                 let Some(job) = next else { break };
                 s.handle(&scope, job).await;
             }
-            *state.borrow_mut() = Some(s);
-            busy.set(false);
+            *shared.state.borrow_mut() = Some(s);
+            shared.busy.set(false);
         });
+    }
+
+    /// A request from the page's handler `id`.
+    fn received(&self, msg: WorkerRequest, id: HandlerId) {
+        match msg {
+            WorkerRequest::CancelOcclusion => self.0.cancel.set(true),
+            WorkerRequest::FetchWeights {
+                model,
+                url,
+                cache,
+                label,
+            } => {
+                // Downloads run beside the queue; loading the result is queued when it arrives.
+                fetch(self, id, model, url, cache, label);
+            }
+            WorkerRequest::Crash { kind } => crash(kind),
+            msg => self.enqueue(Job::Request(msg, id)),
+        }
     }
 }
 
-impl Worker for AtlasWorker {
-    type Message = Fetched;
-    type Input = WorkerRequest;
-    type Output = WorkerResponse;
-
-    fn create(_scope: &WorkerScope<Self>) -> Self {
-        let cancel = Rc::new(Cell::new(false));
-        AtlasWorker {
-            state: Rc::new(RefCell::new(Some(State {
-                held: HashMap::new(),
-                clock: 0,
-                choice: BackendChoice::Auto,
-                gpu: Gpu::Unknown,
-                status_to: None,
-                last_kind: None,
-                sent: None,
-                cancel: cancel.clone(),
-                last_crop: None,
-            }))),
-            queue: Rc::new(RefCell::new(VecDeque::new())),
-            busy: Rc::new(Cell::new(false)),
-            cancel,
+/// Ends the worker as a bug would: a panic (a trap in wasm) or Rust's allocation-failure path.
+fn crash(kind: crate::protocol::CrashKind) {
+    match kind {
+        crate::protocol::CrashKind::Panic => panic!("the page asked the worker to crash"),
+        crate::protocol::CrashKind::OutOfMemory => {
+            // Gigabyte after gigabyte until the memory cannot grow (wasm32 stops at 4 GiB):
+            // the allocator then takes Rust's allocation-failure path, as a real shortage would.
+            let mut held: Vec<Vec<u8>> = Vec::new();
+            loop {
+                held.push(Vec::with_capacity(1 << 30));
+            }
         }
     }
+}
 
-    fn update(&mut self, scope: &WorkerScope<Self>, msg: Self::Message) {
-        self.enqueue(scope, Job::Fetched(msg));
-    }
-
-    fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
-        if msg == WorkerRequest::CancelOcclusion {
-            self.cancel.set(true);
-            return;
+/// Starts the worker in this Web Worker's global scope: listens to the page and tells it that
+/// requests are taken.
+pub fn start() {
+    let global: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let cancel = Rc::new(Cell::new(false));
+    let scope = Scope(Rc::new(Shared {
+        global: global.clone(),
+        state: RefCell::new(Some(State {
+            held: HashMap::new(),
+            clock: 0,
+            choice: BackendChoice::Auto,
+            gpu: Gpu::Unknown,
+            status_to: None,
+            last_kind: None,
+            sent: None,
+            cancel: cancel.clone(),
+            last_crop: None,
+        })),
+        queue: RefCell::new(VecDeque::new()),
+        busy: Cell::new(false),
+        cancel,
+    }));
+    let listener = {
+        let scope = scope.clone();
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(
+            move |e: web_sys::MessageEvent| match wire::decode::<ToWorker>(&e.data()) {
+                Ok(ToWorker { id, request }) => scope.received(request, id),
+                Err(e) => web_sys::console::error_1(&format!("a page message: {e}").into()),
+            },
+        )
+    };
+    global.set_onmessage(Some(listener.as_ref().unchecked_ref()));
+    listener.forget();
+    match wire::encode(&FromWorker::Started) {
+        Ok(bytes) => {
+            let _ = global.post_message(&bytes);
         }
-        if let WorkerRequest::FetchWeights {
-            model,
-            url,
-            cache,
-            label,
-        } = msg
-        {
-            // Downloads run beside the queue; loading the result is queued when it arrives.
-            fetch(scope, id, model, url, cache, label);
-            return;
-        }
-        self.enqueue(scope, Job::Request(msg, id));
+        Err(e) => web_sys::console::error_1(&e.into()),
     }
 }
 

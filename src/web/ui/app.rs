@@ -3,7 +3,6 @@
 
 use std::rc::Rc;
 
-use gloo_worker::Spawnable;
 use yew::prelude::*;
 
 use super::{
@@ -16,7 +15,8 @@ use super::{
 use crate::i18n::Lang;
 use crate::protocol::{BackendChoice, EngineStatus, WorkerRequest, WorkerResponse};
 use crate::view_state::ViewState;
-use crate::web::worker::{AtlasWorker, WORKER_SCRIPT};
+use crate::web::host::{Restart, WorkerHost};
+use crate::web::worker::WORKER_SCRIPT;
 
 /// The view the address holds now.
 fn address_view() -> ViewState {
@@ -188,40 +188,42 @@ pub fn app() -> Html {
     let choice = use_state(initial_choice);
     let worker_state = use_state(|| WorkerState::Starting);
 
-    // The worker bridge lives as long as the page; its answers update `worker_state` and the
-    // engine the status line shows (the worker tells it after every change).
-    let bridge = {
-        let (worker_state, engine) = (worker_state.clone(), engine.clone());
+    // The worker lives as long as the page (a new one replaces it if it dies); the status line's
+    // bridge hears the self-check and the engine the worker reports after every change.
+    let restarted = use_state(|| None::<Restart>);
+    let (bridge, status_bridge) = {
+        let (worker_state, engine, restarted) =
+            (worker_state.clone(), engine.clone(), restarted.clone());
         let first_choice = *choice;
-        use_memo((), move |_| -> WorkerContext {
-            let bridge = AtlasWorker::spawner()
-                .as_module(false)
-                .callback(move |answer| match answer {
-                    WorkerResponse::Ready(check) => worker_state.set(WorkerState::Ready(check)),
-                    WorkerResponse::Engine(status) => engine.set(Some(status)),
-                    WorkerResponse::Failed(msg) => worker_state.set(WorkerState::Failed(msg)),
-                    _ => {}
-                })
-                .spawn(WORKER_SCRIPT);
-            bridge.send(WorkerRequest::SelfCheck);
-            bridge.send(WorkerRequest::SetBackend {
+        (*use_memo((), move |_| {
+            let host = WorkerHost::start(WORKER_SCRIPT);
+            host.on_restart(move |r| restarted.set(Some(r)));
+            let status = host.fork(Some(move |answer| match answer {
+                WorkerResponse::Ready(check) => worker_state.set(WorkerState::Ready(check)),
+                WorkerResponse::Engine(status) => engine.set(Some(status)),
+                WorkerResponse::Failed(msg) => worker_state.set(WorkerState::Failed(msg)),
+                _ => {}
+            }));
+            status.send(WorkerRequest::SelfCheck);
+            status.send(WorkerRequest::SetBackend {
                 choice: first_choice,
             });
-            let ctx = WorkerContext(Rc::new(bridge));
+            let ctx = WorkerContext(Rc::new(host));
             crate::web::bench::install(&ctx);
             crate::web::bench::install_gpu();
-            ctx
-        })
+            (ctx, Rc::new(status))
+        }))
+        .clone()
     };
 
     let on_choose = {
-        let (choice, bridge) = (choice.clone(), bridge.clone());
+        let (choice, status_bridge) = (choice.clone(), status_bridge.clone());
         Callback::from(move |c: BackendChoice| {
             choice.set(c);
             if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
                 let _ = s.set_item(BACKEND_KEY, c.key());
             }
-            bridge.0.send(WorkerRequest::SetBackend { choice: c });
+            status_bridge.send(WorkerRequest::SetBackend { choice: c });
         })
     };
 
@@ -300,7 +302,7 @@ pub fn app() -> Html {
 
     html! {
         <ContextProvider<Lang> context={*lang}>
-        <ContextProvider<WorkerContext> context={(*bridge).clone()}>
+        <ContextProvider<WorkerContext> context={bridge.clone()}>
         <ContextProvider<PhotoContext> context={photo}>
         <div class="atlas">
             <a class="skip-link" href="#main" data-testid="skip-link" onclick={on_skip}>{ lang.t("app-skip") }</a>
@@ -317,7 +319,7 @@ pub fn app() -> Html {
                 </main>
             </div>
             <BackendStatus engine={(*engine).clone()} worker={(*worker_state).clone()}
-                choice={*choice} on_choose={on_choose} />
+                choice={*choice} on_choose={on_choose} restarted={(*restarted).clone()} />
         </div>
         </ContextProvider<PhotoContext>>
         </ContextProvider<WorkerContext>>

@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::shared::{use_lang, WorkerState};
 use crate::protocol::{BackendChoice, EngineStatus};
+use crate::web::host::Restart;
 
 #[derive(Properties, PartialEq)]
 pub struct BackendStatusProps {
@@ -15,6 +16,9 @@ pub struct BackendStatusProps {
     /// The reader's choice, and how a new one is made.
     pub choice: BackendChoice,
     pub on_choose: Callback<BackendChoice>,
+    /// The last time the worker died, and what was done about it.
+    #[prop_or_default]
+    pub restarted: Option<Restart>,
 }
 
 #[function_component(BackendStatus)]
@@ -59,6 +63,41 @@ pub fn backend_status(props: &BackendStatusProps) -> Html {
         ),
         WorkerState::Failed(msg) => (msg.text(lang), "failed"),
     };
+    let names = |ids: &[String]| {
+        ids.iter()
+            .map(|id| crate::zoo::label_of(id, lang).unwrap_or_else(|| id.clone()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let restarted = props.restarted.as_ref().map(|r| {
+        let text = if r.gave_up {
+            lang.tf("app-worker-gave-up", &[("reason", r.reason.clone().into())])
+        } else {
+            let mut t = lang.tf(
+                "app-worker-restarted",
+                &[
+                    ("reason", r.reason.clone().into()),
+                    ("count", r.reloaded.len().into()),
+                    ("reloaded", names(&r.reloaded).into()),
+                ],
+            );
+            if !r.lost.is_empty() {
+                t.push_str(&lang.tf(
+                    "app-worker-restarted-lost",
+                    &[("lost", names(&r.lost).into())],
+                ));
+            }
+            t
+        };
+        html! {
+            <>
+                <span class="sep">{ " · " }</span>
+                <span class="worker-restarted" data-testid="worker-restarted" role="status"
+                    data-reloaded={r.reloaded.join(",")} data-gave-up={r.gave_up.to_string()}
+                    data-count={r.count.to_string()}>{ text }</span>
+            </>
+        }
+    });
     let onchange = {
         let on_choose = props.on_choose.clone();
         Callback::from(move |e: Event| {
@@ -91,6 +130,7 @@ pub fn backend_status(props: &BackendStatusProps) -> Html {
             <span class="gpu-note" data-testid="gpu-note">{ note }</span>
             <span class="sep">{ " · " }</span>
             <span class="worker" data-testid="worker-status" data-state={worker_state}>{ worker_text }</span>
+            { restarted }
         </footer>
     }
 }

@@ -6,7 +6,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_worker::WorkerBridge;
 use yew::prelude::*;
 
 use super::connection_table::ConnectionTable;
@@ -25,7 +24,7 @@ use crate::digits::mnist_preprocess;
 use crate::engine::softmax;
 use crate::i18n::Msg;
 use crate::protocol::{InputGradient, RunResult, WorkerRequest, WorkerResponse};
-use crate::web::worker::AtlasWorker;
+use crate::web::host::Bridge;
 use crate::zoo::graph::Op;
 
 #[derive(Properties, PartialEq)]
@@ -69,13 +68,12 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
     let pipeline = use_mut_ref(Pipeline::default);
 
     // This component's own channel to the worker.
-    let bridge: Rc<WorkerBridge<AtlasWorker>> = {
+    let bridge: Rc<Bridge> = {
         let (status, result, pipeline) = (status.clone(), result.clone(), pipeline.clone());
         let (erf, pinned_ref) = (erf.clone(), pinned_ref.clone());
         let model = model.clone();
         let ctx = ctx.clone();
-        let bridge_cell: Rc<RefCell<Option<Rc<WorkerBridge<AtlasWorker>>>>> =
-            Rc::new(RefCell::new(None));
+        let bridge_cell: Rc<RefCell<Option<Rc<Bridge>>>> = Rc::new(RefCell::new(None));
         let cell = bridge_cell.clone();
         (*use_memo(model.clone(), move |_| {
             let b = Rc::new(ctx.0.fork(Some(move |answer: WorkerResponse| match answer {
@@ -113,7 +111,11 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
                     }
                 }
                 WorkerResponse::InputGradient(g) => erf.set(Some(Rc::new(g))),
-                WorkerResponse::Failed(msg) => status.set(Status::Failed(msg)),
+                WorkerResponse::Failed(msg) => {
+                    // Whatever was running is over (a lost worker answers every request so).
+                    pipeline.borrow_mut().in_flight = false;
+                    status.set(Status::Failed(msg))
+                }
                 _ => {}
             })));
             *bridge_cell.borrow_mut() = Some(b.clone());

@@ -7,7 +7,6 @@
 
 use std::rc::Rc;
 
-use gloo_worker::WorkerBridge;
 use web_sys::{Blob, File};
 use yew::prelude::*;
 
@@ -26,8 +25,8 @@ use crate::i18n::{Lang, Msg as Text};
 use crate::imagenet::{Image8, CROP};
 use crate::pretrained;
 use crate::protocol::{Classification, InputGradient, WorkerRequest, WorkerResponse};
+use crate::web::host::Bridge;
 use crate::web::photo_decode;
-use crate::web::worker::AtlasWorker;
 use crate::zoo::graph::Op;
 
 #[derive(Properties, PartialEq)]
@@ -62,12 +61,13 @@ struct Photo {
 }
 
 pub struct PhotoLab {
-    bridge: WorkerBridge<AtlasWorker>,
+    bridge: Bridge,
     model: String,
     weights: WeightsState,
     loaded_from: Option<Source>,
-    /// The engine the loaded weights were prepared on.
+    /// The engine the loaded weights were prepared on, and the worker's memory then.
     loaded_engine: String,
+    loaded_memory: u64,
     /// A `blob:` URL made for a picked file, revoked once the worker has read it.
     blob_url: Option<String>,
     error: Option<Text>,
@@ -77,6 +77,8 @@ pub struct PhotoLab {
     photo: Option<Photo>,
     decoding: bool,
     classifying: bool,
+    /// The photo being decoded (a newer one makes an older decoding's result stale).
+    decode_tag: u64,
     photo_tag: u64,
     result: Option<Rc<Classification>>,
     result_photo: String,
@@ -233,6 +235,7 @@ impl Component for PhotoLab {
             weights: WeightsState::Missing,
             loaded_from: None,
             loaded_engine: String::new(),
+            loaded_memory: 0,
             blob_url: None,
             error: None,
             lang,
@@ -240,6 +243,7 @@ impl Component for PhotoLab {
             photo: None,
             decoding: false,
             classifying: false,
+            decode_tag: 0,
             photo_tag: 0,
             result: None,
             result_photo: String::new(),
@@ -285,10 +289,10 @@ impl Component for PhotoLab {
                 }
             }
             Msg::Photo(blob, name) => {
-                self.photo_tag += 1;
+                self.decode_tag += 1;
                 self.decoding = true;
                 self.error = None;
-                let tag = self.photo_tag;
+                let tag = self.decode_tag;
                 let link = ctx.link().clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     let decoded = photo_decode::decode(&blob, &name).await;
@@ -311,7 +315,7 @@ impl Component for PhotoLab {
                 return false;
             }
             Msg::Decoded(tag, name, result) => {
-                if tag != self.photo_tag && tag != u64::MAX {
+                if tag != self.decode_tag && tag != u64::MAX {
                     return false;
                 }
                 self.decoding = false;
@@ -372,12 +376,16 @@ impl Component for PhotoLab {
                     ..
                 } => {
                     self.revoke_blob();
+                    // What went wrong before the weights arrived is over (a photo given while
+                    // a new worker was still loading them).
+                    self.error = None;
                     let source = Source {
                         label: source,
                         from_cache,
                     };
                     self.loaded_from = Some(source.clone());
                     self.loaded_engine = engine.clone();
+                    self.loaded_memory = memory_bytes;
                     self.weights = WeightsState::Ready {
                         source,
                         memory_bytes,
@@ -394,6 +402,7 @@ impl Component for PhotoLab {
                     if let WeightsState::Ready { memory_bytes, .. } = &mut self.weights {
                         *memory_bytes = c.memory_bytes;
                     }
+                    self.loaded_memory = c.memory_bytes;
                     self.result_photo = self
                         .photo
                         .as_ref()
@@ -454,12 +463,20 @@ impl Component for PhotoLab {
                         self.weights = match &self.loaded_from {
                             Some(source) => WeightsState::Ready {
                                 source: source.clone(),
-                                memory_bytes: crate::web::worker::memory_bytes(),
+                                memory_bytes: self.loaded_memory,
                                 engine: self.loaded_engine.clone(),
                             },
                             None => WeightsState::Missing,
                         };
                     }
+                }
+                WorkerResponse::Unloaded { model, why } if model == self.model => {
+                    // The worker no longer holds these weights (a new worker that could not
+                    // load them again): the lab asks for them as at the start.
+                    self.loaded_from = None;
+                    self.weights = WeightsState::Missing;
+                    self.classifying = false;
+                    self.error = Some(why);
                 }
                 _ => return false,
             },

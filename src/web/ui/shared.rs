@@ -6,10 +6,9 @@
 
 use std::rc::Rc;
 
-use gloo_worker::WorkerBridge;
 use yew::prelude::*;
 
-use crate::web::worker::AtlasWorker;
+use crate::web::host::WorkerHost;
 use crate::zoo::{Analysis, Network, NodeId};
 
 /// The picker's identifier of the Concepts page (not a network of the zoo).
@@ -37,9 +36,9 @@ pub enum WorkerState {
 }
 
 /// The worker, shared with every component through a Yew context; a component that talks to it
-/// forks its own bridge (`bridge.fork(Some(callback))`) so the answers come back to it.
+/// forks its own bridge (`host.fork(Some(callback))`) so the answers come back to it.
 #[derive(Clone)]
-pub struct WorkerContext(pub Rc<WorkerBridge<AtlasWorker>>);
+pub struct WorkerContext(pub Rc<WorkerHost>);
 
 impl PartialEq for WorkerContext {
     fn eq(&self, other: &Self) -> bool {
