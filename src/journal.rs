@@ -145,6 +145,8 @@ mod tests {
             memory_bytes: 0,
             engine: String::new(),
             evicted: evicted.iter().map(|s| s.to_string()).collect(),
+            url: String::new(),
+            not_kept: None,
         }
     }
 

@@ -10,12 +10,14 @@ pub mod concepts;
 pub mod digits;
 pub mod engine;
 pub mod engine_check;
+pub mod hub;
 pub mod i18n;
 pub mod imagenet;
 pub mod journal;
 pub mod pretrained;
 pub mod protocol;
 pub mod rng;
+pub mod sources;
 pub mod view_state;
 pub mod zoo;
 

@@ -4,7 +4,7 @@
 //! its input re-normalised, DenseNet's old key names renamed). The architecture itself, and so
 //! the size of every checkpoint, comes from the zoo's description.
 
-use crate::engine::checkpoint::expected::Expected;
+use crate::engine::checkpoint::expected::{Expected, Plan, Rename, Renamed};
 use crate::engine::weights::CheckpointError;
 use crate::engine::{self, Weights};
 use crate::i18n::Msg;
@@ -121,11 +121,23 @@ pub fn expected(id: &str) -> Result<Expected, CheckpointError> {
         .ok_or_else(|| CheckpointError(Msg::new("errors-unknown-network").arg("network", id)))?;
     let extra = find(id).map_or(&[][..], |p| p.extra_prefixes);
     let e = Expected::new(&net, extra);
-    Ok(if id.starts_with("densenet") {
-        e.renaming(engine::pth::legacy_densenet_key)
-    } else {
-        e
+    Ok(match names(id) {
+        Some(rename) => e.renaming(rename),
+        None => e,
     })
+}
+
+/// How other spellings of a network's checkpoint read as torchvision's: old DenseNet files'
+/// `norm.1`, and the Hub's timm layout of VGG. Any file in either spelling loads, whoever
+/// downloaded it.
+fn names(id: &str) -> Option<Rename> {
+    if id.starts_with("densenet") {
+        Some(|k| engine::pth::legacy_densenet_name(k).map(Renamed::to))
+    } else if id.starts_with("vgg") && find(id).is_some() {
+        Some(crate::hub::timm_vgg_name)
+    } else {
+        None
+    }
 }
 
 /// Parses a checkpoint for network `id` (`.safetensors` or `.pth`, f32/f16/bf16), applies what
@@ -140,20 +152,27 @@ pub fn load_checkpoint(id: &str, bytes: &[u8]) -> Result<(Network, Weights), Che
     load_weights(id, weights)
 }
 
-/// Applies to parsed weights what torchvision applies when it loads them, and checks every key
-/// and shape against network `id`.
+/// Applies to parsed weights what torchvision applies when it loads them (other spellings of
+/// the keys renamed, published extras dropped), and checks every key, shape and value count
+/// against network `id`.
 pub fn load_weights(id: &str, mut weights: Weights) -> Result<(Network, Weights), CheckpointError> {
     let net = build(id)
         .ok_or_else(|| CheckpointError(Msg::new("errors-unknown-network").arg("network", id)))?;
-    if id.starts_with("densenet") {
-        engine::pth::rename_legacy_densenet_keys(&mut weights);
+    let mut keys: Vec<String> = weights.tensors.keys().cloned().collect();
+    keys.sort();
+    let plans = expected(id)?.plan(
+        keys.iter()
+            .map(|k| (k.as_str(), weights.tensors[k].shape.as_slice())),
+    )?;
+    let mut kept = Weights::default();
+    for (k, plan) in keys.into_iter().zip(plans) {
+        let t = weights.tensors.remove(&k).expect("listed above");
+        if let Plan::Keep { key, shape } = plan {
+            kept.insert(key, shape, t.values);
+        }
     }
-    let extra = find(id).map_or(&[][..], |p| p.extra_prefixes);
-    weights.check(&net, extra)?;
-    weights
-        .tensors
-        .retain(|k, _| !extra.iter().any(|p| k.starts_with(p)));
-    Ok((net, weights))
+    kept.check(&net, &[])?;
+    Ok((net, kept))
 }
 
 #[cfg(test)]

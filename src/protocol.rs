@@ -100,6 +100,12 @@ pub enum WorkerRequest {
         input: Vec<f32>,
         tag: u64,
     },
+    /// Stop the download of `model`'s checkpoint (taken at once, not queued); answered by the
+    /// download's `Failed` with a cancel message.
+    CancelDownload { model: String },
+    /// Whether the worker holds `model`: answered with `Loaded` as when it was loaded, with
+    /// `Unloaded` if it was unloaded to stay within the memory bound, or with `NotHeld`.
+    IsHeld { model: String },
     /// Kill the worker as a bug would (the end-to-end test of the page surviving its worker,
     /// `window.atlasCrashWorker` under `?bench`): a panic, or a failed allocation. Never answered.
     Crash { kind: CrashKind },
@@ -147,6 +153,10 @@ pub enum WorkerResponse {
         engine: String,
         /// Networks unloaded to stay under [`HELD_NETWORKS_BYTES`].
         evicted: Vec<String>,
+        /// The address it was downloaded from (empty for bytes the page sent).
+        url: String,
+        /// Why the copy for the next visit was not kept (a full disk), if it was not.
+        not_kept: Option<crate::i18n::Msg>,
     },
     /// Bytes of a checkpoint download so far (`total` when the server said).
     Progress {
@@ -221,7 +231,20 @@ pub enum WorkerResponse {
     Unloaded {
         model: String,
         why: crate::i18n::Msg,
+        /// How to load it again with one click, where it can be (the Cache API's copy).
+        again: Option<Reload>,
     },
+    /// The answer to `IsHeld` for a network the worker never loaded.
+    NotHeld { model: String },
+}
+
+/// A download that can be asked again: the address, the page's name for it, whether it is kept
+/// in the Cache API.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reload {
+    pub url: String,
+    pub label: String,
+    pub cache: bool,
 }
 
 /// Which engine the reader asked for (`backend-toggle`).

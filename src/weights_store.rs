@@ -112,7 +112,14 @@ pub fn install(
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
-    manifest.insert(model.to_string(), file.into());
+    manifest.insert(
+        model.to_string(),
+        serde_json::json!({
+            "file": file,
+            "bytes": written.len(),
+            "dtype": if f16 { "f16" } else { "f32" },
+        }),
+    );
     std::fs::write(
         &manifest_path,
         serde_json::to_string(&manifest).expect("json") + "\n",
@@ -126,11 +133,14 @@ pub fn install(
     })
 }
 
-/// `atlas fetch-weights <model> [--f16] [--from FILE] [--out DIR]`: the checkpoint bytes, from
-/// `from` or from torchvision's URL (`ATLAS_WEIGHTS_BASE_URL` replaces its base, for mirrors).
+/// `atlas fetch-weights <model> [--f16] [--from FILE] [--hub [BASE]] [--out DIR]`: the
+/// checkpoint bytes, from `from`, or from the Hub's copy under `hub` (the page's one-click
+/// source; keys in timm's layout, read as any checkpoint is), or from torchvision's URL
+/// (`ATLAS_WEIGHTS_BASE_URL` replaces its base, for mirrors).
 pub fn fetch(
     model: &str,
     from: Option<&Path>,
+    hub: Option<&str>,
     f16: bool,
     out_dir: &Path,
 ) -> Result<Installed, String> {
@@ -144,6 +154,25 @@ pub fn fetch(
                 .unwrap_or_default();
             verify_name_hash(&name, &bytes)?;
             (bytes, file.display().to_string())
+        }
+        None if hub.is_some() => {
+            let base = hub.unwrap_or(crate::hub::DEFAULT_BASE);
+            let repo = crate::hub::repo(model).ok_or_else(|| {
+                format!(
+                    "the Hub has no copy of torchvision's weights of '{model}'; leave out --hub"
+                )
+            })?;
+            let base = crate::hub::clean_base(base)
+                .ok_or_else(|| format!("--hub {base}: not a web address"))?;
+            let url = crate::hub::url(&base, repo);
+            let tmp = std::env::temp_dir().join(format!(
+                "atlas-{}-{}.safetensors",
+                std::process::id(),
+                model
+            ));
+            let result = download(&url, &tmp);
+            let _ = std::fs::remove_file(&tmp);
+            (result?, url)
         }
         None => {
             let published = pretrained::find(model).ok_or_else(|| {

@@ -107,7 +107,13 @@ fn fetch_weights_converts_a_local_checkpoint_to_f16_safetensors() {
     }
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out_dir.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["squeezenet1_1"], "squeezenet1_1.safetensors");
+    assert_eq!(
+        manifest["squeezenet1_1"]["file"],
+        "squeezenet1_1.safetensors"
+    );
+    assert_eq!(manifest["squeezenet1_1"]["bytes"], written.len());
+    assert_eq!(manifest["squeezenet1_1"]["dtype"], "f16");
+    // An entry written before, in the manifest's older form, stays as it was.
     assert_eq!(manifest["lenet5"], "lenet5.safetensors");
     let note: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out_dir.join("squeezenet1_1.json")).unwrap())

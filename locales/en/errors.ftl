@@ -14,9 +14,14 @@ errors-fetch-http = { $url }: HTTP { $status }
 errors-download-unreadable = the download cannot be read
 errors-download-stopped = the download stopped after { $got } of { $total } bytes
 errors-download-too-big = the download goes on past the size of any checkpoint of { $network }: it is not a checkpoint of this network
-errors-download-failed = the download of { $label } failed ({ $detail }); check the address, your connection, and that the server allows downloads from other sites (CORS)
+errors-download-failed = the download of { $label } failed ({ $detail }): the server could not be reached. Check the address and your connection; or save the file from { $url } and open it here, or run `atlas fetch-weights { $model }`
 errors-download-http = the download of { $label } failed: the server answered HTTP { $status }
 errors-download-interrupted = the download of { $label } was interrupted: { $reason }
+errors-download-cancelled = the download of { $label } was cancelled
+errors-download-cors = { $host } does not let other sites download { $label } (its server sends no CORS permission): save the file from { $url } and open it here, or run `atlas fetch-weights { $model }` to serve it with the page
+errors-cache-full = the browser's storage is full, so { $label } was not kept for the next visit: the network runs from memory now; delete kept weights below to make room
+errors-cache-not-kept = { $label } was not kept for the next visit ({ $detail }); the network runs from memory now
+errors-unloaded-evicted = these weights were unloaded to keep the networks in memory within { $limit } MB
 errors-cache-unreadable = the copy of { $label } kept in this browser's cache cannot be read: { $reason }
 
 ## Loading weights
@@ -77,6 +82,7 @@ errors-safetensors-truncated = the .safetensors file is damaged or truncated: it
 ## Photos
 errors-file-unreadable = { $name } cannot be read
 errors-not-web-address = '{ $url }' is not a web address (it should start with https://)
+errors-url-empty = enter the web address (https://…) of a .pth or .safetensors file, or use the button above
 errors-sample-unreadable = the sample photo could not be read: { $reason }
 errors-photo-empty = { $name } is empty (0 bytes)
 errors-photo-cannot-use = { $name } cannot be used: { $reason }

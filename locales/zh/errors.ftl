@@ -13,9 +13,14 @@ errors-fetch-http = { $url }：HTTP { $status }
 errors-download-unreadable = 无法读取下载的内容
 errors-download-stopped = 下载在 { $got } 字节处中断（共 { $total } 字节）
 errors-download-too-big = 下载的内容超过了 { $network } 任何检查点的大小：它不是这个网络的检查点
-errors-download-failed = { $label } 下载失败（{ $detail }）；请检查地址和网络连接，并确认服务器允许其他网站下载（CORS）
+errors-download-failed = { $label } 下载失败（{ $detail }）：无法连接服务器。请检查地址和网络连接；或从 { $url } 保存该文件并在这里打开，或运行 `atlas fetch-weights { $model }`
 errors-download-http = { $label } 下载失败：服务器返回 HTTP { $status }
 errors-download-interrupted = { $label } 的下载被中断：{ $reason }
+errors-download-cancelled = { $label } 的下载已取消
+errors-download-cors = { $host } 不允许其他网站下载 { $label }（服务器没有发送 CORS 许可）：请从 { $url } 保存该文件并在这里打开，或运行 `atlas fetch-weights { $model }` 让页面自带它
+errors-cache-full = 浏览器的存储空间已满，{ $label } 没有为下次访问保存：网络现在从内存运行；可在下方删除已保存的权重腾出空间
+errors-cache-not-kept = { $label } 没有为下次访问保存（{ $detail }）；网络现在从内存运行
+errors-unloaded-evicted = 为使内存中的网络不超过 { $limit } MB，这些权重已被卸载
 errors-cache-unreadable = 无法读取本浏览器缓存中 { $label } 的副本：{ $reason }
 
 ## 加载权重
@@ -76,6 +81,7 @@ errors-safetensors-truncated = .safetensors 文件已损坏或不完整：它在
 ## 照片
 errors-file-unreadable = 无法读取 { $name }
 errors-not-web-address = “{ $url }”不是网址（应以 https:// 开头）
+errors-url-empty = 请输入 .pth 或 .safetensors 文件的网址（https://…），或使用上面的按钮
 errors-sample-unreadable = 无法读取示例照片：{ $reason }
 errors-photo-empty = { $name } 是空文件（0 字节）
 errors-photo-cannot-use = 无法使用 { $name }：{ $reason }

@@ -13,10 +13,12 @@ fn usage() -> ! {
                                     train LeNet-5 on MNIST (both variants unless --variant); writes\n  \
                                     FILE for lenet5 and lenet5_modern.safetensors beside it, each with a .json report;\n  \
                                     measures the held-out drawn digits FILE (tests/fixtures/drawn_digits.json)\n  \
-         fetch-weights <model> [--f16] [--from FILE] [--out DIR]\n  \
-                                    download torchvision's checkpoint (sha256-checked) or convert\n  \
-                                    FILE (.pth/.safetensors) into DIR (static/weights) as\n  \
-                                    <model>.safetensors, listed in DIR/manifest.json for the page\n  \
+         fetch-weights <model> [--f16] [--from FILE] [--hub [BASE]] [--out DIR]\n  \
+                                    download torchvision's checkpoint (sha256-checked; with --hub\n  \
+                                    the Hugging Face Hub's timm/<model>.tv_in1k copy, or a mirror at\n  \
+                                    BASE) or convert FILE (.pth/.safetensors) into DIR\n  \
+                                    (static/weights) as <model>.safetensors, listed in\n  \
+                                    DIR/manifest.json for the page\n  \
          splitmix <model> --out FILE  write the deterministic splitmix-v1 checkpoint of ../shared/reference\n  \
                                     (torchvision key names) as .safetensors, e.g. to try a large network in the page\n  \
          explain [concept]          the page's explainers of the networks after ResNet, as text
@@ -149,7 +151,13 @@ fn fetch_weights(args: &[String]) {
     let f16 = args.iter().any(|a| a == "--f16");
     let from = flag(args, "--from").map(Path::new);
     let out = Path::new(flag(args, "--out").unwrap_or("static/weights"));
-    match atlas::weights_store::fetch(model, from, f16, out) {
+    // `--hub` alone: the Hugging Face Hub; `--hub BASE`: a mirror laid out as the Hub.
+    let hub = args.iter().position(|a| a == "--hub").map(|i| {
+        args.get(i + 1)
+            .filter(|b| !b.starts_with("--"))
+            .map_or(atlas::hub::DEFAULT_BASE, String::as_str)
+    });
+    match atlas::weights_store::fetch(model, from, hub, f16, out) {
         Ok(done) => println!(
             "{model}: {} values checked against the description → {} ({:.1} MB, {}); source sha256 {}",
             done.params,

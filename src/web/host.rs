@@ -92,6 +92,7 @@ fn expects_answer(r: &WorkerRequest) -> bool {
         WorkerRequest::CancelOcclusion
             | WorkerRequest::SetBackend { .. }
             | WorkerRequest::LoseGpuDevice
+            | WorkerRequest::CancelDownload { .. }
             | WorkerRequest::Crash { .. }
     )
 }
@@ -245,6 +246,7 @@ impl Host {
                 WorkerResponse::Unloaded {
                     model: l.model.clone(),
                     why: Msg::new("errors-unloaded-worker-restarted"),
+                    again: None,
                 },
             );
         }

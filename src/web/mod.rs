@@ -6,6 +6,7 @@ pub mod backend;
 pub mod bench;
 pub mod fetch;
 pub mod host;
+pub mod library;
 pub mod photo_decode;
 pub mod ui;
 pub mod wire;

@@ -121,7 +121,7 @@ test('axe-core finds no violation in any view, in either language, on a desktop 
     // The photo lab with real weights, a classified photo, its layers and what it looks at.
     await show(page, 'squeezenet1_1');
     await page.getByTestId('weights-input').setInputFiles(weightsFile);
-    await page.waitForSelector('[data-testid=weights-ready]', { timeout: 120_000 });
+    await page.waitForSelector('[data-testid=weights-loaded]', { timeout: 120_000 });
     await page.locator('[data-testid=sample-photo][data-photo="chelsea.png"]').click();
     await page.locator('[data-testid=top5][data-photo="chelsea.png"] [data-testid=top5-row]').first().waitFor({ timeout: 60_000 });
     await page.getByTestId('saliency-run').click();

@@ -19,7 +19,7 @@ before(async () => {
   ({ server, page, errors } = atlas);
   await page.locator('[data-testid=model-entry][data-model=squeezenet1_1]').click();
   await page.getByTestId('weights-input').setInputFiles(weightsFile);
-  await page.waitForSelector('[data-testid=weights-ready]', { timeout: 120_000 });
+  await page.waitForSelector('[data-testid=weights-loaded]', { timeout: 120_000 });
   await page.locator('[data-testid=sample-photo][data-photo="chelsea.png"]').click();
   await page.locator('[data-testid=top5][data-photo="chelsea.png"] [data-testid=top5-row]').first().waitFor({ timeout: 60_000 });
 });
@@ -94,7 +94,7 @@ test('a link names the photo lab\'s layer and unit: the lab says what to load, t
   await wants.waitFor();
   assert.match(await wants.innerText(), /unit 5 at \(10, 12\) of layer features\.3\.expand3x3: load the weights and a photo/);
   await page.getByTestId('weights-input').setInputFiles(weightsFile);
-  await page.waitForSelector('[data-testid=weights-ready]', { timeout: 120_000 });
+  await page.waitForSelector('[data-testid=weights-loaded]', { timeout: 120_000 });
   await page.locator('[data-testid=sample-photo][data-photo="chelsea.png"]').click();
   await page.locator('[data-testid=top5][data-photo="chelsea.png"] [data-testid=top5-row]').first().waitFor({ timeout: 60_000 });
   assert.equal(await wants.count(), 0);

@@ -40,7 +40,7 @@ after(async () => {
 
 test('f16 weights from `atlas fetch-weights` load by themselves and classify like torchvision', async () => {
   await page.locator('[data-testid=model-entry][data-model=squeezenet1_1]').click();
-  const ready = page.getByTestId('weights-ready');
+  const ready = page.getByTestId('weights-loaded');
   await ready.waitFor({ timeout: 60_000 });
   assert.match(await ready.innerText(), /weights\/squeezenet1_1\.safetensors/);
   await page.getByTestId('photo-input').setInputFiles(path.join(shared, 'photos', 'pytorchhub_dog.jpg'));

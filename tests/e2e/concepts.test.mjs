@@ -49,7 +49,7 @@ async function shot(testid, name) {
 /** Loads a checkpoint file and gives a photo; waits for the top-5. */
 async function classify(weights, photo) {
   await page.getByTestId('weights-input').setInputFiles(weights);
-  await page.waitForSelector('[data-testid=weights-ready]', { timeout: 120_000 });
+  await page.waitForSelector('[data-testid=weights-loaded]', { timeout: 120_000 });
   await page.getByTestId('photo-input').setInputFiles(path.join(shared, 'photos', photo));
   await page.locator(`[data-testid=top5][data-photo="${photo}"]`).waitFor({ timeout: 120_000 });
 }

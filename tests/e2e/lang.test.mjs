@@ -110,7 +110,7 @@ test('the photo lab in Chinese: weights, a classified photo, its layers, the sal
   if (!fs.existsSync(weights)) throw new Error(`missing ${weights} (../shared holds the test material)`);
   await page.goto(`${server.url}?view=squeezenet1_1&lang=zh`);
   await page.getByTestId('weights-input').setInputFiles(weights);
-  await page.waitForSelector('[data-testid=weights-ready]', { timeout: 120_000 });
+  await page.waitForSelector('[data-testid=weights-loaded]', { timeout: 120_000 });
   await page.locator('[data-testid=sample-photo][data-photo="chelsea.png"]').click();
   await page.locator('[data-testid=top5][data-photo="chelsea.png"] [data-testid=top5-row]').first().waitFor({ timeout: 60_000 });
   await page.getByTestId('saliency-run').click();

@@ -35,7 +35,7 @@ test('vgg16: 528 MB stated up front, loaded with progress, memory stated, photo 
   assert.match(await panel.innerText(), /138,357,544 parameters, a 527\.8 MB checkpoint in f32 \(263\.9 MB in f16\)/);
   await page.getByTestId('weights-input').setInputFiles(file);
   await page.getByTestId('load-progress').waitFor();
-  const ready = page.getByTestId('weights-ready');
+  const ready = page.getByTestId('weights-loaded');
   await ready.waitFor({ timeout: 180_000 });
   const held = Number((await ready.innerText()).match(/holds ([\d.]+) MB/)[1]);
   assert.ok(held > 527.8, `the worker holds ${held} MB, less than the weights themselves`);

@@ -63,7 +63,7 @@ async function choose(model) {
 async function loadWeights(file) {
   const lab = page.getByTestId('photo-lab');
   await page.getByTestId('weights-input').setInputFiles(file);
-  await page.waitForSelector(`[data-testid=weights-ready]`);
+  await page.waitForSelector(`[data-testid=weights-loaded]`);
   assert.equal(await lab.getAttribute('data-weights'), 'loaded');
 }
 
@@ -233,7 +233,7 @@ test('a checkpoint given by URL downloads with progress and comes from the cache
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=load-progress]')?.dataset.loaded) > 0);
   assert.equal(Number(await progress.getAttribute('data-total')), safetensors.length);
   await screenshot(page, 'photo-download-progress');
-  await page.waitForFunction((u) => document.querySelector('[data-testid=weights-ready]')?.textContent.includes(u), url);
+  await page.waitForFunction((u) => document.querySelector('[data-testid=weights-loaded]')?.textContent.includes(u), url);
   const fetched = server.requests.filter((p) => p === '/remote/squeezenet1_1.safetensors').length;
   assert.equal(fetched, 1);
   // A second visit: the same URL loads from the Cache API without asking the server.
@@ -241,7 +241,7 @@ test('a checkpoint given by URL downloads with progress and comes from the cache
   await choose('squeezenet1_1');
   await page.getByTestId('weights-url').fill(url);
   await page.getByTestId('weights-url-load').click();
-  await page.waitForFunction(() => /from this browser's cache/.test(document.querySelector('[data-testid=weights-ready]')?.textContent ?? ''));
+  await page.waitForFunction(() => /from this browser's cache/.test(document.querySelector('[data-testid=weights-loaded]')?.textContent ?? ''));
   assert.equal(server.requests.filter((p) => p === '/remote/squeezenet1_1.safetensors').length, 1);
   // The checkpoint that did not load was not kept: asking again goes to the server again.
   await fetchWrong();

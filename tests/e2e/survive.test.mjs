@@ -94,7 +94,7 @@ async function expectError(page, re) {
 test('hostile checkpoints get a message and the loaded weights keep classifying', async () => {
   const { page, unexpected } = await open('?view=lenet5');
   await page.getByTestId('weights-input').setInputFiles(stPath);
-  await page.waitForSelector('[data-testid=weights-ready]');
+  await page.waitForSelector('[data-testid=weights-loaded]');
   const before = await classify(page, 'rocket-1.jpg');
   await page.getByTestId('weights-input').setInputFiles({ name: 'huge.safetensors', mimeType: 'application/octet-stream', buffer: huge });
   // (In wasm32 no tensor of 2^33 values can exist: the header is refused before the network's
@@ -116,7 +116,7 @@ test('a worker that dies is replaced, says so, and loads again what it can', asy
   const { page, unexpected } = await open('?view=lenet5&bench');
   await page.getByTestId('weights-url').fill(`${server.url}remote/squeezenet1_1.safetensors`);
   await page.getByTestId('weights-url-load').click();
-  await page.waitForSelector('[data-testid=weights-ready]');
+  await page.waitForSelector('[data-testid=weights-loaded]');
   const before = await classify(page, 'rocket-a.jpg');
   for (const [n, kind, photo] of [[1, 'panic', 'rocket-b.jpg'], [2, 'oom', 'rocket-c.jpg']]) {
     await page.evaluate((k) => window.atlasCrashWorker(k), kind);
@@ -140,7 +140,7 @@ test('a worker that dies is replaced, says so, and loads again what it can', asy
 test('weights opened from a file are named as lost when the worker dies', async () => {
   const { page, unexpected } = await open('?view=lenet5&bench');
   await page.getByTestId('weights-input').setInputFiles(stPath);
-  await page.waitForSelector('[data-testid=weights-ready]');
+  await page.waitForSelector('[data-testid=weights-loaded]');
   await classify(page, 'rocket-x.jpg');
   await page.evaluate(() => window.atlasCrashWorker('panic'));
   const notice = page.getByTestId('worker-restarted');
@@ -152,7 +152,7 @@ test('weights opened from a file are named as lost when the worker dies', async 
   assert.equal(await page.getByTestId('photo-lab').getAttribute('data-weights'), 'none');
   // Opening it again works at once.
   await page.getByTestId('weights-input').setInputFiles(stPath);
-  await page.waitForSelector('[data-testid=weights-ready]');
+  await page.waitForSelector('[data-testid=weights-loaded]');
   await classify(page, 'rocket-y.jpg');
   assert.deepEqual(unexpected(), []);
 });

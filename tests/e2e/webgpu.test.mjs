@@ -76,7 +76,7 @@ test('forced WebGPU: real SqueezeNet 1.1 gives torchvision\'s top-5 on every pho
   await page.locator('[data-testid=model-entry][data-model=squeezenet1_1]').click();
   await page.waitForSelector('[data-testid=main-view][data-model=squeezenet1_1] [data-testid=photo-lab]');
   await page.getByTestId('weights-input').setInputFiles(weightsFile);
-  await page.waitForSelector('[data-testid=weights-ready]', { timeout: 120_000 });
+  await page.waitForSelector('[data-testid=weights-loaded]', { timeout: 120_000 });
   const photos = Object.keys(reference.top5);
   assert.equal(photos.length, 9);
   for (const photo of photos) {

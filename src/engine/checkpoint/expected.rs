@@ -12,8 +12,26 @@ use crate::i18n::Msg;
 use crate::zoo::params::{param_specs, ParamSpec, Role};
 use crate::zoo::{analyse, Network};
 
-/// How a file's tensor name becomes the description's (None: the name stays).
-pub type Rename = fn(&str) -> Option<String>;
+/// How a file's tensor name becomes the description's (None: the name stays); with `reshape`,
+/// the tensor may come in another shape of the same values, stored as the description's (timm's
+/// VGG keeps its first classifier layer as a 7×7 convolution's weight).
+pub type Rename = fn(&str) -> Option<Renamed>;
+
+/// A file's name read as the description's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Renamed {
+    pub key: String,
+    pub reshape: bool,
+}
+
+impl Renamed {
+    pub fn to(key: String) -> Renamed {
+        Renamed {
+            key,
+            reshape: false,
+        }
+    }
+}
 
 /// A network's checkpoint, as its description requires it.
 #[derive(Clone)]
@@ -28,8 +46,8 @@ pub struct Expected {
 /// What a reader does with one of a file's tensors.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Plan {
-    /// Read it and keep it under the description's key.
-    Keep(String),
+    /// Read it and keep it under the description's key, in this shape.
+    Keep { key: String, shape: Vec<usize> },
     /// Read past it: a tensor published beside the network that it does not use.
     Skip,
 }
@@ -96,10 +114,10 @@ impl Expected {
     }
 
     /// The description's key for a file's name.
-    fn key_of(&self, name: &str) -> String {
+    fn key_of(&self, name: &str) -> Renamed {
         self.rename
             .and_then(|r| r(name))
-            .unwrap_or_else(|| name.to_string())
+            .unwrap_or_else(|| Renamed::to(name.to_string()))
     }
 
     /// Checks a file's tensors (name and shape each, in the file's order) against the network:
@@ -114,12 +132,13 @@ impl Expected {
         let mut wrong: Vec<Option<Vec<usize>>> = vec![None; self.specs.len()];
         let mut stray: Vec<(String, Msg)> = Vec::new();
         for (name, shape) in tensors {
-            let key = self.key_of(name);
+            let Renamed { key, reshape } = self.key_of(name);
             match self.index.get(&key) {
                 Some(&i) => {
                     let want = &self.specs[i].shape;
-                    let fits =
-                        shape == want.as_slice() || (want.is_empty() && elements(shape) == Some(1));
+                    let fits = shape == want.as_slice()
+                        || (want.is_empty() && elements(shape) == Some(1))
+                        || (reshape && elements(shape) == elements(want));
                     if found[i].is_some() || wrong[i].is_some() {
                         stray.push((
                             key.clone(),
@@ -128,7 +147,12 @@ impl Expected {
                         plans.push(Plan::Skip);
                     } else if fits {
                         found[i] = Some(shape.to_vec());
-                        plans.push(Plan::Keep(key));
+                        let shape = if reshape {
+                            want.clone()
+                        } else {
+                            shape.to_vec()
+                        };
+                        plans.push(Plan::Keep { key, shape });
                     } else {
                         wrong[i] = Some(shape.to_vec());
                         plans.push(Plan::Skip);
@@ -206,11 +230,17 @@ mod tests {
         }
         let plans = e.plan(view(&list)).unwrap();
         assert_eq!(plans.last(), Some(&Plan::Skip));
-        assert_eq!(plans[0], Plan::Keep(specs[0].key.clone()));
+        assert_eq!(
+            plans[0],
+            Plan::Keep {
+                key: specs[0].key.clone(),
+                shape: specs[0].shape.clone()
+            }
+        );
         // A huge shape is refused by name, before anything is allocated.
-        list[0].1 = vec![1 << 33];
+        list[0].1 = vec![1 << 30];
         let en = e.plan(view(&list)).unwrap_err().to_string();
-        assert!(en.contains("has shape [8589934592]"), "{en}");
+        assert!(en.contains("has shape [1073741824]"), "{en}");
         // The same key twice is a problem, not a silent overwrite.
         list[0].1 = specs[0].shape.clone();
         list.push(list[1].clone());

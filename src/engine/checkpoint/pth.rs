@@ -90,7 +90,13 @@ fn plans(
 ) -> Result<Vec<Plan>, CheckpointError> {
     match expected {
         Some(e) => e.plan(tensors.iter().map(|(k, t)| (k.as_str(), &t.shape[..]))),
-        None => Ok(tensors.iter().map(|(k, _)| Plan::Keep(k.clone())).collect()),
+        None => Ok(tensors
+            .iter()
+            .map(|(k, t)| Plan::Keep {
+                key: k.clone(),
+                shape: t.shape.clone(),
+            })
+            .collect()),
     }
 }
 
@@ -191,10 +197,12 @@ fn assemble<'b>(
 ) -> Result<Weights, CheckpointError> {
     let mut w = Weights::default();
     for ((name, t), plan) in tensors.into_iter().zip(plans) {
-        let Plan::Keep(key) = plan else { continue };
+        let Plan::Keep { key, shape } = plan else {
+            continue;
+        };
         let bytes = storage(&t.storage.key, &name)?;
         let values = gather(&name, &t, bytes)?;
-        w.insert(key, t.shape, values);
+        w.insert(key, shape, values);
     }
     Ok(w)
 }
@@ -320,7 +328,7 @@ fn read_legacy(bytes: &[u8], expected: Option<&Expected>) -> Result<Weights, Che
 /// Old torchvision DenseNet checkpoints name `denselayerN.norm.1.weight` what the model calls
 /// `denselayerN.norm1.weight` (torchvision renames them the same way when it loads them): the
 /// new name of an old one, None for any other name.
-pub fn legacy_densenet_key(k: &str) -> Option<String> {
+pub fn legacy_densenet_name(k: &str) -> Option<String> {
     let i = k.find("denselayer")?;
     let rest = &k[i..];
     let dot = rest.find('.')?;
@@ -340,48 +348,24 @@ pub fn legacy_densenet_key(k: &str) -> Option<String> {
     None
 }
 
-/// [`legacy_densenet_key`] over loaded weights.
-pub fn rename_legacy_densenet_keys(w: &mut Weights) {
-    let renamed: Vec<(String, String)> = w
-        .tensors
-        .keys()
-        .filter_map(|k| Some((k.clone(), legacy_densenet_key(k)?)))
-        .collect();
-    for (old, new) in renamed {
-        if let Some(t) = w.tensors.remove(&old) {
-            w.tensors.insert(new, t);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn densenet_keys_are_renamed_like_torchvision() {
-        let mut w = Weights::default();
-        w.insert(
-            "features.denseblock1.denselayer1.norm.1.weight",
-            vec![1],
-            vec![1.0],
-        );
-        w.insert(
-            "features.denseblock1.denselayer12.conv.2.weight",
-            vec![1],
-            vec![2.0],
-        );
-        w.insert("features.norm5.weight", vec![1], vec![3.0]);
-        rename_legacy_densenet_keys(&mut w);
-        let mut keys: Vec<&String> = w.tensors.keys().collect();
-        keys.sort();
         assert_eq!(
-            keys,
-            [
-                "features.denseblock1.denselayer1.norm1.weight",
-                "features.denseblock1.denselayer12.conv2.weight",
-                "features.norm5.weight"
-            ]
+            legacy_densenet_name("features.denseblock1.denselayer1.norm.1.weight").as_deref(),
+            Some("features.denseblock1.denselayer1.norm1.weight")
+        );
+        assert_eq!(
+            legacy_densenet_name("features.denseblock1.denselayer12.conv.2.weight").as_deref(),
+            Some("features.denseblock1.denselayer12.conv2.weight")
+        );
+        assert_eq!(legacy_densenet_name("features.norm5.weight"), None);
+        assert_eq!(
+            legacy_densenet_name("features.denseblock1.denselayer1.norm1.weight"),
+            None
         );
     }
 

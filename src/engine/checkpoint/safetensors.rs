@@ -161,12 +161,16 @@ impl StreamParser {
                 .arg("bytes", end.saturating_sub(start).to_string())
                 .arg("shape", shape_text(&shape))));
         }
+        let plan = Plan::Keep {
+            key: key.to_string(),
+            shape: shape.clone(),
+        };
         Ok(Entry {
             key: key.to_string(),
             shape,
             count,
             dtype,
-            plan: Plan::Keep(key.to_string()),
+            plan,
             start,
             end,
         })
@@ -223,8 +227,8 @@ impl StreamParser {
                 let reserve = match (&e.plan, &self.expected) {
                     (Plan::Skip, _) => 0,
                     // The shape was checked against the network: this is what it needs.
-                    (Plan::Keep(_), Some(_)) => e.count,
-                    (Plan::Keep(_), None) => e.count.min(UNKNOWN_RESERVE),
+                    (Plan::Keep { .. }, Some(_)) => e.count,
+                    (Plan::Keep { .. }, None) => e.count.min(UNKNOWN_RESERVE),
                 };
                 self.values = Vec::with_capacity(reserve);
                 return;
@@ -237,8 +241,8 @@ impl StreamParser {
     fn complete(&mut self) {
         let e = &self.entries[self.current];
         let values = std::mem::take(&mut self.values);
-        if let Plan::Keep(key) = &e.plan {
-            self.weights.insert(key.clone(), e.shape.clone(), values);
+        if let Plan::Keep { key, shape } = &e.plan {
+            self.weights.insert(key.clone(), shape.clone(), values);
         }
         self.current += 1;
     }

@@ -10,7 +10,9 @@ use super::{
     header::Header,
     main_view::MainView,
     model_picker::ModelPicker,
-    shared::{PhotoContext, PhotoRun, WorkerContext, WorkerState, COMPARE, CONCEPTS},
+    shared::{
+        LibraryContext, PhotoContext, PhotoRun, WorkerContext, WorkerState, COMPARE, CONCEPTS,
+    },
 };
 use crate::i18n::Lang;
 use crate::protocol::{BackendChoice, EngineStatus, WorkerRequest, WorkerResponse};
@@ -227,6 +229,45 @@ pub fn app() -> Html {
         })
     };
 
+    // The weights ready without a download (shipped, kept in this browser) and the Hub's
+    // address: read at start, the kept ones again after a download or a deletion.
+    let shipped = use_state(|| Rc::new(std::collections::HashMap::new()));
+    let cached = use_state(|| Rc::new(Vec::new()));
+    let hub = use_state(crate::web::library::hub_base);
+    let refresh = {
+        let cached = cached.setter();
+        use_callback((), move |_: (), _| {
+            let cached = cached.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                cached.set(Rc::new(crate::web::library::cached().await));
+            });
+        })
+    };
+    {
+        let (shipped, refresh) = (shipped.setter(), refresh.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                shipped.set(Rc::new(crate::web::library::shipped().await));
+            });
+            refresh.emit(());
+        });
+    }
+    let set_hub = {
+        let hub = hub.setter();
+        use_callback((), move |base: String, _| {
+            if let Some(clean) = crate::web::library::set_hub_base(&base) {
+                hub.set(clean);
+            }
+        })
+    };
+    let library = LibraryContext {
+        shipped: (*shipped).clone(),
+        cached: (*cached).clone(),
+        hub: (*hub).clone(),
+        refresh,
+        set_hub,
+    };
+
     // The last photo that ran through any network, for the panels that draw on it.
     let last_photo = use_state(|| None::<PhotoRun>);
     let report = {
@@ -304,6 +345,7 @@ pub fn app() -> Html {
         <ContextProvider<Lang> context={*lang}>
         <ContextProvider<WorkerContext> context={bridge.clone()}>
         <ContextProvider<PhotoContext> context={photo}>
+        <ContextProvider<LibraryContext> context={library}>
         <div class="atlas">
             <a class="skip-link" href="#main" data-testid="skip-link" onclick={on_skip}>{ lang.t("app-skip") }</a>
             <Header on_lang={on_lang} menu_open={*menu_open} on_menu={on_menu.clone()} />
@@ -321,6 +363,7 @@ pub fn app() -> Html {
             <BackendStatus engine={(*engine).clone()} worker={(*worker_state).clone()}
                 choice={*choice} on_choose={on_choose} restarted={(*restarted).clone()} />
         </div>
+        </ContextProvider<LibraryContext>>
         </ContextProvider<PhotoContext>>
         </ContextProvider<WorkerContext>>
         </ContextProvider<Lang>>

@@ -39,6 +39,7 @@ pub mod rf_chart;
 pub mod shared;
 pub mod top5_list;
 pub mod vgg_first_block;
+pub mod weights_manager;
 pub mod weights_panel;
 
 pub use app::App;

@@ -1,9 +1,10 @@
 //! The model picker: every network of the course notes, grouped by family, named as its
-//! description names it; an entry whose description has not landed says "coming".
+//! description names it; an entry whose description has not landed says "coming"; an entry whose
+//! ImageNet weights need no download (shipped with the page, kept in this browser) says so.
 
 use yew::prelude::*;
 
-use super::shared::{use_lang, COMPARE, CONCEPTS};
+use super::shared::{use_lang, LibraryContext, COMPARE, CONCEPTS};
 use crate::catalog::{families, family_label, CATALOG};
 use crate::i18n::Lang;
 
@@ -28,6 +29,7 @@ fn labels(lang: Lang) -> Vec<(Option<String>, Option<String>)> {
 pub fn model_picker(props: &ModelPickerProps) -> Html {
     let lang = use_lang();
     let labels = use_memo(lang, |&lang| labels(lang));
+    let library = use_context::<LibraryContext>();
     let groups = families().into_iter().map(|family| {
         let items = CATALOG.iter().enumerate().filter(|(_, e)| e.family == family).map(|(i, entry)| {
             let id = entry.id.to_string();
@@ -51,6 +53,12 @@ pub fn model_picker(props: &ModelPickerProps) -> Html {
                     >
                         <span class="model-label">{ label.clone().unwrap_or_else(|| id.clone()) }</span>
                         if coming { <span class="badge">{ lang.t("zoo-picker-coming") }</span> }
+                        if let Some(ready) = library.as_ref().and_then(|l| l.ready(&id)) {
+                            <span class={classes!("weights-mark", ready)} data-testid="weights-ready" data-ready={ready}
+                                title={lang.t(if ready == "shipped" { "zoo-picker-weights-shipped" } else { "zoo-picker-weights-cached" })}>
+                                { lang.t("zoo-picker-weights-ready") }
+                            </span>
+                        }
                     </button>
                 </li>
             }

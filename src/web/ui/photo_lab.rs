@@ -17,14 +17,14 @@ use super::layer_explorer::LayerExplorer;
 use super::photo_input::PhotoInput;
 use super::shared::Described;
 use super::shared::LayerData;
-use super::shared::{PhotoContext, PhotoRun, WorkerContext};
+use super::shared::{LibraryContext, PhotoContext, PhotoRun, WorkerContext};
 use super::top5_list::Top5List;
 use super::weights_panel::{engine_name, mb, Source, WeightsPanel, WeightsState};
 use crate::concepts::receptive::unit_field;
 use crate::i18n::{Lang, Msg as Text};
 use crate::imagenet::{Image8, CROP};
 use crate::pretrained;
-use crate::protocol::{Classification, InputGradient, WorkerRequest, WorkerResponse};
+use crate::protocol::{Classification, InputGradient, Reload, WorkerRequest, WorkerResponse};
 use crate::web::host::Bridge;
 use crate::web::photo_decode;
 use crate::zoo::graph::Op;
@@ -38,7 +38,12 @@ pub enum Msg {
     Worker(WorkerResponse),
     WeightsFile(File),
     WeightsUrl(String),
-    Bundled(bool),
+    /// The weights the page can use without a download changed (or were first read).
+    Library(LibraryContext),
+    /// The one-click offer, its cancel, and loading unloaded weights again.
+    Get,
+    Cancel,
+    Reload(Reload),
     Photo(Blob, String),
     Sample(String),
     Decoded(u64, String, Result<photo_decode::Decoded, Text>),
@@ -70,6 +75,16 @@ pub struct PhotoLab {
     loaded_memory: u64,
     /// A `blob:` URL made for a picked file, revoked once the worker has read it.
     blob_url: Option<String>,
+    /// The weights the page can use without a download, and the Hub's address.
+    library: Option<LibraryContext>,
+    _library_handle: Option<yew::context::ContextHandle<LibraryContext>>,
+    /// Whether the worker said what it holds of this network; whether the shipped copy was asked.
+    held_known: bool,
+    shipped_asked: bool,
+    /// Weights the worker unloaded, to load again with one click.
+    reload: Option<Reload>,
+    /// What the reader should know about the loaded weights (a copy not kept).
+    note: Option<Text>,
     error: Option<Text>,
     /// The page's language, and the subscription that follows its changes.
     lang: Lang,
@@ -157,6 +172,20 @@ impl PhotoLab {
         });
     }
 
+    /// Loads the copy shipped with the page, once, if the worker does not hold this network.
+    fn load_shipped(&mut self) {
+        if !self.held_known || self.shipped_asked || self.loaded_from.is_some() {
+            return;
+        }
+        let Some(offer) = self.library.as_ref().and_then(|l| l.offer(&self.model)) else {
+            return;
+        };
+        if offer.kind == crate::sources::Kind::Shipped {
+            self.shipped_asked = true;
+            self.fetch(offer.url, offer.cache, offer.label);
+        }
+    }
+
     fn revoke_blob(&mut self) {
         if let Some(u) = self.blob_url.take() {
             let _ = web_sys::Url::revoke_object_url(&u);
@@ -215,20 +244,18 @@ impl Component for PhotoLab {
                 _ => None,
             }
         });
-        // Weights served with the page (`atlas fetch-weights`) are listed in the manifest.
+        // Whether the worker holds this network already (opened before, from a file or a
+        // download): then it is ready at once; the shipped copy loads only if it does not.
+        bridge.send(WorkerRequest::IsHeld {
+            model: model.clone(),
+        });
+        let (library, library_handle) = match ctx
+            .link()
+            .context::<LibraryContext>(ctx.link().callback(Msg::Library))
         {
-            let link = ctx.link().clone();
-            let model = model.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let bundled = crate::web::fetch::bytes("weights/manifest.json")
-                    .await
-                    .ok()
-                    .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-                    .map(|v| v.get(&model).is_some())
-                    .unwrap_or(false);
-                link.send_message(Msg::Bundled(bundled));
-            });
-        }
+            Some((l, h)) => (Some(l), Some(h)),
+            None => (None, None),
+        };
         PhotoLab {
             bridge,
             model,
@@ -237,6 +264,12 @@ impl Component for PhotoLab {
             loaded_engine: String::new(),
             loaded_memory: 0,
             blob_url: None,
+            library,
+            _library_handle: library_handle,
+            held_known: false,
+            shipped_asked: false,
+            reload: None,
+            note: None,
             error: None,
             lang,
             _lang_handle: lang_handle,
@@ -262,11 +295,22 @@ impl Component for PhotoLab {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
         match msg {
-            Msg::Bundled(true) => {
-                let file = format!("weights/{}.safetensors", self.model);
-                self.fetch(file.clone(), false, file);
+            Msg::Library(library) => {
+                self.library = Some(library);
+                self.load_shipped();
             }
-            Msg::Bundled(false) => return false,
+            Msg::Get => {
+                if let Some(o) = self.library.as_ref().and_then(|l| l.offer(&self.model)) {
+                    self.fetch(o.url, o.cache, o.label);
+                }
+            }
+            Msg::Cancel => self.bridge.send(WorkerRequest::CancelDownload {
+                model: self.model.clone(),
+            }),
+            Msg::Reload(r) => {
+                self.reload = None;
+                self.fetch(r.url, r.cache, r.label);
+            }
             Msg::Lang(lang) => self.lang = lang,
             Msg::WeightsFile(file) => {
                 self.revoke_blob();
@@ -280,6 +324,9 @@ impl Component for PhotoLab {
                         self.error = Some(Text::new("errors-file-unreadable").arg("name", name))
                     }
                 }
+            }
+            Msg::WeightsUrl(url) if url.is_empty() => {
+                self.error = Some(Text::new("errors-url-empty"));
             }
             Msg::WeightsUrl(url) => {
                 if !(url.starts_with("https://") || url.starts_with("http://")) {
@@ -369,12 +416,21 @@ impl Component for PhotoLab {
                     }
                 }
                 WorkerResponse::Loaded {
+                    model,
                     source,
                     from_cache,
                     memory_bytes,
                     engine,
+                    not_kept,
                     ..
-                } => {
+                } if model == self.model => {
+                    self.held_known = true;
+                    self.reload = None;
+                    self.note = not_kept;
+                    // A new copy may be kept in the Cache API now.
+                    if let Some(l) = &self.library {
+                        l.refresh.emit(());
+                    }
                     self.revoke_blob();
                     // What went wrong before the weights arrived is over (a photo given while
                     // a new worker was still loading them).
@@ -470,13 +526,20 @@ impl Component for PhotoLab {
                         };
                     }
                 }
-                WorkerResponse::Unloaded { model, why } if model == self.model => {
-                    // The worker no longer holds these weights (a new worker that could not
-                    // load them again): the lab asks for them as at the start.
+                WorkerResponse::Unloaded { model, why, again } if model == self.model => {
+                    // The worker no longer holds these weights (unloaded to keep within the
+                    // memory bound; a new worker that could not load them again): the lab says
+                    // so, and offers them again from the Cache API where it can.
+                    self.held_known = true;
                     self.loaded_from = None;
                     self.weights = WeightsState::Missing;
                     self.classifying = false;
                     self.error = Some(why);
+                    self.reload = again;
+                }
+                WorkerResponse::NotHeld { model } if model == self.model => {
+                    self.held_known = true;
+                    self.load_shipped();
                 }
                 _ => return false,
             },
@@ -515,6 +578,11 @@ impl Component for PhotoLab {
             return html! {};
         };
         let published = pretrained::find(&d.net.id);
+        let offer = self.library.as_ref().and_then(|l| l.offer(&d.net.id));
+        let offer_kept = match (&offer, &self.library) {
+            (Some(o), Some(l)) => l.cached.iter().any(|c| c.url == o.url),
+            _ => false,
+        };
         let params = d.analysis.total_params;
         let link = ctx.link();
         let lang = self.lang;
@@ -610,7 +678,11 @@ impl Component for PhotoLab {
                     bytes_f32={pretrained::checkpoint_bytes(&d.net, 4)} bytes_f16={pretrained::checkpoint_bytes(&d.net, 2)}
                     official_url={published.map(|p| p.url())} state={self.weights.clone()}
                     loaded_from={self.loaded_from.clone()}
-                    on_file={link.callback(Msg::WeightsFile)} on_url={link.callback(Msg::WeightsUrl)} />
+                    on_file={link.callback(Msg::WeightsFile)} on_url={link.callback(Msg::WeightsUrl)}
+                    offer={offer} offer_kept={offer_kept}
+                    on_get={link.callback(|_| Msg::Get)} on_cancel={link.callback(|_| Msg::Cancel)}
+                    reload={self.reload.clone()} on_reload={link.callback(Msg::Reload)}
+                    note={self.note.clone()} />
                 if let Some(e) = &self.error {
                     <p class="error" data-testid="error-message" role="alert">{ e.text(lang) }</p>
                 }

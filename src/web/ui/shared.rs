@@ -110,3 +110,34 @@ pub fn put_rgba(node: &NodeRef, rgba: &[u8], width: usize, height: usize) {
 pub fn use_lang() -> crate::i18n::Lang {
     use_context::<crate::i18n::Lang>().unwrap_or_default()
 }
+
+/// The weights the page can use without a download — shipped with it, kept in this browser —
+/// and the Hub's address; `refresh` reads the kept ones again (after a download, a deletion),
+/// `set_hub` changes the address.
+#[derive(Clone, PartialEq)]
+pub struct LibraryContext {
+    pub shipped: Rc<std::collections::HashMap<String, crate::web::library::Shipped>>,
+    pub cached: Rc<Vec<crate::web::library::Cached>>,
+    pub hub: String,
+    pub refresh: Callback<()>,
+    pub set_hub: Callback<String>,
+}
+
+impl LibraryContext {
+    /// How `model`'s weights are ready without a download: "shipped", "cached", or None.
+    pub fn ready(&self, model: &str) -> Option<&'static str> {
+        if self.shipped.contains_key(model) {
+            Some("shipped")
+        } else if self.cached.iter().any(|c| c.model == model) {
+            Some("cached")
+        } else {
+            None
+        }
+    }
+
+    /// The one-click offer for `model` (see `crate::sources`).
+    pub fn offer(&self, model: &str) -> Option<crate::sources::Offer> {
+        let shipped = self.shipped.get(model).map(|s| (s.file.as_str(), s.bytes));
+        crate::sources::offer(model, shipped, &self.hub)
+    }
+}

@@ -1,14 +1,20 @@
 //! Where an ImageNet network's weights come from, said before anything downloads: how many
-//! parameters and how large the checkpoint is (from the zoo's description), torchvision's
-//! official file, and three ways to give it — a file (`.pth` or `.safetensors`, picked or
-//! dropped), a URL (downloaded with a progress bar and kept in the browser's Cache API), or
-//! `static/weights/<model>.safetensors` served with the page (`atlas fetch-weights`).
+//! parameters and how large the checkpoint is (from the zoo's description); first the one-click
+//! offer (`weights-get`: the copy shipped with the page, torchvision's weights on the Hugging
+//! Face Hub, or torchvision's own server), cancellable while it downloads (`weights-cancel`);
+//! then the other ways — a file (`.pth` or `.safetensors`, picked or dropped), an address
+//! (downloaded with a progress bar and kept in the browser's Cache API); weights unloaded to keep
+//! within the memory bound come back from the Cache API with one click (`weights-reload`); and
+//! what this browser keeps (`weights-manager`).
 
 use web_sys::{DragEvent, File, HtmlInputElement};
 use yew::prelude::*;
 
 use super::shared::use_lang;
-use crate::i18n::Lang;
+use super::weights_manager::WeightsManager;
+use crate::i18n::{Lang, Msg};
+use crate::protocol::Reload;
+use crate::sources::{Kind, Offer};
 
 /// Where loaded weights came from: the name the page gave (a file name, a URL), and whether the
 /// worker took them from the copy kept in this browser's cache.
@@ -75,6 +81,16 @@ pub struct WeightsPanelProps {
     pub loaded_from: Option<Source>,
     pub on_file: Callback<File>,
     pub on_url: Callback<String>,
+    /// The one-click way to the weights, and whether this browser keeps its download.
+    pub offer: Option<Offer>,
+    pub offer_kept: bool,
+    pub on_get: Callback<()>,
+    pub on_cancel: Callback<()>,
+    /// Weights the worker unloaded, to load again from the Cache API.
+    pub reload: Option<Reload>,
+    pub on_reload: Callback<Reload>,
+    /// What the reader should know about the loaded weights (a copy not kept: a full disk).
+    pub note: Option<Msg>,
 }
 
 /// Bytes as MB (2^20, as the notes count: VGG-16's 528 MB).
@@ -120,10 +136,8 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
         let (url, on_url) = (url.clone(), props.on_url.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let u = url.trim().to_string();
-            if !u.is_empty() {
-                on_url.emit(u);
-            }
+            // An empty address is answered with what to enter.
+            on_url.emit(url.trim().to_string());
         })
     };
     let use_official = {
@@ -199,7 +213,7 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
                 )
             };
             html! {
-                <p class="weights-status" data-state="ready" data-testid="weights-ready" data-engine={engine.clone()}>
+                <p class="weights-status" data-state="ready" data-testid="weights-loaded" data-engine={engine.clone()}>
                     { lang.tf("photo-weights-ready", &[
                         ("source", source.text(lang).into()),
                         ("params", lang.count(props.params).into()),
@@ -211,6 +225,50 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
             }
         }
     };
+    let offer = props.offer.as_ref().filter(|o| {
+        props
+            .loaded_from
+            .as_ref()
+            .is_none_or(|from| from.label != o.label)
+    });
+    let offer = offer.map(|o| {
+        let text = match o.kind {
+            Kind::Shipped => lang.tf("photo-get-shipped", &[("size", mb(o.bytes).into())]),
+            Kind::Hub => lang.tf(
+                "photo-get-hub",
+                &[("size", mb(o.bytes).into()), ("repo", (&o.label).into())],
+            ),
+            Kind::Torchvision => lang.tf("photo-get-torchvision", &[("size", mb(o.bytes).into())]),
+        };
+        let on_get = props.on_get.reform(|_: MouseEvent| ());
+        html! {
+            <div class="weights-offer">
+                <button class="primary" data-testid="weights-get" data-source={o.kind.key()} data-url={o.url.clone()}
+                    onclick={on_get} disabled={loading}>{ text }</button>
+                if props.offer_kept {
+                    <span class="note" data-testid="weights-get-kept">{ lang.t("photo-get-kept") }</span>
+                }
+            </div>
+        }
+    });
+    let cancel = loading.then(|| {
+        let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
+        html! { <button data-testid="weights-cancel" onclick={on_cancel}>{ lang.t("photo-weights-cancel") }</button> }
+    });
+    let reload = props.reload.as_ref().map(|r| {
+        let on_reload = {
+            let (r, cb) = (r.clone(), props.on_reload.clone());
+            Callback::from(move |_: MouseEvent| cb.emit(r.clone()))
+        };
+        html! {
+            <button class="primary" data-testid="weights-reload" onclick={on_reload} disabled={loading}>
+                { lang.tf("photo-weights-reload", &[("source", (&r.label).into())]) }
+            </button>
+        }
+    });
+    let note = props.note.as_ref().map(|n| {
+        html! { <p class="note warn" data-testid="weights-note">{ n.text(lang) }</p> }
+    });
     let keeping = match (&props.state, &props.loaded_from) {
         (WeightsState::Loading { .. }, Some(from)) => {
             html! { <p class="note">{ lang.tf("photo-weights-kept", &[("source", from.text(lang).into())]) }</p> }
@@ -222,7 +280,11 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
             ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}>
             <h3>{ lang.t("photo-weights-title") }</h3>
             { status }
+            { cancel }
             { keeping }
+            { note }
+            { reload }
+            { offer }
             <div class="weights-sources">
                 <label class="file-button">
                     { lang.t("photo-weights-open") }
@@ -244,6 +306,7 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
                     { lang.t("photo-weights-official-end") }
                 </p>
             }
+            <WeightsManager />
         </section>
     }
 }

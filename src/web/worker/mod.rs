@@ -20,7 +20,6 @@ use wasm_bindgen_futures::JsFuture;
 use crate::engine::autograd::{input_gradient, magnitude_map, Unit};
 use crate::engine::gpu::GpuEngine;
 use crate::engine::packed::PackedEngine;
-use crate::engine::safetensors::StreamParser;
 use crate::engine::{Activations, Engine, Prepared, Weights};
 use crate::i18n::{Arg, Msg};
 use crate::imagenet::{self, Image8};
@@ -32,8 +31,20 @@ use crate::web::backend::{self, Backend};
 use crate::web::wire::{self, FromWorker, HandlerId, ToWorker};
 use crate::zoo::graph::Op;
 
-/// The Cache API store that keeps downloaded checkpoints.
-pub const WEIGHTS_CACHE: &str = "atlas-weights-v1";
+pub mod download;
+
+pub use download::WEIGHTS_CACHE;
+use download::{download, uncache, Downloaded, Got};
+
+/// Where a held network's weights came from: how the page named it, the address (empty for
+/// bytes the page sent), whether from the Cache API, whether kept there.
+#[derive(Clone, Debug)]
+struct Origin {
+    label: String,
+    url: String,
+    from_cache: bool,
+    cached: bool,
+}
 
 /// A prepared network the worker holds, with what its last run left.
 struct Held {
@@ -47,6 +58,7 @@ struct Held {
     input: Option<Vec<f32>>,
     /// Node outputs of that input computed so far: (shape, values).
     outputs: HashMap<usize, (Vec<usize>, Vec<f32>)>,
+    origin: Origin,
 }
 
 impl Held {
@@ -95,6 +107,8 @@ struct State {
     cancel: Rc<Cell<bool>>,
     /// The 224×224 crop of the last photo classified, for `ClassifyLastCrop`.
     last_crop: Option<Image8>,
+    /// Networks unloaded to stay within the bound, and where their weights came from.
+    gone: HashMap<String, Origin>,
 }
 
 /// What the worker was asked: a request from the page, or a download that ended.
@@ -110,6 +124,8 @@ pub struct Scope(Rc<Shared>);
 
 struct Shared {
     global: web_sys::DedicatedWorkerGlobalScope,
+    /// The downloads running, by network, to be cancelled.
+    downloads: RefCell<HashMap<String, web_sys::AbortController>>,
     state: RefCell<Option<State>>,
     queue: RefCell<VecDeque<Job>>,
     busy: Cell<bool>,
@@ -136,6 +152,8 @@ pub enum Fetched {
         from_cache: bool,
         /// The Cache API entry the bytes were kept under, removed if they do not load.
         cached_as: Option<String>,
+        url: String,
+        not_kept: Option<Msg>,
     },
     Failed {
         id: HandlerId,
@@ -169,267 +187,6 @@ fn forward_failed(e: crate::engine::EngineError) -> Msg {
     Msg::new("errors-forward-failed").arg("detail", e.to_string())
 }
 
-fn js_text(e: &JsValue) -> String {
-    e.as_string()
-        .or_else(|| {
-            e.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| format!("{e:?}"))
-}
-
-fn scope() -> web_sys::WorkerGlobalScope {
-    js_sys::global().unchecked_into()
-}
-
-/// A downloaded checkpoint: a `.safetensors` file is parsed as its bytes arrive (never held whole
-/// in the worker's memory); anything else (`.pth`) is kept as bytes and parsed at the end.
-pub enum Downloaded {
-    Parsed(Weights),
-    Bytes(Vec<u8>),
-}
-
-/// Where a download's bytes go: a `.safetensors` stream is parsed as it arrives, checked against
-/// the network's description before its values are kept; other bytes are gathered, never beyond
-/// what a checkpoint of the network can weigh.
-struct Sink {
-    form: Form,
-    /// The network's checkpoint (None: a network this worker does not know).
-    expected: Option<crate::engine::checkpoint::expected::Expected>,
-    /// The most bytes a checkpoint of this network can have.
-    most: u64,
-}
-
-enum Form {
-    /// Deciding from the first bytes.
-    Unknown(Vec<u8>),
-    Stream(StreamParser),
-    Bytes(Vec<u8>),
-}
-
-impl Sink {
-    fn new(model: &str) -> Sink {
-        let expected = pretrained::expected(model).ok();
-        // f64 storage doubles the weights; a pickle, a zip directory and padding add a little.
-        let most = expected
-            .as_ref()
-            .map_or(u64::MAX, |e| e.values().saturating_mul(8) + (16 << 20));
-        Sink {
-            form: Form::Unknown(Vec::new()),
-            expected,
-            most,
-        }
-    }
-
-    fn push(&mut self, chunk: &[u8], capacity: u64, got: u64) -> Result<(), Msg> {
-        if got.saturating_add(chunk.len() as u64) > self.most {
-            return Err(Msg::new("errors-download-too-big").arg(
-                "network",
-                self.expected.as_ref().map_or("", |e| e.network()),
-            ));
-        }
-        match &mut self.form {
-            Form::Unknown(head) => {
-                head.extend_from_slice(chunk);
-                if head.len() >= 9 {
-                    let head = std::mem::take(head);
-                    self.form = if pretrained::sniff(&head) == pretrained::Format::Safetensors {
-                        let mut p = StreamParser::new(self.expected.clone());
-                        p.feed(&head).map_err(|e| e.0)?;
-                        Form::Stream(p)
-                    } else {
-                        // The size the server announced, within what the network can need.
-                        let reserve = capacity.min(self.most).max(head.len() as u64) as usize;
-                        let mut v = Vec::with_capacity(reserve);
-                        v.extend_from_slice(&head);
-                        Form::Bytes(v)
-                    };
-                }
-                Ok(())
-            }
-            Form::Stream(p) => p.feed(chunk).map_err(|e| e.0),
-            Form::Bytes(v) => {
-                v.extend_from_slice(chunk);
-                Ok(())
-            }
-        }
-    }
-
-    fn finish(self) -> Result<Downloaded, Msg> {
-        match self.form {
-            Form::Unknown(head) => Ok(Downloaded::Bytes(head)),
-            Form::Stream(p) => p.finish().map(Downloaded::Parsed).map_err(|e| e.0),
-            Form::Bytes(v) => Ok(Downloaded::Bytes(v)),
-        }
-    }
-}
-
-/// Reads a response's body chunk by chunk into a checkpoint, reporting progress; with `keep`,
-/// the chunks are also gathered (as JavaScript arrays, outside the worker's memory) for the
-/// Cache API.
-async fn read_body(
-    resp: &web_sys::Response,
-    model: &str,
-    mut progress: impl FnMut(u64, Option<u64>),
-    keep: Option<&js_sys::Array>,
-) -> Result<Downloaded, BodyError> {
-    let total = resp
-        .headers()
-        .get("content-length")
-        .ok()
-        .flatten()
-        .and_then(|v| v.parse::<u64>().ok());
-    let Some(body) = resp.body() else {
-        return Ok(Downloaded::Bytes(Vec::new()));
-    };
-    let reader: web_sys::ReadableStreamDefaultReader = body
-        .get_reader()
-        .dyn_into()
-        .map_err(|_| BodyError::Read(Msg::new("errors-download-unreadable").into()))?;
-    let mut sink = Sink::new(model);
-    let mut buf: Vec<u8> = Vec::new();
-    let (mut got, mut last_report) = (0u64, 0u64);
-    loop {
-        let chunk = JsFuture::from(reader.read())
-            .await
-            .map_err(|e| BodyError::Read(js_text(&e).into()))?;
-        let done = js_sys::Reflect::get(&chunk, &"done".into())
-            .ok()
-            .and_then(|d| d.as_bool())
-            .unwrap_or(true);
-        if done {
-            break;
-        }
-        let value = js_sys::Reflect::get(&chunk, &"value".into())
-            .map_err(|e| BodyError::Read(js_text(&e).into()))?;
-        let bytes: js_sys::Uint8Array = value.unchecked_into();
-        if let Some(k) = keep {
-            k.push(&bytes);
-        }
-        buf.resize(bytes.length() as usize, 0);
-        bytes.copy_to(&mut buf);
-        sink.push(&buf, total.unwrap_or(0), got)
-            .map_err(BodyError::Checkpoint)?;
-        got += buf.len() as u64;
-        if got - last_report >= 1 << 20 {
-            last_report = got;
-            progress(got, total);
-        }
-    }
-    progress(got, total);
-    if let Some(t) = total {
-        if got < t {
-            return Err(BodyError::Read(
-                Msg::new("errors-download-stopped")
-                    .arg("got", crate::zoo::summary::thousands(got))
-                    .arg("total", crate::zoo::summary::thousands(t))
-                    .into(),
-            ));
-        }
-    }
-    sink.finish().map_err(BodyError::Checkpoint)
-}
-
-/// Why a body was not read: the transfer failed (the browser's words or a message), or the
-/// bytes are not a checkpoint of the network (found while they streamed in).
-enum BodyError {
-    Read(Arg),
-    Checkpoint(Msg),
-}
-
-/// A checkpoint found bad while it streamed, said as a failed load of `source`.
-fn not_loaded(source: Arg, reason: Msg) -> Msg {
-    Msg::new("errors-load-failed")
-        .arg("source", source)
-        .arg("reason", reason)
-}
-
-/// Forgets the Cache API's copy of `url` (a copy that does not load is not kept).
-async fn uncache(url: &str) {
-    if let Ok(caches) = scope_caches() {
-        if let Ok(store) = JsFuture::from(caches.open(WEIGHTS_CACHE)).await {
-            let store: web_sys::Cache = store.unchecked_into();
-            let _ = JsFuture::from(store.delete_with_str(url)).await;
-        }
-    }
-}
-
-fn scope_caches() -> Result<web_sys::CacheStorage, JsValue> {
-    scope().caches()
-}
-
-/// Downloads `url` (or takes it from the Cache API), reporting progress; says whether the bytes
-/// came from the Cache API.
-async fn download(
-    model: &str,
-    url: &str,
-    cache: bool,
-    label: &str,
-    progress: impl FnMut(u64, Option<u64>),
-) -> Result<(Downloaded, bool), Msg> {
-    let global = scope();
-    let store = if cache {
-        match global.caches() {
-            Ok(c) => JsFuture::from(c.open(WEIGHTS_CACHE))
-                .await
-                .ok()
-                .map(|c| c.unchecked_into::<web_sys::Cache>()),
-            Err(_) => None,
-        }
-    } else {
-        None
-    };
-    if let Some(store) = &store {
-        if let Ok(hit) = JsFuture::from(store.match_with_str(url)).await {
-            if let Ok(resp) = hit.dyn_into::<web_sys::Response>() {
-                return match read_body(&resp, model, progress, None).await {
-                    Ok(got) => Ok((got, true)),
-                    Err(BodyError::Read(e)) => Err(Msg::new("errors-cache-unreadable")
-                        .arg("label", label)
-                        .arg("reason", e)),
-                    Err(BodyError::Checkpoint(reason)) => {
-                        uncache(url).await;
-                        let source = Msg::new("errors-source-cached").arg("label", label);
-                        Err(not_loaded(source.into(), reason))
-                    }
-                };
-            }
-        }
-    }
-    let resp = JsFuture::from(global.fetch_with_str(url))
-        .await
-        .map_err(|e| {
-            Msg::new("errors-download-failed")
-                .arg("label", label)
-                .arg("detail", js_text(&e))
-        })?;
-    let resp: web_sys::Response = resp.unchecked_into();
-    if !resp.ok() {
-        return Err(Msg::new("errors-download-http")
-            .arg("label", label)
-            .arg("status", resp.status().to_string()));
-    }
-    let chunks = js_sys::Array::new();
-    let got = read_body(&resp, model, progress, store.as_ref().map(|_| &chunks))
-        .await
-        .map_err(|e| match e {
-            BodyError::Read(e) => Msg::new("errors-download-interrupted")
-                .arg("label", label)
-                .arg("reason", e),
-            BodyError::Checkpoint(reason) => not_loaded(label.into(), reason),
-        })?;
-    if let Some(store) = &store {
-        // Keep a copy so that the next visit loads at once (gathered outside the worker's
-        // memory).
-        if let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence(&chunks) {
-            if let Ok(resp) = web_sys::Response::new_with_opt_blob(Some(&blob)) {
-                let _ = JsFuture::from(store.put_with_str(url, &resp)).await;
-            }
-        }
-    }
-    Ok((got, false))
-}
-
 impl State {
     fn tick(&mut self) -> u64 {
         self.clock += 1;
@@ -458,7 +215,9 @@ impl State {
             else {
                 break;
             };
-            self.held.remove(&oldest);
+            if let Some(h) = self.held.remove(&oldest) {
+                self.gone.insert(oldest.clone(), h.origin);
+            }
             gone.push(oldest);
         }
         gone
@@ -667,21 +426,15 @@ impl State {
         Ok((acts.map_err(forward_failed)?, name))
     }
 
-    fn load(
-        &mut self,
-        model: String,
-        got: Downloaded,
-        source: String,
-        from_cache: bool,
-    ) -> WorkerResponse {
+    fn load(&mut self, model: String, got: Downloaded, origin: Origin) -> WorkerResponse {
         // How the failure names the source: the Cache API copy, or the file or address.
         let named = |reason: Msg| {
-            let source: Arg = if from_cache {
+            let source: Arg = if origin.from_cache {
                 Msg::new("errors-source-cached")
-                    .arg("label", &source)
+                    .arg("label", &origin.label)
                     .into()
             } else {
-                (&source).into()
+                (&origin.label).into()
             };
             WorkerResponse::Failed(
                 Msg::new("errors-load-failed")
@@ -697,8 +450,6 @@ impl State {
             Ok(l) => l,
             Err(e) => return named(e.0),
         };
-        let tensors = weights.tensors.len();
-        let params = crate::zoo::analyse(&net).total_params;
         // A network loaded again replaces the old one before the new one is prepared.
         self.held.remove(&model);
         let prepared = match engine().prepare(&net, weights) {
@@ -706,6 +457,7 @@ impl State {
             Err(e) => return named(Msg::new("errors-prepare-failed").arg("detail", e.to_string())),
         };
         let used = self.tick();
+        self.gone.remove(&model);
         self.held.insert(
             model.clone(),
             Held {
@@ -714,20 +466,55 @@ impl State {
                 used,
                 input: None,
                 outputs: HashMap::new(),
+                origin,
             },
         );
         let evicted = self.evict(&model);
         self.sync_gpu();
-        let on_gpu = self.held.get(&model).is_some_and(|h| h.gpu.is_some());
-        WorkerResponse::Loaded {
-            model,
-            tensors,
-            params,
-            source,
-            from_cache,
+        self.loaded(&model, evicted)
+            .unwrap_or(WorkerResponse::NotHeld { model })
+    }
+
+    /// What the page is told of a held network: as when it was loaded.
+    fn loaded(&self, model: &str, evicted: Vec<String>) -> Option<WorkerResponse> {
+        let h = self.held.get(model)?;
+        let net = h.net.network();
+        Some(WorkerResponse::Loaded {
+            model: model.to_string(),
+            tensors: crate::zoo::params::param_specs(net, &crate::zoo::analyse(net)).len(),
+            params: crate::zoo::analyse(net).total_params,
+            source: h.origin.label.clone(),
+            from_cache: h.origin.from_cache,
             memory_bytes: memory_bytes(),
-            engine: if on_gpu { "WebGPU" } else { engine().name() }.to_string(),
+            engine: if h.gpu.is_some() {
+                "WebGPU"
+            } else {
+                engine().name()
+            }
+            .to_string(),
             evicted,
+            url: h.origin.url.clone(),
+            not_kept: None,
+        })
+    }
+
+    /// The answer to `IsHeld`.
+    fn is_held(&self, model: String) -> WorkerResponse {
+        if let Some(answer) = self.loaded(&model, Vec::new()) {
+            return answer;
+        }
+        match self.gone.get(&model) {
+            Some(o) => WorkerResponse::Unloaded {
+                why: Msg::new("errors-unloaded-evicted")
+                    .arg("limit", crate::protocol::HELD_NETWORKS_BYTES >> 20),
+                again: o.cached.then(|| crate::protocol::Reload {
+                    url: o.url.clone(),
+                    label: o.label.clone(),
+                    cache: true,
+                }),
+                model,
+            },
+            None => WorkerResponse::NotHeld { model },
         }
     }
 
@@ -1139,8 +926,19 @@ impl State {
                 source,
                 from_cache,
                 cached_as,
+                url,
+                not_kept,
             }) => {
-                let answer = self.load(model, got, source, from_cache);
+                let origin = Origin {
+                    label: source,
+                    url,
+                    from_cache,
+                    cached: cached_as.is_some() && not_kept.is_none(),
+                };
+                let mut answer = self.load(model, got, origin);
+                if let WorkerResponse::Loaded { not_kept: n, .. } = &mut answer {
+                    *n = not_kept;
+                }
                 if let (WorkerResponse::Failed(_), Some(url)) = (&answer, cached_as) {
                     // A checkpoint that does not load is not kept for the next visit.
                     wasm_bindgen_futures::spawn_local(async move { uncache(&url).await });
@@ -1194,11 +992,18 @@ impl State {
                 WorkerResponse::Engine(self.status())
             }
             WorkerRequest::LoadWeights { model, bytes } => {
-                let source = format!("weights/{model}.safetensors");
-                self.load(model, Downloaded::Bytes(bytes), source, false)
+                let origin = Origin {
+                    label: format!("weights/{model}.safetensors"),
+                    url: String::new(),
+                    from_cache: false,
+                    cached: false,
+                };
+                self.load(model, Downloaded::Bytes(bytes), origin)
             }
+            WorkerRequest::IsHeld { model } => self.is_held(model),
             WorkerRequest::FetchWeights { .. }
             | WorkerRequest::CancelOcclusion
+            | WorkerRequest::CancelDownload { .. }
             | WorkerRequest::Crash { .. } => return,
             WorkerRequest::Occlusion {
                 model,
@@ -1293,31 +1098,66 @@ async fn next_task() {
     let _ = JsFuture::from(promise).await;
 }
 
-/// Starts a download beside the queue; its end comes back as a [`Fetched`] message.
+/// Starts a download beside the queue; its end comes back as a [`Fetched`] message. A new
+/// download of the same network cancels the one before.
 fn fetch(scope: &Scope, id: HandlerId, model: String, url: String, cache: bool, label: String) {
+    let Ok(control) = web_sys::AbortController::new() else {
+        return;
+    };
+    let signal = control.signal();
+    if let Some(old) = scope
+        .0
+        .downloads
+        .borrow_mut()
+        .insert(model.clone(), control.clone())
+    {
+        old.abort();
+    }
     let scope = scope.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let reporter = scope.clone();
         let progress_model = model.clone();
-        let result = download(&model, &url, cache, &label, move |loaded, total| {
-            reporter.respond(
-                id,
-                WorkerResponse::Progress {
-                    model: progress_model.clone(),
-                    loaded,
-                    total,
-                },
-            )
-        })
+        let result = download(
+            &model,
+            &url,
+            cache,
+            &label,
+            &signal,
+            move |loaded, total| {
+                reporter.respond(
+                    id,
+                    WorkerResponse::Progress {
+                        model: progress_model.clone(),
+                        loaded,
+                        total,
+                    },
+                )
+            },
+        )
         .await;
+        {
+            let mut running = scope.0.downloads.borrow_mut();
+            if running
+                .get(&model)
+                .is_some_and(|c| JsValue::from(c) == JsValue::from(&control))
+            {
+                running.remove(&model);
+            }
+        }
         scope.enqueue(Job::Fetched(match result {
-            Ok((got, from_cache)) => Fetched::Done {
+            Ok(Got {
+                checkpoint,
+                from_cache,
+                not_kept,
+            }) => Fetched::Done {
                 id,
                 model,
-                got,
+                got: checkpoint,
                 source: label,
                 from_cache,
-                cached_as: cache.then_some(url),
+                cached_as: cache.then(|| url.clone()),
+                url,
+                not_kept,
             },
             Err(message) => Fetched::Failed { id, message },
         }));
@@ -1368,6 +1208,11 @@ impl Scope {
     fn received(&self, msg: WorkerRequest, id: HandlerId) {
         match msg {
             WorkerRequest::CancelOcclusion => self.0.cancel.set(true),
+            WorkerRequest::CancelDownload { model } => {
+                if let Some(c) = self.0.downloads.borrow_mut().remove(&model) {
+                    c.abort();
+                }
+            }
             WorkerRequest::FetchWeights {
                 model,
                 url,
@@ -1405,6 +1250,7 @@ pub fn start() {
     let cancel = Rc::new(Cell::new(false));
     let scope = Scope(Rc::new(Shared {
         global: global.clone(),
+        downloads: RefCell::new(HashMap::new()),
         state: RefCell::new(Some(State {
             held: HashMap::new(),
             clock: 0,
@@ -1415,6 +1261,7 @@ pub fn start() {
             sent: None,
             cancel: cancel.clone(),
             last_crop: None,
+            gone: HashMap::new(),
         })),
         queue: RefCell::new(VecDeque::new()),
         busy: Cell::new(false),
