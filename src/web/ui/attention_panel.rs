@@ -11,8 +11,8 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::attention_map::AttentionMap;
+use super::format::engine_name;
 use super::shared::{use_lang, WorkerContext};
-use super::weights_panel::engine_name;
 use crate::concepts::occlusion::{starts, OcclusionMap};
 use crate::i18n::{Lang, Msg};
 use crate::protocol::{WorkerRequest, WorkerResponse};

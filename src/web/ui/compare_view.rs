@@ -9,10 +9,10 @@ use yew::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use super::format::mb;
 use super::rf_chart::RfChart;
 use super::shared::{use_lang, PhotoContext, WorkerContext};
 use super::top5_list::Top5List;
-use super::weights_panel::mb;
 use crate::catalog::CATALOG;
 use crate::concepts::compare::{depth, stages, Stage};
 use crate::i18n::{Arg, Lang, Msg};

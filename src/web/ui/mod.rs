@@ -14,6 +14,7 @@ pub mod explainer_card;
 pub mod feature_map_canvas;
 pub mod feature_maps;
 pub mod field_composition;
+pub mod format;
 pub mod googlenet_strip;
 pub mod gradient_chart;
 pub mod header;

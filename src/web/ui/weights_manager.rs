@@ -7,8 +7,8 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::format::mb;
 use super::shared::{use_lang, LibraryContext};
-use super::weights_panel::mb;
 use crate::web::library::{self, Storage};
 
 #[function_component(WeightsManager)]

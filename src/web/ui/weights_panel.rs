@@ -10,6 +10,7 @@
 use web_sys::{DragEvent, File, HtmlInputElement};
 use yew::prelude::*;
 
+use super::format::{engine_name, mb};
 use super::shared::use_lang;
 use super::weights_manager::WeightsManager;
 use crate::i18n::{Lang, Msg};
@@ -31,18 +32,6 @@ impl Source {
         } else {
             self.label.clone()
         }
-    }
-}
-
-/// An engine's name as the worker gives it ("WebGPU", "CPU (packed, wasm SIMD)"), in `lang`.
-pub fn engine_name(lang: Lang, engine: &str) -> String {
-    use crate::engine::{packed::PackedEngine, Engine};
-    if engine == PackedEngine.name() {
-        lang.t("app-engine-cpu")
-    } else if engine == "WebGPU" {
-        lang.t("app-engine-webgpu")
-    } else {
-        engine.to_string()
     }
 }
 
@@ -91,11 +80,6 @@ pub struct WeightsPanelProps {
     pub on_reload: Callback<Reload>,
     /// What the reader should know about the loaded weights (a copy not kept: a full disk).
     pub note: Option<Msg>,
-}
-
-/// Bytes as MB (2^20, as the notes count: VGG-16's 528 MB).
-pub fn mb(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / (1u64 << 20) as f64)
 }
 
 #[function_component(WeightsPanel)]
