@@ -8,7 +8,8 @@ use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{packed::PackedEngine, Engine, Prepared, Weights};
-use crate::zoo::graph::{Builder, Conv, NodeId, Op};
+use crate::zoo::builder::Builder;
+use crate::zoo::graph::{Conv, NodeId, Op};
 
 /// The result of the self-check, shown in the status line.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

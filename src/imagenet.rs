@@ -19,8 +19,9 @@ pub const RESIZE: usize = 256;
 pub const CROP: usize = 224;
 
 /// An 8-bit image, row-major, `channels` (3 = RGB, 4 = RGBA; alpha is ignored, as PIL's
-/// `convert("RGB")` ignores it) values per pixel.
-#[derive(Clone, Debug, PartialEq)]
+/// `convert("RGB")` ignores it) values per pixel. Crosses the wire as it is: the worker
+/// [checks](Image8::check) what it receives before reading it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Image8 {
     pub width: usize,
     pub height: usize,
@@ -35,21 +36,32 @@ impl Image8 {
         channels: usize,
         data: Vec<u8>,
     ) -> Result<Self, String> {
-        if width == 0 || height == 0 {
-            return Err("the image is empty (0 pixels wide or high)".into());
-        }
-        if !(1..=4).contains(&channels) || data.len() != width * height * channels {
-            return Err(format!(
-                "the image data has {} bytes, not {width}×{height}×{channels}",
-                data.len()
-            ));
-        }
-        Ok(Image8 {
+        let image = Image8 {
             width,
             height,
             channels,
             data,
-        })
+        };
+        image.check()?;
+        Ok(image)
+    }
+
+    /// Whether the fields agree: a size, 1 to 4 channels, and width × height × channels bytes.
+    pub fn check(&self) -> Result<(), String> {
+        let (width, height, channels) = (self.width, self.height, self.channels);
+        if width == 0 || height == 0 {
+            return Err("the image is empty (0 pixels wide or high)".into());
+        }
+        let expected = width
+            .checked_mul(height)
+            .and_then(|n| n.checked_mul(channels));
+        if !(1..=4).contains(&channels) || expected != Some(self.data.len()) {
+            return Err(format!(
+                "the image data has {} bytes, not {width}×{height}×{channels}",
+                self.data.len()
+            ));
+        }
+        Ok(())
     }
 
     /// The image as RGB (grey is replicated, alpha dropped).

@@ -24,15 +24,15 @@ pub enum WorkerRequest {
         /// How the page names the source in messages ("squeezenet1_1.pth", a URL, …).
         label: String,
     },
-    /// Classify a photo (8-bit pixels, `channels` per pixel, as the browser decoded them) with
-    /// torchvision's ImageNet preprocessing; the worker keeps every layer's output for `Layer`.
+    /// Classify an image with `model`: a photo (8-bit pixels as the browser decoded them) or the
+    /// pad's ink (one channel), prepared in the worker as the network's kind of input asks
+    /// ([`crate::inputs::InputKind`]); the worker keeps the input for `Layers` and gradients.
+    /// With `every_layer`, the answer carries every node's output (the digit lab's live maps).
     Classify {
         model: String,
-        width: usize,
-        height: usize,
-        channels: usize,
-        pixels: Vec<u8>,
+        image: crate::imagenet::Image8,
         tag: u64,
+        every_layer: bool,
     },
     /// Some layers' outputs for the last input of that model (computed in one run, then kept);
     /// answered with one `LayerValues` per node.
@@ -93,13 +93,6 @@ pub enum WorkerRequest {
     /// Classify the last photo's 224×224 crop (whichever network classified it) with `model`,
     /// normalised as `model` wants: the compare view's top-5s on one photo.
     ClassifyLastCrop { model: String, tag: u64 },
-    /// Run a loaded network on one image (`[C, H, W]` row-major); `tag` comes back with the
-    /// answer so the page can drop stale ones.
-    Run {
-        model: String,
-        input: Vec<f32>,
-        tag: u64,
-    },
     /// Stop the download of `model`'s checkpoint (taken at once, not queued); answered by the
     /// download's `Failed` with a cancel message.
     CancelDownload { model: String },
@@ -120,17 +113,19 @@ pub enum CrashKind {
     OutOfMemory,
 }
 
-/// Every node's output of one run (batch dimension left out).
+/// Every node's output of one run (batch dimension left out), in the description's node order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RunResult {
-    pub model: String,
-    pub tag: u64,
+pub struct NodeOutputs {
     pub shapes: Vec<Vec<usize>>,
     pub values: Vec<Vec<f32>>,
-    /// Wall time of the forward pass in the worker.
-    pub millis: f64,
-    /// The engine that ran it.
-    pub engine: String,
+}
+
+/// The worker's memory, as it tells the page: what its held networks take (the figure the bound
+/// counts) and the size of its WebAssembly memory (which grows to the peak and never shrinks).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WorkerMemory {
+    pub held: u64,
+    pub wasm: u64,
 }
 
 /// What the worker answers.
@@ -147,10 +142,10 @@ pub enum WorkerResponse {
         source: String,
         /// Whether the bytes came from the copy kept in this browser's Cache API.
         from_cache: bool,
-        /// The worker's WebAssembly memory after loading, in bytes.
-        memory_bytes: u64,
-        /// The engine that prepared it.
-        engine: String,
+        /// The worker's memory after loading.
+        memory: WorkerMemory,
+        /// The engine that runs it now.
+        engine: EngineKind,
         /// Networks unloaded to stay under [`HELD_NETWORKS_BYTES`].
         evicted: Vec<String>,
         /// The address it was downloaded from (empty for bytes the page sent).
@@ -174,8 +169,6 @@ pub enum WorkerResponse {
         shape: Vec<usize>,
         values: Vec<f32>,
     },
-    /// A forward pass finished.
-    Ran(RunResult),
     /// The answer to `InputGradient`.
     InputGradient(InputGradient),
     /// The answer to `LayerNorms`: (node, ‖output‖₂) in the order asked.
@@ -196,7 +189,7 @@ pub enum WorkerResponse {
         model: String,
         tag: u64,
         top5: Vec<(usize, f32)>,
-        engine: String,
+        engine: EngineKind,
     },
     /// Places of the occlusion square done so far.
     OcclusionProgress { tag: u64, done: usize, total: usize },
@@ -206,7 +199,7 @@ pub enum WorkerResponse {
         tag: u64,
         map: crate::concepts::occlusion::OcclusionMap,
         millis: f64,
-        engine: String,
+        engine: EngineKind,
     },
     /// The occlusion map was stopped by `CancelOcclusion` after `done` places.
     OcclusionCancelled { tag: u64, done: usize, total: usize },
@@ -277,15 +270,31 @@ impl BackendChoice {
     }
 }
 
+/// Which engine ran something: the packed CPU engine (wasm SIMD) or the WebGPU engine.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EngineKind {
+    #[default]
+    Cpu,
+    WebGpu,
+}
+
+impl EngineKind {
+    /// `cpu` or `webgpu` (the status line's `data-engine`).
+    pub fn key(self) -> &'static str {
+        match self {
+            EngineKind::Cpu => "cpu",
+            EngineKind::WebGpu => "webgpu",
+        }
+    }
+}
+
 /// The engine the worker uses, as the status line shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EngineStatus {
     /// What the reader chose.
     pub choice: BackendChoice,
-    /// `webgpu` or `cpu`: the engine the last forward pass ran on (or the next will, before any).
-    pub kind: String,
-    /// The engine's name ("WebGPU", "CPU (packed, wasm SIMD)").
-    pub engine: String,
+    /// The engine the last forward pass ran on (or the next will, before any).
+    pub kind: EngineKind,
     /// The WebGPU adapter the worker found (vendor, architecture), empty without one.
     pub adapter: String,
     /// Whether that adapter is a software one (`isFallbackAdapter`).
@@ -299,19 +308,20 @@ pub struct EngineStatus {
 pub struct Classification {
     pub model: String,
     pub tag: u64,
-    /// The 224×224 centre crop the network saw, RGB.
-    pub crop: Vec<u8>,
-    /// The size the photo was resized to before cropping.
-    pub resized: (usize, usize),
-    /// The five most probable classes: (index, probability).
-    pub top5: Vec<(usize, f32)>,
+    /// What the network was given (the photo's crop, the prepared digit, or a blank pad).
+    pub seen: crate::inputs::Seen,
+    /// (index, probability): a photo's five most probable classes, most probable first; a
+    /// digit's ten in order. Empty for a blank pad.
+    pub probs: Vec<(usize, f32)>,
+    /// Every node's output, when the request asked for them.
+    pub layers: Option<NodeOutputs>,
     /// Milliseconds of preprocessing and of the forward pass.
     pub preprocess_ms: f64,
     pub forward_ms: f64,
-    /// The worker's WebAssembly memory after the run, in bytes.
-    pub memory_bytes: u64,
+    /// The worker's memory after the run.
+    pub memory: WorkerMemory,
     /// The engine that ran it.
-    pub engine: String,
+    pub engine: EngineKind,
 }
 
 /// The answer to `InputGradient`.

@@ -15,26 +15,8 @@ fn reference(model: &str) -> String {
         .unwrap_or_else(|e| panic!("missing {}: {e} (these tests need ../shared)", p.display()))
 }
 
-const MODELS: [&str; 18] = [
-    "alexnet",
-    "vgg11",
-    "vgg11_bn",
-    "vgg13",
-    "vgg16",
-    "vgg16_bn",
-    "vgg19",
-    "googlenet",
-    "resnet18",
-    "resnet34",
-    "resnet50",
-    "resnet101",
-    "resnet152",
-    "squeezenet1_0",
-    "squeezenet1_1",
-    "densenet121",
-    "resnext50_32x4d",
-    "wide_resnet50_2",
-];
+mod support;
+use support::REFERENCE_MODELS as MODELS;
 
 macro_rules! conformance {
     ($name:ident, $engine:expr) => {

@@ -3,9 +3,9 @@
 //! and CS231n's VGG-16 memory table), GoogLeNet (Szegedy et al. 2015) against torchvision's,
 //! SqueezeNet (Iandola et al. 2016) and DenseNet-121 (Huang et al. 2017).
 
+use atlas::i18n::thousands;
 use atlas::zoo::graph::{Activation, Op, PoolKind};
 use atlas::zoo::nets::{googlenet, vgg};
-use atlas::zoo::summary::thousands;
 use atlas::zoo::{analyse, build, ids, Analysis, Network};
 
 fn net(id: &str) -> (Network, Analysis) {

@@ -31,26 +31,8 @@ fn shared(rel: &str) -> PathBuf {
     p
 }
 
-const MODELS: [&str; 18] = [
-    "alexnet",
-    "vgg11",
-    "vgg11_bn",
-    "vgg13",
-    "vgg16",
-    "vgg16_bn",
-    "vgg19",
-    "googlenet",
-    "resnet18",
-    "resnet34",
-    "resnet50",
-    "resnet101",
-    "resnet152",
-    "squeezenet1_0",
-    "squeezenet1_1",
-    "densenet121",
-    "resnext50_32x4d",
-    "wide_resnet50_2",
-];
+mod support;
+use support::REFERENCE_MODELS as MODELS;
 
 /// The reference's field of each layer that has one: name → (rf, jump, clipped).
 fn reference_fields(model: &str) -> HashMap<String, (usize, usize, bool)> {

@@ -8,26 +8,8 @@ use std::path::PathBuf;
 use atlas::zoo::{analyse, build, Op};
 use serde_json::Value;
 
-const MODELS: [&str; 18] = [
-    "alexnet",
-    "vgg11",
-    "vgg11_bn",
-    "vgg13",
-    "vgg16",
-    "vgg16_bn",
-    "vgg19",
-    "googlenet",
-    "resnet18",
-    "resnet34",
-    "resnet50",
-    "resnet101",
-    "resnet152",
-    "squeezenet1_0",
-    "squeezenet1_1",
-    "densenet121",
-    "resnext50_32x4d",
-    "wide_resnet50_2",
-];
+mod support;
+use support::REFERENCE_MODELS as MODELS;
 
 fn reference(model: &str) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -168,6 +150,29 @@ reference_tests!(
     resnext50_32x4d,
     wide_resnet50_2
 );
+
+#[test]
+fn the_list_of_reference_models_is_the_folder_of_reference_files() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference");
+    let mut found: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| {
+            panic!(
+                "missing {}: {e} (these tests need ../shared)",
+                dir.display()
+            )
+        })
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().to_string_lossy().to_string();
+            name.strip_suffix(".json").map(str::to_string)
+        })
+        // The photos' logits are a reference of another kind.
+        .filter(|name| !name.starts_with("photos_"))
+        .collect();
+    found.sort();
+    let mut listed: Vec<String> = MODELS.iter().map(|m| m.to_string()).collect();
+    listed.sort();
+    assert_eq!(found, listed);
+}
 
 #[test]
 fn every_reference_model_is_in_the_zoo() {

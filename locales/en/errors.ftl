@@ -103,6 +103,7 @@ errors-forward-failed = the network could not run: { $detail }
 errors-no-node = '{ $model }' has no node { $node }
 errors-no-photo-yet = no photo has run through '{ $model }' yet
 errors-nothing-run-yet = nothing has run through '{ $model }' yet
+errors-input-unreadable = { $network } reads an input this page cannot make (neither a photo nor a 32×32 digit)
 errors-no-input-node = the network has no input node
 errors-no-output = the network gave no output
 errors-gradient-failed = the gradient could not be computed: { $detail }

@@ -25,7 +25,7 @@ photo-weights-progress = { $loaded } of { $total } ({ $percent } %)
 photo-weights-so-far = { $loaded } so far
 photo-weights-prepared-gpu = prepared once for the CPU engine (gradients, and the fallback) and for the WebGPU engine, which runs them while it is in use (the status line says which engine ran)
 photo-weights-prepared-cpu = prepared once for the { $engine } engine (and for the WebGPU engine if it is chosen; the status line says which engine ran)
-photo-weights-ready = Weights loaded from { $source }: { $params } parameters checked against the description, { $prepared }. The worker holds { $memory } of memory; it keeps the networks you open up to { $limit } together and unloads the ones used longest ago beyond that.
+photo-weights-ready = Weights loaded from { $source }: { $params } parameters checked against the description, { $prepared }. The networks the worker holds take { $memory }; it keeps the networks you open up to { $limit } together and unloads the ones used longest ago beyond that.
 photo-source-cached = { $label } (from this browser's cache)
 photo-weights-kept = Until this finishes, the weights from { $source } stay in use.
 photo-weights-open = Open a checkpoint (.pth or .safetensors)…
@@ -116,3 +116,7 @@ photo-class-fallback = class { $index }
 ## A shared link that names a layer or a unit
 photo-link-wants-layer = This link opens layer { $layer }: load the weights and a photo (they stay in your browser) to see its feature maps.
 photo-link-wants-unit = This link opens unit { $channel } at ({ $y }, { $x }) of layer { $layer }: load the weights and a photo (they stay in your browser) to see it and its receptive field.
+photo-evicted = To stay within { $limit }, the worker unloaded { $count ->
+    [one] { $networks }, the network used longest ago; its page offers it again.
+   *[other] { $networks }, the networks used longest ago; their pages offer them again.
+}

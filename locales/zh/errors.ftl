@@ -102,6 +102,7 @@ errors-forward-failed = 网络无法运行：{ $detail }
 errors-no-node = “{ $model }”没有节点 { $node }
 errors-no-photo-yet = 还没有照片经过“{ $model }”
 errors-nothing-run-yet = 还没有任何输入经过“{ $model }”
+errors-input-unreadable = { $network } 的输入既不是照片也不是 32×32 的手写数字，本页面无法生成
 errors-no-input-node = 该网络没有输入节点
 errors-no-output = 网络没有给出输出
 errors-gradient-failed = 无法计算梯度：{ $detail }

@@ -25,7 +25,7 @@ photo-weights-progress = { $loaded } / { $total }（{ $percent } %）
 photo-weights-so-far = 已读取 { $loaded }
 photo-weights-prepared-gpu = 已为 CPU 引擎（用于梯度计算和回退）和 WebGPU 引擎各准备一次，WebGPU 引擎启用时由它运行（实际使用哪个引擎见状态栏）
 photo-weights-prepared-cpu = 已为 { $engine } 准备一次（若选择 WebGPU 引擎，也会为它准备；实际使用哪个引擎见状态栏）
-photo-weights-ready = 权重已从 { $source } 加载：{ $params } 个参数已与网络描述逐一核对，{ $prepared }。Worker 占用 { $memory } 内存；你打开的网络最多同时保留 { $limit }，超出时卸载最久未使用的网络。
+photo-weights-ready = 权重已从 { $source } 加载：{ $params } 个参数已与网络描述逐一核对，{ $prepared }。Worker 持有的网络共占用 { $memory }；你打开的网络最多同时保留 { $limit }，超出时卸载最久未使用的网络。
 photo-source-cached = { $label }（来自本浏览器的缓存）
 photo-weights-kept = 在此完成之前，继续使用来自 { $source } 的权重。
 photo-weights-open = 打开检查点文件（.pth 或 .safetensors）…
@@ -113,3 +113,4 @@ photo-class-fallback = 类别 { $index }
 ## 指定了某一层或某个单元的分享链接
 photo-link-wants-layer = 此链接打开层 { $layer }：请载入权重和一张照片（它们只留在你的浏览器里），即可看到该层的特征图。
 photo-link-wants-unit = 此链接打开层 { $layer } 中第 { $channel } 个通道位于 ({ $y }, { $x }) 的单元：请载入权重和一张照片（它们只留在你的浏览器里），即可看到它和它的感受野。
+photo-evicted = 为了不超过 { $limit }，Worker 卸载了最久未使用的 { $count } 个网络：{ $networks }；打开它们的页面可以重新加载。

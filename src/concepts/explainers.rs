@@ -6,9 +6,11 @@
 //! (`explainers-…` in `locales/*/explainers.ftl`); each builder takes the page's language and
 //! passes every figure to its message as an argument.
 
+use crate::i18n::thousands;
 use crate::i18n::Lang;
-use crate::zoo::graph::{Builder, Network, Op};
-use crate::zoo::summary::{shape_text, thousands};
+use crate::zoo::builder::Builder;
+use crate::zoo::graph::{Network, Op};
+use crate::zoo::summary::shape_text;
 use crate::zoo::{analyse, build, Analysis};
 
 /// A small table.

@@ -5,7 +5,8 @@
 //! non-linearities are read off the analysis of that description.
 
 use crate::i18n::{Lang, Msg};
-use crate::zoo::graph::{Activation, Builder, Network, Op};
+use crate::zoo::builder::Builder;
+use crate::zoo::graph::{Activation, Network, Op};
 use crate::zoo::{analyse, Analysis};
 
 /// The four variants the panel compares.

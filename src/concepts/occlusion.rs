@@ -101,7 +101,8 @@ pub fn probability(logits: &[f32], class: usize) -> f32 {
 mod tests {
     use super::*;
     use crate::engine::{packed::PackedEngine, Engine, Weights};
-    use crate::zoo::graph::{Builder, Op};
+    use crate::zoo::builder::Builder;
+    use crate::zoo::graph::Op;
 
     #[test]
     fn squares_cover_every_pixel_and_end_flush() {

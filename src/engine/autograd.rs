@@ -257,7 +257,7 @@ pub fn magnitude_map(gradient: &[f32], channels: usize) -> Vec<f32> {
 mod tests {
     use super::*;
     use crate::engine::Weights;
-    use crate::zoo::graph::Builder;
+    use crate::zoo::builder::Builder;
 
     fn pool(kind: PoolKind, k: usize, s: usize, p: usize, ceil: bool) -> Pool {
         Pool {

@@ -69,6 +69,19 @@ macro_rules! arg_from_number {
 }
 arg_from_number!(usize, u64, u32, i64, i32, f64, f32);
 
+/// Groups digits by thousands: 25557032 → "25,557,032".
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 /// A message to be shown later in whatever language the page has then: the worker sends these,
 /// so that an error already on the page follows a change of language.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -235,7 +248,7 @@ impl Lang {
 
     /// An exact count with its digits grouped by thousands (both languages write 25,557,032).
     pub fn count(self, n: u64) -> String {
-        crate::zoo::summary::thousands(n)
+        thousands(n)
     }
 
     /// A count read at a glance: English in thousands, millions, billions (25.6 M, 4.09 G), Chinese

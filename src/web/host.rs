@@ -19,6 +19,9 @@ use crate::journal::{HandlerId, Journal};
 use crate::protocol::{WorkerRequest, WorkerResponse};
 use crate::web::wire::{self, FromWorker, ToWorker};
 
+/// The path trunk gives the worker's script (see `index.html`).
+pub const WORKER_SCRIPT: &str = "./worker.js";
+
 /// What the page is told after its worker died.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Restart {

@@ -13,7 +13,7 @@
 
 use serde::Serialize;
 
-use super::graph::{Conv, Hw, Network, Op, Pool};
+use super::graph::{Conv, Hw, Network, Node, Op, Pool};
 
 /// What the analysis says about one layer.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -118,9 +118,48 @@ fn conv_macs_per_position(conv: &Conv, in_c: usize) -> u64 {
 
 /// Derives every layer's figures from the description.
 pub fn analyse(net: &Network) -> Analysis {
-    let mut layers: Vec<LayerStats> = Vec::with_capacity(net.nodes.len());
-    let mut fields: Vec<Option<Field>> = Vec::with_capacity(net.nodes.len());
+    let mut walk = Walk::default();
     for node in &net.nodes {
+        walk.push(node);
+    }
+    let layers = walk.layers;
+    let total_params = layers.iter().map(|l| l.params).sum();
+    let total_macs = layers.iter().map(|l| l.macs).sum();
+    let forward_activations = net
+        .nodes
+        .iter()
+        .zip(&layers)
+        .filter(|(n, _)| n.op.stores_output())
+        .map(|(_, l)| l.activations)
+        .sum();
+    Analysis {
+        layers,
+        total_params,
+        total_macs,
+        forward_activations,
+        forward_bytes: forward_activations * 4,
+        param_bytes: total_params * 4,
+    }
+}
+
+/// The analysis built node by node, each node's figures from those of its inputs: [`analyse`]
+/// walks a whole network; the [`super::builder::Builder`] walks it as it adds nodes, so that a
+/// description can ask the shape of what it has built so far.
+#[derive(Clone, Debug, Default)]
+pub struct Walk {
+    layers: Vec<LayerStats>,
+    fields: Vec<Option<Field>>,
+}
+
+impl Walk {
+    /// The figures of the nodes added so far.
+    pub fn layers(&self) -> &[LayerStats] {
+        &self.layers
+    }
+
+    /// Adds the next node (its inputs already added).
+    pub fn push(&mut self, node: &Node) {
+        let (layers, fields) = (&mut self.layers, &mut self.fields);
         let at = &node.name;
         let ins: Vec<&LayerStats> = node.inputs.iter().map(|&i| &layers[i]).collect();
         let in_fields: Vec<Option<Field>> = node.inputs.iter().map(|&i| fields[i]).collect();
@@ -305,23 +344,6 @@ pub fn analyse(net: &Network) -> Analysis {
             start,
         });
     }
-    let total_params = layers.iter().map(|l| l.params).sum();
-    let total_macs = layers.iter().map(|l| l.macs).sum();
-    let forward_activations = net
-        .nodes
-        .iter()
-        .zip(&layers)
-        .filter(|(n, _)| n.op.stores_output())
-        .map(|(_, l)| l.activations)
-        .sum();
-    Analysis {
-        layers,
-        total_params,
-        total_macs,
-        forward_activations,
-        forward_bytes: forward_activations * 4,
-        param_bytes: total_params * 4,
-    }
 }
 
 fn merge(fields: &[Option<Field>], at: &str) -> Option<Field> {
@@ -392,7 +414,7 @@ pub fn unit_field(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::zoo::graph::Builder;
+    use crate::zoo::builder::Builder;
 
     #[test]
     fn output_size_formula() {

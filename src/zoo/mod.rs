@@ -4,6 +4,7 @@
 //! diagram, and the forward passes — is derived from that one description.
 
 pub mod analysis;
+pub mod builder;
 pub mod graph;
 pub mod layout;
 pub mod nets;

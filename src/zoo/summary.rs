@@ -1,6 +1,7 @@
 //! A torchinfo-like summary of a network, as text for the terminal and as JSON, both derived
 //! from the description and its analysis.
 
+use crate::i18n::thousands;
 use serde::Serialize;
 
 use super::{analyse, Network};
@@ -70,19 +71,6 @@ pub fn summarise(net: &Network) -> Summary {
         forward_activations: an.forward_activations,
         forward_bytes: an.forward_bytes,
     }
-}
-
-/// Groups digits by thousands: 25557032 → "25,557,032".
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// Bytes in binary units with one decimal: 553_432_081 → "527.8 MiB".
@@ -164,9 +152,9 @@ pub fn to_text(s: &Summary) -> String {
 mod tests {
     #[test]
     fn formats() {
-        assert_eq!(super::thousands(25557032), "25,557,032");
-        assert_eq!(super::thousands(999), "999");
-        assert_eq!(super::thousands(1000), "1,000");
+        assert_eq!(crate::i18n::thousands(25557032), "25,557,032");
+        assert_eq!(crate::i18n::thousands(999), "999");
+        assert_eq!(crate::i18n::thousands(1000), "1,000");
         assert_eq!(super::bytes(1536), "1.5 KiB");
         assert_eq!(super::bytes(12), "12 B");
     }

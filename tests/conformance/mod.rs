@@ -7,7 +7,8 @@
 #![allow(dead_code)]
 
 use atlas::engine::{cpu, Engine, Weights};
-use atlas::zoo::graph::{Activation, Builder, Conv, Network, Op};
+use atlas::zoo::builder::Builder;
+use atlas::zoo::graph::{Activation, Conv, Network, Op};
 
 /// Runs `net` with splitmix weights on `engine` and on candle (`cpu::forward`), keeping every
 /// node and then only the output, and compares every kept node (relative to its largest value).

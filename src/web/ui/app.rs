@@ -1,24 +1,40 @@
 //! The root component: owns the chosen network, the page's language, the worker bridge and the
-//! detected backend, and lays out the header, the model picker, the main view and the status line.
+//! detected backend, and lays out the header, the model picker, the page chosen (a network's, the
+//! Compare page or the Concepts page) and the status line.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::{
-    backend_status::BackendStatus,
-    header::Header,
-    main_view::MainView,
-    model_picker::ModelPicker,
-    shared::{
-        LibraryContext, PhotoContext, PhotoRun, WorkerContext, WorkerState, COMPARE, CONCEPTS,
-    },
-};
 use crate::i18n::Lang;
 use crate::protocol::{BackendChoice, EngineStatus, WorkerRequest, WorkerResponse};
 use crate::view_state::ViewState;
-use crate::web::host::{Restart, WorkerHost};
-use crate::web::worker::WORKER_SCRIPT;
+use crate::web::host::{Restart, WorkerHost, WORKER_SCRIPT};
+use crate::web::ui::hooks::worker::open;
+use crate::web::ui::pages::{
+    compare_page::ComparePage, concepts_page::ConceptsPage, network_page::NetworkPage,
+};
+use crate::web::ui::panels::{
+    backend_status::BackendStatus, header::Header, model_picker::ModelPicker,
+};
+use crate::web::ui::shared::{
+    LibraryContext, PhotoContext, PhotoRun, WorkerContext, WorkerState, COMPARE, CONCEPTS,
+};
+
+/// What the status line hears from the worker: the self-check's outcome, the engine in use.
+enum Status {
+    Checked(WorkerState),
+    Engine(EngineStatus),
+}
+
+fn pick_status(answer: WorkerResponse) -> Option<Status> {
+    match answer {
+        WorkerResponse::Ready(check) => Some(Status::Checked(WorkerState::Ready(check))),
+        WorkerResponse::Engine(status) => Some(Status::Engine(status)),
+        WorkerResponse::Failed(msg) => Some(Status::Checked(WorkerState::Failed(msg))),
+        _ => None,
+    }
+}
 
 /// The view the address holds now.
 fn address_view() -> ViewState {
@@ -200,20 +216,18 @@ pub fn app() -> Html {
         (*use_memo((), move |_| {
             let host = WorkerHost::start(WORKER_SCRIPT);
             host.on_restart(move |r| restarted.set(Some(r)));
-            let status = host.fork(Some(move |answer| match answer {
-                WorkerResponse::Ready(check) => worker_state.set(WorkerState::Ready(check)),
-                WorkerResponse::Engine(status) => engine.set(Some(status)),
-                WorkerResponse::Failed(msg) => worker_state.set(WorkerState::Failed(msg)),
-                _ => {}
-            }));
+            let ctx = WorkerContext(Rc::new(host));
+            let status = open(&ctx, pick_status, move |answer| match answer {
+                Status::Checked(state) => worker_state.set(state),
+                Status::Engine(status) => engine.set(Some(status)),
+            });
             status.send(WorkerRequest::SelfCheck);
             status.send(WorkerRequest::SetBackend {
                 choice: first_choice,
             });
-            let ctx = WorkerContext(Rc::new(host));
             crate::web::bench::install(&ctx);
             crate::web::bench::install_gpu();
-            (ctx, Rc::new(status))
+            (ctx, status)
         }))
         .clone()
     };
@@ -357,7 +371,13 @@ pub fn app() -> Html {
                     <div class="menu-backdrop" data-testid="menu-backdrop" onclick={on_menu.reform(|_| false)}></div>
                 }
                 <main class="main" id="main" tabindex="-1" ref={main_ref}>
-                    <MainView model={selected} compare={(view.a.clone(), view.b.clone())} on_compare={on_compare} />
+                    { match selected.as_str() {
+                        CONCEPTS => html! { <ConceptsPage /> },
+                        COMPARE => html! {
+                            <ComparePage a={view.a.clone()} b={view.b.clone()} on_change={on_compare} />
+                        },
+                        _ => html! { <NetworkPage model={selected.clone()} /> },
+                    } }
                 </main>
             </div>
             <BackendStatus engine={(*engine).clone()} worker={(*worker_state).clone()}

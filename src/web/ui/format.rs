@@ -1,16 +1,13 @@
 //! Formatters the components share: sizes in MB, an engine's name in the reader's language.
 
 use crate::i18n::Lang;
+use crate::protocol::EngineKind;
 
-/// An engine's name as the worker gives it ("WebGPU", "CPU (packed, wasm SIMD)"), in `lang`.
-pub fn engine_name(lang: Lang, engine: &str) -> String {
-    use crate::engine::{packed::PackedEngine, Engine};
-    if engine == PackedEngine.name() {
-        lang.t("app-engine-cpu")
-    } else if engine == "WebGPU" {
-        lang.t("app-engine-webgpu")
-    } else {
-        engine.to_string()
+/// The engine that ran something, named in `lang` ("WebGPU", "CPU (wasm SIMD)").
+pub fn engine_name(lang: Lang, engine: EngineKind) -> String {
+    match engine {
+        EngineKind::Cpu => lang.t("app-engine-cpu"),
+        EngineKind::WebGpu => lang.t("app-engine-webgpu"),
     }
 }
 

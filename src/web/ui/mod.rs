@@ -1,46 +1,17 @@
-//! The page's Yew components, one per file.
+//! The page's Yew components, one per file, in tiers: [`app`] (the frame: header, picker, status
+//! line, and which page shows), [`pages`], [`labs`], [`panels`], [`widgets`]. A component imports
+//! only from tiers below its own (checked by `tests/ui_modules.rs`), and the shared types
+//! ([`shared`]), formatting and drawing helpers ([`format`], [`overlay`]) and hooks ([`hooks`],
+//! the one owner of the worker bridge).
 
 pub mod app;
-pub mod attention_map;
-pub mod attention_panel;
-pub mod backend_status;
-pub mod compare_view;
-pub mod concepts_page;
-pub mod connection_table;
-pub mod crop_preview;
-pub mod digit_canvas;
-pub mod erf_heatmap;
-pub mod explainer_card;
-pub mod feature_map_canvas;
-pub mod feature_maps;
-pub mod field_composition;
 pub mod format;
-pub mod googlenet_strip;
-pub mod gradient_chart;
-pub mod header;
-pub mod inception_cost;
-pub mod inception_diagram;
-pub mod inception_panel;
-pub mod input_preview;
-pub mod kernel_panel;
-pub mod layer_explorer;
-pub mod layer_table;
-pub mod layer_values;
-pub mod lenet_lab;
-pub mod main_view;
-pub mod model_picker;
-pub mod network_diagram;
-pub mod network_totals;
-pub mod photo_input;
-pub mod photo_lab;
-pub mod probability_bars;
-pub mod residual_diagram;
-pub mod residual_panel;
-pub mod rf_chart;
+pub mod hooks;
+pub mod labs;
+pub mod overlay;
+pub mod pages;
+pub mod panels;
 pub mod shared;
-pub mod top5_list;
-pub mod vgg_first_block;
-pub mod weights_manager;
-pub mod weights_panel;
+pub mod widgets;
 
 pub use app::App;

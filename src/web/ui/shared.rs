@@ -36,7 +36,7 @@ pub enum WorkerState {
 }
 
 /// The worker, shared with every component through a Yew context; a component that talks to it
-/// forks its own bridge (`host.fork(Some(callback))`) so the answers come back to it.
+/// opens its own channel with [`crate::web::ui::hooks::worker`], the only module that forks one.
 #[derive(Clone)]
 pub struct WorkerContext(pub Rc<WorkerHost>);
 

@@ -183,8 +183,8 @@ async fn read_body(
         if got < t {
             return Err(BodyError::Read(
                 Msg::new("errors-download-stopped")
-                    .arg("got", crate::zoo::summary::thousands(got))
-                    .arg("total", crate::zoo::summary::thousands(t))
+                    .arg("got", crate::i18n::thousands(got))
+                    .arg("total", crate::i18n::thousands(t))
                     .into(),
             ));
         }

@@ -4,7 +4,8 @@
 //! Krizhevsky, "One weird trick for parallelizing convolutional neural networks", 2014.
 
 use crate::i18n::Msg;
-use crate::zoo::graph::{Builder, Network};
+use crate::zoo::builder::Builder;
+use crate::zoo::graph::Network;
 
 const KRIZHEVSKY_2012: &str = "Krizhevsky, Sutskever & Hinton, ImageNet Classification with Deep \
                                Convolutional Neural Networks, NIPS 2012";

@@ -3,7 +3,8 @@
 //! CVPR 2017 (Table 1: DenseNet-121, the DenseNet-BC variant with bottlenecks and compression).
 
 use crate::i18n::Msg;
-use crate::zoo::graph::{Builder, Network, NodeId, Op};
+use crate::zoo::builder::Builder;
+use crate::zoo::graph::{Network, NodeId, Op};
 
 const HUANG_2017: &str =
     "Huang, Liu, van der Maaten & Weinberger, Densely Connected Convolutional Networks, CVPR 2017";

@@ -15,7 +15,8 @@
 //! count compares with the paper's.
 
 use crate::i18n::Msg;
-use crate::zoo::graph::{Builder, Network, NodeId, Op};
+use crate::zoo::builder::Builder;
+use crate::zoo::graph::{Network, NodeId, Op};
 
 const LARSSON_2017: &str = "Larsson, Maire & Shakhnarovich, FractalNet: Ultra-Deep Neural \
                             Networks without Residuals, ICLR 2017";

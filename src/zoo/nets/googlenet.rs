@@ -3,9 +3,10 @@
 //! with Convolutions", CVPR 2015 (Table 1, figure 3, section 5 for the auxiliary classifiers);
 //! torchvision's variant adds batch normalisation (Ioffe & Szegedy, ICML 2015).
 
+use crate::i18n::thousands;
 use crate::i18n::Msg;
-use crate::zoo::graph::{Builder, Network, NodeId};
-use crate::zoo::summary::thousands;
+use crate::zoo::builder::Builder;
+use crate::zoo::graph::{Network, NodeId};
 
 const SZEGEDY_2015: &str = "Szegedy et al., Going Deeper with Convolutions, CVPR 2015";
 

@@ -3,7 +3,8 @@
 //! Proceedings of the IEEE 86(11), 1998 (section II.B, figure 2, table I).
 
 use crate::i18n::Msg;
-use crate::zoo::graph::{Activation, Builder, Conv, Network, NodeId, Op};
+use crate::zoo::builder::Builder;
+use crate::zoo::graph::{Activation, Conv, Network, NodeId, Op};
 
 const LECUN_1998: &str = "LeCun, Bottou, Bengio & Haffner, Gradient-Based Learning Applied to \
                           Document Recognition, Proceedings of the IEEE 1998";

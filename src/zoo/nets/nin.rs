@@ -7,7 +7,8 @@
 //! Caffe rounds pooled sizes up, so the maps go 224 → 54 → 27 → 13 → 6 (`ceil_mode`).
 
 use crate::i18n::Msg;
-use crate::zoo::graph::{Builder, Network, NodeId};
+use crate::zoo::builder::Builder;
+use crate::zoo::graph::{Network, NodeId};
 
 const LIN_2014: &str = "Lin, Chen & Yan, Network In Network, ICLR 2014";
 

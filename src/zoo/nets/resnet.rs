@@ -4,7 +4,8 @@
 //! Xie, Girshick, Dollár, Tu & He, "Aggregated Residual Transformations for Deep Neural
 //! Networks", CVPR 2017 (ResNeXt-50 32×4d).
 
-use crate::zoo::graph::{Builder, Network, NodeId};
+use crate::zoo::builder::Builder;
+use crate::zoo::graph::{Network, NodeId};
 
 const HE_2016: &str =
     "He, Zhang, Ren & Sun, Deep Residual Learning for Image Recognition, CVPR 2016";

@@ -4,7 +4,8 @@
 //! version 1.1 is the authors' revision published with their code (DeepScale/SqueezeNet).
 
 use crate::i18n::Msg;
-use crate::zoo::graph::{Builder, Network, NodeId};
+use crate::zoo::builder::Builder;
+use crate::zoo::graph::{Network, NodeId};
 
 const IANDOLA_2016: &str = "Iandola et al., SqueezeNet: AlexNet-level accuracy with 50x fewer \
                             parameters and <0.5MB model size, arXiv 2016";

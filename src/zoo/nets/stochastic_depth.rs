@@ -4,7 +4,8 @@
 //! parameter-free shortcuts (zero-padded identity, their option A).
 
 use crate::i18n::Msg;
-use crate::zoo::graph::{Builder, Network, NodeId, Op};
+use crate::zoo::builder::Builder;
+use crate::zoo::graph::{Network, NodeId, Op};
 
 const HUANG_2016: &str =
     "Huang, Sun, Liu, Sedra & Weinberger, Deep Networks with Stochastic Depth, ECCV 2016";

@@ -7,10 +7,11 @@
 //! One table lists every configuration's feature layers; one builder turns a row into
 //! torchvision's `features.N` / `avgpool` / `classifier.N` layout.
 
+use crate::i18n::thousands;
 use crate::i18n::Msg;
 use crate::zoo::analysis::analyse;
-use crate::zoo::graph::{Builder, Network};
-use crate::zoo::summary::thousands;
+use crate::zoo::builder::Builder;
+use crate::zoo::graph::Network;
 
 const SIMONYAN_2015: &str = "Simonyan & Zisserman, Very Deep Convolutional Networks for \
                              Large-Scale Image Recognition, ICLR 2015";

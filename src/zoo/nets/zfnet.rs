@@ -7,7 +7,8 @@
 //! round up (Caffe's rule, PyTorch's `ceil_mode`): 110 → 55, 26 → 13, 13 → 6.
 
 use crate::i18n::Msg;
-use crate::zoo::graph::{Builder, Network, Op};
+use crate::zoo::builder::Builder;
+use crate::zoo::graph::{Network, Op};
 
 const ZEILER_2014: &str =
     "Zeiler & Fergus, Visualizing and Understanding Convolutional Networks, ECCV 2014";

@@ -1,0 +1,5 @@
+//! The labs, where a network runs on the reader's input: the photo lab, the digit lab. A lab
+//! imports panels and widgets; never another lab.
+
+pub mod lenet_lab;
+pub mod photo_lab;

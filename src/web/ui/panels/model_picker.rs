@@ -1,0 +1,99 @@
+//! The model picker: every network of the course notes, grouped by family, named as its
+//! description names it; an entry whose description has not landed says "coming"; an entry whose
+//! ImageNet weights need no download (shipped with the page, kept in this browser) says so.
+
+use yew::prelude::*;
+
+use crate::catalog::{families, family_label, CATALOG};
+use crate::i18n::Lang;
+use crate::web::ui::shared::{use_lang, LibraryContext, COMPARE, CONCEPTS};
+
+#[derive(Properties, PartialEq)]
+pub struct ModelPickerProps {
+    pub selected: String,
+    pub on_select: Callback<String>,
+}
+
+/// Name (in `lang`) and paper of every entry, from the zoo (built once per language).
+fn labels(lang: Lang) -> Vec<(Option<String>, Option<String>)> {
+    CATALOG
+        .iter()
+        .map(|e| match crate::zoo::build(e.id) {
+            Some(net) => (Some(crate::zoo::label(&net, lang)), Some(net.paper)),
+            None => (None, None),
+        })
+        .collect()
+}
+
+#[function_component(ModelPicker)]
+pub fn model_picker(props: &ModelPickerProps) -> Html {
+    let lang = use_lang();
+    let labels = use_memo(lang, |&lang| labels(lang));
+    let library = use_context::<LibraryContext>();
+    let groups = families().into_iter().map(|family| {
+        let items = CATALOG.iter().enumerate().filter(|(_, e)| e.family == family).map(|(i, entry)| {
+            let id = entry.id.to_string();
+            let on_click = {
+                let on_select = props.on_select.clone();
+                let id = id.clone();
+                Callback::from(move |_| on_select.emit(id.clone()))
+            };
+            let is_selected = props.selected == entry.id;
+            let (label, paper) = &labels[i];
+            let coming = label.is_none();
+            html! {
+                <li>
+                    <button
+                        class={classes!("model-entry", is_selected.then_some("selected"), coming.then_some("coming"))}
+                        data-testid="model-entry"
+                        data-model={id.clone()}
+                        aria-pressed={is_selected.to_string()}
+                        title={paper.clone().unwrap_or_default()} data-cite="title"
+                        onclick={on_click}
+                    >
+                        <span class="model-label">{ label.clone().unwrap_or_else(|| id.clone()) }</span>
+                        if coming { <span class="badge">{ lang.t("zoo-picker-coming") }</span> }
+                        if let Some(ready) = library.as_ref().and_then(|l| l.ready(&id)) {
+                            <span class={classes!("weights-mark", ready)} data-testid="weights-ready" data-ready={ready}
+                                title={lang.t(if ready == "shipped" { "zoo-picker-weights-shipped" } else { "zoo-picker-weights-cached" })}>
+                                { lang.t("zoo-picker-weights-ready") }
+                            </span>
+                        }
+                    </button>
+                </li>
+            }
+        });
+        html! {
+            <li class="family">
+                <h3>{ family_label(family, lang) }</h3>
+                <ul>{ for items }</ul>
+            </li>
+        }
+    });
+    let concepts_on = props.selected == CONCEPTS;
+    let on_concepts = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |_| on_select.emit(CONCEPTS.to_string()))
+    };
+    let compare_on = props.selected == COMPARE;
+    let on_compare = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |_| on_select.emit(COMPARE.to_string()))
+    };
+    html! {
+        <nav class="model-picker" data-testid="model-picker" aria-label={lang.t("zoo-picker-label")}>
+            <button class={classes!("model-entry", "concepts-entry", concepts_on.then_some("selected"))}
+                data-testid="concepts-entry" data-model={CONCEPTS} aria-pressed={concepts_on.to_string()}
+                onclick={on_concepts} title={lang.t("zoo-picker-concepts-title")}>
+                <span class="model-label">{ lang.t("zoo-picker-concepts") }</span>
+            </button>
+            <button class={classes!("model-entry", "concepts-entry", compare_on.then_some("selected"))}
+                data-testid="compare-entry" data-model={COMPARE} aria-pressed={compare_on.to_string()}
+                onclick={on_compare} title={lang.t("zoo-picker-compare-title")}>
+                <span class="model-label">{ lang.t("zoo-picker-compare") }</span>
+            </button>
+            <h2>{ lang.t("zoo-picker-heading") }</h2>
+            <ul>{ for groups }</ul>
+        </nav>
+    }
+}

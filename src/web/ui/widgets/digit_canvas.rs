@@ -1,0 +1,234 @@
+//! The drawing pad: a canvas taking Pointer Events (mouse, touch, pen), an adjustable brush,
+//! clear and undo of the last stroke. After every stroke segment it hands the ink (one value in
+//! [0, 1] per canvas pixel) to its parent.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement, PointerEvent};
+use yew::prelude::*;
+
+use crate::imagenet::Image8;
+use crate::web::ui::shared::use_lang;
+
+/// Side of the drawing canvas in pixels.
+pub const PAD_SIZE: u32 = 280;
+
+/// One stroke: brush width and the points it passed through.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stroke {
+    pub width: f64,
+    pub points: Vec<(f64, f64)>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DigitCanvasProps {
+    /// Receives the ink after each change: a `PAD_SIZE`² one-channel image of the canvas's
+    /// alpha (all zero when cleared).
+    pub on_ink: Callback<Rc<Image8>>,
+}
+
+fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
+}
+
+fn draw_segment(ctx: &CanvasRenderingContext2d, width: f64, a: (f64, f64), b: (f64, f64)) {
+    ctx.set_line_width(width);
+    ctx.set_line_cap("round");
+    ctx.set_line_join("round");
+    ctx.set_stroke_style_str("#111");
+    ctx.begin_path();
+    ctx.move_to(a.0, a.1);
+    ctx.line_to(b.0, b.1);
+    ctx.stroke();
+}
+
+fn redraw(canvas: &HtmlCanvasElement, strokes: &[Stroke]) {
+    let Some(ctx) = context(canvas) else { return };
+    ctx.clear_rect(0.0, 0.0, PAD_SIZE as f64, PAD_SIZE as f64);
+    for s in strokes {
+        let first = s.points[0];
+        draw_segment(&ctx, s.width, first, first);
+        for w in s.points.windows(2) {
+            draw_segment(&ctx, s.width, w[0], w[1]);
+        }
+    }
+}
+
+/// The canvas's ink: its alpha channel, as a one-channel 8-bit image.
+fn ink(canvas: &HtmlCanvasElement) -> Option<Image8> {
+    let ctx = context(canvas)?;
+    let data = ctx
+        .get_image_data(0.0, 0.0, PAD_SIZE as f64, PAD_SIZE as f64)
+        .ok()?;
+    let alpha = data.data().0.chunks_exact(4).map(|p| p[3]).collect();
+    Image8::new(PAD_SIZE as usize, PAD_SIZE as usize, 1, alpha).ok()
+}
+
+/// The pointer's position in canvas pixels.
+fn position(canvas: &HtmlCanvasElement, e: &PointerEvent) -> (f64, f64) {
+    let r = canvas.get_bounding_client_rect();
+    let sx = PAD_SIZE as f64 / r.width().max(1.0);
+    let sy = PAD_SIZE as f64 / r.height().max(1.0);
+    (
+        (e.client_x() as f64 - r.left()) * sx,
+        (e.client_y() as f64 - r.top()) * sy,
+    )
+}
+
+#[function_component(DigitCanvas)]
+pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
+    let lang = use_lang();
+    let canvas_ref = use_node_ref();
+    let strokes = use_mut_ref(Vec::<Stroke>::new);
+    let drawing = use_mut_ref(|| false);
+    let brush = use_state(|| 18.0f64);
+    let count = use_state(|| 0usize); // strokes drawn, to enable undo/clear
+
+    let emit = {
+        let canvas_ref = canvas_ref.clone();
+        let on_ink = props.on_ink.clone();
+        Rc::new(move || {
+            if let Some(image) = canvas_ref.cast::<HtmlCanvasElement>().and_then(|c| ink(&c)) {
+                on_ink.emit(Rc::new(image));
+            }
+        })
+    };
+
+    let on_down = {
+        let (canvas_ref, strokes, drawing, brush, emit, count) = (
+            canvas_ref.clone(),
+            strokes.clone(),
+            drawing.clone(),
+            brush.clone(),
+            emit.clone(),
+            count.clone(),
+        );
+        Callback::from(move |e: PointerEvent| {
+            let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            e.prevent_default();
+            let _ = c.set_pointer_capture(e.pointer_id());
+            let p = position(&c, &e);
+            *drawing.borrow_mut() = true;
+            strokes.borrow_mut().push(Stroke {
+                width: *brush,
+                points: vec![p],
+            });
+            if let Some(ctx) = context(&c) {
+                draw_segment(&ctx, *brush, p, p);
+            }
+            count.set(strokes.borrow().len());
+            emit();
+        })
+    };
+    let on_move = {
+        let (canvas_ref, strokes, drawing, emit) = (
+            canvas_ref.clone(),
+            strokes.clone(),
+            drawing.clone(),
+            emit.clone(),
+        );
+        Callback::from(move |e: PointerEvent| {
+            if !*drawing.borrow() {
+                return;
+            }
+            let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let p = position(&c, &e);
+            let seg = {
+                let mut s = strokes.borrow_mut();
+                let Some(stroke) = s.last_mut() else { return };
+                let last = *stroke.points.last().expect("a stroke has a point");
+                stroke.points.push(p);
+                (stroke.width, last)
+            };
+            if let Some(ctx) = context(&c) {
+                draw_segment(&ctx, seg.0, seg.1, p);
+            }
+            emit();
+        })
+    };
+    let on_up = {
+        let drawing = drawing.clone();
+        Callback::from(move |_e: PointerEvent| *drawing.borrow_mut() = false)
+    };
+    let on_clear = {
+        let (canvas_ref, strokes, emit, count) = (
+            canvas_ref.clone(),
+            strokes.clone(),
+            emit.clone(),
+            count.clone(),
+        );
+        Callback::from(move |_| {
+            strokes.borrow_mut().clear();
+            if let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() {
+                redraw(&c, &[]);
+            }
+            count.set(0);
+            emit();
+        })
+    };
+    let on_undo = {
+        let (canvas_ref, strokes, emit, count) = (
+            canvas_ref.clone(),
+            strokes.clone(),
+            emit.clone(),
+            count.clone(),
+        );
+        Callback::from(move |_| {
+            strokes.borrow_mut().pop();
+            if let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() {
+                redraw(&c, &strokes.borrow());
+            }
+            count.set(strokes.borrow().len());
+            emit();
+        })
+    };
+    let on_brush = {
+        let brush = brush.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                if let Ok(v) = input.value().parse::<f64>() {
+                    brush.set(v);
+                }
+            }
+        })
+    };
+    html! {
+        <div class="digit-pad">
+            <canvas
+                ref={canvas_ref}
+                class="digit-canvas"
+                data-testid="digit-canvas"
+                data-strokes={count.to_string()}
+                width={PAD_SIZE.to_string()}
+                height={PAD_SIZE.to_string()}
+                aria-label={lang.t("lenet-canvas-label")}
+                onpointerdown={on_down}
+                onpointermove={on_move}
+                onpointerup={on_up.clone()}
+                onpointercancel={on_up}
+            />
+            <div class="pad-controls">
+                <label class="brush">
+                    { lang.t("lenet-brush") }{ " " }
+                    <input type="range" min="6" max="36" step="1" value={brush.to_string()}
+                        data-testid="brush-size" oninput={on_brush} />
+                    <span class="brush-px">{ format!("{} px", *brush) }</span>
+                </label>
+                <button data-testid="undo-button" onclick={on_undo} disabled={*count == 0}>{ lang.t("lenet-undo") }</button>
+                <button data-testid="clear-button" onclick={on_clear} disabled={*count == 0}>{ lang.t("lenet-clear") }</button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,16 @@
+//! The widgets: the drawing pieces every tier above uses (a map, a canvas, a bar chart). A
+//! widget imports no component.
+
+pub mod attention_map;
+pub mod crop_preview;
+pub mod digit_canvas;
+pub mod erf_heatmap;
+pub mod feature_map_canvas;
+pub mod field_composition;
+pub mod googlenet_strip;
+pub mod inception_cost;
+pub mod inception_diagram;
+pub mod input_preview;
+pub mod probability_bars;
+pub mod residual_diagram;
+pub mod top5_list;

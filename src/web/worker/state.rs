@@ -1,0 +1,184 @@
+//! What the worker keeps between requests: the held networks ([`crate::held`]), the GPU
+//! ([`super::gpu`]), the last photo's crop and the occlusion's cancel flag; and the steps every
+//! job shares: loading a checkpoint into a held network, a forward pass on whichever engine is in
+//! use (falling back to the CPU engine when the GPU fails), and what the page is told of a
+//! network.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+
+use super::download::Downloaded;
+use super::gpu::GpuRoom;
+use crate::engine::packed::PackedEngine;
+use crate::engine::{Activations, Engine};
+use crate::held::{Held, Holder, Origin};
+use crate::i18n::{Arg, Msg};
+use crate::imagenet::Image8;
+use crate::pretrained;
+use crate::protocol::{EngineKind, Reload, WorkerMemory, WorkerResponse, HELD_NETWORKS_BYTES};
+
+/// The most the worker keeps of one network's node outputs before it forgets the older ones.
+const OUTPUT_CACHE_BYTES: u64 = 256 << 20;
+
+pub struct State {
+    pub held: Holder,
+    pub gpu: GpuRoom,
+    /// Set by `CancelOcclusion` (taken at once, beside the queue), read between rows.
+    pub cancel: Rc<Cell<bool>>,
+    /// The 224×224 crop of the last photo classified, for `ClassifyLastCrop`.
+    pub last_crop: Option<Image8>,
+}
+
+/// The size of the worker's WebAssembly memory.
+fn wasm_bytes() -> u64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|m| {
+            m.buffer()
+                .unchecked_into::<js_sys::ArrayBuffer>()
+                .byte_length() as u64
+        })
+        .unwrap_or(0)
+}
+
+/// A network that failed to run: the engine's words are a developer's detail.
+pub fn forward_failed(e: crate::engine::EngineError) -> Msg {
+    Msg::new("errors-forward-failed").arg("detail", e.to_string())
+}
+
+impl State {
+    pub fn new(cancel: Rc<Cell<bool>>) -> State {
+        State {
+            held: Holder::new(HELD_NETWORKS_BYTES, OUTPUT_CACHE_BYTES),
+            gpu: GpuRoom::default(),
+            cancel,
+            last_crop: None,
+        }
+    }
+
+    /// The worker's memory now.
+    pub fn memory(&self) -> WorkerMemory {
+        WorkerMemory {
+            held: self.held.bytes(),
+            wasm: wasm_bytes(),
+        }
+    }
+
+    /// A held network, marked as used; a message naming it when it is not held.
+    pub fn network(&mut self, model: &str) -> Result<&mut Held, Msg> {
+        self.held
+            .touch(model)
+            .ok_or_else(|| Msg::new("errors-not-loaded").arg("model", model))
+    }
+
+    /// Runs a held network on `input`, keeping `keep` (every node when empty): on the GPU when it
+    /// is in use, on the CPU engine otherwise or when the GPU fails (which is then left). Returns
+    /// the activations and the engine that computed them.
+    pub async fn forward(
+        &mut self,
+        model: &str,
+        input: &[f32],
+        keep: &[usize],
+    ) -> Result<(Activations, EngineKind), Msg> {
+        let on_gpu = match self.network(model)?.gpu.as_mut() {
+            Some(g) => Some(g.run_async(input, keep).await),
+            None => None,
+        };
+        match on_gpu {
+            Some(Ok(acts)) => {
+                self.gpu.last = Some(EngineKind::WebGpu);
+                return Ok((acts, EngineKind::WebGpu));
+            }
+            Some(Err(e)) => {
+                let reason = Msg::new("app-gpu-fault").arg("detail", e.to_string());
+                self.gpu.failed(&mut self.held, reason);
+            }
+            None => {}
+        }
+        let acts = self.network(model)?.net.run(input, keep);
+        self.gpu.last = Some(EngineKind::Cpu);
+        Ok((acts.map_err(forward_failed)?, EngineKind::Cpu))
+    }
+
+    /// Reads a checkpoint for `model`, checks it against the description, prepares it and holds
+    /// it (unloading the least recently used networks beyond the bound).
+    pub fn load(&mut self, model: String, got: Downloaded, origin: Origin) -> WorkerResponse {
+        // How the failure names the source: the Cache API copy, or the file or address.
+        let named = |reason: Msg| {
+            let source: Arg = if origin.from_cache {
+                Msg::new("errors-source-cached")
+                    .arg("label", &origin.label)
+                    .into()
+            } else {
+                (&origin.label).into()
+            };
+            WorkerResponse::Failed(
+                Msg::new("errors-load-failed")
+                    .arg("source", source)
+                    .arg("reason", reason),
+            )
+        };
+        let loaded = match got {
+            Downloaded::Bytes(bytes) => pretrained::load_checkpoint(&model, &bytes),
+            Downloaded::Parsed(weights) => pretrained::load_weights(&model, weights),
+        };
+        let (net, weights) = match loaded {
+            Ok(l) => l,
+            Err(e) => return named(e.0),
+        };
+        // A network loaded again replaces the old one before the new one is prepared.
+        self.held.remove(&model);
+        let prepared = match PackedEngine.prepare(&net, weights) {
+            Ok(p) => p,
+            Err(e) => return named(Msg::new("errors-prepare-failed").arg("detail", e.to_string())),
+        };
+        let evicted = self.held.insert(&model, prepared, origin);
+        self.gpu.sync(&mut self.held);
+        self.loaded(&model, evicted)
+            .unwrap_or(WorkerResponse::NotHeld { model })
+    }
+
+    /// What the page is told of a held network: as when it was loaded.
+    pub fn loaded(&self, model: &str, evicted: Vec<String>) -> Option<WorkerResponse> {
+        let h = self.held.get(model)?;
+        let net = h.net.network();
+        let analysis = crate::zoo::analyse(net);
+        Some(WorkerResponse::Loaded {
+            model: model.to_string(),
+            tensors: crate::zoo::params::param_specs(net, &analysis).len(),
+            params: analysis.total_params,
+            source: h.origin.label.clone(),
+            from_cache: h.origin.from_cache,
+            memory: self.memory(),
+            engine: if h.gpu.is_some() {
+                EngineKind::WebGpu
+            } else {
+                EngineKind::Cpu
+            },
+            evicted,
+            url: h.origin.url.clone(),
+            not_kept: None,
+        })
+    }
+
+    /// The answer to `IsHeld`.
+    pub fn is_held(&self, model: String) -> WorkerResponse {
+        if let Some(answer) = self.loaded(&model, Vec::new()) {
+            return answer;
+        }
+        match self.held.gone(&model) {
+            Some(o) => WorkerResponse::Unloaded {
+                why: Msg::new("errors-unloaded-evicted").arg("limit", HELD_NETWORKS_BYTES >> 20),
+                again: o.cached.then(|| Reload {
+                    url: o.url.clone(),
+                    label: o.label.clone(),
+                    cache: true,
+                }),
+                model,
+            },
+            None => WorkerResponse::NotHeld { model },
+        }
+    }
+}
