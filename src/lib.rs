@@ -1,5 +1,6 @@
 //! ConvNet Atlas: the classic convolutional networks, described once as data, analysed exactly and
-//! run for real in the browser (candle on wasm SIMD, WebGPU where the browser has it).
+//! run for real in the browser (the packed CPU engine on wasm SIMD128, the WebGPU engine where the
+//! browser has it; candle for autograd and training).
 //!
 //! Native code (the `atlas` command line and the tests) uses everything outside `web`;
 //! the page and its Web Worker (`web`) exist only on `wasm32`.
