@@ -1,6 +1,7 @@
 //! Checkpoint weights in the form the prepared engines read, shared by the CPU and GPU engines:
 //! LeNet-5's C3 table applied as zero weights, and a batch norm folded into the convolution
-//! before it (y = s·(W∗x + b) + t becomes (s·W)∗x + (s·b + t)).
+//! before it (y = s·(W∗x + b) + t becomes (s·W)∗x + (s·b + t)) where the plan (`super::plan`)
+//! folds it.
 
 use super::weights::NamedTensor;
 use super::{EngineError, Weights};
@@ -53,15 +54,15 @@ pub fn consumers(net: &Network) -> Vec<Vec<NodeId>> {
 }
 
 /// The weights of convolution `id` (`cg` input channels per group, `per` = kh·kw), taken from
-/// `weights`, with the batch norm that only it feeds folded in (when the norm's scale has no zero,
-/// so that the convolution's own output stays recoverable); the norm's tensors are removed too.
+/// `weights`, with norm `bn` folded in where the plan folds one (`plan::Plan::fold`); the norm's
+/// tensors are removed too.
 pub fn conv_params(
     net: &Network,
-    users: &[Vec<NodeId>],
     id: NodeId,
     c: &Conv,
     cg: usize,
     per: usize,
+    bn: Option<NodeId>,
     weights: &mut Weights,
 ) -> Result<ConvParams, EngineError> {
     let key = |s: &str| format!("{}.{s}", net.nodes[id].name);
@@ -82,39 +83,41 @@ pub fn conv_params(
         None
     };
     let mut folded = None;
-    if let [bn] = users[id][..] {
-        if let Op::BatchNorm2d { eps } = net.nodes[bn].op.base() {
-            let bk = |s: &str| format!("{}.{s}", net.nodes[bn].name);
-            let (scale, shift) = norm_affine(weights, &bk, *eps)?;
-            if scale.iter().all(|s| *s != 0.0 && s.is_finite()) {
-                let o = c.out_channels;
-                let each = w.len() / o;
-                for (oc, s) in scale.iter().enumerate() {
-                    w[oc * each..(oc + 1) * each]
-                        .iter_mut()
-                        .for_each(|v| *v *= s);
-                }
-                let b: Vec<f32> = (0..o)
-                    .map(|oc| bias.as_ref().map_or(0.0, |b| b[oc]) * scale[oc] + shift[oc])
-                    .collect();
-                bias = Some(b);
-                for s in [
-                    "weight",
-                    "bias",
-                    "running_mean",
-                    "running_var",
-                    "num_batches_tracked",
-                ] {
-                    weights.tensors.remove(&bk(s));
-                }
-                folded = Some(Folded {
-                    bn,
-                    scale,
-                    shift,
-                    eps: *eps,
-                });
-            }
+    if let Some(bn) = bn {
+        let Op::BatchNorm2d { eps } = net.nodes[bn].op.base() else {
+            return Err(EngineError::Backend(format!(
+                "{} is not a batch norm",
+                net.nodes[bn].name
+            )));
+        };
+        let bk = |s: &str| format!("{}.{s}", net.nodes[bn].name);
+        let (scale, shift) = norm_affine(weights, &bk, *eps)?;
+        let o = c.out_channels;
+        let each = w.len() / o;
+        for (oc, s) in scale.iter().enumerate() {
+            w[oc * each..(oc + 1) * each]
+                .iter_mut()
+                .for_each(|v| *v *= s);
         }
+        let b: Vec<f32> = (0..o)
+            .map(|oc| bias.as_ref().map_or(0.0, |b| b[oc]) * scale[oc] + shift[oc])
+            .collect();
+        bias = Some(b);
+        for s in [
+            "weight",
+            "bias",
+            "running_mean",
+            "running_var",
+            "num_batches_tracked",
+        ] {
+            weights.tensors.remove(&bk(s));
+        }
+        folded = Some(Folded {
+            bn,
+            scale,
+            shift,
+            eps: *eps,
+        });
     }
     Ok(ConvParams { w, bias, folded })
 }

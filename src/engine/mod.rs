@@ -9,6 +9,7 @@ pub mod cpu;
 pub mod fold;
 pub mod gpu;
 pub mod packed;
+pub mod plan;
 pub mod splitmix;
 pub mod weights;
 

@@ -19,7 +19,8 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
 use super::cpu::ParamSource;
-use super::fold::{self, consumers, take, Folded};
+use super::fold::{self, take, Folded};
+use super::plan::{Fate, Plan};
 use super::{Activations, Engine, EngineError, Prepared, Weights};
 use crate::zoo::graph::{Activation, Network, NodeId, Op, PoolKind};
 use crate::zoo::{analyse, Analysis};
@@ -296,7 +297,7 @@ impl Engine for GpuEngine {
         let gpu = &self.gpu;
         let dev = &gpu.device;
         let an = analyse(net);
-        let users = consumers(net);
+        let plan = Plan::new(net, &weights)?;
         let n = net.nodes.len();
         let mut bytes = 0u64;
         let upload = |v: &[f32], bytes: &mut u64| -> wgpu::Buffer {
@@ -307,45 +308,21 @@ impl Engine for GpuEngine {
                 usage: wgpu::BufferUsages::STORAGE,
             })
         };
-        // Which norms fold into their convolution (the same rule `fold::conv_params` applies).
-        let mut folded_into: Vec<Option<NodeId>> = vec![None; n];
-        for (id, node) in net.nodes.iter().enumerate() {
-            if let (Op::Conv2d(_), [bn]) = (node.op.base(), &users[id][..]) {
-                if let Op::BatchNorm2d { eps } = net.nodes[*bn].op.base() {
-                    let bk = |s: &str| format!("{}.{s}", net.nodes[*bn].name);
-                    let (scale, _) = fold::norm_affine(&weights, &bk, *eps)?;
-                    if scale.iter().all(|s| *s != 0.0 && s.is_finite()) {
-                        folded_into[*bn] = Some(id);
-                    }
-                }
-            }
-        }
-        // ReLUs written by the convolution before them (directly, or after its folded norm).
-        let mut relu_of: Vec<Option<NodeId>> = vec![None; n];
-        let mut fused = vec![false; n];
-        for (id, node) in net.nodes.iter().enumerate() {
-            if !matches!(node.op.base(), Op::Conv2d(_)) {
-                continue;
-            }
-            let last = match users[id][..] {
-                [bn] if folded_into[bn] == Some(id) => bn,
-                _ => id,
-            };
-            if let [r] = users[last][..] {
-                if matches!(net.nodes[r].op.base(), Op::Act(Activation::Relu)) {
-                    relu_of[id] = Some(r);
-                    fused[r] = true;
-                }
-            }
-        }
+        // The ReLUs the plan fuses into a convolution, which writes them (the others are not
+        // fused yet).
+        let conv_relu = |r: NodeId| match plan.fate(r) {
+            Fate::Fused { by } => matches!(net.nodes[by].op.base(), Op::Conv2d(_)),
+            _ => false,
+        };
         // Output buffers: a node that computes nothing, or a folded norm, shares its input's.
         let mut slot = vec![usize::MAX; n];
         let mut buffers: Vec<wgpu::Buffer> = Vec::new();
         let mut folded: Vec<Option<Folded>> = vec![None; n];
         for (id, node) in net.nodes.iter().enumerate() {
-            let alias = match node.op.base() {
-                Op::Flatten | Op::Dropout { .. } => Some(node.inputs[0]),
-                _ => folded_into[id],
+            let alias = match plan.fate(id) {
+                Fate::Identity => Some(node.inputs[0]),
+                Fate::Folded { conv } => Some(conv),
+                _ => None,
             };
             if let Some(src) = alias {
                 slot[id] = slot[src];
@@ -409,7 +386,7 @@ impl Engine for GpuEngine {
                 Op::Input { .. } | Op::Flatten | Op::Dropout { .. } => {}
                 Op::Conv2d(c) => {
                     let (cg, per) = (ins[0] / c.groups, c.kernel[0] * c.kernel[1]);
-                    let p = fold::conv_params(net, &users, id, c, cg, per, &mut weights)?;
+                    let p = fold::conv_params(net, id, c, cg, per, plan.fold(id), &mut weights)?;
                     folded[id] = p.folded.clone();
                     let w = upload(&p.w, &mut bytes);
                     // The bias (zeros without one), then the input offsets of each k, as
@@ -432,7 +409,7 @@ impl Engine for GpuEngine {
                         }
                     }
                     let b = upload(&aux2, &mut bytes);
-                    let relu = relu_of[id].map(|r| &buffers[slot[r]]);
+                    let relu = plan.relu(id).map(|r| &buffers[slot[r]]);
                     let flags =
                         if p.bias.is_some() { 2 } else { 0 } | if relu.is_some() { 4 } else { 0 };
                     let og = c.out_channels / c.groups;
@@ -458,7 +435,7 @@ impl Engine for GpuEngine {
                     aux_buffers.extend([w, b]);
                 }
                 Op::BatchNorm2d { eps } => {
-                    if folded_into[id].is_some() {
+                    if let Fate::Folded { .. } = plan.fate(id) {
                         continue;
                     }
                     let (s, t) = fold::norm_affine(&weights, &key, *eps)?;
@@ -474,7 +451,7 @@ impl Engine for GpuEngine {
                     );
                     aux_buffers.extend([s, t]);
                 }
-                Op::Act(_) if fused[id] => {}
+                Op::Act(_) if conv_relu(id) => {}
                 Op::Act(a) => {
                     let mode = match a {
                         Activation::Relu => 0,
@@ -596,9 +573,7 @@ impl Engine for GpuEngine {
                     for first in (0..*out_features).step_by(rows) {
                         let r = rows.min(out_features - first);
                         let chunk = upload(&w[first * k..(first + r) * k], &mut bytes);
-                        let relu = relu_of[id].map(|r| &buffers[slot[r]]);
-                        let flags =
-                            if b.is_some() { 2 } else { 0 } | if relu.is_some() { 4 } else { 0 };
+                        let flags = if b.is_some() { 2 } else { 0 };
                         let params = [
                             u(k),
                             u(r),

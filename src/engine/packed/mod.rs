@@ -1,8 +1,9 @@
 //! The prepared CPU engine: a network is prepared once from its description and checkpoint —
-//! batch norm folded into the convolution before it, weights packed in the layout the kernels
-//! read — and then run on many inputs. A run follows a plan made (and cached) for the set of
-//! node outputs the caller keeps: bias, ReLU and residual additions are fused into the product
-//! that produces them where no kept output lies between, branch outputs are written straight
+//! batch norms folded into the convolutions before them as the engines' plan
+//! (`crate::engine::plan`) says, weights packed in the layout the kernels read — and then run on
+//! many inputs. A run follows a schedule made (and cached) for the set of node outputs the
+//! caller keeps: bias, ReLU and residual additions are fused into the product that produces them
+//! where the plan allows and no kept output lies between, branch outputs are written straight
 //! into the slices of the concatenation that reads them, and buffers are reused once their last
 //! reader has run. Any node's output can still be asked for: a kept node ends its fused group,
 //! and a convolution whose batch norm was folded into it is recovered from the norm's output.
@@ -10,14 +11,15 @@
 pub mod conv;
 pub mod gemm;
 pub mod ops;
-mod plan;
+mod schedule;
 
 use candle_core::{Device, Tensor};
 
 use self::conv::{ConvWeights, Geometry};
-use self::plan::{Plan, Source};
+use self::schedule::{Schedule, Source};
 use super::cpu::ParamSource;
-use super::fold::{self, consumers, take, Folded};
+use super::fold::{self, take, Folded};
+use super::plan::{Fate, Plan};
 use super::{Activations, Engine, EngineError, Prepared, Weights};
 use crate::zoo::graph::{Network, NodeId, Op};
 use crate::zoo::{analyse, Analysis};
@@ -65,10 +67,12 @@ enum Layer {
 pub struct PackedNetwork {
     net: Network,
     an: Analysis,
+    /// What is folded and fused.
+    plan: Plan,
     layers: Vec<Layer>,
-    /// Plans by kept nodes (a few are cached).
-    plans: Vec<(Vec<NodeId>, Plan)>,
-    /// Buffers of the last plan run, reused by the next run of the same plan.
+    /// Schedules by kept nodes (a few are cached).
+    schedules: Vec<(Vec<NodeId>, Schedule)>,
+    /// Scratch space of the kernels, reused by the next run.
     scratch: Vec<f32>,
 }
 
@@ -105,22 +109,15 @@ impl Engine for PackedEngine {
     ) -> Result<Box<dyn Prepared>, EngineError> {
         weights.check(net, &[])?;
         let an = analyse(net);
-        let users = consumers(net);
+        let plan = Plan::new(net, &weights)?;
         let mut layers = vec![Layer::Plain; net.nodes.len()];
         for (id, node) in net.nodes.iter().enumerate() {
             let key = |s: &str| format!("{}.{s}", node.name);
             match node.op.base() {
                 Op::Conv2d(c) => {
                     let g = geometry(net, &an, id).expect("a convolution");
-                    let p = fold::conv_params(
-                        net,
-                        &users,
-                        id,
-                        c,
-                        g.cg(),
-                        g.k[0] * g.k[1],
-                        &mut weights,
-                    )?;
+                    let (cg, per) = (g.cg(), g.k[0] * g.k[1]);
+                    let p = fold::conv_params(net, id, c, cg, per, plan.fold(id), &mut weights)?;
                     if let Some(f) = &p.folded {
                         layers[f.bn] = Layer::FoldedNorm { conv: id };
                     }
@@ -135,7 +132,7 @@ impl Engine for PackedEngine {
                     };
                 }
                 Op::BatchNorm2d { eps } => {
-                    if matches!(layers[id], Layer::FoldedNorm { .. }) {
+                    if let Fate::Folded { .. } = plan.fate(id) {
                         continue;
                     }
                     let (scale, shift) = fold::norm_affine(&weights, &key, *eps)?;
@@ -168,34 +165,25 @@ impl Engine for PackedEngine {
         Ok(Box::new(PackedNetwork {
             net: net.clone(),
             an,
+            plan,
             layers,
-            plans: Vec::new(),
+            schedules: Vec::new(),
             scratch: Vec::new(),
         }))
     }
 }
 
 impl PackedNetwork {
-    fn plan(&mut self, keep: &[NodeId]) -> usize {
-        if let Some(i) = self.plans.iter().position(|(k, _)| k == keep) {
+    fn schedule(&mut self, keep: &[NodeId]) -> usize {
+        if let Some(i) = self.schedules.iter().position(|(k, _)| k == keep) {
             return i;
         }
-        if self.plans.len() >= 4 {
-            self.plans.remove(0);
+        if self.schedules.len() >= 4 {
+            self.schedules.remove(0);
         }
-        let folded: Vec<Option<NodeId>> = self
-            .layers
-            .iter()
-            .map(|l| match l {
-                Layer::Conv {
-                    folded: Some(f), ..
-                } => Some(f.bn),
-                _ => None,
-            })
-            .collect();
-        let plan = Plan::new(&self.net, &self.an, &folded, keep);
-        self.plans.push((keep.to_vec(), plan));
-        self.plans.len() - 1
+        let s = Schedule::new(&self.net, &self.an, &self.plan, keep);
+        self.schedules.push((keep.to_vec(), s));
+        self.schedules.len() - 1
     }
 }
 
@@ -210,22 +198,23 @@ impl Prepared for PackedNetwork {
 
     fn run(&mut self, input: &[f32], keep: &[NodeId]) -> Result<Activations, EngineError> {
         let wanted = super::wanted_nodes(&self.net, &self.an, input, keep)?;
-        let p = self.plan(&wanted);
+        let p = self.schedule(&wanted);
         let PackedNetwork {
             net,
             an,
             layers,
-            plans,
+            schedules,
             scratch,
+            ..
         } = self;
-        let plan = &mut plans[p].1;
-        plan.execute(net, an, layers, input, scratch, None)?;
+        let schedule = &mut schedules[p].1;
+        schedule.execute(net, an, layers, input, scratch, None)?;
         let mut shapes = Vec::with_capacity(wanted.len());
         let mut values = Vec::with_capacity(wanted.len());
         for &id in &wanted {
             shapes.push(an.layers[id].shape.clone());
-            values.push(match plan.source(id) {
-                Some(Source::Value(v)) => plan.read(v).to_vec(),
+            values.push(match schedule.source(id) {
+                Some(Source::Value(v)) => schedule.read(v).to_vec(),
                 // A convolution whose norm was folded in: x = (y − t) / s per channel.
                 Some(Source::BeforeNorm(v)) => {
                     let Layer::Conv {
@@ -236,7 +225,7 @@ impl Prepared for PackedNetwork {
                             "node {id} has no folded norm"
                         )));
                     };
-                    f.unfold(plan.read(v))
+                    f.unfold(schedule.read(v))
                 }
                 None => {
                     return Err(EngineError::Backend(format!(
@@ -261,7 +250,7 @@ impl Prepared for PackedNetwork {
                 _ => 0,
             })
             .sum();
-        let buffers: usize = self.plans.iter().map(|(_, p)| p.bytes()).sum();
+        let buffers: usize = self.schedules.iter().map(|(_, p)| p.bytes()).sum();
         (weights + buffers + self.scratch.len() * 4) as u64
     }
 
@@ -274,16 +263,17 @@ impl Prepared for PackedNetwork {
         if self.run(input, &[output]).is_err() {
             return Vec::new();
         }
-        let p = self.plan(&[output]);
+        let p = self.schedule(&[output]);
         let PackedNetwork {
             net,
             an,
             layers,
-            plans,
+            schedules,
             scratch,
+            ..
         } = self;
         let mut times = Vec::new();
-        let _ = plans[p]
+        let _ = schedules[p]
             .1
             .execute(net, an, layers, input, scratch, Some(&mut times));
         times
