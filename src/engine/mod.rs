@@ -1,7 +1,9 @@
 //! The engines that run a network's description: one trait (prepare once, run many), implemented
-//! by the packed CPU engine (`packed`, wasm SIMD128 in the browser; what the page runs), by
-//! candle (`cpu`, the reference, with its autograd for gradients) and later by the WebGPU engine,
-//! and checked by one conformance suite (`tests/conformance`) run unchanged against each.
+//! by the packed CPU engine (`packed`, wasm SIMD128 in the browser), by the WebGPU engine (`gpu`,
+//! natively on Vulkan and in the page on the browser's WebGPU, where the adapter allows), and by
+//! candle (`cpu`, the reference, with its autograd for gradients), and checked by one conformance
+//! suite (`tests/conformance`) run unchanged against each. What the prepared engines fold and
+//! fuse is decided once, by `plan`.
 
 pub mod autograd;
 pub mod checkpoint;
