@@ -22,6 +22,14 @@ pub trait ParamSource {
 /// Parameters from a [`Weights`] checkpoint, as candle tensors on the CPU.
 pub struct CheckpointParams<'a>(pub &'a Weights);
 
+/// A checkpoint's weights are parameters too (what `Prepared::weights` gives, for candle's
+/// autograd).
+impl ParamSource for Weights {
+    fn param(&self, key: &str) -> Result<Tensor, EngineError> {
+        CheckpointParams(self).param(key)
+    }
+}
+
 impl ParamSource for CheckpointParams<'_> {
     fn param(&self, key: &str) -> Result<Tensor, EngineError> {
         let t = self
@@ -373,8 +381,8 @@ impl Prepared for CandleNetwork {
             .sum()
     }
 
-    fn params(&self) -> Box<dyn ParamSource + '_> {
-        Box::new(CheckpointParams(&self.weights))
+    fn weights(&self) -> Result<Weights, EngineError> {
+        Ok(self.weights.clone())
     }
 }
 

@@ -1,11 +1,13 @@
 //! Checkpoint weights in the form the prepared engines read, shared by the CPU and GPU engines:
 //! LeNet-5's C3 table applied as zero weights, and a batch norm folded into the convolution
 //! before it (y = s·(W∗x + b) + t becomes (s·W)∗x + (s·b + t)) where the plan (`super::plan`)
-//! folds it.
+//! folds it; and back: the weights a prepared network computes with, under the checkpoint's keys
+//! (`given_back`, what `Prepared::weights` answers).
 
 use super::weights::NamedTensor;
 use super::{EngineError, Weights};
 use crate::zoo::graph::{Conv, Network, NodeId, Op};
+use crate::zoo::params::{param_specs, Role};
 
 /// A batch norm folded into the convolution before it: the norm's y = s·x + t per channel.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,6 +27,79 @@ impl Folded {
             .map(|(i, v)| (v - self.shift[i / per]) / self.scale[i / per])
             .collect()
     }
+
+    /// The convolution's own weights (`[o][…]`) from the folded ones: each output channel's
+    /// divided by the norm's scale.
+    pub fn unfold_weights(&self, mut w: Vec<f32>) -> Vec<f32> {
+        let per = w.len() / self.scale.len();
+        for (o, s) in self.scale.iter().enumerate() {
+            w[o * per..(o + 1) * per].iter_mut().for_each(|x| *x /= s);
+        }
+        w
+    }
+
+    /// The convolution's own bias from the folded one (s·b + t): (folded − t) / s.
+    pub fn unfold_bias(&self, folded: &[f32]) -> Vec<f32> {
+        folded
+            .iter()
+            .zip(self.shift.iter().zip(&self.scale))
+            .map(|(b, (t, s))| (b - t) / s)
+            .collect()
+    }
+
+    /// The folded norm given back as the affine map it computes ([`affine_as_norm`]).
+    pub fn as_norm(&self, role: Role) -> Result<Vec<f32>, EngineError> {
+        affine_as_norm(&self.scale, &self.shift, self.eps, role)
+    }
+}
+
+/// A batch norm's tensor that makes it the affine map y = s·x + t: weight s, bias t, mean 0 and
+/// variance 1 − ε.
+pub fn affine_as_norm(
+    scale: &[f32],
+    shift: &[f32],
+    eps: f64,
+    role: Role,
+) -> Result<Vec<f32>, EngineError> {
+    let n = scale.len();
+    match role {
+        Role::Weight => Ok(scale.to_vec()),
+        Role::Bias => Ok(shift.to_vec()),
+        Role::RunningMean => Ok(vec![0.0; n]),
+        Role::RunningVar => Ok(vec![(1.0 - eps) as f32; n]),
+        Role::NumBatchesTracked => Err(EngineError::Checkpoint(
+            "a norm's step counter is not kept".into(),
+        )),
+    }
+}
+
+/// The weights a prepared network computes with, under its checkpoint's keys and with the shapes
+/// its description gives: `value(node, role)` gives each tensor's values from what the engine
+/// holds (norms' step counters are left out). A folded norm comes back as the affine map it
+/// computes and its convolution with its own weights, so that every node computes what the
+/// description says: how a network prepared on one engine is prepared again on another, and what
+/// candle's autograd differentiates (`Weights` is a `cpu::ParamSource`).
+pub fn given_back(
+    net: &Network,
+    mut value: impl FnMut(NodeId, Role) -> Result<Vec<f32>, EngineError>,
+) -> Result<Weights, EngineError> {
+    let mut w = Weights::default();
+    for spec in param_specs(net, &crate::zoo::analyse(net)) {
+        if spec.role == Role::NumBatchesTracked {
+            continue;
+        }
+        let values = value(spec.node, spec.role)?;
+        if values.len() != spec.shape.iter().product::<usize>() {
+            return Err(EngineError::Backend(format!(
+                "'{}' came back with {} values for the shape {:?}",
+                spec.key,
+                values.len(),
+                spec.shape
+            )));
+        }
+        w.insert(spec.key, spec.shape, values);
+    }
+    Ok(w)
 }
 
 /// A convolution's weights `[o][cg][kh][kw]` and bias after the C3 table and folding.

@@ -124,9 +124,21 @@ pub trait Prepared {
     }
     /// Bytes the prepared network holds (weights and buffers).
     fn memory_bytes(&self) -> u64;
-    /// The prepared parameters as candle tensors under the checkpoint's keys, for candle's
-    /// autograd: the same function the network computes (folded norms given as identities).
-    fn params(&self) -> Box<dyn cpu::ParamSource + '_>;
+    /// The weights the prepared network computes with, under the checkpoint's keys: the same
+    /// function the network computes (a norm folded at preparation given back as the affine map
+    /// it computes, its convolution with its own weights; `fold::given_back`). How a network
+    /// prepared on one engine is prepared again on another, and (`Weights` being a
+    /// `cpu::ParamSource`) what candle's autograd differentiates.
+    fn weights(&self) -> Result<Weights, EngineError>;
+    /// [`Prepared::weights`] for callers that can wait without blocking: the WebGPU engine reads
+    /// its weights back from the GPU (in the browser only this way); the CPU engines are done when
+    /// this is first polled.
+    fn weights_async(
+        &self,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Weights, EngineError>> + '_>>
+    {
+        Box::pin(std::future::ready(self.weights()))
+    }
     /// Milliseconds each step of a fast run (only the output kept) takes, named by the nodes it
     /// computes; empty where an engine does not tell.
     fn profile(&mut self, _input: &[f32]) -> Vec<(String, f64)> {

@@ -107,6 +107,33 @@ enum Buf {
     Sink,
 }
 
+/// Where a node's parameters are on the GPU (indices into [`Lowered::weights`]), to be read back.
+#[derive(Clone, Debug, Default)]
+pub(super) enum Held {
+    #[default]
+    Nothing,
+    /// The weights after the C3 table and folding; `aux2` starts with the bias after folding
+    /// (zeros where there is neither a bias nor a folded norm).
+    Conv {
+        w: usize,
+        aux2: usize,
+    },
+    /// A norm that is not folded: its affine map.
+    Norm {
+        scale: usize,
+        shift: usize,
+    },
+    /// The weights' rows in chunks, then the bias.
+    Linear {
+        chunks: Vec<usize>,
+        bias: Option<usize>,
+    },
+    Subsample {
+        coeff: usize,
+        bias: usize,
+    },
+}
+
 /// A network lowered onto the GPU.
 pub(super) struct Lowered {
     /// The buffer holding each node's output (several nodes may share one).
@@ -115,8 +142,10 @@ pub(super) struct Lowered {
     /// Folded norms by convolution: its own output is recovered from the norm's on read-back.
     pub folded: Vec<Option<Folded>>,
     pub dispatches: Vec<Dispatch>,
-    /// Weights and per-channel vectors, held with the bind groups that read them.
-    pub weights: Vec<wgpu::Buffer>,
+    /// Weights and per-channel vectors, with their lengths (floats).
+    pub weights: Vec<(wgpu::Buffer, usize)>,
+    /// Where each node's parameters are.
+    pub held: Vec<Held>,
     pub bytes: u64,
 }
 
@@ -216,6 +245,7 @@ impl<'a> Lowering<'a> {
                 folded: vec![None; n],
                 dispatches: Vec::new(),
                 weights: Vec::new(),
+                held: vec![Held::Nothing; n],
                 bytes,
             },
         }
@@ -230,16 +260,16 @@ impl<'a> Lowering<'a> {
             .create_buffer_init(&wgpu::util::BufferInitDescriptor {
                 label: None,
                 contents: if v.is_empty() { &[0; 4] } else { bytes_of(v) },
-                usage: wgpu::BufferUsages::STORAGE,
+                usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
             });
-        self.out.weights.push(buf);
+        self.out.weights.push((buf, v.len()));
         self.out.weights.len() - 1
     }
 
     fn buffer(&self, b: Buf) -> &wgpu::Buffer {
         match b {
             Buf::Node(id) => &self.out.buffers[self.out.slot[id]],
-            Buf::Weight(i) => &self.out.weights[i],
+            Buf::Weight(i) => &self.out.weights[i].0,
             Buf::Empty => &self.gpu.empty,
             Buf::Sink => &self.gpu.sink,
         }
@@ -349,6 +379,7 @@ impl<'a> Lowering<'a> {
         ];
         self.dispatch("conv", params, bufs, grid);
         self.out.folded[id] = p.folded;
+        self.out.held[id] = Held::Conv { w, aux2: b };
         Ok(())
     }
 
@@ -369,6 +400,7 @@ impl<'a> Lowering<'a> {
             y2,
         ];
         self.dispatch("unary", params, bufs, grid_1d(count));
+        self.out.held[id] = Held::Norm { scale: s, shift: t };
         Ok(())
     }
 
@@ -470,6 +502,7 @@ impl<'a> Lowering<'a> {
             Buf::Sink,
         ];
         self.dispatch("subsample", params, bufs, grid_1d(self.count(id)));
+        self.out.held[id] = Held::Subsample { coeff, bias };
         Ok(())
     }
 
@@ -516,15 +549,18 @@ impl<'a> Lowering<'a> {
         let flags = if b.is_some() { FLAG_BIAS } else { 0 } | relu;
         // Rows per chunk: as many as one storage binding holds.
         let rows = ((self.gpu.max_binding / (k as u64 * 4)) as usize).clamp(1, out_features);
+        let mut chunks = Vec::new();
         for first in (0..out_features).step_by(rows) {
             let r = rows.min(out_features - first);
             let chunk = self.upload(&w[first * k..(first + r) * k]);
+            chunks.push(chunk);
             let params = params([u(k), u(r), u(first), flags], NONE, NONE, NONE);
             let grid = [u(r.min(65_535)), u(r.div_ceil(65_535)), 1];
             let aux2 = b.map_or(Buf::Empty, Buf::Weight);
             let bufs = [self.input(id), Buf::Weight(chunk), aux2, Buf::Node(id), y2];
             self.dispatch("gemv", params, bufs, grid);
         }
+        self.out.held[id] = Held::Linear { chunks, bias: b };
         Ok(())
     }
 

@@ -12,7 +12,7 @@
 //!
 //! In three parts: `device` (the adapter, device, queue and pipelines, made once), `lower` (a
 //! network turned into buffers and dispatches, one function per op kind) and `run` (encoding,
-//! submission and read-back of the outputs). Results come back
+//! submission and read-back of the outputs and of the weights). Results come back
 //! asynchronously ([`Prepared::run_async`]); natively [`Prepared::run`] waits for them, in the
 //! browser only `run_async` works (a worker cannot block).
 
@@ -42,6 +42,8 @@ pub struct GpuNetwork {
     gpu: Arc<Gpu>,
     net: Network,
     an: Analysis,
+    /// What is folded and fused.
+    plan: Plan,
     /// Its buffers, dispatches and weights.
     lowered: lower::Lowered,
 }
@@ -60,6 +62,7 @@ impl Engine for GpuEngine {
             gpu: self.gpu.clone(),
             net: net.clone(),
             an,
+            plan,
             lowered,
         }))
     }

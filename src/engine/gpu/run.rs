@@ -1,6 +1,7 @@
 //! Running a network lowered onto the GPU: a run writes the input, records every dispatch and
 //! the copies of the kept outputs into one command buffer, submits it once, and reads back only
-//! the kept nodes' outputs (a folded convolution's own output recovered from its norm's).
+//! the kept nodes' outputs (a folded convolution's own output recovered from its norm's). The
+//! weights the network computes with are read back the same way (`Prepared::weights`).
 //! Results come back asynchronously; natively the synchronous calls wait for them
 //! (`device.poll`), in the browser only the asynchronous ones work (a worker cannot block).
 
@@ -9,10 +10,13 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
+use super::lower::Held;
 use super::{backend, bytes_of, GpuNetwork};
-use crate::engine::cpu::ParamSource;
-use crate::engine::{Activations, EngineError, Prepared};
-use crate::zoo::graph::{Network, NodeId};
+use crate::engine::fold;
+use crate::engine::plan::Fate;
+use crate::engine::{Activations, EngineError, Prepared, Weights};
+use crate::zoo::graph::{Network, NodeId, Op};
+use crate::zoo::params::Role;
 
 /// A submitted run whose kept outputs are being copied into `staging`.
 struct Pending {
@@ -179,20 +183,32 @@ impl Prepared for GpuNetwork {
         self.lowered.bytes
     }
 
-    fn params(&self) -> Box<dyn ParamSource + '_> {
-        Box::new(NoParams)
+    fn weights(&self) -> Result<Weights, EngineError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        return pollster::block_on(self.weights_async());
+        #[cfg(target_arch = "wasm32")]
+        Err(backend(
+            "in the browser the weights come back asynchronously: use weights_async",
+        ))
     }
-}
 
-/// The WebGPU engine keeps its weights on the GPU only; gradients are computed on the CPU
-/// engine's network.
-struct NoParams;
-
-impl ParamSource for NoParams {
-    fn param(&self, key: &str) -> Result<candle_core::Tensor, EngineError> {
-        Err(EngineError::Backend(format!(
-            "the WebGPU engine keeps '{key}' on the GPU only; gradients run on the CPU engine"
-        )))
+    fn weights_async(&self) -> Pin<Box<dyn Future<Output = Result<Weights, EngineError>> + '_>> {
+        Box::pin(async move {
+            if let Some(f) = self.gpu.fault() {
+                return Err(backend(f));
+            }
+            let staged = self.read_back_weights()?;
+            let mut host = Vec::with_capacity(staged.len());
+            for (staging, mapped) in staged {
+                mapped.await.map_err(backend)?;
+                host.push(floats(&staging)?);
+                staging.unmap();
+            }
+            if let Some(f) = self.gpu.fault() {
+                return Err(backend(f));
+            }
+            fold::given_back(&self.net, |id, role| self.given_back(&mut host, id, role))
+        })
     }
 }
 
@@ -217,4 +233,88 @@ fn map(staging: &wgpu::Buffer) -> Mapped {
         }
     });
     Mapped(state)
+}
+
+impl GpuNetwork {
+    /// Copies every weight buffer into a read-back buffer of its own (one binding's size at
+    /// most, where one buffer for all might exceed the device's limit), submits the copies and
+    /// asks for the read-back buffers to be mapped.
+    fn read_back_weights(&self) -> Result<Vec<(wgpu::Buffer, Mapped)>, EngineError> {
+        let (dev, queue) = (&self.gpu.device, &self.gpu.queue);
+        let mut enc = dev.create_command_encoder(&Default::default());
+        let staging: Vec<wgpu::Buffer> = self
+            .lowered
+            .weights
+            .iter()
+            .map(|(buf, len)| {
+                let size = (*len as u64 * 4).max(4);
+                let staging = dev.create_buffer(&wgpu::BufferDescriptor {
+                    label: Some("weights read-back"),
+                    size,
+                    usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+                    mapped_at_creation: false,
+                });
+                enc.copy_buffer_to_buffer(buf, 0, &staging, 0, size);
+                staging
+            })
+            .collect();
+        queue.submit([enc.finish()]);
+        let staged = staging
+            .into_iter()
+            .map(|s| {
+                let m = map(&s);
+                (s, m)
+            })
+            .collect();
+        #[cfg(not(target_arch = "wasm32"))]
+        dev.poll(wgpu::PollType::wait_indefinitely())
+            .map_err(backend)?;
+        Ok(staged)
+    }
+
+    /// The values of tensor `role` of node `id` from the weights read back (`host`, by weight
+    /// buffer; large ones are taken): a folded norm unfolded again as [`fold::given_back`] says.
+    fn given_back(
+        &self,
+        host: &mut [Vec<f32>],
+        id: NodeId,
+        role: Role,
+    ) -> Result<Vec<f32>, EngineError> {
+        let node = &self.net.nodes[id];
+        let missing = || EngineError::Checkpoint(format!("{} holds no {role:?} tensor", node.name));
+        let folded = &self.lowered.folded;
+        match (&self.lowered.held[id], node.op.base(), role) {
+            (Held::Conv { w, .. }, _, Role::Weight) => {
+                let w = std::mem::take(&mut host[*w]);
+                Ok(match &folded[id] {
+                    Some(f) => f.unfold_weights(w),
+                    None => w,
+                })
+            }
+            (Held::Conv { aux2, .. }, Op::Conv2d(c), Role::Bias) if c.bias => {
+                let b = &host[*aux2][..c.out_channels];
+                Ok(match &folded[id] {
+                    Some(f) => f.unfold_bias(b),
+                    None => b.to_vec(),
+                })
+            }
+            (Held::Nothing, Op::BatchNorm2d { .. }, _) => {
+                let Fate::Folded { conv } = self.plan.fate(id) else {
+                    return Err(missing());
+                };
+                folded[conv].as_ref().ok_or_else(missing)?.as_norm(role)
+            }
+            (Held::Norm { scale, shift }, Op::BatchNorm2d { eps }, _) => {
+                fold::affine_as_norm(&host[*scale], &host[*shift], *eps, role)
+            }
+            (Held::Linear { chunks, .. }, _, Role::Weight) => Ok(chunks
+                .iter()
+                .flat_map(|&c| std::mem::take(&mut host[c]))
+                .collect()),
+            (Held::Linear { bias: Some(b), .. }, _, Role::Bias) => Ok(host[*b].clone()),
+            (Held::Subsample { coeff, .. }, _, Role::Weight) => Ok(host[*coeff].clone()),
+            (Held::Subsample { bias, .. }, _, Role::Bias) => Ok(host[*bias].clone()),
+            _ => Err(missing()),
+        }
+    }
 }

@@ -13,15 +13,13 @@ pub mod gemm;
 pub mod ops;
 mod schedule;
 
-use candle_core::{Device, Tensor};
-
 use self::conv::{ConvWeights, Geometry};
 use self::schedule::{Schedule, Source};
-use super::cpu::ParamSource;
 use super::fold::{self, take, Folded};
 use super::plan::{Fate, Plan};
 use super::{Activations, Engine, EngineError, Prepared, Weights};
 use crate::zoo::graph::{Network, NodeId, Op};
+use crate::zoo::params::Role;
 use crate::zoo::{analyse, Analysis};
 
 /// The prepared CPU engine (packed GEMM, Winograd, fused epilogues; wasm SIMD128 in the browser).
@@ -48,9 +46,7 @@ enum Layer {
         shift: Vec<f32>,
     },
     /// Folded into the convolution that feeds it.
-    FoldedNorm {
-        conv: NodeId,
-    },
+    FoldedNorm,
     Linear {
         w: Vec<f32>,
         m: usize,
@@ -119,7 +115,7 @@ impl Engine for PackedEngine {
                     let (cg, per) = (g.cg(), g.k[0] * g.k[1]);
                     let p = fold::conv_params(net, id, c, cg, per, plan.fold(id), &mut weights)?;
                     if let Some(f) = &p.folded {
-                        layers[f.bn] = Layer::FoldedNorm { conv: id };
+                        layers[f.bn] = Layer::FoldedNorm;
                     }
                     let (bias, folded) = (p.bias, p.folded);
                     let w = ConvWeights::prepare(&p.w, &g);
@@ -184,6 +180,66 @@ impl PackedNetwork {
         let s = Schedule::new(&self.net, &self.an, &self.plan, keep);
         self.schedules.push((keep.to_vec(), s));
         self.schedules.len() - 1
+    }
+
+    /// The values of tensor `role` of node `id` the network computes with (see
+    /// [`fold::given_back`]): a folded norm unfolded again, the convolution's own weights and
+    /// bias (the folded ones divided by the norm's scale), the norm as the affine map it computes.
+    fn given_back(&self, id: NodeId, role: Role) -> Result<Vec<f32>, EngineError> {
+        let missing = || {
+            EngineError::Checkpoint(format!(
+                "{} holds no {role:?} tensor",
+                self.net.nodes[id].name
+            ))
+        };
+        match (&self.layers[id], role) {
+            (Layer::Conv { g, w, folded, .. }, Role::Weight) => {
+                let w = w.unpack(g);
+                Ok(match folded {
+                    Some(f) => f.unfold_weights(w),
+                    None => w,
+                })
+            }
+            (
+                Layer::Conv {
+                    bias,
+                    folded,
+                    own_bias: true,
+                    g,
+                    ..
+                },
+                Role::Bias,
+            ) => {
+                let b = bias.clone().unwrap_or_else(|| vec![0.0; g.o]);
+                Ok(match folded {
+                    Some(f) => f.unfold_bias(&b),
+                    None => b,
+                })
+            }
+            (Layer::FoldedNorm, _) => {
+                let Fate::Folded { conv } = self.plan.fate(id) else {
+                    return Err(missing());
+                };
+                match &self.layers[conv] {
+                    Layer::Conv {
+                        folded: Some(f), ..
+                    } => f.as_norm(role),
+                    _ => Err(missing()),
+                }
+            }
+            (Layer::Norm { scale, shift }, _) => {
+                let eps = match self.net.nodes[id].op.base() {
+                    Op::BatchNorm2d { eps } => *eps,
+                    _ => 0.0,
+                };
+                fold::affine_as_norm(scale, shift, eps, role)
+            }
+            (Layer::Linear { w, .. }, Role::Weight) => Ok(w.clone()),
+            (Layer::Linear { bias: Some(b), .. }, Role::Bias) => Ok(b.clone()),
+            (Layer::Subsample { coeff, .. }, Role::Weight) => Ok(coeff.clone()),
+            (Layer::Subsample { bias, .. }, Role::Bias) => Ok(bias.clone()),
+            _ => Err(missing()),
+        }
     }
 }
 
@@ -254,8 +310,8 @@ impl Prepared for PackedNetwork {
         (weights + buffers + self.scratch.len() * 4) as u64
     }
 
-    fn params(&self) -> Box<dyn ParamSource + '_> {
-        Box::new(PackedParams(self))
+    fn weights(&self) -> Result<Weights, EngineError> {
+        fold::given_back(&self.net, |id, role| self.given_back(id, role))
     }
 
     fn profile(&mut self, input: &[f32]) -> Vec<(String, f64)> {
@@ -277,101 +333,5 @@ impl Prepared for PackedNetwork {
             .1
             .execute(net, an, layers, input, scratch, Some(&mut times));
         times
-    }
-}
-
-/// The prepared weights as candle tensors, for candle's autograd (effective receptive fields).
-/// A folded norm is unfolded again: the convolution's own weights and bias (the folded ones
-/// divided by the norm's scale), and the norm as the affine map y = s·x + t (mean 0, variance
-/// 1 − ε, weight s, bias t), so that every node computes what the description says.
-struct PackedParams<'a>(&'a PackedNetwork);
-
-impl ParamSource for PackedParams<'_> {
-    fn param(&self, key: &str) -> Result<Tensor, EngineError> {
-        let net = &self.0.net;
-        let (name, what) = key
-            .rsplit_once('.')
-            .ok_or_else(|| EngineError::Checkpoint(format!("bad key '{key}'")))?;
-        let id = net
-            .nodes
-            .iter()
-            .position(|n| n.name == name)
-            .ok_or_else(|| EngineError::Checkpoint(format!("no node '{name}'")))?;
-        let t = |v: Vec<f32>, shape: &[usize]| Ok(Tensor::from_vec(v, shape, &Device::Cpu)?);
-        match (&self.0.layers[id], what) {
-            (Layer::Conv { g, w, folded, .. }, "weight") => {
-                let mut v = w.unpack(g);
-                if let Some(f) = folded {
-                    let per = v.len() / g.o;
-                    for (o, s) in f.scale.iter().enumerate() {
-                        v[o * per..(o + 1) * per].iter_mut().for_each(|x| *x /= s);
-                    }
-                }
-                t(v, &[g.o, g.cg(), g.k[0], g.k[1]])
-            }
-            (
-                Layer::Conv {
-                    bias,
-                    folded,
-                    own_bias,
-                    g,
-                    ..
-                },
-                "bias",
-            ) if *own_bias => {
-                // The folded bias is s·b + t: the convolution's own b is (folded − t) / s.
-                let b = bias.clone().unwrap_or_else(|| vec![0.0; g.o]);
-                let b = match folded {
-                    Some(f) => b
-                        .iter()
-                        .zip(f.shift.iter().zip(&f.scale))
-                        .map(|(b, (t, s))| (b - t) / s)
-                        .collect(),
-                    None => b,
-                };
-                t(b, &[g.o])
-            }
-            (Layer::FoldedNorm { conv }, _) => {
-                let Layer::Conv {
-                    folded: Some(f), ..
-                } = &self.0.layers[*conv]
-                else {
-                    return Err(EngineError::Backend(format!("{name} is not folded")));
-                };
-                let n = f.scale.len();
-                match what {
-                    "weight" => t(f.scale.clone(), &[n]),
-                    "bias" => t(f.shift.clone(), &[n]),
-                    "running_mean" => t(vec![0.0; n], &[n]),
-                    "running_var" => t(vec![(1.0 - f.eps) as f32; n], &[n]),
-                    _ => Err(EngineError::Checkpoint(format!("no '{key}'"))),
-                }
-            }
-            (Layer::Norm { scale, shift }, _) => {
-                // An affine map given as a norm with mean 0 and variance 1 − ε.
-                let n = scale.len();
-                let eps = match net.nodes[id].op.base() {
-                    Op::BatchNorm2d { eps } => *eps,
-                    _ => 0.0,
-                };
-                match what {
-                    "weight" => t(scale.clone(), &[n]),
-                    "bias" => t(shift.clone(), &[n]),
-                    "running_mean" => t(vec![0.0; n], &[n]),
-                    "running_var" => t(vec![(1.0 - eps) as f32; n], &[n]),
-                    _ => Err(EngineError::Checkpoint(format!("no '{key}'"))),
-                }
-            }
-            (Layer::Linear { w, m, k, .. }, "weight") => t(w.clone(), &[*m, *k]),
-            (
-                Layer::Linear {
-                    bias: Some(b), m, ..
-                },
-                "bias",
-            ) => t(b.clone(), &[*m]),
-            (Layer::Subsample { coeff, .. }, "weight") => t(coeff.clone(), &[coeff.len()]),
-            (Layer::Subsample { bias, .. }, "bias") => t(bias.clone(), &[bias.len()]),
-            _ => Err(EngineError::Checkpoint(format!("missing key '{key}'"))),
-        }
     }
 }

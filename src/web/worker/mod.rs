@@ -313,8 +313,10 @@ impl State {
         let mut failure = None;
         for h in self.held.values_mut().filter(|h| h.gpu.is_none()) {
             let net = h.net.network();
-            let prepared = Weights::from_params(net, h.net.params().as_ref())
-                .and_then(|w| engine.prepare(net, w));
+            let prepared = h
+                .net
+                .weights()
+                .and_then(|w: Weights| engine.prepare(net, w));
             match prepared {
                 Ok(p) => h.gpu = Some(p),
                 Err(e) => {
@@ -699,7 +701,11 @@ impl State {
             x,
         };
         // Gradients always run on the CPU copy (candle's autograd).
-        match input_gradient(net, h.net.params().as_ref(), input, unit) {
+        match h
+            .net
+            .weights()
+            .and_then(|w| input_gradient(net, &w, input, unit))
+        {
             Ok((gradient, value)) => WorkerResponse::InputGradient(InputGradient {
                 model,
                 tag,
@@ -846,7 +852,10 @@ impl State {
             y: 0,
             x: 0,
         };
-        let (gradient, _) = input_gradient(h.net.network(), h.net.params().as_ref(), &input, unit)
+        let (gradient, _) = h
+            .net
+            .weights()
+            .and_then(|w| input_gradient(h.net.network(), &w, &input, unit))
             .map_err(|e| Msg::new("errors-gradient-failed").arg("detail", e.to_string()))?;
         let plane = side * side;
         let heat = (0..plane)
