@@ -199,10 +199,13 @@ impl Prepared for GpuNetwork {
             }
             let staged = self.read_back_weights()?;
             let mut host = Vec::with_capacity(staged.len());
-            for (staging, mapped) in staged {
+            for ((staging, mapped), (_, len)) in staged.into_iter().zip(&self.lowered.weights) {
                 mapped.await.map_err(backend)?;
-                host.push(floats(&staging)?);
+                let mut values = floats(&staging)?;
                 staging.unmap();
+                // An empty vector was uploaded as one value.
+                values.truncate(*len);
+                host.push(values);
             }
             if let Some(f) = self.gpu.fault() {
                 return Err(backend(f));
