@@ -203,7 +203,7 @@ fn real_squeezenet_effective_fields_lie_inside_the_theoretical_ones() {
     let prepared = PackedEngine.prepare(&net, weights).unwrap();
     let nonzero = check_effective_fields(
         "squeezenet1_1",
-        prepared.params().as_ref(),
+        &prepared.weights().unwrap(),
         &input,
         &[
             "features.0",
@@ -227,7 +227,8 @@ fn splitmix_effective_fields_lie_inside_the_theoretical_ones() {
         let net = build(model).unwrap();
         let weights = Weights::splitmix(&net);
         let prepared = PackedEngine.prepare(&net, weights.clone()).unwrap();
-        let nonzero = check_effective_fields(model, prepared.params().as_ref(), &input, &layers);
+        let given = prepared.weights().unwrap();
+        let nonzero = check_effective_fields(model, &given, &input, &layers);
         assert!(nonzero >= 3, "{model}: only {nonzero} units had a gradient");
         // The prepared parameters (batch norm folded into the convolutions) give the gradient
         // the checkpoint gives.
@@ -238,7 +239,7 @@ fn splitmix_effective_fields_lie_inside_the_theoretical_ones() {
             y: 3,
             x: 4,
         };
-        let (a, va) = input_gradient(&net, prepared.params().as_ref(), &input, unit).unwrap();
+        let (a, va) = input_gradient(&net, &given, &input, unit).unwrap();
         let (b, vb) = input_gradient(&net, &CheckpointParams(&weights), &input, unit).unwrap();
         assert!(
             (va - vb).abs() <= 1e-4 * (1.0 + vb.abs()),

@@ -207,24 +207,7 @@ pub fn input_gradient(
     input: &[f32],
     unit: Unit,
 ) -> Result<(Vec<f32>, f32), EngineError> {
-    let Op::Input {
-        channels,
-        height,
-        width,
-    } = net.nodes[0].op
-    else {
-        return Err(EngineError::Backend(
-            "the first node must be the input".into(),
-        ));
-    };
-    if input.len() != channels * height * width {
-        return Err(EngineError::Input(format!(
-            "{} takes {} input values, got {}",
-            net.label,
-            channels * height * width,
-            input.len()
-        )));
-    }
+    let [channels, height, width] = super::checked_input(net, input)?;
     let x = Var::from_tensor(&Tensor::from_slice(
         input,
         (1, channels, height, width),

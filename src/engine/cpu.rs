@@ -22,6 +22,14 @@ pub trait ParamSource {
 /// Parameters from a [`Weights`] checkpoint, as candle tensors on the CPU.
 pub struct CheckpointParams<'a>(pub &'a Weights);
 
+/// A checkpoint's weights are parameters too (what `Prepared::weights` gives, for candle's
+/// autograd).
+impl ParamSource for Weights {
+    fn param(&self, key: &str) -> Result<Tensor, EngineError> {
+        CheckpointParams(self).param(key)
+    }
+}
+
 impl ParamSource for CheckpointParams<'_> {
     fn param(&self, key: &str) -> Result<Tensor, EngineError> {
         let t = self
@@ -373,8 +381,8 @@ impl Prepared for CandleNetwork {
             .sum()
     }
 
-    fn params(&self) -> Box<dyn ParamSource + '_> {
-        Box::new(CheckpointParams(&self.weights))
+    fn weights(&self) -> Result<Weights, EngineError> {
+        Ok(self.weights.clone())
     }
 }
 
@@ -386,24 +394,7 @@ pub fn forward(
     input: &[f32],
     keep: &[usize],
 ) -> Result<Activations, EngineError> {
-    let Op::Input {
-        channels,
-        height,
-        width,
-    } = net.nodes[0].op
-    else {
-        return Err(EngineError::Backend(
-            "the first node must be the input".into(),
-        ));
-    };
-    if input.len() != channels * height * width {
-        return Err(EngineError::Input(format!(
-            "{} takes a {channels}×{height}×{width} input ({} values), got {} values",
-            net.label,
-            channels * height * width,
-            input.len()
-        )));
-    }
+    let [channels, height, width] = super::checked_input(net, input)?;
     let x = Tensor::from_slice(input, (1, channels, height, width), &Device::Cpu)?;
     let outs = forward_tensors(net, &x, &CheckpointParams(weights), keep)?;
     let wanted: Vec<usize> = if keep.is_empty() {

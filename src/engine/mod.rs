@@ -1,7 +1,9 @@
 //! The engines that run a network's description: one trait (prepare once, run many), implemented
-//! by the packed CPU engine (`packed`, wasm SIMD128 in the browser; what the page runs), by
-//! candle (`cpu`, the reference, with its autograd for gradients) and later by the WebGPU engine,
-//! and checked by one conformance suite (`tests/conformance`) run unchanged against each.
+//! by the packed CPU engine (`packed`, wasm SIMD128 in the browser), by the WebGPU engine (`gpu`,
+//! natively on Vulkan and in the page on the browser's WebGPU, where the adapter allows), and by
+//! candle (`cpu`, the reference, with its autograd for gradients), and checked by one conformance
+//! suite (`tests/conformance`) run unchanged against each. What the prepared engines fold and
+//! fuse is decided once, by `plan`.
 
 pub mod autograd;
 pub mod checkpoint;
@@ -9,6 +11,7 @@ pub mod cpu;
 pub mod fold;
 pub mod gpu;
 pub mod packed;
+pub mod plan;
 pub mod splitmix;
 pub mod weights;
 
@@ -100,6 +103,24 @@ pub trait Engine {
     fn prepare(&self, net: &Network, weights: Weights) -> Result<Box<dyn Prepared>, EngineError>;
 }
 
+/// The input image's shape `[C, H, W]` of `net`, checked against the values given: what every
+/// engine and the autograd check before they run.
+pub fn checked_input(net: &Network, input: &[f32]) -> Result<[usize; 3], EngineError> {
+    let shape = net
+        .input_shape()
+        .ok_or_else(|| EngineError::Backend("the first node must be the input".into()))?;
+    let [c, h, w] = shape;
+    if input.len() != c * h * w {
+        return Err(EngineError::Input(format!(
+            "{} takes a {c}×{h}×{w} input ({} values), got {} values",
+            net.label,
+            c * h * w,
+            input.len()
+        )));
+    }
+    Ok(shape)
+}
+
 /// A network prepared by an engine.
 pub trait Prepared {
     fn network(&self) -> &Network;
@@ -121,9 +142,21 @@ pub trait Prepared {
     }
     /// Bytes the prepared network holds (weights and buffers).
     fn memory_bytes(&self) -> u64;
-    /// The prepared parameters as candle tensors under the checkpoint's keys, for candle's
-    /// autograd: the same function the network computes (folded norms given as identities).
-    fn params(&self) -> Box<dyn cpu::ParamSource + '_>;
+    /// The weights the prepared network computes with, under the checkpoint's keys: the same
+    /// function the network computes (a norm folded at preparation given back as the affine map
+    /// it computes, its convolution with its own weights; `fold::given_back`). How a network
+    /// prepared on one engine is prepared again on another, and (`Weights` being a
+    /// `cpu::ParamSource`) what candle's autograd differentiates.
+    fn weights(&self) -> Result<Weights, EngineError>;
+    /// [`Prepared::weights`] for callers that can wait without blocking: the WebGPU engine reads
+    /// its weights back from the GPU (in the browser only this way); the CPU engines are done when
+    /// this is first polled.
+    fn weights_async(
+        &self,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Weights, EngineError>> + '_>>
+    {
+        Box::pin(std::future::ready(self.weights()))
+    }
     /// Milliseconds each step of a fast run (only the output kept) takes, named by the nodes it
     /// computes; empty where an engine does not tell.
     fn profile(&mut self, _input: &[f32]) -> Vec<(String, f64)> {

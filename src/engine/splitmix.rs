@@ -81,14 +81,7 @@ pub async fn logits_error_with(
         .collect();
     let net = crate::zoo::build(model).ok_or_else(|| format!("the zoo has no {model}"))?;
     weights.check(&net, &[]).map_err(|e| e.to_string())?;
-    let (c, h, w) = match net.nodes[0].op {
-        crate::zoo::graph::Op::Input {
-            channels,
-            height,
-            width,
-        } => (channels, height, width),
-        _ => return Err("the first node is not the input".into()),
-    };
+    let [c, h, w] = net.input_shape().ok_or("the first node is not the input")?;
     let mut prepared = engine.prepare(&net, weights).map_err(|e| e.to_string())?;
     let x = input(c * h * w);
     let out = prepared

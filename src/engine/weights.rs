@@ -76,9 +76,8 @@ impl Weights {
         w
     }
 
-    /// The weights a prepared network computes with, read back through its parameters (norms
-    /// folded at preparation come back as identities): how a network prepared on one engine is
-    /// prepared again on another without its checkpoint.
+    /// The weights a network's parameters hold (trained variables, any [`ParamSource`]), under
+    /// its checkpoint's keys. A prepared network gives its own with `Prepared::weights`.
     pub fn from_params(net: &Network, params: &dyn ParamSource) -> Result<Weights, EngineError> {
         let mut w = Weights::default();
         for spec in param_specs(net, &analyse(net)) {

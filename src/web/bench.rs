@@ -186,14 +186,7 @@ async fn bench_gpu(
 }
 
 fn net_input_len(net: &crate::zoo::Network) -> usize {
-    match net.nodes[0].op {
-        crate::zoo::graph::Op::Input {
-            channels,
-            height,
-            width,
-        } => channels * height * width,
-        _ => 0,
-    }
+    net.input_shape().map_or(0, |s| s.iter().product())
 }
 
 /// Installs `window.atlasBenchGpu(model, url, warmup, runs)` beside `atlasBench` (`?bench` only).

@@ -122,6 +122,9 @@ pub async fn norms_activations_and_linear_layers(engine: &dyn Engine) {
     let r = b.relu("relu", n);
     let n2 = b.bn_eps("bn2", r, 1e-3);
     let t = b.add("tanh", Op::Act(Activation::Tanh), &[n2]);
+    // A norm that cannot fold (after a tanh), with the ReLU the plan lets it write.
+    let n3 = b.bn("bn3", t);
+    b.relu("bn3relu", n3);
     let s = b.add("stanh", Op::Act(Activation::ScaledTanh), &[t]);
     let l = b.lrn("lrn", s, 5, 1e-4, 0.75, 2.0);
     let f = b.flatten(l);
@@ -184,6 +187,11 @@ pub async fn merges(engine: &dyn Engine) {
     let en = b.bn("en", e);
     let sum2 = b.sum("add2", &[en, r]);
     let r2 = b.relu("r2", sum2);
+    // An addition of three inputs with its ReLU.
+    let e2 = b.conv_full("e2", r, 32, [1, 1], [1, 1], [0, 0], 1, false);
+    let e3 = b.conv_full("e3", r, 32, [1, 1], [1, 1], [0, 0], 1, true);
+    let sum3 = b.sum("add3", &[e2, e3, r2]);
+    b.relu("r3", sum3);
     let mean = b.add("mean", Op::Mean, &[r2, r]);
     b.add("scale", Op::Scale { factor: 0.25 }, &[mean]);
     check_against_candle(engine, &b.finish()).await;

@@ -1,8 +1,9 @@
 //! The prepared CPU engine: a network is prepared once from its description and checkpoint —
-//! batch norm folded into the convolution before it, weights packed in the layout the kernels
-//! read — and then run on many inputs. A run follows a plan made (and cached) for the set of
-//! node outputs the caller keeps: bias, ReLU and residual additions are fused into the product
-//! that produces them where no kept output lies between, branch outputs are written straight
+//! batch norms folded into the convolutions before them as the engines' plan
+//! (`crate::engine::plan`) says, weights packed in the layout the kernels read — and then run on
+//! many inputs. A run follows a schedule made (and cached) for the set of node outputs the
+//! caller keeps: bias, ReLU and residual additions are fused into the product that produces them
+//! where the plan allows and no kept output lies between, branch outputs are written straight
 //! into the slices of the concatenation that reads them, and buffers are reused once their last
 //! reader has run. Any node's output can still be asked for: a kept node ends its fused group,
 //! and a convolution whose batch norm was folded into it is recovered from the norm's output.
@@ -10,16 +11,15 @@
 pub mod conv;
 pub mod gemm;
 pub mod ops;
-mod plan;
-
-use candle_core::{Device, Tensor};
+mod schedule;
 
 use self::conv::{ConvWeights, Geometry};
-use self::plan::{Plan, Source};
-use super::cpu::ParamSource;
-use super::fold::{self, consumers, take, Folded};
+use self::schedule::{Schedule, Source};
+use super::fold::{self, take, Folded};
+use super::plan::{Fate, Plan};
 use super::{Activations, Engine, EngineError, Prepared, Weights};
 use crate::zoo::graph::{Network, NodeId, Op};
+use crate::zoo::params::Role;
 use crate::zoo::{analyse, Analysis};
 
 /// The prepared CPU engine (packed GEMM, Winograd, fused epilogues; wasm SIMD128 in the browser).
@@ -46,9 +46,7 @@ enum Layer {
         shift: Vec<f32>,
     },
     /// Folded into the convolution that feeds it.
-    FoldedNorm {
-        conv: NodeId,
-    },
+    FoldedNorm,
     Linear {
         w: Vec<f32>,
         m: usize,
@@ -65,10 +63,12 @@ enum Layer {
 pub struct PackedNetwork {
     net: Network,
     an: Analysis,
+    /// What is folded and fused.
+    plan: Plan,
     layers: Vec<Layer>,
-    /// Plans by kept nodes (a few are cached).
-    plans: Vec<(Vec<NodeId>, Plan)>,
-    /// Buffers of the last plan run, reused by the next run of the same plan.
+    /// Schedules by kept nodes (a few are cached).
+    schedules: Vec<(Vec<NodeId>, Schedule)>,
+    /// Scratch space of the kernels, reused by the next run.
     scratch: Vec<f32>,
 }
 
@@ -105,24 +105,17 @@ impl Engine for PackedEngine {
     ) -> Result<Box<dyn Prepared>, EngineError> {
         weights.check(net, &[])?;
         let an = analyse(net);
-        let users = consumers(net);
+        let plan = Plan::new(net, &weights)?;
         let mut layers = vec![Layer::Plain; net.nodes.len()];
         for (id, node) in net.nodes.iter().enumerate() {
             let key = |s: &str| format!("{}.{s}", node.name);
             match node.op.base() {
                 Op::Conv2d(c) => {
                     let g = geometry(net, &an, id).expect("a convolution");
-                    let p = fold::conv_params(
-                        net,
-                        &users,
-                        id,
-                        c,
-                        g.cg(),
-                        g.k[0] * g.k[1],
-                        &mut weights,
-                    )?;
+                    let (cg, per) = (g.cg(), g.k[0] * g.k[1]);
+                    let p = fold::conv_params(net, id, c, cg, per, plan.fold(id), &mut weights)?;
                     if let Some(f) = &p.folded {
-                        layers[f.bn] = Layer::FoldedNorm { conv: id };
+                        layers[f.bn] = Layer::FoldedNorm;
                     }
                     let (bias, folded) = (p.bias, p.folded);
                     let w = ConvWeights::prepare(&p.w, &g);
@@ -135,7 +128,7 @@ impl Engine for PackedEngine {
                     };
                 }
                 Op::BatchNorm2d { eps } => {
-                    if matches!(layers[id], Layer::FoldedNorm { .. }) {
+                    if let Fate::Folded { .. } = plan.fate(id) {
                         continue;
                     }
                     let (scale, shift) = fold::norm_affine(&weights, &key, *eps)?;
@@ -168,34 +161,85 @@ impl Engine for PackedEngine {
         Ok(Box::new(PackedNetwork {
             net: net.clone(),
             an,
+            plan,
             layers,
-            plans: Vec::new(),
+            schedules: Vec::new(),
             scratch: Vec::new(),
         }))
     }
 }
 
 impl PackedNetwork {
-    fn plan(&mut self, keep: &[NodeId]) -> usize {
-        if let Some(i) = self.plans.iter().position(|(k, _)| k == keep) {
+    fn schedule(&mut self, keep: &[NodeId]) -> usize {
+        if let Some(i) = self.schedules.iter().position(|(k, _)| k == keep) {
             return i;
         }
-        if self.plans.len() >= 4 {
-            self.plans.remove(0);
+        if self.schedules.len() >= 4 {
+            self.schedules.remove(0);
         }
-        let folded: Vec<Option<NodeId>> = self
-            .layers
-            .iter()
-            .map(|l| match l {
+        let s = Schedule::new(&self.net, &self.an, &self.plan, keep);
+        self.schedules.push((keep.to_vec(), s));
+        self.schedules.len() - 1
+    }
+
+    /// The values of tensor `role` of node `id` the network computes with (see
+    /// [`fold::given_back`]): a folded norm unfolded again, the convolution's own weights and
+    /// bias (the folded ones divided by the norm's scale), the norm as the affine map it computes.
+    fn given_back(&self, id: NodeId, role: Role) -> Result<Vec<f32>, EngineError> {
+        let missing = || {
+            EngineError::Checkpoint(format!(
+                "{} holds no {role:?} tensor",
+                self.net.nodes[id].name
+            ))
+        };
+        match (&self.layers[id], role) {
+            (Layer::Conv { g, w, folded, .. }, Role::Weight) => {
+                let w = w.unpack(g);
+                Ok(match folded {
+                    Some(f) => f.unfold_weights(w),
+                    None => w,
+                })
+            }
+            (
                 Layer::Conv {
-                    folded: Some(f), ..
-                } => Some(f.bn),
-                _ => None,
-            })
-            .collect();
-        let plan = Plan::new(&self.net, &self.an, &folded, keep);
-        self.plans.push((keep.to_vec(), plan));
-        self.plans.len() - 1
+                    bias,
+                    folded,
+                    own_bias: true,
+                    g,
+                    ..
+                },
+                Role::Bias,
+            ) => {
+                let b = bias.clone().unwrap_or_else(|| vec![0.0; g.o]);
+                Ok(match folded {
+                    Some(f) => f.unfold_bias(&b),
+                    None => b,
+                })
+            }
+            (Layer::FoldedNorm, _) => {
+                let Fate::Folded { conv } = self.plan.fate(id) else {
+                    return Err(missing());
+                };
+                match &self.layers[conv] {
+                    Layer::Conv {
+                        folded: Some(f), ..
+                    } => f.as_norm(role),
+                    _ => Err(missing()),
+                }
+            }
+            (Layer::Norm { scale, shift }, _) => {
+                let eps = match self.net.nodes[id].op.base() {
+                    Op::BatchNorm2d { eps } => *eps,
+                    _ => 0.0,
+                };
+                fold::affine_as_norm(scale, shift, eps, role)
+            }
+            (Layer::Linear { w, .. }, Role::Weight) => Ok(w.clone()),
+            (Layer::Linear { bias: Some(b), .. }, Role::Bias) => Ok(b.clone()),
+            (Layer::Subsample { coeff, .. }, Role::Weight) => Ok(coeff.clone()),
+            (Layer::Subsample { bias, .. }, Role::Bias) => Ok(bias.clone()),
+            _ => Err(missing()),
+        }
     }
 }
 
@@ -210,22 +254,23 @@ impl Prepared for PackedNetwork {
 
     fn run(&mut self, input: &[f32], keep: &[NodeId]) -> Result<Activations, EngineError> {
         let wanted = super::wanted_nodes(&self.net, &self.an, input, keep)?;
-        let p = self.plan(&wanted);
+        let p = self.schedule(&wanted);
         let PackedNetwork {
             net,
             an,
             layers,
-            plans,
+            schedules,
             scratch,
+            ..
         } = self;
-        let plan = &mut plans[p].1;
-        plan.execute(net, an, layers, input, scratch, None)?;
+        let schedule = &mut schedules[p].1;
+        schedule.execute(net, an, layers, input, scratch, None)?;
         let mut shapes = Vec::with_capacity(wanted.len());
         let mut values = Vec::with_capacity(wanted.len());
         for &id in &wanted {
             shapes.push(an.layers[id].shape.clone());
-            values.push(match plan.source(id) {
-                Some(Source::Value(v)) => plan.read(v).to_vec(),
+            values.push(match schedule.source(id) {
+                Some(Source::Value(v)) => schedule.read(v).to_vec(),
                 // A convolution whose norm was folded in: x = (y − t) / s per channel.
                 Some(Source::BeforeNorm(v)) => {
                     let Layer::Conv {
@@ -236,7 +281,7 @@ impl Prepared for PackedNetwork {
                             "node {id} has no folded norm"
                         )));
                     };
-                    f.unfold(plan.read(v))
+                    f.unfold(schedule.read(v))
                 }
                 None => {
                     return Err(EngineError::Backend(format!(
@@ -261,12 +306,12 @@ impl Prepared for PackedNetwork {
                 _ => 0,
             })
             .sum();
-        let buffers: usize = self.plans.iter().map(|(_, p)| p.bytes()).sum();
+        let buffers: usize = self.schedules.iter().map(|(_, p)| p.bytes()).sum();
         (weights + buffers + self.scratch.len() * 4) as u64
     }
 
-    fn params(&self) -> Box<dyn ParamSource + '_> {
-        Box::new(PackedParams(self))
+    fn weights(&self) -> Result<Weights, EngineError> {
+        fold::given_back(&self.net, |id, role| self.given_back(id, role))
     }
 
     fn profile(&mut self, input: &[f32]) -> Vec<(String, f64)> {
@@ -274,114 +319,19 @@ impl Prepared for PackedNetwork {
         if self.run(input, &[output]).is_err() {
             return Vec::new();
         }
-        let p = self.plan(&[output]);
+        let p = self.schedule(&[output]);
         let PackedNetwork {
             net,
             an,
             layers,
-            plans,
+            schedules,
             scratch,
+            ..
         } = self;
         let mut times = Vec::new();
-        let _ = plans[p]
+        let _ = schedules[p]
             .1
             .execute(net, an, layers, input, scratch, Some(&mut times));
         times
-    }
-}
-
-/// The prepared weights as candle tensors, for candle's autograd (effective receptive fields).
-/// A folded norm is unfolded again: the convolution's own weights and bias (the folded ones
-/// divided by the norm's scale), and the norm as the affine map y = s·x + t (mean 0, variance
-/// 1 − ε, weight s, bias t), so that every node computes what the description says.
-struct PackedParams<'a>(&'a PackedNetwork);
-
-impl ParamSource for PackedParams<'_> {
-    fn param(&self, key: &str) -> Result<Tensor, EngineError> {
-        let net = &self.0.net;
-        let (name, what) = key
-            .rsplit_once('.')
-            .ok_or_else(|| EngineError::Checkpoint(format!("bad key '{key}'")))?;
-        let id = net
-            .nodes
-            .iter()
-            .position(|n| n.name == name)
-            .ok_or_else(|| EngineError::Checkpoint(format!("no node '{name}'")))?;
-        let t = |v: Vec<f32>, shape: &[usize]| Ok(Tensor::from_vec(v, shape, &Device::Cpu)?);
-        match (&self.0.layers[id], what) {
-            (Layer::Conv { g, w, folded, .. }, "weight") => {
-                let mut v = w.unpack(g);
-                if let Some(f) = folded {
-                    let per = v.len() / g.o;
-                    for (o, s) in f.scale.iter().enumerate() {
-                        v[o * per..(o + 1) * per].iter_mut().for_each(|x| *x /= s);
-                    }
-                }
-                t(v, &[g.o, g.cg(), g.k[0], g.k[1]])
-            }
-            (
-                Layer::Conv {
-                    bias,
-                    folded,
-                    own_bias,
-                    g,
-                    ..
-                },
-                "bias",
-            ) if *own_bias => {
-                // The folded bias is s·b + t: the convolution's own b is (folded − t) / s.
-                let b = bias.clone().unwrap_or_else(|| vec![0.0; g.o]);
-                let b = match folded {
-                    Some(f) => b
-                        .iter()
-                        .zip(f.shift.iter().zip(&f.scale))
-                        .map(|(b, (t, s))| (b - t) / s)
-                        .collect(),
-                    None => b,
-                };
-                t(b, &[g.o])
-            }
-            (Layer::FoldedNorm { conv }, _) => {
-                let Layer::Conv {
-                    folded: Some(f), ..
-                } = &self.0.layers[*conv]
-                else {
-                    return Err(EngineError::Backend(format!("{name} is not folded")));
-                };
-                let n = f.scale.len();
-                match what {
-                    "weight" => t(f.scale.clone(), &[n]),
-                    "bias" => t(f.shift.clone(), &[n]),
-                    "running_mean" => t(vec![0.0; n], &[n]),
-                    "running_var" => t(vec![(1.0 - f.eps) as f32; n], &[n]),
-                    _ => Err(EngineError::Checkpoint(format!("no '{key}'"))),
-                }
-            }
-            (Layer::Norm { scale, shift }, _) => {
-                // An affine map given as a norm with mean 0 and variance 1 − ε.
-                let n = scale.len();
-                let eps = match net.nodes[id].op.base() {
-                    Op::BatchNorm2d { eps } => *eps,
-                    _ => 0.0,
-                };
-                match what {
-                    "weight" => t(scale.clone(), &[n]),
-                    "bias" => t(shift.clone(), &[n]),
-                    "running_mean" => t(vec![0.0; n], &[n]),
-                    "running_var" => t(vec![(1.0 - eps) as f32; n], &[n]),
-                    _ => Err(EngineError::Checkpoint(format!("no '{key}'"))),
-                }
-            }
-            (Layer::Linear { w, m, k, .. }, "weight") => t(w.clone(), &[*m, *k]),
-            (
-                Layer::Linear {
-                    bias: Some(b), m, ..
-                },
-                "bias",
-            ) => t(b.clone(), &[*m]),
-            (Layer::Subsample { coeff, .. }, "weight") => t(coeff.clone(), &[coeff.len()]),
-            (Layer::Subsample { bias, .. }, "bias") => t(bias.clone(), &[bias.len()]),
-            _ => Err(EngineError::Checkpoint(format!("missing key '{key}'"))),
-        }
     }
 }

@@ -3,7 +3,7 @@
 //! networks are on the GPU; and the status line's wording of all that.
 
 use crate::engine::gpu::GpuEngine;
-use crate::engine::{Engine, Weights};
+use crate::engine::Engine;
 use crate::held::Holder;
 use crate::i18n::Msg;
 use crate::protocol::{BackendChoice, EngineKind, EngineStatus};
@@ -165,8 +165,7 @@ impl GpuRoom {
         let mut failure = None;
         for h in held.all_mut().filter(|h| h.gpu.is_none()) {
             let net = h.net.network();
-            let weights = Weights::from_params(net, h.net.params().as_ref());
-            match weights.and_then(|w| engine.prepare(net, w)) {
+            match h.net.weights().and_then(|w| engine.prepare(net, w)) {
                 Ok(p) => h.gpu = Some(p),
                 Err(e) => {
                     failure = Some(

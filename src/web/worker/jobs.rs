@@ -19,7 +19,9 @@ use crate::engine::now_ms;
 /// and the unit's value.
 fn gradient_of(h: &Held, input: &[f32], unit: Unit) -> Result<(Vec<f32>, f32), Msg> {
     let net = h.net.network();
-    input_gradient(net, h.net.params().as_ref(), input, unit)
+    h.net
+        .weights()
+        .and_then(|w| input_gradient(net, &w, input, unit))
         .map_err(|e| Msg::new("errors-gradient-failed").arg("detail", e.to_string()))
 }
 

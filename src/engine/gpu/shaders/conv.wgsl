@@ -7,7 +7,7 @@
 // convolution (or its folded norm) is written too, into y2, so that both nodes' outputs exist
 // without a pass of their own.
 // a = (C, H, W, O), b = (OH, OW, KH, KW), c = (SH, SW, PH, PW), d = (DH, DW, groups, flags:
-// bit 1 bias, bit 2 also write the ReLU to y2). aux = weights [O][C/groups][KH][KW]; aux2 = the
+// FLAG_BIAS add the bias, FLAG_RELU also write the ReLU to y2; common.wgsl's constants). aux = weights [O][C/groups][KH][KW]; aux2 = the
 // bias (O values, zeros without one), then for each k = (ci, ky, kx) of a group the triple
 // (ci·H·W, ky·DH, kx·DW), made at prepare time: the input tile's loads look their offsets up
 // instead of dividing k by KH·KW and KW.
@@ -24,11 +24,11 @@ fn store_row(row: vec4<f32>, m: u32, og: u32, g: u32, n: u32, N: u32, flags: u32
     if (m >= og) { return; }
     let oc = g * og + m;
     var bias = 0.0;
-    if ((flags & 2u) != 0u) { bias = aux2[oc]; }
+    if ((flags & FLAG_BIAS) != 0u) { bias = aux2[oc]; }
     let v = row + vec4<f32>(bias);
     let r = max(v, vec4<f32>(0.0));
     let at = oc * N + n;
-    let relu = (flags & 4u) != 0u;
+    let relu = (flags & FLAG_RELU) != 0u;
     if (n < N) { y[at] = v.x; if (relu) { y2[at] = r.x; } }
     if (n + 1u < N) { y[at + 1u] = v.y; if (relu) { y2[at + 1u] = r.y; } }
     if (n + 2u < N) { y[at + 2u] = v.z; if (relu) { y2[at + 2u] = r.z; } }

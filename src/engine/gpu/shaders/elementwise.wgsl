@@ -1,21 +1,28 @@
 // The element-wise kernels, one invocation per value (n = a.x values):
-// `unary`: y = f(x) with a.y = 0 ReLU, 1 tanh, 2 LeNet's 1.7159·tanh(2x/3), 3 scale by
-//   bitcast(a.z), 4 the per-channel affine map aux[c]·x + aux2[c] (an unfolded batch norm; a.z =
-//   values per channel), 5 copy into y at offset a.w (a slice of a concatenation);
+// `unary`: y = f(x) with the mode a.y = UNARY_RELU, UNARY_TANH, UNARY_SCALED_TANH (LeNet's
+//   1.7159·tanh(2x/3)), UNARY_SCALE (by bitcast(a.z)), UNARY_AFFINE (the per-channel affine map
+//   aux[c]·x + aux2[c] of an unfolded batch norm; a.z = values per channel, a.w = flags: FLAG_RELU
+//   also writes the ReLU to y2), UNARY_COPY (into y at offset a.w, a slice of a concatenation);
 // `sum`: y = s·(x + aux) with s = bitcast(a.z) (the first two inputs of an add or a mean);
-// `accumulate`: y += s·x (each further input).
+// `accumulate`: y += s·x (each further input);
+// both with a.w = flags: FLAG_RELU also writes the ReLU of the result to y2 (the last dispatch).
 @compute @workgroup_size(256)
 fn unary(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
     let i = flat_index(gid, nw);
     if (i >= p.a.x) { return; }
     let v = x[i];
     switch p.a.y {
-        case 0u: { y[i] = max(v, 0.0); }
-        case 1u: { y[i] = tanh(v); }
-        case 2u: { y[i] = 1.7159 * tanh(v * (2.0 / 3.0)); }
-        case 3u: { y[i] = v * bitcast<f32>(p.a.z); }
-        case 4u: { let c = i / p.a.z; y[i] = aux[c] * v + aux2[c]; }
-        default: { y[p.a.w + i] = v; }
+        case UNARY_RELU: { y[i] = max(v, 0.0); }
+        case UNARY_TANH: { y[i] = tanh(v); }
+        case UNARY_SCALED_TANH: { y[i] = 1.7159 * tanh(v * (2.0 / 3.0)); }
+        case UNARY_SCALE: { y[i] = v * bitcast<f32>(p.a.z); }
+        case UNARY_AFFINE: {
+            let c = i / p.a.z;
+            let r = aux[c] * v + aux2[c];
+            y[i] = r;
+            if ((p.a.w & FLAG_RELU) != 0u) { y2[i] = max(r, 0.0); }
+        }
+        default: { y[p.a.w + i] = v; } // UNARY_COPY
     }
 }
 
@@ -23,12 +30,16 @@ fn unary(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups)
 fn sum(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
     let i = flat_index(gid, nw);
     if (i >= p.a.x) { return; }
-    y[i] = bitcast<f32>(p.a.z) * (x[i] + aux[i]);
+    let v = bitcast<f32>(p.a.z) * (x[i] + aux[i]);
+    y[i] = v;
+    if ((p.a.w & FLAG_RELU) != 0u) { y2[i] = max(v, 0.0); }
 }
 
 @compute @workgroup_size(256)
 fn accumulate(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
     let i = flat_index(gid, nw);
     if (i >= p.a.x) { return; }
-    y[i] += bitcast<f32>(p.a.z) * x[i];
+    let v = y[i] + bitcast<f32>(p.a.z) * x[i];
+    y[i] = v;
+    if ((p.a.w & FLAG_RELU) != 0u) { y2[i] = max(v, 0.0); }
 }

@@ -1,7 +1,8 @@
 // A fully connected layer at batch 1, y = W x + b, one workgroup per output row: 256 invocations
 // each sum a strided share of the row, then a tree reduction in workgroup memory. Weights larger
 // than one storage binding are split by rows into chunks, one dispatch each.
-// a = (K, rows in this chunk, first row, flags: bit 1 bias). aux = the chunk's rows, aux2 = bias.
+// a = (K, rows in this chunk, first row, flags: FLAG_BIAS add the bias, FLAG_RELU also write the
+// ReLU to y2). aux = the chunk's rows, aux2 = bias.
 var<workgroup> red: array<f32, 256>;
 
 @compute @workgroup_size(256)
@@ -23,7 +24,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nw: vec3<
     }
     if (li == 0u && r < rows) {
         var v = red[0];
-        if ((flags & 2u) != 0u) { v += aux2[first + r]; }
+        if ((flags & FLAG_BIAS) != 0u) { v += aux2[first + r]; }
         y[first + r] = v;
+        if ((flags & FLAG_RELU) != 0u) { y2[first + r] = max(v, 0.0); }
     }
 }

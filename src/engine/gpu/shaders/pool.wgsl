@@ -2,7 +2,8 @@
 // clipped to the input (no padded copy); the average divides by the window's size within the
 // padded input (PyTorch's count_include_pad), a window starting in the right padding never
 // being produced. Also adaptive average pooling (PyTorch's cells [⌊i·in/out⌋, ⌈(i+1)·in/out⌉)).
-// a = (C, H, W, kind: 0 max, 1 avg, 2 adaptive avg), b = (OH, OW, KH, KW), c = (SH, SW, PH, PW).
+// a = (C, H, W, kind: POOL_MAX, POOL_AVG or POOL_ADAPTIVE), b = (OH, OW, KH, KW),
+// c = (SH, SW, PH, PW).
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
     let C = p.a.x; let H = p.a.y; let W = p.a.z; let kind = p.a.w;
@@ -12,7 +13,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (i >= C * OH * OW) { return; }
     let ox = i % OW; let oy = (i / OW) % OH; let ch = i / (OW * OH);
     var ya: i32; var yb: i32; var xa: i32; var xb: i32; var div: f32;
-    if (kind == 2u) {
+    if (kind == POOL_ADAPTIVE) {
         ya = i32(oy * H / OH); yb = i32(((oy + 1u) * H + OH - 1u) / OH);
         xa = i32(ox * W / OW); xb = i32(((ox + 1u) * W + OW - 1u) / OW);
         div = f32((yb - ya) * (xb - xa));
@@ -32,5 +33,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
             s += v;
         }
     }
-    if (kind == 0u) { y[i] = m; } else { y[i] = s / div; }
+    if (kind == POOL_MAX) { y[i] = m; } else { y[i] = s / div; }
 }

@@ -1,13 +1,16 @@
-//! How a prepared network runs for a given set of kept outputs: which nodes fuse into one step
-//! (a convolution with its folded norm, then a residual addition and a ReLU; a linear layer or a
-//! standalone norm with its ReLU), where each step writes (branch outputs straight into the slice
-//! of the concatenation that reads them; identities share their input's buffer), and which
-//! buffers are reused once their last reader has run. Made once per kept set, then executed.
+//! How a prepared network runs for a given set of kept outputs: which of the fusions the
+//! engine's plan (`crate::engine::plan`) allows a run makes (a convolution with its folded norm,
+//! then its residual addition and a ReLU; a linear layer, a standalone norm or an addition with
+//! its ReLU; a step ends at a node the run keeps, since a fused step writes only its last node's
+//! output), where each step writes (branch outputs straight into the slice of the concatenation
+//! that reads them; identities share their input's buffer), and which buffers are reused once
+//! their last reader has run. Made once per kept set, then executed.
 
 use super::conv::conv;
 use super::gemm::{gemv, Epilogue};
 use super::ops;
 use super::Layer;
+use crate::engine::plan::{Fate, Plan};
 use crate::engine::EngineError;
 use crate::zoo::analysis::window_out;
 use crate::zoo::graph::{Activation, Network, NodeId, Op};
@@ -73,9 +76,9 @@ struct Step {
     node: NodeId,
 }
 
-/// A run's plan for one set of kept nodes.
+/// A run's schedule for one set of kept nodes.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Plan {
+pub struct Schedule {
     steps: Vec<Step>,
     /// Each value's place.
     places: Vec<Place>,
@@ -86,35 +89,25 @@ pub struct Plan {
     buffers: Vec<Vec<f32>>,
 }
 
-fn is_relu(op: &Op) -> bool {
-    matches!(op.base(), Op::Act(Activation::Relu))
-}
-
-impl Plan {
-    /// `folded[c]` names the norm folded into convolution `c`.
-    pub fn new(net: &Network, an: &Analysis, folded: &[Option<NodeId>], keep: &[NodeId]) -> Plan {
+impl Schedule {
+    /// The schedule of a run that keeps `keep`, following `plan`'s folds and fusions.
+    pub fn new(net: &Network, an: &Analysis, plan: &Plan, keep: &[NodeId]) -> Schedule {
         let n = net.nodes.len();
         let mut kept = vec![false; n];
         for &k in keep {
             kept[k] = true;
         }
         // A kept convolution needs its folded norm's output.
-        for (c, f) in folded.iter().enumerate() {
-            if let (true, Some(bn)) = (kept[c], f) {
-                kept[*bn] = true;
+        for c in 0..n {
+            if let (true, Some(bn)) = (kept[c], plan.fold(c)) {
+                kept[bn] = true;
             }
         }
         kept[net.output()] = true;
-        let mut users = vec![Vec::new(); n];
-        for (id, node) in net.nodes.iter().enumerate() {
-            for &i in &node.inputs {
-                users[i].push(id);
-            }
-        }
         // The one consumer of `id`, when `id` is not kept and that consumer is in no group yet.
         let single = |id: NodeId, group_of: &[usize]| -> Option<NodeId> {
-            match users[id][..] {
-                [u] if !kept[id] && group_of[u] == usize::MAX => Some(u),
+            match plan.consumers(id) {
+                [u] if !kept[id] && group_of[*u] == usize::MAX => Some(*u),
                 _ => None,
             }
         };
@@ -127,33 +120,26 @@ impl Plan {
             }
             let op = net.nodes[id].op.base();
             let mut chain = vec![id];
-            match op {
-                Op::Conv2d(_) => {
-                    if let Some(bn) = folded[id] {
-                        chain.push(bn);
-                    }
-                    let last = *chain.last().unwrap();
-                    if let Some(next) = single(last, &group_of) {
-                        if matches!(net.nodes[next].op, Op::Add)
-                            && net.nodes[next].inputs.len() == 2
-                        {
-                            chain.push(next);
-                            if let Some(r) =
-                                single(next, &group_of).filter(|&r| is_relu(&net.nodes[r].op))
-                            {
-                                chain.push(r);
-                            }
-                        } else if is_relu(&net.nodes[next].op) {
-                            chain.push(next);
-                        }
-                    }
+            // The plan's ReLU of `p`, when a run lets `p`'s step write it.
+            let relu = |p: NodeId, last: NodeId, group_of: &[usize]| {
+                plan.relu(p).filter(|&r| single(last, group_of) == Some(r))
+            };
+            if let Op::Conv2d(_) = op {
+                chain.extend(plan.fold(id));
+                let last = *chain.last().unwrap();
+                let residual = plan
+                    .residual(id)
+                    .filter(|&a| single(last, &group_of) == Some(a));
+                if let Some(a) = residual {
+                    chain.push(a);
+                    chain.extend(relu(a, a, &group_of));
+                } else {
+                    chain.extend(relu(id, last, &group_of));
                 }
-                Op::Linear { .. } | Op::BatchNorm2d { .. } | Op::Add => {
-                    if let Some(r) = single(id, &group_of).filter(|&r| is_relu(&net.nodes[r].op)) {
-                        chain.push(r);
-                    }
-                }
-                _ => {}
+            } else if plan.fate(id) == Fate::Own {
+                // A linear layer, a standalone norm or an addition (the ops the plan lets write
+                // a ReLU).
+                chain.extend(relu(id, id, &group_of));
             }
             for &c in &chain {
                 group_of[c] = chains.len();
@@ -189,7 +175,7 @@ impl Plan {
             let out = value_node.len();
             value_node.push(last);
             alias_of.push(None);
-            let relu = chain.len() > 1 && is_relu(&net.nodes[last].op);
+            let relu = chain.len() > 1 && matches!(plan.fate(last), Fate::Fused { .. });
             let kind = match op {
                 Op::Conv2d(_) => {
                     let add = chain
@@ -364,14 +350,14 @@ impl Plan {
                 }
             }
         }
-        for (c, f) in folded.iter().enumerate() {
-            if let (Some(bn), true) = (f, keep.contains(&c)) {
-                if let Some(Source::Value(v)) = sources[*bn] {
+        for c in 0..n {
+            if let (Some(bn), true) = (plan.fold(c), keep.contains(&c)) {
+                if let Some(Source::Value(v)) = sources[bn] {
                     sources[c] = Some(Source::BeforeNorm(v));
                 }
             }
         }
-        Plan {
+        Schedule {
             steps,
             places,
             sources,
@@ -381,7 +367,7 @@ impl Plan {
         }
     }
 
-    /// Where a node's output is (for a node this plan keeps).
+    /// Where a node's output is (for a node this schedule keeps).
     pub fn source(&self, node: NodeId) -> Option<Source> {
         self.sources[node]
     }
@@ -392,7 +378,7 @@ impl Plan {
         &self.buffers[p.buf][p.offset..p.offset + p.len]
     }
 
-    /// Bytes of the plan's buffers.
+    /// Bytes of the schedule's buffers.
     pub fn bytes(&self) -> usize {
         self.buffers.iter().map(|b| b.capacity() * 4).sum()
     }

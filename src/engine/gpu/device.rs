@@ -1,0 +1,228 @@
+//! The WebGPU engine's device: an adapter, its device and queue acquired once (natively the
+//! first Vulkan adapter — lavapipe on a machine without a GPU —, in the browser
+//! `navigator.gpu`), the binding layout every kernel shares, the compute pipelines built from
+//! `shaders/*.wgsl` (with the constants the lowering shares with them, `lower::wgsl_constants`),
+//! and the faults the device reports outside a run.
+
+use std::sync::{Arc, Mutex};
+
+use super::{backend, lower};
+use crate::engine::EngineError;
+
+/// Kernels by name: (WGSL file, entry point).
+const KERNELS: [(&str, &str, &str); 9] = [
+    ("conv", include_str!("shaders/conv.wgsl"), "main"),
+    ("gemv", include_str!("shaders/gemv.wgsl"), "main"),
+    ("pool", include_str!("shaders/pool.wgsl"), "main"),
+    ("unary", include_str!("shaders/elementwise.wgsl"), "unary"),
+    ("sum", include_str!("shaders/elementwise.wgsl"), "sum"),
+    (
+        "accumulate",
+        include_str!("shaders/elementwise.wgsl"),
+        "accumulate",
+    ),
+    ("lrn", include_str!("shaders/maps.wgsl"), "lrn"),
+    ("subsample", include_str!("shaders/maps.wgsl"), "subsample"),
+    (
+        "pad_shortcut",
+        include_str!("shaders/maps.wgsl"),
+        "pad_shortcut",
+    ),
+];
+const COMMON: &str = include_str!("shaders/common.wgsl");
+
+/// A device with the engine's pipelines, made once and shared by every prepared network.
+pub struct Gpu {
+    pub(super) device: wgpu::Device,
+    pub(super) queue: wgpu::Queue,
+    info: wgpu::AdapterInfo,
+    pub(super) layout: wgpu::BindGroupLayout,
+    pub(super) pipelines: Vec<wgpu::ComputePipeline>,
+    /// The largest storage binding the device allows (bytes).
+    pub(super) max_binding: u64,
+    /// Bound where a kernel has no use for an auxiliary array, and for the second output.
+    pub(super) empty: wgpu::Buffer,
+    pub(super) sink: wgpu::Buffer,
+    /// The first error the device reported outside a run (a failed pipeline or bind group, a
+    /// lost device): every later run fails with it, so that the caller can fall back.
+    fault: Arc<Mutex<Option<String>>>,
+}
+
+impl Gpu {
+    pub(super) fn fault(&self) -> Option<String> {
+        self.fault.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// The WebGPU engine.
+#[derive(Clone)]
+pub struct GpuEngine {
+    pub(super) gpu: Arc<Gpu>,
+}
+
+impl GpuEngine {
+    /// Opens the first adapter wgpu finds (natively Vulkan, in the browser `navigator.gpu`) and
+    /// builds the pipelines.
+    pub async fn open() -> Result<GpuEngine, EngineError> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions::default())
+            .await
+            .map_err(|e| backend(format!("no adapter ({e})")))?;
+        Self::with_adapter(adapter).await
+    }
+
+    /// [`GpuEngine::open`], waiting for it (natively).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn new() -> Result<GpuEngine, EngineError> {
+        pollster::block_on(Self::open())
+    }
+
+    /// Builds the engine on `adapter`, asking for its largest buffers.
+    pub async fn with_adapter(adapter: wgpu::Adapter) -> Result<GpuEngine, EngineError> {
+        let info = adapter.get_info();
+        let al = adapter.limits();
+        let limits = wgpu::Limits {
+            max_storage_buffer_binding_size: al.max_storage_buffer_binding_size,
+            max_buffer_size: al.max_buffer_size,
+            // Five storage arrays per kernel (WebGPU's default allows eight).
+            max_storage_buffers_per_shader_stage: 5,
+            ..wgpu::Limits::downlevel_defaults()
+        };
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("atlas"),
+                required_limits: limits.clone(),
+                ..Default::default()
+            })
+            .await
+            .map_err(backend)?;
+        let storage = |binding, read_only| wgpu::BindGroupLayoutEntry {
+            binding,
+            visibility: wgpu::ShaderStages::COMPUTE,
+            ty: wgpu::BindingType::Buffer {
+                ty: wgpu::BufferBindingType::Storage { read_only },
+                has_dynamic_offset: false,
+                min_binding_size: None,
+            },
+            count: None,
+        };
+        let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("atlas kernels"),
+            entries: &[
+                wgpu::BindGroupLayoutEntry {
+                    binding: 0,
+                    visibility: wgpu::ShaderStages::COMPUTE,
+                    ty: wgpu::BindingType::Buffer {
+                        ty: wgpu::BufferBindingType::Uniform,
+                        has_dynamic_offset: false,
+                        min_binding_size: None,
+                    },
+                    count: None,
+                },
+                storage(1, true),
+                storage(2, true),
+                storage(3, true),
+                storage(4, false),
+                storage(5, false),
+            ],
+        });
+        let pl = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some("atlas kernels"),
+            bind_group_layouts: &[Some(&layout)],
+            immediate_size: 0,
+        });
+        let pipelines = KERNELS
+            .iter()
+            .map(|(name, src, entry)| {
+                let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+                    label: Some(name),
+                    source: wgpu::ShaderSource::Wgsl(
+                        format!("{}{COMMON}\n{src}", lower::wgsl_constants()).into(),
+                    ),
+                });
+                device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                    label: Some(name),
+                    layout: Some(&pl),
+                    module: &module,
+                    entry_point: Some(entry),
+                    compilation_options: Default::default(),
+                    cache: None,
+                })
+            })
+            .collect();
+        let fault = Arc::new(Mutex::new(None::<String>));
+        let record = |fault: &Arc<Mutex<Option<String>>>, what: String| {
+            fault
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert(what);
+        };
+        let f = fault.clone();
+        device.on_uncaptured_error(Arc::new(move |e| record(&f, e.to_string())));
+        let f = fault.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            record(
+                &f,
+                format!("the GPU device was lost ({reason:?}: {message})"),
+            )
+        });
+        let empty = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("empty"),
+            size: 4,
+            usage: wgpu::BufferUsages::STORAGE,
+            mapped_at_creation: false,
+        });
+        let sink = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("sink"),
+            size: 4,
+            usage: wgpu::BufferUsages::STORAGE,
+            mapped_at_creation: false,
+        });
+        // In the browser wgpu's handles are neither Send nor Sync (one worker thread uses them);
+        // natively they are, and the tests share one engine between threads.
+        #[allow(clippy::arc_with_non_send_sync)]
+        Ok(GpuEngine {
+            gpu: Arc::new(Gpu {
+                device,
+                queue,
+                info,
+                layout,
+                pipelines,
+                max_binding: limits.max_storage_buffer_binding_size,
+                empty,
+                sink,
+                fault,
+            }),
+        })
+    }
+
+    /// Destroys the device as a lost GPU would (the page's test of its fallback): every later run
+    /// fails with the device-lost message.
+    pub fn lose_device(&self) {
+        self.gpu.device.destroy();
+    }
+
+    /// The first fault the device reported (a lost device, a failed pipeline), if any.
+    pub fn fault(&self) -> Option<String> {
+        self.gpu.fault()
+    }
+
+    /// The adapter, as the status line and the benchmarks name it.
+    pub fn adapter(&self) -> String {
+        let i = &self.gpu.info;
+        if i.name.is_empty() {
+            // The browser's WebGPU does not tell wgpu the adapter's name.
+            return format!("the browser's WebGPU adapter ({:?})", i.backend);
+        }
+        format!("{} ({:?}, {})", i.name, i.backend, i.driver)
+    }
+}
+
+/// The pipeline of kernel `name`.
+pub(super) fn kernel(name: &str) -> usize {
+    KERNELS
+        .iter()
+        .position(|(n, ..)| *n == name)
+        .expect("a known kernel")
+}
