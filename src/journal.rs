@@ -86,6 +86,9 @@ impl Journal {
             });
             self.loads.retain(|l| !evicted.contains(&l.model));
         }
+        if let WorkerResponse::Classified(c) = response {
+            self.loads.retain(|l| !c.evicted.contains(&l.model));
+        }
     }
 
     /// The networks the worker holds now, oldest first.

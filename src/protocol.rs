@@ -320,6 +320,9 @@ pub struct Classification {
     pub forward_ms: f64,
     /// The worker's memory after the run.
     pub memory: WorkerMemory,
+    /// Networks unloaded to stay under [`HELD_NETWORKS_BYTES`] after this run (its buffers and
+    /// kept outputs count too).
+    pub evicted: Vec<String>,
     /// The engine that ran it.
     pub engine: EngineKind,
 }

@@ -56,6 +56,7 @@ impl State {
                 forward_ms: 0.0,
                 memory,
                 engine: EngineKind::Cpu,
+                evicted: Vec::new(),
             })
         };
         if ready.seen == Seen::Blank {
@@ -80,6 +81,8 @@ impl State {
         if let Seen::Crop { crop, .. } = &ready.seen {
             self.last_crop = Some(crop.clone());
         }
+        // A run grows the engine's buffers and the outputs kept: the bound holds after it too.
+        let evicted = self.held.evict(&model);
         Ok(WorkerResponse::Classified(Classification {
             model,
             tag,
@@ -90,6 +93,7 @@ impl State {
             forward_ms: t2 - t1,
             memory: self.memory(),
             engine,
+            evicted,
         }))
     }
 
@@ -144,6 +148,7 @@ impl State {
                 .to_vec();
             let (acts, _) = self.forward(model, &input, &missing).await?;
             self.network(model)?.keep(&missing, acts);
+            self.held.evict(model);
         }
         self.network(model)
     }

@@ -83,6 +83,9 @@ impl PhotoLab {
                     *memory = c.memory;
                 }
                 self.loaded_memory = c.memory;
+                if !c.evicted.is_empty() {
+                    self.evicted = c.evicted.clone();
+                }
                 if let Seen::Crop { crop, resized } = &c.seen {
                     self.crop = Rc::new(crop.data.clone());
                     self.resized = *resized;
