@@ -58,7 +58,7 @@ function splitmixInput(n) {
 
 const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
 function serve() {
-  const dist = path.join(root, 'dist');
+  const dist = process.env.BENCH_DIST ? path.resolve(process.env.BENCH_DIST) : path.join(root, 'dist');
   const routes = [
     ['/ort/', path.join(root, 'node_modules', 'onnxruntime-web', 'dist')],
     ['/peers/', path.join(shared, 'peers')],
@@ -110,7 +110,7 @@ const rows = [];
 const CPU_MODELS = (process.env.BENCH_MODELS ?? MODELS.map((m) => m.model).join(',')).split(',');
 for (const m of MODELS.filter((m) => CPU_MODELS.includes(m.model))) {
   const ours = JSON.parse(await page.evaluate(([model, w, r]) => window.atlasBench(model, `/ckpt/${model}.safetensors`, w, r), [m.model, WARMUP, RUNS]));
-  const row = { model: m.model, engine: ours.engine, ours: stats(ours.times_ms), memory_mb: ours.memory_bytes / 2 ** 20, ours_output_sum: ours.output_sum };
+  const row = { model: m.model, engine: ours.engine, ours: stats(ours.times_ms), memory_mib: ours.memory_bytes / 2 ** 20, ours_output_sum: ours.output_sum };
   if (m.onnx) {
     const n = m.shape.reduce((a, b) => a * b, 1);
     const peer = await ortPage.evaluate(([url, input, shape, w, r]) => window.ortBench(url, input, shape, w, r),
@@ -153,7 +153,7 @@ console.log('|---|---|---|---|---|');
 for (const r of rows) {
   const o = `${f(r.ours.median)} [${f(r.ours.min)}–${f(r.ours.max)}]`;
   const p = r.ort ? `${f(r.ort.median)} [${f(r.ort.min)}–${f(r.ort.max)}]` : '–';
-  console.log(`| ${r.model} | ${o} | ${p} | ${r.ratio ? r.ratio.toFixed(2) : '–'} | ${r.memory_mb.toFixed(0)} MB |`);
+  console.log(`| ${r.model} | ${o} | ${p} | ${r.ratio ? r.ratio.toFixed(2) : '–'} | ${r.memory_mib.toFixed(0)} MiB |`);
 }
 for (const r of rows.filter((r) => r.ort)) {
   const rel = Math.abs(r.ours_output_sum - r.ort_output_sum) / Math.max(1, Math.abs(r.ort_output_sum));

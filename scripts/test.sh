@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
 
-step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
+# Each step says when it starts and how long the run has taken so far (CI's log tells where time goes).
+step() { printf '\n\033[1;34m== %s\033[0m (at %d min %02d s)\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)); }
 
 step "format and lints"
 cargo fmt --check
@@ -22,3 +23,4 @@ WASM_BINDGEN_TEST_TIMEOUT=300 cargo test --target wasm32-unknown-unknown --relea
 step "end-to-end: release page in headless Chromium"
 trunk build --release
 node --test --test-concurrency=1 tests/e2e/
+step "done"

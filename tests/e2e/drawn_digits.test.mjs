@@ -1,5 +1,5 @@
 // End-to-end: the held-out drawn digits (tests/fixtures/drawn_digits.json, made by
-// scripts/drawn_digits.mjs, never trained on) played through the real pad in the page with real
+// scripts/drawn_digits.mjs, never trained on; a third of them unless DRAWN_ALL=1) played through the real pad in the page with real
 // mouse events — one pointermove per recorded point, the pad's brush set to each digit's — and read
 // by the page's default LeNet-5 (the page opens on it). At least 97 % must be read right; the
 // confusion and the misread digits are printed. `DRAWN_MODEL=lenet5_modern` plays them to the
@@ -12,6 +12,13 @@ import { openAtlas, screenshot } from './harness.mjs';
 
 const fixture = path.resolve(import.meta.dirname, '..', 'fixtures', 'drawn_digits.json');
 const SET = JSON.parse(fs.readFileSync(fixture, 'utf8'));
+// Every third digit of each class (120: twelve of each, in every style) by default, to keep the
+// suite lean — the native test (tests/drawn_digits.rs) reads all 360 as the pad rasterises them;
+// `DRAWN_ALL=1` plays all 360 here too (about 8 minutes).
+const PLAYED = (() => {
+  const seen = Array(10).fill(0);
+  return SET.digits.map((d, i) => [i, d]).filter(([, d]) => process.env.DRAWN_ALL || seen[d.label]++ % 3 === 0);
+})();
 
 let atlas, server, page, errors;
 before(async () => {
@@ -71,7 +78,7 @@ async function settled() {
   return (await prediction().innerText()).trim();
 }
 
-test(`every held-out drawn digit (${SET.digits.length}) through the pad: at least 97 % read right`, { timeout: 600_000 }, async () => {
+test(`held-out drawn digits (${PLAYED.length} of ${SET.digits.length}) through the pad: at least 97 % read right`, { timeout: 600_000 }, async () => {
   const want = process.env.DRAWN_MODEL;
   if (want) await page.locator(`[data-testid=model-entry][data-model=${want}]`).click();
   await page.waitForSelector('[data-testid=lenet-lab][data-status=ready]', { timeout: 30_000 });
@@ -83,7 +90,7 @@ test(`every held-out drawn digit (${SET.digits.length}) through the pad: at leas
   const confusion = Array.from({ length: 10 }, () => Array(10).fill(0));
   const misread = [];
   const started = Date.now();
-  for (const [i, d] of SET.digits.entries()) {
+  for (const [i, d] of PLAYED) {
     await clear();
     await setBrush(d.brush);
     await draw(box, d.strokes);
@@ -96,7 +103,7 @@ test(`every held-out drawn digit (${SET.digits.length}) through the pad: at leas
       if (misread.length <= 4) await screenshot(page, `drawn-misread-${i}`);
     }
   }
-  const n = SET.digits.length;
+  const n = PLAYED.length;
   const accuracy = 1 - misread.length / n;
   console.log(`${model}: ${(accuracy * 100).toFixed(2)} % of ${n} drawn digits read right in the page (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   console.log(`confusion (rows: drawn, columns: read)\n     ${[...Array(10).keys()].map((k) => String(k).padStart(3)).join('')}\n${confusion

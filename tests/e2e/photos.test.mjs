@@ -62,8 +62,12 @@ async function choose(model) {
 
 async function loadWeights(file) {
   const lab = page.getByTestId('photo-lab');
+  // Choosing SqueezeNet 1.1 loads the copy shipped with the page; the file input is enabled again
+  // once that is done.
+  await page.waitForSelector('[data-testid=weights-input]:not([disabled])', { timeout: 120_000 });
   await page.getByTestId('weights-input').setInputFiles(file);
-  await page.waitForSelector(`[data-testid=weights-loaded]`);
+  await page.waitForFunction((name) => document.querySelector('[data-testid=weights-loaded]')?.textContent.includes(name),
+    path.basename(file), { timeout: 120_000 });
   assert.equal(await lab.getAttribute('data-weights'), 'loaded');
 }
 
