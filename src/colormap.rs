@@ -90,9 +90,14 @@ fn cold_rgb(t: f32) -> [f32; 3] {
     [60.0 * (1.0 - t), 120.0 + 40.0 * (1.0 - t), 255.0]
 }
 
+/// The most a heat colour covers the photo under it: even the hottest pixel lets the photo show,
+/// so that a map with wide heat (occlusion) still shows what it is heat of.
+const HEAT_OPACITY: f32 = 0.7;
+
 /// An RGBA image of `heat` over a faded copy of an image whose grey levels in [0, 1] are `grey`:
 /// each pixel's colour is blended in by |heat| / max |heat| (square-rooted, so that faint heat
-/// shows). Positive heat is warm; negative heat, where `heat` has any, is blue.
+/// shows), at most [`HEAT_OPACITY`]. Positive heat is warm; negative heat, where `heat` has any,
+/// is blue.
 pub fn heat_over(heat: &[f32], grey: &[f32]) -> Vec<u8> {
     let max = heat.iter().fold(0f32, |m, v| m.max(v.abs())).max(1e-30);
     let mut rgba = vec![0u8; heat.len() * 4];
@@ -100,7 +105,7 @@ pub fn heat_over(heat: &[f32], grey: &[f32]) -> Vec<u8> {
         let base = 150.0 + 90.0 * g;
         let t = (h.abs() / max).sqrt();
         let c = if h >= 0.0 { heat_rgb(t) } else { cold_rgb(t) };
-        let a = (t * 1.6).min(1.0);
+        let a = (t * 1.6).min(1.0) * HEAT_OPACITY;
         for k in 0..3 {
             rgba[i * 4 + k] = (base * (1.0 - a) + c[k] * a).round() as u8;
         }
@@ -134,11 +139,13 @@ mod tests {
 
     #[test]
     fn heat_is_blended_by_its_share_of_the_largest() {
-        let rgba = heat_over(&[0.0, 1.0, -1.0], &[1.0, 1.0, 1.0]);
-        // No heat: the faded photo; full heat: red; full negative heat: blue.
+        let rgba = heat_over(&[0.0, 1.0, -1.0, 1.0], &[1.0, 1.0, 1.0, 0.0]);
+        // No heat: the faded photo; full heat: 70 % red over it; full negative heat: 70 % blue.
         assert_eq!(&rgba[0..4], &[240, 240, 240, 255]);
-        assert_eq!(&rgba[4..8], &[255, 35, 0, 255]);
-        assert_eq!(&rgba[8..12], &[0, 120, 255, 255]);
+        assert_eq!(&rgba[4..8], &[251, 97, 72, 255]);
+        assert_eq!(&rgba[8..12], &[72, 156, 251, 255]);
+        // The photo still shows under the hottest heat: a dark pixel stays darker.
+        assert_eq!(&rgba[12..16], &[224, 70, 45, 255]);
         assert_eq!(grey_of_rgb(&[255, 255, 255, 0, 0, 0]), vec![1.0, 0.0]);
     }
 }

@@ -73,9 +73,52 @@ pub fn offer(id: &str, shipped: Option<(&str, Option<u64>)>, hub_base: &str) -> 
     })
 }
 
+/// Whether ImageNet weights were ever published for network `id` (torchvision's, or their copy
+/// on the Hub).
+pub fn published(id: &str) -> bool {
+    pretrained::find(id).is_some() || hub::repo(id).is_some()
+}
+
+/// For a network with no published weights, the closest one of the zoo that has them: the
+/// variant its identifier names ("googlenet_paper" → "googlenet", "vgg16_c" → "vgg16"). None
+/// when `id` has weights or no variant of it does.
+pub fn nearest_published(id: &str) -> Option<&'static str> {
+    if published(id) {
+        return None;
+    }
+    let mut candidates = vec![id];
+    let mut rest = id;
+    while let Some((head, _)) = rest.rsplit_once('_') {
+        candidates.push(head);
+        rest = head;
+    }
+    candidates.into_iter().find_map(|c| {
+        crate::catalog::CATALOG
+            .iter()
+            .map(|e| e.id)
+            .find(|e| *e == c && published(e))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_network_without_published_weights_points_to_its_published_variant() {
+        assert_eq!(nearest_published("googlenet_paper"), Some("googlenet"));
+        assert_eq!(nearest_published("alexnet_paper"), Some("alexnet"));
+        assert_eq!(nearest_published("vgg16_c"), Some("vgg16"));
+        assert_eq!(nearest_published("vgg11_lrn"), Some("vgg11"));
+        // Published ones point nowhere; ZFNet and NiN have no published relative.
+        assert_eq!(nearest_published("googlenet"), None);
+        assert_eq!(nearest_published("zfnet"), None);
+        assert_eq!(nearest_published("nin"), None);
+        for id in ["googlenet_paper", "alexnet_paper", "vgg16_c", "vgg11_lrn"] {
+            assert!(!published(id), "{id}");
+            assert!(zoo::build(id).is_some(), "{id}");
+        }
+    }
 
     #[test]
     fn shipped_then_the_hub_then_torchvision() {

@@ -401,6 +401,12 @@ fn googlenet_paper_against_torchvision() {
         .nodes
         .iter()
         .all(|x| !matches!(&x.op, Op::Conv2d(c) if !c.bias)));
+    // The two auxiliary classifiers are training-only: 512·128+128 + 2048·1024+1024 +
+    // 1024·1000+1000 = 3,188,840 and, on 528 maps, 3,190,888 parameters; inference uses the rest.
+    assert_eq!(pa.training_only_params, 3_188_840 + 3_190_888);
+    assert_eq!(pa.inference_params(), pa.total_params - 6_379_728);
+    assert!(pa.training_only_macs > 0 && pa.inference_macs() < pa.total_macs);
+    assert_eq!((ta.training_only_params, ta.training_only_macs), (0, 0));
     // Two auxiliary classifiers hang off inception4a and inception4d as side branches.
     for (name, from, channels) in [
         ("aux1", "inception4a.cat", 512),

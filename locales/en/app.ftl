@@ -6,9 +6,9 @@ app-lang-label = Language
 app-lang-choose = Language of the page
 
 ## The status line
-app-status-compute = Compute:
-app-status-engine-title = The engine the last forward pass ran on
-app-status-choice = engine
+app-status-compute = Runs on:
+app-status-engine-title = The engine the last forward pass ran on (before any, the one the next will run on)
+app-status-choice = Engine chosen:
 app-status-choice-label = Engine
 app-choice-auto = Auto
 app-choice-webgpu = WebGPU

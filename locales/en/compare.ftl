@@ -14,7 +14,7 @@ compare-row-macs = multiply-adds
 compare-row-activation-bytes = activation memory (fp32, forward)
 compare-row-param-bytes = parameter memory (fp32)
 compare-row-depth = depth (weight layers on the longest path)
-# A memory size: "4.6 MB (4,816,896 bytes)".
+# A memory size: "4.6 MiB (4,816,896 bytes)".
 compare-bytes = { $size } ({ $bytes } bytes)
 
 ## The stages
@@ -36,6 +36,7 @@ compare-stage-title-params = { $place }: { $layers ->
 compare-photo-title = Both on the last photo
 compare-photo-note = The 224×224 crop of “{ $photo }” (last classified by { $net }), through each network whose weights are loaded.
 compare-classify = Classify with both
+compare-open-lab = Load them in its photo lab
 
 compare-rf-title = Receptive field against depth
 compare-table-label = The two networks' figures side by side

@@ -21,7 +21,7 @@ errors-download-cancelled = the download of { $label } was cancelled
 errors-download-cors = { $host } does not let other sites download { $label } (its server sends no CORS permission): save the file from { $url } and open it here, or run `atlas fetch-weights { $model }` to serve it with the page
 errors-cache-full = the browser's storage is full, so { $label } was not kept for the next visit: the network runs from memory now; delete kept weights below to make room
 errors-cache-not-kept = { $label } was not kept for the next visit ({ $detail }); the network runs from memory now
-errors-unloaded-evicted = these weights were unloaded to keep the networks in memory within { $limit } MB
+errors-unloaded-evicted = these weights were unloaded to keep the networks in memory within { $limit } MiB
 errors-cache-unreadable = the copy of { $label } kept in this browser's cache cannot be read: { $reason }
 
 ## Loading weights
@@ -108,7 +108,7 @@ errors-no-input-node = the network has no input node
 errors-no-output = the network gave no output
 errors-gradient-failed = the gradient could not be computed: { $detail }
 errors-top5-no-photo = classify a photo in a network's photo lab first
-errors-top5-not-loaded = its weights are not loaded; open its photo lab to load them
+errors-top5-not-loaded = its weights are not loaded.
 errors-input-not-square = { $network } takes a { $height }×{ $width } input
 errors-classify-first = classify a photo with '{ $model }' first
 errors-occlusion-square = the square's side must be between { $min } and { $side } pixels

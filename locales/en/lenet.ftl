@@ -5,6 +5,7 @@ lenet-erf-computing = Computing its effective receptive field…
 # The unit under the pointer: "c1 · map 3 · unit (4, 7) = 0.1234".
 lenet-hover-readout = { $layer } · map { $channel } · unit ({ $y }, { $x }) = { $value }
 lenet-hover-hint = Hover a unit of a feature map to see its value and its receptive field; click it to pin it.
+lenet-hover-hint-touch = Tap a unit of a feature map to see its value and pin its receptive field.
 lenet-pinned = Pinned: { $layer } · map { $channel } · unit ({ $y }, { $x }).
 lenet-flat-field = A unit after flattening sees the whole input.
 

@@ -20,12 +20,17 @@ photo-erf-hint = Click a unit of a feature map below: its receptive field is dra
 ## The weights
 photo-weights-title = Weights
 photo-weights-missing = No weights loaded yet: { $network } needs { $params } parameters, a { $f32 } checkpoint in f32 ({ $f16 } in f16).
-photo-weights-loading = Loading { $source }:
+photo-weights-loading = Loading { $source } ({ $params } parameters):
 photo-weights-progress = { $loaded } of { $total } ({ $percent } %)
 photo-weights-so-far = { $loaded } so far
 photo-weights-prepared-gpu = prepared once for the CPU engine (gradients, and the fallback) and for the WebGPU engine, which runs them while it is in use (the status line says which engine ran)
 photo-weights-prepared-cpu = prepared once for the { $engine } engine (and for the WebGPU engine if it is chosen; the status line says which engine ran)
-photo-weights-ready = Weights loaded from { $source }: { $params } parameters checked against the description, { $prepared }. The worker holds { $memory } of prepared networks; it keeps the networks you open up to { $limit } together and unloads the ones used longest ago beyond that.
+photo-weights-ready = Ready: the weights from { $source }, { $params } parameters. The worker holds { $memory } of networks, at most { $limit } (beyond that it unloads the one used longest ago).
+photo-weights-how = How they were checked and prepared
+photo-weights-how-text = Every tensor of the file was checked against { $network }'s description, its name and its shape, before anything ran; then the weights were { $prepared }.
+photo-weights-none = No ImageNet weights were ever published for { $network }: its authors did not release theirs and torchvision trains only its own variants. You can still open a checkpoint of your own below.
+photo-weights-nearest = Open { $nearest }, the closest network with published weights
+photo-unpublished-short = No ImageNet weights were ever published for { $network }: only a checkpoint of your own runs it.
 photo-source-cached = { $label } (from this browser's cache)
 photo-weights-kept = Until this finishes, the weights from { $source } stay in use.
 photo-weights-open = Open a checkpoint (.pth or .safetensors)…
@@ -89,6 +94,7 @@ photo-channel = channel { $channel }
 photo-channel-of = channel { $channel } of { $channels } · { $height }×{ $width } · { $stats }
 photo-unit-value = unit ({ $y }, { $x }) = { $value }
 photo-explorer-hint = hover the map to read a unit; click one (or focus the map and use the arrow keys) to see what it sees
+photo-explorer-hint-touch = tap the map to read a unit and see what it sees
 photo-map-role = feature map
 photo-map-label = { $layer } map { $channel }: click a unit, or use the arrow keys
 

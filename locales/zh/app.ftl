@@ -6,9 +6,9 @@ app-lang-label = 语言
 app-lang-choose = 页面语言
 
 ## 状态栏
-app-status-compute = 计算：
-app-status-engine-title = 上一次前向传播所用的引擎
-app-status-choice = 引擎
+app-status-compute = 运行于：
+app-status-engine-title = 上一次前向传播所用的引擎（尚未运行时，为下一次将用的引擎）
+app-status-choice = 选择的引擎：
 app-status-choice-label = 引擎
 app-choice-auto = 自动
 app-choice-webgpu = WebGPU

@@ -14,7 +14,7 @@ compare-row-macs = 乘加次数
 compare-row-activation-bytes = 激活内存（fp32，前向传播）
 compare-row-param-bytes = 参数内存（fp32）
 compare-row-depth = 深度（最长路径上的权重层数）
-# A memory size: "4.6 MB (4,816,896 bytes)".
+# A memory size: "4.6 MiB (4,816,896 bytes)".
 compare-bytes = { $size }（{ $bytes } 字节）
 
 ## The stages
@@ -30,6 +30,7 @@ compare-stage-title-params = { $place }：{ $layers } 层，参数量 { $value }
 compare-photo-title = 两个网络对上一张照片的分类
 compare-photo-note = “{ $photo }”的 224×224 裁剪图（上一次由 { $net } 分类），送入每个已加载权重的网络。
 compare-classify = 用两个网络分类
+compare-open-lab = 到它的照片实验室加载
 
 compare-rf-title = 感受野随深度的变化
 compare-table-label = 两个网络的数据对照

@@ -20,7 +20,7 @@ errors-download-cancelled = { $label } 的下载已取消
 errors-download-cors = { $host } 不允许其他网站下载 { $label }（服务器没有发送 CORS 许可）：请从 { $url } 保存该文件并在这里打开，或运行 `atlas fetch-weights { $model }` 让页面自带它
 errors-cache-full = 浏览器的存储空间已满，{ $label } 没有为下次访问保存：网络现在从内存运行；可在下方删除已保存的权重腾出空间
 errors-cache-not-kept = { $label } 没有为下次访问保存（{ $detail }）；网络现在从内存运行
-errors-unloaded-evicted = 为使内存中的网络不超过 { $limit } MB，这些权重已被卸载
+errors-unloaded-evicted = 为使内存中的网络不超过 { $limit } MiB，这些权重已被卸载
 errors-cache-unreadable = 无法读取本浏览器缓存中 { $label } 的副本：{ $reason }
 
 ## 加载权重
@@ -107,7 +107,7 @@ errors-no-input-node = 该网络没有输入节点
 errors-no-output = 网络没有给出输出
 errors-gradient-failed = 无法计算梯度：{ $detail }
 errors-top5-no-photo = 请先在某个网络的照片实验室里给一张照片分类
-errors-top5-not-loaded = 它的权重尚未加载；打开它的照片实验室即可加载
+errors-top5-not-loaded = 它的权重尚未加载。
 errors-input-not-square = { $network } 的输入是 { $height }×{ $width }，不是正方形
 errors-classify-first = 请先用“{ $model }”给一张照片分类
 errors-occlusion-square = 方块边长必须在 { $min } 到 { $side } 像素之间

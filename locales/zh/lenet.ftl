@@ -5,6 +5,7 @@ lenet-erf-computing = 正在计算它的有效感受野……
 # The unit under the pointer: "c1 · map 3 · unit (4, 7) = 0.1234".
 lenet-hover-readout = { $layer } · 特征图 { $channel } · 单元 ({ $y }, { $x }) = { $value }
 lenet-hover-hint = 把指针停在特征图的某个单元上，可以看到它的值和感受野；点击可以固定这个单元。
+lenet-hover-hint-touch = 轻触特征图的某个单元，可以看到它的值并固定它的感受野。
 lenet-pinned = 已固定：{ $layer } · 特征图 { $channel } · 单元 ({ $y }, { $x })。
 lenet-flat-field = 展平之后的单元能看到整个输入。
 

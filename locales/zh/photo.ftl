@@ -20,12 +20,17 @@ photo-erf-hint = 点击下方特征图中的一个单元：它的感受野会画
 ## 权重
 photo-weights-title = 权重
 photo-weights-missing = 尚未加载权重：{ $network } 需要 { $params } 个参数，f32 检查点大小为 { $f32 }（f16 为 { $f16 }）。
-photo-weights-loading = 正在加载 { $source }：
+photo-weights-loading = 正在加载 { $source }（{ $params } 个参数）：
 photo-weights-progress = { $loaded } / { $total }（{ $percent } %）
 photo-weights-so-far = 已读取 { $loaded }
 photo-weights-prepared-gpu = 已为 CPU 引擎（用于梯度计算和回退）和 WebGPU 引擎各准备一次，WebGPU 引擎启用时由它运行（实际使用哪个引擎见状态栏）
 photo-weights-prepared-cpu = 已为 { $engine } 准备一次（若选择 WebGPU 引擎，也会为它准备；实际使用哪个引擎见状态栏）
-photo-weights-ready = 权重已从 { $source } 加载：{ $params } 个参数已与网络描述逐一核对，{ $prepared }。Worker 持有的网络共占用 { $memory }；你打开的网络最多同时保留 { $limit }，超出时卸载最久未使用的网络。
+photo-weights-ready = 已就绪：权重来自 { $source }，共 { $params } 个参数。Worker 持有的网络共占用 { $memory }，最多 { $limit }（超出时卸载最久未使用的网络）。
+photo-weights-how = 权重是如何核对和准备的
+photo-weights-how-text = 运行之前，文件中的每个张量都按 { $network } 的网络描述核对了名称和形状；随后权重{ $prepared }。
+photo-weights-none = { $network } 从未公开过 ImageNet 权重：作者没有发布，torchvision 也只训练它自己的变体。你仍然可以在下面打开自己的检查点。
+photo-weights-nearest = 打开 { $nearest }：有公开权重的最接近的网络
+photo-unpublished-short = { $network } 从未公开过 ImageNet 权重：只能用你自己的检查点来运行它。
 photo-source-cached = { $label }（来自本浏览器的缓存）
 photo-weights-kept = 在此完成之前，继续使用来自 { $source } 的权重。
 photo-weights-open = 打开检查点文件（.pth 或 .safetensors）…
@@ -89,6 +94,7 @@ photo-channel = 通道 { $channel }
 photo-channel-of = 通道 { $channel }（共 { $channels } 个）· { $height }×{ $width } · { $stats }
 photo-unit-value = 单元 ({ $y }, { $x }) = { $value }
 photo-explorer-hint = 把鼠标移到特征图上可读出单元的值；点击一个单元（或让特征图获得焦点后用方向键选择），即可看到它“看到”的区域
+photo-explorer-hint-touch = 轻触特征图可读出单元的值，并看到它“看到”的区域
 photo-map-role = 特征图
 photo-map-label = { $layer } 第 { $channel } 张特征图：点击一个单元，或使用方向键
 

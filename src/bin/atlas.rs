@@ -159,10 +159,10 @@ fn fetch_weights(args: &[String]) {
     });
     match atlas::weights_store::fetch(model, from, hub, f16, out) {
         Ok(done) => println!(
-            "{model}: {} values checked against the description → {} ({:.1} MB, {}); source sha256 {}",
+            "{model}: {} values checked against the description → {} ({:.1} MiB, {}); source sha256 {}",
             done.params,
             done.path.display(),
-            done.bytes as f64 / 1e6,
+            done.bytes as f64 / (1u64 << 20) as f64,
             if f16 { "f16" } else { "f32" },
             done.sha256
         ),

@@ -118,6 +118,28 @@ impl Msg {
     pub fn en(&self) -> String {
         self.text(Lang::En)
     }
+
+    /// The message as a sentence of its own (an error box, a note): messages are written to be
+    /// joined into others ("file.pth: the checkpoint is truncated"), so in lower case; shown
+    /// alone the first word is capitalised, unless it is a name (a file, an address, a key).
+    pub fn sentence(&self, lang: Lang) -> String {
+        sentence(self.text(lang))
+    }
+}
+
+/// `text` with its first word capitalised when that word is a plain lower-case word; a word with
+/// digits, dots, slashes, quotes or other marks (a file name, a URL, a tensor's key) is kept.
+pub fn sentence(text: String) -> String {
+    let word = text.split(' ').next().unwrap_or("");
+    let word = word.trim_end_matches([',', ':', ';']);
+    let plain = !word.is_empty() && word.chars().all(|c| c.is_ascii_lowercase() || c == '\'');
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if plain && first.is_ascii_lowercase() => {
+            first.to_ascii_uppercase().to_string() + chars.as_str()
+        }
+        _ => text,
+    }
 }
 
 impl std::fmt::Display for Msg {

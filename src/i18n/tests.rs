@@ -229,3 +229,28 @@ fn codes_read_back() {
     assert_eq!(Lang::from_code("fr"), None);
     assert_eq!(Lang::from_code(""), None);
 }
+
+#[test]
+fn a_message_shown_alone_starts_with_a_capital_unless_it_starts_with_a_name() {
+    use super::sentence;
+    let s = |t: &str| sentence(t.to_string());
+    assert_eq!(
+        s("the download of x was cancelled"),
+        "The download of x was cancelled"
+    );
+    assert_eq!(s("unknown network 'vgg99'"), "Unknown network 'vgg99'");
+    assert_eq!(
+        s("squeezenet1_1.pth: the checkpoint is truncated"),
+        "squeezenet1_1.pth: the checkpoint is truncated"
+    );
+    assert_eq!(s("https://x/y: HTTP 404"), "https://x/y: HTTP 404");
+    assert_eq!(s("'fc.weight' is missing"), "'fc.weight' is missing");
+    assert_eq!(
+        s("timm/resnet50 was not kept"),
+        "timm/resnet50 was not kept"
+    );
+    assert_eq!(s("权重文件是空的"), "权重文件是空的");
+    assert_eq!(s(""), "");
+    let m = super::Msg::new("errors-checkpoint-empty");
+    assert_eq!(m.sentence(super::Lang::En), "The weights file is empty");
+}

@@ -48,6 +48,40 @@ pub struct Analysis {
     pub forward_bytes: u64,
     /// fp32 bytes of the parameters.
     pub param_bytes: u64,
+    /// Parameters and multiply-adds of the layers the output does not depend on: side branches
+    /// used only in training, such as GoogLeNet's auxiliary classifiers (0 for most networks).
+    /// They are included in the totals; inference runs without them.
+    pub training_only_params: u64,
+    pub training_only_macs: u64,
+}
+
+impl Analysis {
+    /// Parameters an inference uses: the total less the training-only side branches.
+    pub fn inference_params(&self) -> u64 {
+        self.total_params - self.training_only_params
+    }
+
+    /// Multiply-adds of one inference.
+    pub fn inference_macs(&self) -> u64 {
+        self.total_macs - self.training_only_macs
+    }
+}
+
+/// Which nodes the output depends on (the output itself included): walked back from it.
+pub fn feeds_output(net: &Network) -> Vec<bool> {
+    let mut used = vec![false; net.nodes.len()];
+    if net.nodes.is_empty() {
+        return used;
+    }
+    used[net.output()] = true;
+    for i in (0..net.nodes.len()).rev() {
+        if used[i] {
+            for &j in &net.nodes[i].inputs {
+                used[j] = true;
+            }
+        }
+    }
+    used
 }
 
 /// Per-axis receptive-field state: interval of unit 0 and jump.
@@ -132,6 +166,16 @@ pub fn analyse(net: &Network) -> Analysis {
         .filter(|(n, _)| n.op.stores_output())
         .map(|(_, l)| l.activations)
         .sum();
+    let used = feeds_output(net);
+    let unused = || {
+        layers
+            .iter()
+            .zip(&used)
+            .filter(|(_, u)| !**u)
+            .map(|(l, _)| l)
+    };
+    let training_only_params = unused().map(|l| l.params).sum();
+    let training_only_macs = unused().map(|l| l.macs).sum();
     Analysis {
         layers,
         total_params,
@@ -139,6 +183,8 @@ pub fn analyse(net: &Network) -> Analysis {
         forward_activations,
         forward_bytes: forward_activations * 4,
         param_bytes: total_params * 4,
+        training_only_params,
+        training_only_macs,
     }
 }
 

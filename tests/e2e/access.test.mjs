@@ -54,7 +54,8 @@ test('phone: the picker is a menu, the page is as wide as the screen, a finger d
 
   // The pad fills the width; a 3 drawn with a finger is read as 3, and the page did not scroll.
   const pad = page.getByTestId('digit-canvas');
-  await pad.scrollIntoViewIfNeeded();
+  // The whole pad in view, as a finger draws on it.
+  await pad.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   const box = await pad.boundingBox();
   assert.ok(box.width >= 300, `pad ${box.width} px wide`);
   const before = await page.evaluate(() => window.scrollY);
@@ -63,7 +64,10 @@ test('phone: the picker is a menu, the page is as wide as the screen, a finger d
   await page.waitForTimeout(200);
   assert.equal(await page.getByTestId('prediction').innerText(), '3');
   assert.equal(await page.evaluate(() => window.scrollY), before, 'drawing scrolled the page');
-  await screenshot(page, 'phone-lenet-touch');
+  // The prediction is in view while the pad is: right under it, not below the previews.
+  const said = await page.getByTestId('prediction').boundingBox();
+  assert.ok(said.y >= 0 && said.y + said.height <= 844, `the prediction is at ${said.y} of 844`);
+  await screenshot(page, 'phone-lenet-touch', { fullPage: false });
 
   // A wide table scrolls inside its box, not the page.
   await show(page, 'resnet50');
@@ -71,6 +75,39 @@ test('phone: the picker is a menu, the page is as wide as the screen, a finger d
   const [client, scroll] = await wrap.evaluate((el) => [el.clientWidth, el.scrollWidth]);
   assert.ok(scroll > client && client <= 390, `table box ${client} of ${scroll}`);
   assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390);
+  assert.deepEqual(errors(), []);
+});
+
+test('phone: with a photo classified and a layer open, every view is as wide as the screen', async () => {
+  const { page, errors } = await device({ viewport: { width: 390, height: 844 }, touch: true });
+  await show(page, 'squeezenet1_1');
+  await page.waitForSelector('[data-testid=weights-loaded]', { timeout: 120_000 });
+  await page.locator('[data-testid=sample-photo][data-photo="chelsea.png"]').click();
+  await page.locator('[data-testid=top5][data-photo="chelsea.png"] [data-testid=top5-row]').first().waitFor({ timeout: 60_000 });
+  const select = page.getByTestId('layer-select');
+  await select.selectOption({ index: 4 });
+  const enlarged = page.getByTestId('enlarged-map');
+  await enlarged.waitFor({ timeout: 60_000 });
+  await page.getByTestId('explorer-grid').locator('[data-testid=feature-map]').first().waitFor();
+  const width = () => page.evaluate(() => document.documentElement.scrollWidth);
+  assert.equal(await width(), 390, 'the photo lab with a layer open is wider than the screen');
+  const s = await select.boundingBox();
+  assert.ok(s.x >= 0 && s.x + s.width <= 390, `the layer select runs to ${s.x + s.width}`);
+  // The thumbnails wrap under the enlarged map, across the width.
+  const big = await enlarged.boundingBox();
+  const grid = await page.getByTestId('explorer-grid').boundingBox();
+  assert.ok(big.width >= 200 && big.x + big.width <= 390, `enlarged map ${JSON.stringify(big)}`);
+  assert.ok(grid.y >= big.y + big.height - 1 && grid.width >= 300, `thumbnails ${JSON.stringify(grid)} under ${JSON.stringify(big)}`);
+  await enlarged.scrollIntoViewIfNeeded();
+  await screenshot(page, 'phone-layer-explorer', { fullPage: false });
+  // Every view keeps within the screen with the photo classified (the menu opens each one).
+  for (const view of VIEWS) {
+    await page.getByTestId('menu-toggle').click();
+    await page.locator(`.sidebar [data-model=${view}]`).first().click();
+    await page.waitForSelector(`[data-testid=main-view][data-model=${view}], [data-testid=compare-view]`);
+    await page.waitForTimeout(300);
+    assert.equal(await width(), 390, `${view} with a photo classified is wider than the screen`);
+  }
   assert.deepEqual(errors(), []);
 });
 

@@ -76,7 +76,7 @@ test('the compare view runs both networks on the last photo where their weights 
   await page.getByTestId('compare-entry').click();
   await page.getByTestId('compare-a').selectOption('squeezenet1_1');
   await page.getByTestId('compare-b').selectOption('resnet18');
-  await page.getByTestId('compare-classify').click();
+  // Both run when the pair is chosen, with no button pressed.
   const a = page.locator('[data-testid=compare-top5][data-model=squeezenet1_1]');
   const row = a.locator(`[data-testid=top5][data-photo="${photo}"] [data-testid=top5-row]`).first();
   await row.waitFor({ timeout: 60_000 });
@@ -85,6 +85,9 @@ test('the compare view runs both networks on the last photo where their weights 
   await b.waitFor({ timeout: 60_000 });
   assert.match(await b.innerText(), /weights are not loaded/);
   await screenshot(page, 'compare-top5');
+  // The network without weights links to its photo lab, which opens in the page.
+  await b.getByTestId('compare-open-lab').click();
+  await page.waitForSelector('[data-testid=main-view][data-model=resnet18] [data-testid=photo-lab]');
   assert.deepEqual(errors(), []);
 });
 

@@ -208,7 +208,18 @@ test('googlenet_paper: 5×5 in branch 3, auxiliary classifiers after 4a and 4d',
   const aux = page.getByTestId('aux-classifier');
   assert.equal(await aux.count(), 2);
   assert.equal(await aux.first().getAttribute('data-after'), 'inception4a');
+  // The totals count the auxiliary classifiers, say so, and give an inference's figure beside.
+  assert.equal(await page.getByTestId('total-params').innerText(), '13,378,280');
+  const inference = page.getByTestId('inference-params');
+  assert.equal(await inference.getAttribute('data-value'), '6998552');
+  assert.match(await inference.innerText(), /of which 6,379,728 in side branches used only in training; an inference uses 6,998,552/);
   await shot('googlenet-strip', 'googlenet-paper-strip');
+  // No weights were ever published for it: the panels say so and link torchvision's GoogLeNet.
+  const none = page.getByTestId('weights-unpublished');
+  assert.match(await none.innerText(), /No ImageNet weights were ever published for GoogLeNet/);
+  assert.match(await page.getByTestId('unpublished-note').first().innerText(), /only a checkpoint of your own runs it/);
+  await none.getByTestId('weights-nearest').click();
+  await page.waitForSelector('[data-testid=main-view][data-model=googlenet] [data-testid=photo-lab]');
 });
 
 test('squeezenet1_1: a clicked unit\'s receptive field on the crop and its effective field', async () => {

@@ -65,17 +65,17 @@ test('without WebGPU: the status line says CPU engine, no WebGPU, and the page s
   try {
     const { page, errors } = await openPage(context, server.url);
     await page.waitForSelector('[data-testid=worker-status][data-state=ready]', { timeout: 30_000 });
-    await page.waitForFunction(() => /no WebGPU/.test(document.querySelector('[data-testid=gpu-note]')?.textContent));
+    await page.waitForFunction(() => /no WebGPU/i.test(document.querySelector('[data-testid=gpu-note]')?.textContent));
     assert.equal(await page.getByTestId('backend-status').innerText(), 'CPU (packed, wasm SIMD)');
     assert.equal(await page.getByTestId('backend-status').getAttribute('data-engine'), 'cpu');
     assert.equal(await page.getByTestId('backend-status').getAttribute('data-adapter'), '');
     // Chromium without the flag has navigator.gpu in the worker but gives no adapter.
-    assert.match(await page.getByTestId('gpu-note').innerText(), /^no WebGPU: .*(missing|no adapter)/);
+    assert.match(await page.getByTestId('gpu-note').innerText(), /^No WebGPU: .*(missing|no adapter)/);
     // Asking for WebGPU where there is none keeps the CPU engine and says so.
     await page.getByTestId('backend-toggle').selectOption('webgpu');
     await page.waitForFunction(() => document.querySelector('[data-testid=backend-toggle]')?.value === 'webgpu');
     assert.equal(await page.getByTestId('backend-status').getAttribute('data-engine'), 'cpu');
-    assert.match(await page.getByTestId('gpu-note').innerText(), /no WebGPU/);
+    assert.match(await page.getByTestId('gpu-note').innerText(), /no WebGPU/i);
     await screenshot(page, 'frame-cpu');
     assert.deepEqual(errors(), []);
   } finally {

@@ -18,13 +18,13 @@ const han = /[\u4e00-\u9fff]/;
 test('switch language: the status line reads in Chinese, the choice is kept and shared', async () => {
   await page.waitForSelector('[data-testid=worker-status][data-state=ready]');
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
-  assert.match(await page.getByTestId('worker-status').innerText(), /worker ready/);
+  assert.match(await page.getByTestId('worker-status').innerText(), /Worker ready/);
   await page.getByTestId('lang-toggle').selectOption('zh');
   await page.waitForSelector('[data-testid=lang-toggle][data-lang=zh]');
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
   assert.equal(await page.getByTestId('worker-status').innerText(), 'Worker 已就绪，引擎自检通过');
   const status = await page.getByTestId('status-line').innerText();
-  assert.match(status, /^计算：/);
+  assert.match(status, /^运行于：/);
   assert.match(await page.getByTestId('gpu-note').innerText(), han);
   assert.deepEqual(await page.locator('[data-testid=backend-toggle] option').allInnerTexts(),
     ['自动', 'WebGPU', 'CPU']);
@@ -44,7 +44,7 @@ test('switch language: the status line reads in Chinese, the choice is kept and 
   // The address wins over what the browser keeps; choosing English puts it in the address.
   await page.goto(server.url + '?view=resnet18&lang=en');
   await page.waitForSelector('[data-testid=lang-toggle][data-lang=en]');
-  assert.match(await page.getByTestId('worker-status').innerText(), /worker/);
+  assert.match(await page.getByTestId('worker-status').innerText(), /^Worker /);
   await page.getByTestId('lang-toggle').selectOption('zh');
   await page.waitForSelector('[data-testid=lang-toggle][data-lang=zh]');
   await page.getByTestId('lang-toggle').selectOption('en');
@@ -116,7 +116,7 @@ test('the photo lab in Chinese: weights, a classified photo, its layers, the sal
   await page.getByTestId('saliency-run').click();
   await page.getByTestId('saliency-map').waitFor({ timeout: 60_000 });
   // The status line says which engine ran, in Chinese.
-  assert.match(await page.getByTestId('status-line').innerText(), /^计算：CPU（packed 引擎，wasm SIMD）/);
+  assert.match(await page.getByTestId('status-line').innerText(), /^运行于：CPU（packed 引擎，wasm SIMD）/);
   assert.deepEqual(await englishLeft(), []);
   await screenshot(page, 'lang-zh-photo-lab');
   assert.deepEqual(errors(), []);

@@ -2,7 +2,9 @@
 // weights, 138,357,544 values, written by `atlas splitmix`) is opened in the page: the size is
 // stated before anything loads, loading shows progress, the worker's memory is measured and
 // stated, a photo is classified, and the page answers while the network runs; the kernel panel
-// then shows the first block's stacked 3×3 convolutions on that photo, layer by layer.
+// then shows the first block's stacked 3×3 convolutions on that photo, layer by layer. A VGG-13
+// opened next takes the held networks past the worker's bound: VGG-16 is unloaded and the page
+// says so.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,12 +14,15 @@ import path from 'node:path';
 import { serveDist, launch, openPage, screenshot } from './harness.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-let server, context, page, errors, dir, file;
+let server, context, page, errors, dir, file, file13;
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-large-'));
   file = path.join(dir, 'vgg16.safetensors');
-  execFileSync('cargo', ['run', '--release', '--quiet', '--bin', 'atlas', '--', 'splitmix', 'vgg16', '--out', file],
-    { cwd: root, stdio: 'inherit' });
+  file13 = path.join(dir, 'vgg13.safetensors');
+  for (const [model, out] of [['vgg16', file], ['vgg13', file13]]) {
+    execFileSync('cargo', ['run', '--release', '--quiet', '--bin', 'atlas', '--', 'splitmix', model, '--out', out],
+      { cwd: root, stdio: 'inherit' });
+  }
   server = await serveDist();
   context = await launch();
   ({ page, errors } = await openPage(context, server.url));
@@ -28,17 +33,17 @@ after(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('vgg16: 528 MB stated up front, loaded with progress, memory stated, photo classified', async () => {
+test('vgg16: 527.8 MiB stated up front, loaded with progress, memory stated, photo classified', async () => {
   await page.locator('[data-testid=model-entry][data-model=vgg16]').click();
   const panel = page.getByTestId('weights-panel');
   await panel.waitFor();
-  assert.match(await panel.innerText(), /138,357,544 parameters, a 527\.8 MB checkpoint in f32 \(263\.9 MB in f16\)/);
+  assert.match(await panel.innerText(), /138,357,544 parameters, a 527\.8 MiB checkpoint in f32 \(263\.9 MiB in f16\)/);
   await page.getByTestId('weights-input').setInputFiles(file);
   await page.getByTestId('load-progress').waitFor();
   const ready = page.getByTestId('weights-loaded');
   await ready.waitFor({ timeout: 180_000 });
-  const held = Number((await ready.innerText()).match(/holds ([\d.]+) MB/)[1]);
-  assert.ok(held > 527.8, `the worker holds ${held} MB, less than the weights themselves`);
+  const held = Number((await ready.innerText()).match(/holds ([\d.]+) MiB/)[1]);
+  assert.ok(held > 527.8, `the worker holds ${held} MiB, less than the weights themselves`);
   await page.locator('[data-testid=sample-photo][data-photo="coffee.png"]').click();
   // While the worker runs VGG-16 the page still answers (its main thread is not the worker's).
   await page.waitForSelector('[data-testid=photo-lab][data-status="running the network…"]');
@@ -46,7 +51,7 @@ test('vgg16: 528 MB stated up front, loaded with progress, memory stated, photo 
   const top5 = page.locator('[data-testid=top5][data-photo="coffee.png"]');
   await top5.waitFor({ timeout: 180_000 });
   assert.equal(await top5.getByTestId('top5-row').count(), 5);
-  assert.match(await page.getByTestId('timing').innerText(), /forward pass \d+ ms .* worker memory [\d.]+ MB/);
+  assert.match(await page.getByTestId('timing').innerText(), /forward pass \d+ ms .* worker memory [\d.]+ MiB/);
   await page.getByTestId('feature-map').first().waitFor({ timeout: 60_000 });
   await top5.scrollIntoViewIfNeeded();
   await screenshot(page, 'photo-vgg16-in-a-tab');
@@ -58,5 +63,24 @@ test('vgg16: 528 MB stated up front, loaded with progress, memory stated, photo 
   assert.deepEqual(fields, ['features.1:3', 'features.3:5']);
   await page.getByTestId('first-block').scrollIntoViewIfNeeded();
   await screenshot(page, 'vgg16-first-block');
+  assert.deepEqual(errors(), []);
+});
+
+test('vgg13 after vgg16: beyond the bound the worker unloads VGG-16 and the page says so', async () => {
+  await page.locator('[data-testid=model-entry][data-model=vgg13]').click();
+  await page.waitForSelector('[data-testid=main-view][data-model=vgg13] [data-testid=photo-lab]');
+  await page.getByTestId('weights-input').setInputFiles(file13);
+  await page.waitForFunction(() => document.querySelector('[data-testid=weights-loaded]')?.textContent.includes('vgg13.safetensors'),
+    null, { timeout: 180_000 });
+  const notice = page.getByTestId('evicted-notice');
+  await notice.waitFor({ timeout: 30_000 });
+  // Least recently used first: LeNet-5 (the page's first network, 0.2 MiB) is not enough.
+  assert.ok((await notice.getAttribute('data-models')).split(' ').includes('vgg16'), await notice.getAttribute('data-models'));
+  assert.match(await notice.innerText(), /VGG-16/);
+  await notice.scrollIntoViewIfNeeded();
+  await screenshot(page, 'photo-evicted-vgg16');
+  // Back on VGG-16 the lab asks for its weights again instead of running what is gone.
+  await page.locator('[data-testid=model-entry][data-model=vgg16]').click();
+  await page.waitForSelector('[data-testid=main-view][data-model=vgg16] [data-testid=photo-lab][data-weights=none]');
   assert.deepEqual(errors(), []);
 });

@@ -207,7 +207,7 @@ test('ResNet-50, VGG-16 and DenseNet-121 from the Hub in one click, as torchvisi
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=kept-weights]').length >= 6).catch(async (e) => {
     throw new Error(`${e.message}: the list shows ${await rows.count()}: ${await manager.innerText()}`);
   });
-  assert.match(await manager.getByTestId('storage-estimate').innerText(), /This site stores .* MB/);
+  assert.match(await manager.getByTestId('storage-estimate').innerText(), /This site stores .* MiB/);
   await screenshot(page, 'weights-manager');
   const before = await rows.count();
   await manager.locator('[data-testid=kept-weights][data-model=resnet50] [data-testid=kept-delete]').first().click();
@@ -270,6 +270,6 @@ test('weights opened from a file are still loaded after another network was open
   // "Download" with an empty address says what to enter.
   await page.getByTestId('weights-url').fill('');
   await page.getByTestId('weights-url-load').click();
-  assert.match(await errorText(page, /enter the web address/), /\.pth or \.safetensors/);
+  assert.match(await errorText(page, /enter the web address/i), /\.pth or \.safetensors/);
   assert.deepEqual(unexpected(), []);
 });

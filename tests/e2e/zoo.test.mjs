@@ -77,3 +77,16 @@ test('every network of the picker shows its table and diagram without errors', a
   }
   assert.deepEqual(errors(), []);
 });
+
+test('a network chosen from deep in another opens at its top', async () => {
+  await choose('resnet152');
+  // Far down ResNet-152's layer table.
+  await page.getByTestId('layer-row').last().scrollIntoViewIfNeeded();
+  const scrolled = await page.evaluate(() => document.getElementById('main').scrollTop + window.scrollY);
+  assert.ok(scrolled > 1000, `the page scrolled only ${scrolled} px`);
+  await choose('squeezenet1_1');
+  assert.equal(await page.evaluate(() => document.getElementById('main').scrollTop + window.scrollY), 0);
+  const title = await page.locator('[data-testid=main-view] h2').first().boundingBox();
+  assert.ok(title && title.y >= 0 && title.y < 300, `the title is at ${title?.y}`);
+  assert.deepEqual(errors(), []);
+});

@@ -18,7 +18,7 @@ use crate::web::ui::panels::{
     backend_status::BackendStatus, header::Header, model_picker::ModelPicker,
 };
 use crate::web::ui::shared::{
-    LibraryContext, PhotoContext, PhotoRun, WorkerContext, WorkerState, COMPARE, CONCEPTS,
+    LibraryContext, Navigate, PhotoContext, PhotoRun, WorkerContext, WorkerState, COMPARE, CONCEPTS,
 };
 
 /// What the status line hears from the worker: the self-check's outcome, the engine in use.
@@ -328,7 +328,7 @@ pub fn app() -> Html {
     };
     let on_select = {
         let (view, menu_open) = (view.clone(), menu_open.clone());
-        let focus_main = focus_main.clone();
+        let (focus_main, main_ref) = (focus_main.clone(), main_ref.clone());
         Callback::from(move |id: String| {
             if *menu_open {
                 menu_open.set(false);
@@ -338,6 +338,17 @@ pub fn app() -> Html {
                 view: Some(id),
                 ..(*view).clone()
             };
+            // Another network opens at its top (its title, and the pad where a stroke lands),
+            // not wherever the last one was scrolled to.
+            // On a desktop the main column scrolls; on a phone the whole page does.
+            if next.view != view.view {
+                if let Some(m) = main_ref.cast::<web_sys::Element>() {
+                    m.set_scroll_top(0);
+                }
+                if let Some(w) = web_sys::window() {
+                    w.scroll_to_with_x_and_y(0.0, 0.0);
+                }
+            }
             push_view(&next);
             view.set(next);
         })
@@ -360,12 +371,13 @@ pub fn app() -> Html {
         <ContextProvider<WorkerContext> context={bridge.clone()}>
         <ContextProvider<PhotoContext> context={photo}>
         <ContextProvider<LibraryContext> context={library}>
+        <ContextProvider<Navigate> context={Navigate(on_select.clone())}>
         <div class="atlas">
             <a class="skip-link" href="#main" data-testid="skip-link" onclick={on_skip}>{ lang.t("app-skip") }</a>
             <Header on_lang={on_lang} menu_open={*menu_open} on_menu={on_menu.clone()} />
             <div class={classes!("layout", menu_open.then_some("menu-open"))}>
                 <aside class="sidebar" id="picker" onkeydown={on_picker_key}>
-                    <ModelPicker selected={selected.clone()} on_select={on_select} />
+                    <ModelPicker selected={selected.clone()} on_select={on_select.clone()} />
                 </aside>
                 if *menu_open {
                     <div class="menu-backdrop" data-testid="menu-backdrop" onclick={on_menu.reform(|_| false)}></div>
@@ -383,6 +395,7 @@ pub fn app() -> Html {
             <BackendStatus engine={(*engine).clone()} worker={(*worker_state).clone()}
                 choice={*choice} on_choose={on_choose} restarted={(*restarted).clone()} />
         </div>
+        </ContextProvider<Navigate>>
         </ContextProvider<LibraryContext>>
         </ContextProvider<PhotoContext>>
         </ContextProvider<WorkerContext>>

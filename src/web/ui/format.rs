@@ -1,4 +1,4 @@
-//! Formatters the components share: sizes in MB, an engine's name in the reader's language.
+//! Formatters the components share: sizes in MiB, an engine's name in the reader's language.
 
 use crate::i18n::Lang;
 use crate::protocol::EngineKind;
@@ -11,7 +11,8 @@ pub fn engine_name(lang: Lang, engine: EngineKind) -> String {
     }
 }
 
-/// Bytes as MB (2^20, as the notes count: VGG-16's 528 MB).
-pub fn mb(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / (1u64 << 20) as f64)
+/// Bytes in MiB (2^20 bytes), the one unit of size the page writes, as the stats card and the
+/// notes (nvidia-smi's figures) do: VGG-16's weights are 527.8 MiB.
+pub fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
 }

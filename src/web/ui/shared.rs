@@ -141,3 +141,8 @@ impl LibraryContext {
         crate::sources::offer(model, shipped, &self.hub)
     }
 }
+
+/// How a component opens another view (a network's page, by its identifier) without reloading
+/// the page: the root component gives every component this callback.
+#[derive(Clone, PartialEq)]
+pub struct Navigate(pub Callback<String>);

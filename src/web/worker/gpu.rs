@@ -216,7 +216,8 @@ impl GpuRoom {
             (_, BackendChoice::Cpu) => Msg::new("app-note-cpu-chosen"),
             (Adapter::Unknown, _) => Msg::new("app-note-looking"),
             (Adapter::Absent(reason), _) => Msg::new("app-note-no-webgpu").arg("reason", reason),
-            (Adapter::Found { .. }, BackendChoice::Auto) if fallback => {
+            // Auto leaves a software adapter unused, even one prepared while WebGPU was chosen.
+            (Adapter::Found { .. } | Adapter::Ready { .. }, BackendChoice::Auto) if fallback => {
                 Msg::new("app-note-software-adapter").arg("adapter", &adapter)
             }
             (Adapter::Found { .. }, _) => Msg::new("app-note-adapter-found")

@@ -240,7 +240,7 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
         <section class="lenet-lab" data-testid="lenet-lab" data-status={match &*status { Status::Loading => "loading", Status::Ready => "ready", Status::Failed(_) => "failed" }}>
             <h3>{ lang.t("lenet-draw-title") }</h3>
             if let Status::Failed(msg) = &*status {
-                <p class="error-message" data-testid="error-message">{ msg.text(lang) }</p>
+                <p class="error-message" data-testid="error-message">{ msg.sentence(lang) }</p>
             }
             <div class="lab-row">
                 <DigitCanvas on_ink={on_ink} />
@@ -248,14 +248,20 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
                     <InputPreview pixels={preview} side={side} field={field} pinned={pinned_field} />
                     <div class="hover-readout" data-testid="hover-readout">
                         { match &*hovered {
-                            Some(u) => lang.tf("lenet-hover-readout", &[
+                            Some(u) => html! { lang.tf("lenet-hover-readout", &[
                                 ("layer", (&u.layer).into()),
                                 ("channel", u.channel.into()),
                                 ("y", u.y.into()),
                                 ("x", u.x.into()),
                                 ("value", format!("{:.4}", u.value).into()),
-                            ]),
-                            None => lang.t("lenet-hover-hint"),
+                            ]) },
+                            // A mouse hovers, a finger taps.
+                            None => html! {
+                                <>
+                                    <span class="for-mouse">{ lang.t("lenet-hover-hint") }</span>
+                                    <span class="for-touch">{ lang.t("lenet-hover-hint-touch") }</span>
+                                </>
+                            },
                         } }
                     </div>
                     if let Some(u) = (*pinned).as_ref() {

@@ -14,10 +14,11 @@ use crate::concepts::compare::{depth, stages, Stage};
 use crate::i18n::thousands;
 use crate::i18n::{Arg, Lang, Msg};
 use crate::protocol::{WorkerRequest, WorkerResponse};
-use crate::web::ui::format::mb;
+use crate::web::ui::format::mib;
 use crate::web::ui::hooks::worker::use_worker;
 use crate::web::ui::panels::rf_chart::RfChart;
 use crate::web::ui::shared::{use_lang, PhotoContext};
+use crate::web::ui::widgets::network_link::NetworkLink;
 use crate::web::ui::widgets::top5_list::Top5List;
 use crate::zoo::{analyse, build, Analysis, Network};
 
@@ -157,24 +158,31 @@ pub fn compare_page(props: &ComparePageProps) -> Html {
             answers.set(got.borrow().clone());
         })
     };
-    {
-        let answers = answers.clone();
-        use_effect_with(
-            (a.clone(), b.clone(), photo.as_ref().map(|p| p.tag)),
-            move |_| answers.set(HashMap::new()),
-        );
-    }
-    let on_classify = {
+    let classify_both = {
         let (bridge, a, b) = (bridge.clone(), a.clone(), b.clone());
-        Callback::from(move |_| {
+        move || {
             for model in [&a, &b] {
                 bridge.send(WorkerRequest::ClassifyLastCrop {
                     model: model.clone(),
                     tag: 0,
                 });
             }
-        })
+        }
     };
+    // A new pair or a new photo: both run on it at once (a network without weights answers why,
+    // with a link to its photo lab).
+    {
+        let (answers, got, classify_both) = (answers.clone(), got.clone(), classify_both.clone());
+        let tag = photo.as_ref().map(|p| p.tag);
+        use_effect_with((a.clone(), b.clone(), tag), move |_| {
+            got.borrow_mut().clear();
+            answers.set(HashMap::new());
+            if tag.is_some() {
+                classify_both();
+            }
+        });
+    }
+    let on_classify = Callback::from(move |_: MouseEvent| classify_both());
     let top5s = photo.as_ref().map(|p| {
         let label_of = |model: &str| {
             choices
@@ -186,7 +194,14 @@ pub fn compare_page(props: &ComparePageProps) -> Html {
             let label = label_of(model);
             let body = match answers.get(model) {
                 Some(Ok(top5)) => html! { <Top5List top5={top5.clone()} photo={p.photo.clone()} /> },
-                Some(Err(why)) => html! { <p class="note" data-testid="compare-top5-missing">{ why.text(lang) }</p> },
+                Some(Err(why)) => html! {
+                    <p class="note" data-testid="compare-top5-missing">
+                        { why.sentence(lang) }{ " " }
+                        <NetworkLink id={model.to_string()} testid="compare-open-lab">
+                            { lang.tf("compare-open-lab", &[("net", label.clone().into())]) }
+                        </NetworkLink>
+                    </p>
+                },
                 None => html! {},
             };
             html! {
@@ -235,7 +250,7 @@ pub fn compare_page(props: &ComparePageProps) -> Html {
     let bytes = |v: u64| {
         lang.tf(
             "compare-bytes",
-            &[("size", mb(v).into()), ("bytes", thousands(v).into())],
+            &[("size", mib(v).into()), ("bytes", thousands(v).into())],
         )
     };
     html! {

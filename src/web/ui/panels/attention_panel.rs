@@ -211,7 +211,7 @@ pub fn attention_panel(props: &AttentionPanelProps) -> Html {
         ),
         Occlusion::Failed(m) => (
             "failed",
-            html! { <p class="error" role="alert">{ m.text(lang) }</p> },
+            html! { <p class="error" role="alert">{ m.sentence(lang) }</p> },
         ),
         Occlusion::Done(map, millis, engine) => {
             let max = map.drops.iter().copied().fold(f32::MIN, f32::max);
@@ -245,7 +245,7 @@ pub fn attention_panel(props: &AttentionPanelProps) -> Html {
         Saliency::Running => {
             html! { <p class="note" data-testid="saliency-status">{ lang.t("photo-saliency-computing") }</p> }
         }
-        Saliency::Failed(m) => html! { <p class="error" role="alert">{ m.text(lang) }</p> },
+        Saliency::Failed(m) => html! { <p class="error" role="alert">{ m.sentence(lang) }</p> },
         Saliency::Done(heat, class, millis) => {
             let caption = lang.tf(
                 "photo-saliency-caption",

@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use crate::i18n::sentence;
 use crate::protocol::{BackendChoice, EngineKind, EngineStatus};
 use crate::web::host::Restart;
 use crate::web::ui::format::engine_name;
@@ -35,7 +36,7 @@ pub fn backend_status(props: &BackendStatusProps) -> Html {
             },
             s.kind.key().to_string(),
             s.adapter.clone(),
-            s.note.text(lang),
+            s.note.sentence(lang),
         ),
         (None, WorkerState::Failed(_)) => (
             lang.t("app-engine-none"),
@@ -47,20 +48,20 @@ pub fn backend_status(props: &BackendStatusProps) -> Html {
             lang.t("app-engine-starting"),
             String::new(),
             String::new(),
-            lang.t("app-note-looking"),
+            sentence(lang.t("app-note-looking")),
         ),
     };
     let (worker_text, worker_state) = match &props.worker {
-        WorkerState::Starting => (lang.t("app-worker-starting"), "starting"),
-        WorkerState::Ready(check) if check.ok => (lang.t("app-worker-ready"), "ready"),
+        WorkerState::Starting => (sentence(lang.t("app-worker-starting")), "starting"),
+        WorkerState::Ready(check) if check.ok => (sentence(lang.t("app-worker-ready")), "ready"),
         WorkerState::Ready(check) => (
-            lang.tf(
+            sentence(lang.tf(
                 "app-worker-check-wrong",
                 &[("values", format!("{:?}", check.conv).into())],
-            ),
+            )),
             "failed",
         ),
-        WorkerState::Failed(msg) => (msg.text(lang), "failed"),
+        WorkerState::Failed(msg) => (msg.sentence(lang), "failed"),
     };
     let names = |ids: &[String]| {
         ids.iter()
@@ -88,6 +89,7 @@ pub fn backend_status(props: &BackendStatusProps) -> Html {
             }
             t
         };
+        let text = sentence(text);
         html! {
             <>
                 <span class="sep">{ " · " }</span>

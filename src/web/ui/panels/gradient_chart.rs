@@ -185,7 +185,7 @@ pub fn gradient_chart() -> Html {
         State::Running => {
             html! { <p class="note" data-testid="gradient-running">{ lang.t("concepts-gradient-running") }</p> }
         }
-        State::Failed(m) => html! { <p class="error" role="alert">{ m.text(lang) }</p> },
+        State::Failed(m) => html! { <p class="error" role="alert">{ m.sentence(lang) }</p> },
         State::Done(flow, millis) => {
             let panels = flow.runs.iter().map(|r| panel(r, *weights, flow, lang));
             html! {

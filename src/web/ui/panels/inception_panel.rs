@@ -17,6 +17,7 @@ use crate::web::ui::widgets::feature_map_canvas::FeatureMapCanvas;
 use crate::web::ui::widgets::googlenet_strip::GooglenetStrip;
 use crate::web::ui::widgets::inception_cost::InceptionCost;
 use crate::web::ui::widgets::inception_diagram::InceptionDiagram;
+use crate::web::ui::widgets::unpublished_note::UnpublishedNote;
 use crate::zoo::summary::shape_text;
 
 #[derive(Properties, PartialEq)]
@@ -143,7 +144,12 @@ pub fn inception_panel(props: &InceptionPanelProps) -> Html {
             html! { <p class="note">{ lang.t("concepts-reading-maps") }</p> }
         }
         _ if props.photo_lab => {
-            html! { <p class="note">{ lang.tf("concepts-inception-classify", &[("network", crate::zoo::label(&d.net, lang).into())]) }</p> }
+            html! {
+                <>
+                    <p class="note">{ lang.tf("concepts-inception-classify", &[("network", crate::zoo::label(&d.net, lang).into())]) }</p>
+                    <UnpublishedNote id={d.net.id.clone()} label={crate::zoo::label(&d.net, lang)} />
+                </>
+            }
         }
         _ => html! {},
     };

@@ -146,16 +146,22 @@ pub fn layer_explorer(props: &LayerExplorerProps) -> Html {
                 Callback::from(move |u: Option<usize>| hovered.set(u.map(|i| (i, 0.0))))
             };
             let channel_values = &data.values[chosen * per..(chosen + 1) * per];
+            // The unit under the pointer; else the hint, in a mouse's words or a finger's.
             let readout = match *hovered {
-                Some((i, _)) if i < per => lang.tf(
+                Some((i, _)) if i < per => html! { lang.tf(
                     "photo-unit-value",
                     &[
                         ("y", (i / w).to_string().into()),
                         ("x", (i % w).to_string().into()),
                         ("value", format!("{:.4}", channel_values[i]).into()),
                     ],
-                ),
-                _ => lang.t("photo-explorer-hint"),
+                ) },
+                _ => html! {
+                    <>
+                        <span class="for-mouse">{ lang.t("photo-explorer-hint") }</span>
+                        <span class="for-touch">{ lang.t("photo-explorer-hint-touch") }</span>
+                    </>
+                },
             };
             html! {
                 <>

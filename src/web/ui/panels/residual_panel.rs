@@ -20,6 +20,7 @@ use crate::web::ui::overlay::legend;
 use crate::web::ui::shared::{use_lang, PhotoContext, SharedDescribed};
 use crate::web::ui::widgets::feature_map_canvas::FeatureMapCanvas;
 use crate::web::ui::widgets::residual_diagram::ResidualDiagram;
+use crate::web::ui::widgets::unpublished_note::UnpublishedNote;
 use crate::zoo::summary::shape_text;
 use crate::zoo::{analyse, build, Analysis, Network};
 
@@ -229,7 +230,12 @@ pub fn residual_panel(props: &ResidualPanelProps) -> Html {
             }
         }
         _ if photo_lab => {
-            html! { <p class="note">{ lang.tf("concepts-residual-classify", &[("network", crate::zoo::label(&d.net, lang).into())]) }</p> }
+            html! {
+                <>
+                    <p class="note">{ lang.tf("concepts-residual-classify", &[("network", crate::zoo::label(&d.net, lang).into())]) }</p>
+                    <UnpublishedNote id={d.net.id.clone()} label={crate::zoo::label(&d.net, lang)} />
+                </>
+            }
         }
         _ => html! {},
     };

@@ -11,6 +11,7 @@ use crate::web::ui::overlay::legend;
 use crate::web::ui::shared::{use_lang, PhotoContext, SharedDescribed};
 use crate::web::ui::widgets::crop_preview::CropPreview;
 use crate::web::ui::widgets::feature_map_canvas::FeatureMapCanvas;
+use crate::web::ui::widgets::unpublished_note::UnpublishedNote;
 use crate::zoo::graph::Op;
 use crate::zoo::summary::shape_text;
 
@@ -56,6 +57,7 @@ pub fn vgg_first_block(props: &VggFirstBlockProps) -> Html {
     let Some(d) = d else { return html! {} };
     let Some(p) = photo.filter(|p| p.model == model) else {
         return html! {
+            <>
             <p class="note" data-testid="first-block-note">{ lang.tf(
                 "concepts-vgg-note",
                 &[
@@ -67,6 +69,8 @@ pub fn vgg_first_block(props: &VggFirstBlockProps) -> Html {
                     }).unwrap_or(0).into()),
                 ],
             ) }</p>
+            <UnpublishedNote id={d.net.id.clone()} label={crate::zoo::label(&d.net, lang)} />
+            </>
         };
     };
     let channels = d.analysis.layers[layers[0].0].shape[0];

@@ -8,7 +8,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::web::library::{self, Storage};
-use crate::web::ui::format::mb;
+use crate::web::ui::format::mib;
 use crate::web::ui::shared::{use_lang, LibraryContext};
 
 #[function_component(WeightsManager)]
@@ -90,7 +90,7 @@ pub fn weights_manager() -> Html {
         html! {
             <tr data-testid="kept-weights" data-model={c.model.clone()}>
                 <td>{ name(&c.model) }</td>
-                <td class="num">{ mb(c.bytes) }</td>
+                <td class="num">{ mib(c.bytes) }</td>
                 <td class="source" lang="en">{ c.label.clone() }</td>
                 <td>{ c.date.get(..10).unwrap_or(&c.date).to_string() }</td>
                 <td><button data-testid="kept-delete" onclick={delete(Some(c.url.clone()))}
@@ -103,8 +103,8 @@ pub fn weights_manager() -> Html {
         (Some(u), Some(q)) => lang.tf(
             "photo-kept-storage",
             &[
-                ("used", mb(u).into()),
-                ("left", mb(q.saturating_sub(u)).into()),
+                ("used", mib(u).into()),
+                ("left", mib(q.saturating_sub(u)).into()),
             ],
         ),
         _ => String::new(),
@@ -116,7 +116,7 @@ pub fn weights_manager() -> Html {
     html! {
         <details class="weights-manager" data-testid="weights-manager" ontoggle={on_toggle}
             data-count={library.cached.len().to_string()}>
-            <summary>{ lang.tf("photo-kept-title", &[("count", library.cached.len().into()), ("size", mb(total).into())]) }</summary>
+            <summary>{ lang.tf("photo-kept-title", &[("count", library.cached.len().into()), ("size", mib(total).into())]) }</summary>
             if library.cached.is_empty() {
                 <p class="note">{ lang.t("photo-kept-none") }</p>
             } else {

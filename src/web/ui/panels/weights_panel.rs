@@ -13,8 +13,9 @@ use yew::prelude::*;
 use crate::i18n::{Lang, Msg};
 use crate::protocol::{EngineKind, Reload, WorkerMemory};
 use crate::sources::{Kind, Offer};
-use crate::web::ui::format::{engine_name, mb};
+use crate::web::ui::format::{engine_name, mib};
 use crate::web::ui::shared::use_lang;
+use crate::web::ui::widgets::network_link::NetworkLink;
 
 /// Where loaded weights came from: the name the page gave (a file name, a URL), and whether the
 /// worker took them from the copy kept in this browser's cache.
@@ -79,6 +80,10 @@ pub struct WeightsPanelProps {
     pub on_reload: Callback<Reload>,
     /// What the reader should know about the loaded weights (a copy not kept: a full disk).
     pub note: Option<Msg>,
+    /// Set when no weights were ever published for this network: the closest network of the
+    /// zoo that has them (identifier and name), if any.
+    #[prop_or_default]
+    pub unpublished: Option<Option<(String, String)>>,
     /// What the page puts at the panel's end.
     #[prop_or_default]
     pub children: Html,
@@ -142,8 +147,8 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
                 { lang.tf("photo-weights-missing", &[
                     ("network", (&props.label).into()),
                     ("params", lang.count(props.params).into()),
-                    ("f32", mb(props.bytes_f32).into()),
-                    ("f16", mb(props.bytes_f16).into()),
+                    ("f32", mib(props.bytes_f32).into()),
+                    ("f16", mib(props.bytes_f16).into()),
                 ]) }
             </p>
         },
@@ -159,8 +164,8 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
                     lang.tf(
                         "photo-weights-progress",
                         &[
-                            ("loaded", mb(*loaded).into()),
-                            ("total", mb(*t).into()),
+                            ("loaded", mib(*loaded).into()),
+                            ("total", mib(*t).into()),
                             (
                                 "percent",
                                 format!("{:.0}", *loaded as f64 * 100.0 / *t as f64).into(),
@@ -171,12 +176,15 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
                 _ => (
                     *loaded as f64,
                     props.bytes_f32 as f64,
-                    lang.tf("photo-weights-so-far", &[("loaded", mb(*loaded).into())]),
+                    lang.tf("photo-weights-so-far", &[("loaded", mib(*loaded).into())]),
                 ),
             };
             html! {
                 <p class="weights-status" data-state="loading">
-                    { lang.tf("photo-weights-loading", &[("source", source.into())]) }{ " " }
+                    { lang.tf("photo-weights-loading", &[
+                        ("source", source.into()),
+                        ("params", lang.count(props.params).into()),
+                    ]) }{ " " }
                     <progress data-testid="load-progress" value={value.to_string()} max={max.to_string()}
                         data-loaded={loaded.to_string()} data-total={total.map(|t| t.to_string()).unwrap_or_default()} />
                     { format!(" {text}") }
@@ -198,16 +206,24 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
                     &[("engine", engine_name(lang, *engine).into())],
                 )
             };
+            // "Ready" first, in a student's words; how the weights were checked and prepared
+            // one click away.
             html! {
-                <p class="weights-status" data-state="ready" data-testid="weights-loaded" data-engine={engine.key()}>
-                    { lang.tf("photo-weights-ready", &[
+                <div class="weights-status" data-state="ready" data-testid="weights-loaded" data-engine={engine.key()}>
+                    <p>{ lang.tf("photo-weights-ready", &[
                         ("source", source.text(lang).into()),
                         ("params", lang.count(props.params).into()),
-                        ("prepared", prepared.into()),
-                        ("memory", mb(memory.held).into()),
-                        ("limit", mb(crate::protocol::HELD_NETWORKS_BYTES).into()),
-                    ]) }
-                </p>
+                        ("memory", mib(memory.held).into()),
+                        ("limit", mib(crate::protocol::HELD_NETWORKS_BYTES).into()),
+                    ]) }</p>
+                    <details class="weights-how" data-testid="weights-how">
+                        <summary>{ lang.t("photo-weights-how") }</summary>
+                        <p>{ lang.tf("photo-weights-how-text", &[
+                            ("network", (&props.label).into()),
+                            ("prepared", prepared.into()),
+                        ]) }</p>
+                    </details>
+                </div>
             }
         }
     };
@@ -219,12 +235,12 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
     });
     let offer = offer.map(|o| {
         let text = match o.kind {
-            Kind::Shipped => lang.tf("photo-get-shipped", &[("size", mb(o.bytes).into())]),
+            Kind::Shipped => lang.tf("photo-get-shipped", &[("size", mib(o.bytes).into())]),
             Kind::Hub => lang.tf(
                 "photo-get-hub",
-                &[("size", mb(o.bytes).into()), ("repo", (&o.label).into())],
+                &[("size", mib(o.bytes).into()), ("repo", (&o.label).into())],
             ),
-            Kind::Torchvision => lang.tf("photo-get-torchvision", &[("size", mb(o.bytes).into())]),
+            Kind::Torchvision => lang.tf("photo-get-torchvision", &[("size", mib(o.bytes).into())]),
         };
         let on_get = props.on_get.reform(|_: MouseEvent| ());
         html! {
@@ -252,8 +268,23 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
             </button>
         }
     });
+    // A network whose weights were never published: say so, and link the closest that has them.
+    let unpublished = props.unpublished.as_ref().map(|nearest| {
+        html! {
+            <p class="note" data-testid="weights-unpublished">
+                { lang.tf("photo-weights-none", &[("network", (&props.label).into())]) }
+                if let Some((id, label)) = nearest {
+                    { " " }
+                    <NetworkLink id={id.clone()} testid="weights-nearest">
+                        { lang.tf("photo-weights-nearest", &[("nearest", label.into())]) }
+                    </NetworkLink>
+                    { "." }
+                }
+            </p>
+        }
+    });
     let note = props.note.as_ref().map(|n| {
-        html! { <p class="note warn" data-testid="weights-note">{ n.text(lang) }</p> }
+        html! { <p class="note warn" data-testid="weights-note">{ n.sentence(lang) }</p> }
     });
     let keeping = match (&props.state, &props.loaded_from) {
         (WeightsState::Loading { .. }, Some(from)) => {
@@ -266,6 +297,7 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
             ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}>
             <h3>{ lang.t("photo-weights-title") }</h3>
             { status }
+            { unpublished }
             { cancel }
             { keeping }
             { note }
@@ -287,7 +319,7 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
                 <p class="note">
                     { lang.t("photo-weights-official") }
                     <a href={official.clone()} onclick={use_official}>{ official.clone() }</a>
-                    { lang.tf("photo-weights-official-size", &[("size", mb(props.bytes_f32).into())]) }
+                    { lang.tf("photo-weights-official-size", &[("size", mib(props.bytes_f32).into())]) }
                     <code>{ format!("atlas fetch-weights {}", props.model) }</code>
                     { lang.t("photo-weights-official-end") }
                 </p>

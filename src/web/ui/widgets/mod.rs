@@ -11,6 +11,8 @@ pub mod googlenet_strip;
 pub mod inception_cost;
 pub mod inception_diagram;
 pub mod input_preview;
+pub mod network_link;
 pub mod probability_bars;
 pub mod residual_diagram;
 pub mod top5_list;
+pub mod unpublished_note;

@@ -20,7 +20,7 @@ use crate::protocol::{
     Classification, EngineKind, InputGradient, Reload, WorkerMemory, WorkerRequest, WorkerResponse,
 };
 use crate::web::photo_decode;
-use crate::web::ui::format::{engine_name, mb};
+use crate::web::ui::format::{engine_name, mib};
 use crate::web::ui::hooks::worker::{open, Worker};
 use crate::web::ui::panels::attention_panel::AttentionPanel;
 use crate::web::ui::panels::layer_explorer::LayerExplorer;
@@ -457,6 +457,13 @@ impl Component for PhotoLab {
             _ => false,
         };
         let params = d.analysis.total_params;
+        // No weights anywhere: say so, and point to the closest network that has them.
+        let unpublished = (offer.is_none() && !crate::sources::published(&d.net.id)).then(|| {
+            crate::sources::nearest_published(&d.net.id).map(|id| {
+                let label = crate::zoo::label_of(id, self.lang).unwrap_or_else(|| id.to_string());
+                (id.to_string(), label)
+            })
+        });
         let link = ctx.link();
         let lang = self.lang;
         // `data-status` keeps the English words (the tests read it); the page shows the language's.
@@ -476,7 +483,7 @@ impl Component for PhotoLab {
                     ("preprocess", format!("{:.0}", r.preprocess_ms).into()),
                     ("forward", format!("{:.0}", r.forward_ms).into()),
                     ("engine", engine_name(lang, r.engine).into()),
-                    ("memory", mb(r.memory.wasm).into()),
+                    ("memory", mib(r.memory.wasm).into()),
                 ],
             )
         });
@@ -555,7 +562,7 @@ impl Component for PhotoLab {
                     offer={offer} offer_kept={offer_kept}
                     on_get={link.callback(|_| Msg::Get)} on_cancel={link.callback(|_| Msg::Cancel)}
                     reload={self.reload.clone()} on_reload={link.callback(Msg::Reload)}
-                    note={self.note.clone()}>
+                    note={self.note.clone()} unpublished={unpublished}>
                     <WeightsManager />
                 </WeightsPanel>
                 if !self.evicted.is_empty() {
@@ -565,12 +572,12 @@ impl Component for PhotoLab {
                                 .map(|id| crate::zoo::label_of(id, lang).unwrap_or_else(|| id.clone()))
                                 .collect::<Vec<_>>().join(", ").into()),
                             ("count", self.evicted.len().into()),
-                            ("limit", mb(crate::protocol::HELD_NETWORKS_BYTES).into()),
+                            ("limit", mib(crate::protocol::HELD_NETWORKS_BYTES).into()),
                         ]) }
                     </p>
                 }
                 if let Some(e) = &self.error {
-                    <p class="error" data-testid="error-message" role="alert">{ e.text(lang) }</p>
+                    <p class="error" data-testid="error-message" role="alert">{ e.sentence(lang) }</p>
                 }
                 if let Some(wants) = link_wants {
                     <p class="note link-wants" data-testid="link-wants">{ wants }</p>
