@@ -28,7 +28,7 @@ network-totals-macs-note = conv and fc weight uses (torchvision's count)
 network-totals-training-only = of which { $side } in side branches used only in training; an inference uses { $inference }
 network-totals-memory = Memory per image, forward
 network-totals-memory-exact = { $n } activations × 4 bytes
-network-totals-memory-note = input and every stored layer output (in-place ReLU not counted); training keeps about twice as much for the backward pass. Sizes on this page are in MiB: 1 MiB = 1,048,576 bytes.
+network-totals-memory-note = input and every stored layer output (in-place ReLU not counted); training keeps about twice as much for the backward pass. Sizes on this page are in binary units: 1 MiB = 1,048,576 bytes (KiB and GiB alike).
 
 ## The diagram
 network-diagram-label = Diagram of { $net }

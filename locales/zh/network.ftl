@@ -28,7 +28,7 @@ network-totals-macs-note = 卷积层和全连接层的权重使用次数（按 t
 network-totals-training-only = 其中 { $side } 属于只在训练时使用的旁支；推理时用到 { $inference }
 network-totals-memory = 每张图像的前向传播内存
 network-totals-memory-exact = { $n } 个激活值 × 4 字节
-network-totals-memory-note = 包括输入和每一层保存下来的输出（原地执行的 ReLU 不计）；训练时为了反向传播，大约要保存两倍的数据。本页的大小都以 MiB 计：1 MiB = 1,048,576 字节。
+network-totals-memory-note = 包括输入和每一层保存下来的输出（原地执行的 ReLU 不计）；训练时为了反向传播，大约要保存两倍的数据。本页的大小都用二进制单位：1 MiB = 1,048,576 字节（KiB、GiB 同理）。
 
 ## The diagram
 network-diagram-label = { $net } 的结构图

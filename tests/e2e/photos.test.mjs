@@ -62,8 +62,9 @@ async function choose(model) {
 
 async function loadWeights(file) {
   const lab = page.getByTestId('photo-lab');
-  // Choosing SqueezeNet 1.1 loads the copy shipped with the page; the file input is enabled again
-  // once that is done.
+  // Choosing SqueezeNet 1.1 loads the copy shipped with the page (once the worker has said it does
+  // not hold it): wait until that load is done and the file input is enabled again.
+  await page.waitForSelector('[data-testid=photo-lab][data-weights=loaded]', { timeout: 120_000 });
   await page.waitForSelector('[data-testid=weights-input]:not([disabled])', { timeout: 120_000 });
   await page.getByTestId('weights-input').setInputFiles(file);
   await page.waitForFunction((name) => document.querySelector('[data-testid=weights-loaded]')?.textContent.includes(name),

@@ -22,5 +22,13 @@ pub fn use_network_link(id: &str) -> (String, Callback<MouseEvent>) {
             }
         })
     };
-    (format!("?view={id}"), onclick)
+    // The address as `push_view` writes it: the other parameters (the language …) kept.
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let view = crate::view_state::ViewState {
+        view: Some(id.to_string()),
+        ..Default::default()
+    };
+    (view.to_query(&search), onclick)
 }

@@ -196,10 +196,13 @@ pub fn compare_page(props: &ComparePageProps) -> Html {
                 Some(Ok(top5)) => html! { <Top5List top5={top5.clone()} photo={p.photo.clone()} /> },
                 Some(Err(why)) => html! {
                     <p class="note" data-testid="compare-top5-missing">
-                        { why.sentence(lang) }{ " " }
-                        <NetworkLink id={model.to_string()} testid="compare-open-lab">
-                            { lang.tf("compare-open-lab", &[("net", label.clone().into())]) }
-                        </NetworkLink>
+                        { why.sentence(lang) }
+                        if why.key == "errors-top5-not-loaded" {
+                            { " " }
+                            <NetworkLink id={model.to_string()} testid="compare-open-lab">
+                                { lang.tf("compare-open-lab", &[("net", label.clone().into())]) }
+                            </NetworkLink>
+                        }
                     </p>
                 },
                 None => html! {},

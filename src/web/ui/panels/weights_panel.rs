@@ -278,7 +278,6 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
                     <NetworkLink id={id.clone()} testid="weights-nearest">
                         { lang.tf("photo-weights-nearest", &[("nearest", label.into())]) }
                     </NetworkLink>
-                    { "." }
                 }
             </p>
         }

@@ -31,7 +31,6 @@ pub fn unpublished_note(props: &UnpublishedNoteProps) -> Html {
                 <a {href} {onclick} data-testid="unpublished-nearest" data-model={id}>
                     { lang.tf("photo-weights-nearest", &[("nearest", label.into())]) }
                 </a>
-                { "." }
             </>
         }
     });

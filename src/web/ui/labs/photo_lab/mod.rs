@@ -458,7 +458,10 @@ impl Component for PhotoLab {
         };
         let params = d.analysis.total_params;
         // No weights anywhere: say so, and point to the closest network that has them.
-        let unpublished = (offer.is_none() && !crate::sources::published(&d.net.id)).then(|| {
+        let unpublished = (offer.is_none()
+            && self.loaded_from.is_none()
+            && !crate::sources::published(&d.net.id))
+        .then(|| {
             crate::sources::nearest_published(&d.net.id).map(|id| {
                 let label = crate::zoo::label_of(id, self.lang).unwrap_or_else(|| id.to_string());
                 (id.to_string(), label)
