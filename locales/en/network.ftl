@@ -47,4 +47,21 @@ network-zoom-in = Zoom in
 network-zoom-out = Zoom out
 network-zoom-fit = Fit to width
 network-zoom-level = { $percent } %
-network-diagram-region = The network's diagram: scroll or drag to pan, the buttons zoom
+network-diagram-region = The network's diagram: scroll or drag to pan; + and − zoom, 0 fits
+
+## The diagram's levels
+network-diagram-hint = Click a box to open it · Ctrl + wheel or pinch to zoom · drag to pan
+network-diagram-overview = Overview
+network-diagram-every-layer = Every layer
+# A stage's label: where it works, its parameters and multiply-adds.
+network-diagram-stage = { $place } · { $params } parameters · { $macs } multiply-adds
+# A closed group's or block's tooltip.
+network-diagram-block-title =
+    { $names }
+    { $params } parameters, { $macs } multiply-adds
+    Click or press Enter to open it.
+network-diagram-close = Close { $name }
+network-diagram-close-group = Close the { $repeat } blocks into one box
+network-diagram-minimap = Where the panel is in the whole diagram
+network-diagram-stage-params = { $params } parameters
+network-diagram-hint-touch = Tap a box to open it · pinch to zoom · drag to pan

@@ -92,3 +92,14 @@ zoo-cap-fc = fc { $out }
 zoo-cap-pad-shortcut = pad shortcut /{ $stride }
 zoo-cap-dropout = dropout { $p }
 zoo-cap-flatten = flatten
+
+## What a block is, as the diagram's overview names it (read from its structure)
+zoo-kind-bottleneck = bottleneck
+zoo-kind-residual = residual block
+zoo-kind-inception = Inception module
+zoo-kind-fire = Fire module
+zoo-kind-dense = dense layer
+zoo-kind-fractal = fractal block
+zoo-kind-mlpconv = mlpconv
+zoo-kind-auxiliary = auxiliary classifier
+zoo-kind-plain = block

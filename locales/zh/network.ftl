@@ -47,4 +47,19 @@ network-zoom-in = 放大
 network-zoom-out = 缩小
 network-zoom-fit = 适应宽度
 network-zoom-level = { $percent }%
-network-diagram-region = 网络结构图：滚动或拖动以平移，用按钮缩放
+network-diagram-region = 网络结构图：滚动或拖动以平移；+ 与 − 缩放，0 适应宽度
+
+## The diagram's levels
+network-diagram-hint = 点击方框展开 · Ctrl + 滚轮或双指缩放 · 拖动平移
+network-diagram-overview = 概览
+network-diagram-every-layer = 每一层
+network-diagram-stage = { $place } · 参数 { $params } · 乘加 { $macs }
+network-diagram-block-title =
+    { $names }
+    参数 { $params }，乘加 { $macs }
+    点击或按回车展开。
+network-diagram-close = 收起 { $name }
+network-diagram-close-group = 把这 { $repeat } 个块收回一个方框
+network-diagram-minimap = 当前视野在整张结构图中的位置
+network-diagram-stage-params = 参数 { $params }
+network-diagram-hint-touch = 轻点方框展开 · 双指缩放 · 拖动平移

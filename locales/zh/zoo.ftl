@@ -92,3 +92,14 @@ zoo-cap-fc = 全连接 { $out }
 zoo-cap-pad-shortcut = 补零捷径 /{ $stride }
 zoo-cap-dropout = Dropout { $p }
 zoo-cap-flatten = 展平
+
+## What a block is, as the diagram's overview names it (read from its structure)
+zoo-kind-bottleneck = 瓶颈块
+zoo-kind-residual = 残差块
+zoo-kind-inception = Inception 模块
+zoo-kind-fire = Fire 模块
+zoo-kind-dense = 稠密层
+zoo-kind-fractal = 分形块
+zoo-kind-mlpconv = mlpconv
+zoo-kind-auxiliary = 辅助分类器
+zoo-kind-plain = 块

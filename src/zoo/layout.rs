@@ -55,7 +55,8 @@ pub struct Diagram {
     pub lanes: usize,
 }
 
-fn folds(op: &Op) -> bool {
+/// Whether a layer is drawn inside the box of the layer it follows (BN, activations, LRN…).
+pub fn folds(op: &Op) -> bool {
     matches!(
         op.base(),
         Op::BatchNorm2d { .. }
@@ -157,21 +158,29 @@ pub fn caption_in(op: &Op, lang: Lang) -> String {
 
 /// Lays a network out; `an` is its analysis (for the shapes).
 pub fn layout(net: &Network, an: &Analysis) -> Diagram {
+    layout_range(net, an, 0..net.nodes.len())
+}
+
+/// Lays out the nodes `range` of a network alone (one block of the overview, opened): inputs from
+/// outside the range are left out, so the range's first layers sit at rank 0.
+pub fn layout_range(net: &Network, an: &Analysis, range: std::ops::Range<NodeId>) -> Diagram {
     // The box each node is drawn in: itself, or the box of its input when it folds.
-    let mut box_of: Vec<usize> = Vec::with_capacity(net.nodes.len());
+    let mut box_of: Vec<Option<usize>> = vec![None; net.nodes.len()];
     let mut nodes: Vec<DiagramNode> = Vec::new();
     let mut edges: Vec<DiagramEdge> = Vec::new();
     let mut lanes_at: Vec<Vec<bool>> = Vec::new(); // lanes_at[rank][lane] taken
-    for (id, node) in net.nodes.iter().enumerate() {
+    for id in range {
+        let node = &net.nodes[id];
         if folds(&node.op) && node.inputs.len() == 1 {
-            let b = box_of[node.inputs[0]];
-            nodes[b].folded.push(node.op.type_name());
-            nodes[b].last = id;
-            nodes[b].shape = shape_text(&an.layers[id].shape);
-            box_of.push(b);
-            continue;
+            if let Some(b) = box_of[node.inputs[0]] {
+                nodes[b].folded.push(node.op.type_name());
+                nodes[b].last = id;
+                nodes[b].shape = shape_text(&an.layers[id].shape);
+                box_of[id] = Some(b);
+                continue;
+            }
         }
-        let mut ins: Vec<usize> = node.inputs.iter().map(|&i| box_of[i]).collect();
+        let mut ins: Vec<usize> = node.inputs.iter().filter_map(|&i| box_of[i]).collect();
         ins.dedup();
         let rank = ins.iter().map(|&i| nodes[i].rank + 1).max().unwrap_or(0);
         if lanes_at.len() <= rank {
@@ -201,7 +210,7 @@ pub fn layout(net: &Network, an: &Analysis) -> Diagram {
             shape: shape_text(&an.layers[id].shape),
             merge: is_merge(&node.op),
         });
-        box_of.push(me);
+        box_of[id] = Some(me);
     }
     // Frames around blocks whose boxes occupy consecutive ranks.
     let mut blocks: Vec<DiagramBlock> = Vec::new();

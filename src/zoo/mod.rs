@@ -5,9 +5,11 @@
 
 pub mod analysis;
 pub mod builder;
+pub mod diagram_flow;
 pub mod graph;
 pub mod layout;
 pub mod nets;
+pub mod overview;
 pub mod params;
 pub mod summary;
 

@@ -36,8 +36,9 @@ test('resnet50: 25,557,032 params and 4,089,184,256 MACs, every layer listed', a
   assert.equal(await first.getAttribute('data-layer'), 'conv1');
   assert.equal(await first.getAttribute('data-params'), '9408');
   assert.match(await first.innerText(), /64×112×112/);
-  // The diagram shows the four projection shortcuts and sixteen additions.
+  // Every layer of the diagram shows the four projection shortcuts and sixteen additions.
   const diagram = page.getByTestId('network-diagram');
+  await page.getByTestId('diagram-every-layer').click();
   assert.equal(await diagram.locator('g.dnode[data-layer$="downsample.0"]').count(), 4);
   assert.equal(await diagram.locator('g.dnode.merge').count(), 16);
   await screenshot(page, 'zoo-resnet50');
@@ -61,6 +62,7 @@ test('vgg16: the first FC layer is marked heavy with 102,764,544 of 138,357,544 
 test('googlenet: Inception branches side by side, merged by concatenation', async () => {
   await choose('googlenet');
   const diagram = page.getByTestId('network-diagram');
+  await page.getByTestId('diagram-every-layer').click();
   assert.equal(await diagram.locator('g.dnode.merge').count(), 9);
   const s = summary('googlenet');
   assert.equal(await page.getByTestId('total-params').getAttribute('data-value'), String(s.total_params));
@@ -73,7 +75,7 @@ test('every network of the picker shows its table and diagram without errors', a
   for (const id of ids) {
     await choose(id);
     assert.ok(await page.getByTestId('layer-row').count() > 5, `${id} has rows`);
-    assert.ok(await page.getByTestId('network-diagram').locator('g.dnode').count() > 3, `${id} has a diagram`);
+    assert.ok(await page.getByTestId('network-diagram').locator('g.dnode, g.dblock').count() > 3, `${id} has a diagram`);
   }
   assert.deepEqual(errors(), []);
 });

@@ -3,6 +3,8 @@
 
 pub mod attention_map;
 pub mod crop_preview;
+pub mod diagram_minimap;
+pub mod diagram_scene;
 pub mod digit_canvas;
 pub mod erf_heatmap;
 pub mod feature_map_canvas;
