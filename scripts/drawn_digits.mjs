@@ -15,7 +15,11 @@
 // chords across a curve) and a slow one many. Multi-stroke digits are drawn in either order where
 // people do both. Deterministic: the same seed writes the same file.
 //
-//   node scripts/drawn_digits.mjs [--seed N] [--per-class N] [--out FILE] [--png FILE]
+//   node scripts/drawn_digits.mjs [--hands] [--seed N] [--per-class N] [--out FILE] [--png FILE]
+//
+// --hands writes the second set (tests/fixtures/drawn_hands.json): eight people, each with their
+// own size, brush, slant, width, pace and steadiness, drawing every digit twice, several of them
+// in letterforms the first set does not have.
 //
 // --png writes a contact sheet of the digits (rendered with round-capped strokes of the brush
 // width, as the pad draws them) to look at.
@@ -142,20 +146,57 @@ const STYLES = {
   ],
 };
 
+// Letterforms the hands below use and the styles above do not: the shapes that read as another
+// digit when drawn with a thick brush (a 9 whose tail curls back under its loop, a 3 with curled
+// ends, a 6 with a high, open loop, a 5 with a round belly), and other habits.
+const HAND_STYLES = {
+  0: [{ name: '0-overlap', aspect: 0.7, strokes: () => [arc(0.5, 0.5, 0.5, 0.5, -60, -460)] }],
+  1: [{ name: '1-serif', aspect: 0.5, strokes: () => [join(line([0.25, 0.2], [0.58, 0], [0.58, 1])), line([0.25, 1], [0.9, 1])] }],
+  2: [{ name: '2-z', aspect: 0.7, strokes: () => [join(arc(0.45, 0.22, 0.42, 0.22, 190, 370), line([0.87, 0.26], [0.05, 1], [0.97, 1]))] }],
+  3: [{ name: '3-curl', aspect: 0.66, strokes: () => [join(arc(0.12, 0.12, 0.08, 0.08, 90, -150), arc(0.47, 0.25, 0.42, 0.25, 200, 440), arc(0.47, 0.74, 0.5, 0.26, -90, 150), arc(0.12, 0.9, 0.08, 0.08, 60, 300))] }],
+  4: [{ name: '4-narrow-closed', aspect: 0.6, swap: true, strokes: () => [line([0.75, 0], [0.0, 0.7], [1.0, 0.7]), line([0.75, 0], [0.75, 1])] }],
+  5: [{ name: '5-round', aspect: 0.7, swap: true, strokes: () => [join(line([0.22, 0.0], [0.12, 0.42]), arc(0.5, 0.68, 0.46, 0.32, -150, 150)), line([0.22, 0.0], [0.9, 0.02])] }],
+  6: [{ name: '6-high-loop', aspect: 0.66, strokes: () => [join(bez([0.75, 0.0], [0.25, 0.15], [0.05, 0.45], [0.08, 0.7]), arc(0.5, 0.66, 0.44, 0.34, 175, -180))] }],
+  7: [{ name: '7-hook', aspect: 0.7, strokes: () => [join(arc(0.06, 0.06, 0.05, 0.06, 90, 270), line([0.06, 0.0], [0.97, 0.02]), bez([0.97, 0.02], [0.75, 0.35], [0.5, 0.7], [0.42, 1]))] }],
+  8: [{ name: '8-tilted', aspect: 0.62, strokes: () => [join(bez([0.8, 0.1], [0.55, -0.06], [0.1, 0.02], [0.22, 0.26]), bez([0.22, 0.26], [0.35, 0.48], [0.98, 0.55], [0.88, 0.8]), bez([0.88, 0.8], [0.8, 1.05], [0.0, 1.02], [0.08, 0.76]), bez([0.08, 0.76], [0.15, 0.5], [0.8, 0.45], [0.8, 0.1]))] }],
+  9: [
+    { name: '9-curl', aspect: 0.64, strokes: () => [join(arc(0.48, 0.26, 0.46, 0.26, -5, -365), bez([0.94, 0.26], [0.97, 0.75], [0.7, 1.0], [0.2, 0.88]))] },
+    { name: '9-small-loop', aspect: 0.55, strokes: () => [join(arc(0.45, 0.2, 0.45, 0.2, 0, -360), line([0.9, 0.2], [0.78, 1]))] },
+  ],
+};
+
+// Eight people, each with their own habits (never seen by training, never tuned against): size
+// band (px), brush (px), slant, width, pace of the mouse (px per frame) and steadiness; and the
+// letterform each of them uses for each digit (`own` for theirs above, else a style above).
+const HANDS = [
+  { name: 'marker', height: [90, 150], brush: [28, 34], slant: [0.0, 0.2], wide: 1.0, pace: [8, 16], shaky: 1, own: [9, 3, 6] },
+  { name: 'tiny', height: [55, 80], brush: [12, 18], slant: [-0.05, 0.15], wide: 1.1, pace: [4, 9], shaky: 0.6, own: [5, 8] },
+  { name: 'backhand', height: [130, 200], brush: [14, 22], slant: [-0.35, -0.15], wide: 0.9, pace: [8, 18], shaky: 1, own: [1, 7, 9] },
+  { name: 'italic', height: [150, 240], brush: [10, 16], slant: [0.35, 0.55], wide: 0.8, pace: [10, 22], shaky: 0.8, own: [2, 4, 9] },
+  { name: 'hasty', height: [120, 220], brush: [16, 22], slant: [0.05, 0.3], wide: 1.1, pace: [30, 55], shaky: 1.6, own: [0, 3, 6] },
+  { name: 'careful', height: [180, 250], brush: [18, 18], slant: [-0.05, 0.05], wide: 1.0, pace: [3, 7], shaky: 0.4, own: [1, 5, 7, 8] },
+  { name: 'wide', height: [100, 160], brush: [20, 26], slant: [0.0, 0.15], wide: 1.35, pace: [8, 18], shaky: 1, own: [0, 2, 6, 9] },
+  { name: 'shaky', height: [120, 200], brush: [14, 20], slant: [0.0, 0.25], wide: 1.0, pace: [6, 14], shaky: 2.4, own: [3, 4, 8] },
+];
+
 // ---- one digit as a person draws it ----
-function digit(label, style, r) {
-  // Size, proportions, slant, rotation.
+function digit(label, style, r, hand = null) {
+  // Size, proportions, slant, rotation: drawn afresh for each digit, or within one person's habits
+  // (`hand`: a size, a brush, a slant, a width, a pace and a steadiness of their own).
   const sizeBand = r.unit();
-  let height = sizeBand < 0.3 ? r.range(60, 110) : sizeBand < 0.7 ? r.range(110, 180) : r.range(180, 255);
-  const brush = r.chance(0.55) ? 18 : r.int(8, 32);
+  let height = hand ? r.range(...hand.height)
+    : sizeBand < 0.3 ? r.range(60, 110) : sizeBand < 0.7 ? r.range(110, 180) : r.range(180, 255);
+  const brush = hand ? r.int(...hand.brush) : r.chance(0.55) ? 18 : r.int(8, 32);
   height = Math.max(height, brush * 3.3); // a blot is not a digit: the brush is at most ~0.3 of its height
-  const width = height * style.aspect * r.range(0.8, 1.2);
+  const width = height * style.aspect * (hand ? hand.wide : 1) * r.range(0.8, 1.2);
   // A flagged 1 leant or turned too far reads as a 7: less of both there.
   const flag = style.name.startsWith('1-flag');
-  const slant = r.chance(0.7) ? r.range(-0.05, flag ? 0.3 : 0.45) : r.range(-0.3, 0);
-  const rot = (r.range(-12, 12) * (flag ? 0.66 : 1) * Math.PI) / 180;
+  const slant = hand ? r.range(...hand.slant) * (flag ? 0.66 : 1)
+    : r.chance(0.7) ? r.range(-0.05, flag ? 0.3 : 0.45) : r.range(-0.3, 0);
+  const rot = (r.range(-12, 12) * (flag ? 0.66 : 1) * (hand ? 0.5 : 1) * Math.PI) / 180;
   // A slow wobble of the hand: a few smooth waves along the path, in x and y.
-  const waves = Array.from({ length: 3 }, () => ({ f: r.range(2, 9), px: r.range(0, 6.3), py: r.range(0, 6.3), a: r.range(0.004, 0.025) }));
+  const shaky = hand ? hand.shaky : 1;
+  const waves = Array.from({ length: 3 }, () => ({ f: r.range(2, 9), px: r.range(0, 6.3), py: r.range(0, 6.3), a: r.range(0.004, 0.025) * shaky }));
   const toCanvas = ([u, v], s) => {
     let wx = 0;
     let wy = 0;
@@ -213,7 +254,7 @@ function digit(label, style, r) {
   dense = dense.map((st) => st.map(([x, y]) => [ox + x * fit, oy + y * fit]));
   // The mouse: one pointermove per frame, so points are spaced by the hand's speed (slower at the
   // start and end of a stroke); a few digits are dashed off fast.
-  const pace = r.chance(0.25) ? r.range(25, 50) : r.range(5, 20);
+  const pace = hand ? r.range(...hand.pace) : r.chance(0.25) ? r.range(25, 50) : r.range(5, 20);
   const jitter = r.range(0.2, 1.2);
   const points = dense.map((st) => {
     const cum = [0];
@@ -238,7 +279,9 @@ function digit(label, style, r) {
     // Integer positions, as the pad reads them from pointer events.
     return out.map(([x, y], i) => (i === 0 || i === out.length - 1 ? [lim(x), lim(y)] : [lim(x + jitter * r.gauss()), lim(y + jitter * r.gauss())]));
   });
-  return { label, style: style.name, brush, strokes: points };
+  return hand
+    ? { label, style: style.name, hand: hand.name, brush, strokes: points }
+    : { label, style: style.name, brush, strokes: points };
 }
 
 // ---- a contact sheet (PNG) to look at ----
@@ -306,14 +349,29 @@ const opt = (name, dflt) => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 const root = path.resolve(import.meta.dirname, '..');
-const seed = Number(opt('--seed', '20251124'));
-const perClass = Number(opt('--per-class', '36'));
-const out = opt('--out', path.join(root, 'tests', 'fixtures', 'drawn_digits.json'));
+const hands = args.includes('--hands');
+const seed = Number(opt('--seed', hands ? '20261206' : '20251124'));
+const perClass = Number(opt('--per-class', hands ? '2' : '36'));
+const out = opt('--out', path.join(root, 'tests', 'fixtures', hands ? 'drawn_hands.json' : 'drawn_digits.json'));
 const r = rng(seed);
 const digits = [];
-for (let label = 0; label <= 9; label++) {
-  const styles = STYLES[label];
-  for (let i = 0; i < perClass; i++) digits.push(digit(label, styles[i % styles.length], r));
+if (hands) {
+  // Each person draws every digit `perClass` times: in their own letterform where they have one,
+  // else in one of the common styles (a different one each time).
+  HANDS.forEach((hand, h) => {
+    for (let label = 0; label <= 9; label++) {
+      const own = hand.own.includes(label) ? HAND_STYLES[label] : null;
+      for (let i = 0; i < perClass; i++) {
+        const styles = own ?? STYLES[label];
+        digits.push(digit(label, styles[(h + i) % styles.length], r, hand));
+      }
+    }
+  });
+} else {
+  for (let label = 0; label <= 9; label++) {
+    const styles = STYLES[label];
+    for (let i = 0; i < perClass; i++) digits.push(digit(label, styles[i % styles.length], r));
+  }
 }
 // Interleave the classes (as a person asked for "any digit" would draw them).
 const order = digits.map((_, i) => i);
@@ -323,7 +381,9 @@ for (let i = order.length - 1; i > 0; i--) {
 }
 const shuffled = order.map((i) => digits[i]);
 const header = {
-  about: 'Held-out digits drawn as with a mouse on the LeNet-5 pad (280×280 canvas pixels, one list of pointer positions per stroke, brush in px). Never used in training.',
+  about: hands
+    ? `Held-out digits drawn by ${HANDS.length} people with their own habits and letterforms (hand: who drew it), as with a mouse on the LeNet-5 pad (280×280 canvas pixels, one list of pointer positions per stroke, brush in px). Never used in training, never tuned against.`
+    : 'Held-out digits drawn as with a mouse on the LeNet-5 pad (280×280 canvas pixels, one list of pointer positions per stroke, brush in px). Never used in training.',
   generator: 'scripts/drawn_digits.mjs',
   seed,
   canvas: PAD,

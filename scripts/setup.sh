@@ -16,6 +16,21 @@ command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 ls /usr/share/vulkan/icd.d/lvp_icd.*.json >/dev/null 2>&1 || need_apt+=(mesa-vulkan-drivers)
 # A Chinese font, so that the page's 简体中文 shows in the end-to-end screenshots (5 MB).
 fc-list :lang=zh 2>/dev/null | grep -q . || need_apt+=(fonts-wqy-microhei)
+# The handwriting and script typefaces `atlas train-lenet` trains on as more hands
+# (src/digits/fonts.rs names each file; about 10 MB together).
+for pkg_file in \
+  fonts-dkg-handwriting:/usr/share/fonts/truetype/fifthhorseman/dkg.ttf \
+  fonts-humor-sans:/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf \
+  fonts-comic-neue:/usr/share/fonts/opentype/comic-neue/ComicNeue-Regular.otf \
+  fonts-femkeklaver:/usr/share/fonts/truetype/femkeklaver/femkeklaver.ttf \
+  fonts-breip:/usr/share/fonts/truetype/breip/Breip.ttf \
+  fonts-kristi:/usr/share/fonts/truetype/kristi/Kristi.ttf \
+  fonts-urw-base35:/usr/share/fonts/opentype/urw-base35/Z003-MediumItalic.otf \
+  fonts-texgyre:/usr/share/texmf/fonts/opentype/public/tex-gyre/texgyrechorus-mediumitalic.otf \
+  fonts-lobster:/usr/share/fonts/opentype/lobster/lobster.otf \
+  fonts-sil-andika:/usr/share/fonts/truetype/andika/Andika-Italic.ttf; do
+  [ -f "${pkg_file#*:}" ] || need_apt+=("${pkg_file%%:*}")
+done
 if ((${#need_apt[@]})); then
   say "installing Debian packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

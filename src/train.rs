@@ -9,6 +9,7 @@ use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::optim::{AdamW, Optimizer, ParamsAdamW};
 use serde::Serialize;
 
+use crate::digits::fonts::FontDigits;
 use crate::digits::{augment, augment_as_drawn, drawn_input, pad_to_32, Augmentation, DrawnSet};
 use crate::engine::cpu::{forward_tensors, ParamSource};
 use crate::engine::{EngineError, Weights};
@@ -59,6 +60,11 @@ pub struct TrainReport {
     /// How the trained network reads the held-out drawn digits (tests/fixtures/drawn_digits.json),
     /// when they were given.
     pub drawn: Option<DrawnScore>,
+    /// How it reads the second held-out set, eight people's hands (tests/fixtures/drawn_hands.json),
+    /// each person's figure included.
+    pub drawn_hands: Option<DrawnScore>,
+    /// The typeface files whose digits were trained on (none: MNIST's writers only).
+    pub typefaces: Vec<String>,
 }
 
 struct VarParams(HashMap<String, Var>);
@@ -154,6 +160,18 @@ pub struct DrawnScore {
     pub confusion: Vec<Vec<u32>>,
     /// The misread digits: `label→predicted (style)`.
     pub misread: Vec<String>,
+    /// Each person's figure, for a set drawn by several (`drawn_hands.json`), in the set's order.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub hands: Vec<HandScore>,
+}
+
+/// How one person's digits were read.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct HandScore {
+    pub hand: String,
+    pub digits: usize,
+    pub errors: usize,
+    pub accuracy: f64,
 }
 
 /// Classifies every digit of a drawn set with a checkpoint.
@@ -180,11 +198,35 @@ pub fn evaluate_drawn(
         .to_vec1::<u32>()?;
     let mut confusion = vec![vec![0u32; 10]; 10];
     let mut misread = Vec::new();
+    let mut hands: Vec<HandScore> = Vec::new();
     for (d, p) in set.digits.iter().zip(pred) {
         confusion[d.label as usize][p as usize] += 1;
-        if p != d.label as u32 {
-            misread.push(format!("{}→{p} ({})", d.label, d.style));
+        let wrong = p != d.label as u32;
+        if wrong {
+            misread.push(match &d.hand {
+                Some(h) => format!("{}→{p} ({h}, {})", d.label, d.style),
+                None => format!("{}→{p} ({})", d.label, d.style),
+            });
         }
+        if let Some(h) = &d.hand {
+            let at = match hands.iter().position(|s| &s.hand == h) {
+                Some(i) => i,
+                None => {
+                    hands.push(HandScore {
+                        hand: h.clone(),
+                        digits: 0,
+                        errors: 0,
+                        accuracy: 0.0,
+                    });
+                    hands.len() - 1
+                }
+            };
+            hands[at].digits += 1;
+            hands[at].errors += usize::from(wrong);
+        }
+    }
+    for h in &mut hands {
+        h.accuracy = 1.0 - h.errors as f64 / h.digits.max(1) as f64;
     }
     let n = set.digits.len();
     Ok(DrawnScore {
@@ -194,16 +236,26 @@ pub fn evaluate_drawn(
         errors: misread.len(),
         confusion,
         misread,
+        hands,
     })
 }
 
-/// Trains `net` and returns its checkpoint and the report; `drawn`, when given, is measured after
-/// training (never trained on). `log` receives progress lines.
+/// The held-out drawn sets a run measures after training (never trained on).
+#[derive(Clone, Copy, Default)]
+pub struct HeldOut<'a> {
+    pub drawn: Option<&'a DrawnSet>,
+    pub hands: Option<&'a DrawnSet>,
+}
+
+/// Trains `net` and returns its checkpoint and the report; with `fonts` (may be empty) a share of
+/// the digits (`font_p`) is replaced by the same digit in a handwriting typeface. The `held_out`
+/// sets are measured after training. `log` receives progress lines.
 pub fn train(
     net: &Network,
     train_set: &Mnist,
     test_set: &Mnist,
-    drawn: Option<&DrawnSet>,
+    held_out: HeldOut,
+    fonts: &FontDigits,
     cfg: &TrainConfig,
     log: &mut dyn FnMut(String),
 ) -> Result<(Weights, TrainReport), EngineError> {
@@ -242,7 +294,14 @@ pub fn train(
                 let aug = &cfg.augmentation;
                 // No draw when the pad imitation is off: the random sequence is then the one
                 // training used before it existed.
-                buf.extend(if aug.drawn_p > 0.0 && rng.unit() < aug.drawn_p {
+                let label = train_set.labels[i] as usize;
+                // No draw without typefaces: the random sequence is then the one training used
+                // before they came.
+                let font = (!fonts.is_empty() && aug.font_p > 0.0 && rng.unit() < aug.font_p)
+                    .then(|| &fonts.images[rng.below(fonts.len())][label]);
+                buf.extend(if let Some(img) = font {
+                    augment_as_drawn(img, &aug.drawn, &mut rng)
+                } else if aug.drawn_p > 0.0 && rng.unit() < aug.drawn_p {
                     augment_as_drawn(train_set.image(i), &aug.drawn, &mut rng)
                 } else {
                     pad_to_32(&augment(train_set.image(i), aug, &mut rng))
@@ -290,17 +349,35 @@ pub fn train(
         net.id,
         acc * 100.0
     ));
-    let drawn = drawn
+    let drawn = held_out
+        .drawn
         .map(|set| evaluate_drawn(net, &weights, set))
         .transpose()?;
-    if let Some(d) = &drawn {
-        log(format!(
-            "{}: drawn-digit accuracy {:.2}% ({} of {} misread)",
-            net.id,
-            d.accuracy * 100.0,
-            d.errors,
-            d.digits
-        ));
+    let drawn_hands = held_out
+        .hands
+        .map(|set| evaluate_drawn(net, &weights, set))
+        .transpose()?;
+    for (what, d) in [("drawn-digit", &drawn), ("eight hands'", &drawn_hands)] {
+        if let Some(d) = d {
+            log(format!(
+                "{}: {what} accuracy {:.2}% ({} of {} misread: {})",
+                net.id,
+                d.accuracy * 100.0,
+                d.errors,
+                d.digits,
+                d.misread.join(", ")
+            ));
+        }
+    }
+    if let Some(d) = &drawn_hands {
+        for h in &d.hands {
+            log(format!(
+                "{}:   {} {:.1}%",
+                net.id,
+                h.hand,
+                h.accuracy * 100.0
+            ));
+        }
     }
     let report = TrainReport {
         model: net.id.clone(),
@@ -311,6 +388,12 @@ pub fn train(
         test_errors: errors,
         confusion,
         drawn,
+        drawn_hands,
+        typefaces: fonts
+            .files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect(),
     };
     Ok((weights, report))
 }

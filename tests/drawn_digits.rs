@@ -97,3 +97,37 @@ fn modern_lenet_reads_97_percent_of_the_drawn_digits() {
         s.accuracy * 100.0
     );
 }
+
+fn hands_set() -> DrawnSet {
+    let path = root().join("tests/fixtures/drawn_hands.json");
+    DrawnSet::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+/// The second set: eight people with their own habits and letterforms, which neither training nor
+/// its augmentation was tuned against. Each person's figure is printed (and stated in the report).
+#[test]
+fn every_hand_is_read() {
+    let set = hands_set();
+    assert_eq!(set.digits.len(), 160);
+    for model in ["lenet5", "lenet5_modern"] {
+        let net = build(model).unwrap();
+        let s = atlas::train::evaluate_drawn(&net, &shipped(model), &set).unwrap();
+        assert_eq!(s.hands.len(), 8);
+        for h in &s.hands {
+            eprintln!(
+                "{model} {:>8}: {:.1}% of {}",
+                h.hand,
+                h.accuracy * 100.0,
+                h.digits
+            );
+        }
+        eprintln!(
+            "{model}: {:.2}% of {} ({} misread: {})",
+            s.accuracy * 100.0,
+            s.digits,
+            s.errors,
+            s.misread.join(", ")
+        );
+        assert!(s.accuracy >= 0.97, "{model}: {:.2}%", s.accuracy * 100.0);
+    }
+}

@@ -76,8 +76,26 @@ fn training_is_reproducible_bit_for_bit() {
         limit: Some(4000),
         ..Default::default()
     };
-    let (a, ra) = atlas::train::train(&net, &train, &test, None, &cfg, &mut |_| {}).unwrap();
-    let (b, rb) = atlas::train::train(&net, &train, &test, None, &cfg, &mut |_| {}).unwrap();
+    let (a, ra) = atlas::train::train(
+        &net,
+        &train,
+        &test,
+        Default::default(),
+        &Default::default(),
+        &cfg,
+        &mut |_| {},
+    )
+    .unwrap();
+    let (b, rb) = atlas::train::train(
+        &net,
+        &train,
+        &test,
+        Default::default(),
+        &Default::default(),
+        &cfg,
+        &mut |_| {},
+    )
+    .unwrap();
     assert_eq!(a, b);
     assert_eq!(ra.confusion, rb.confusion);
     // Even one short epoch learns something.

@@ -9,7 +9,7 @@ fn usage() -> ! {
          models                     list the networks of the zoo\n  \
          summary <model> [--json]   per-layer shapes, params, MACs, memory, receptive fields\n  \
          train-lenet --mnist DIR --out FILE [--variant lenet5|lenet5_modern] [--epochs N] [--seed S] [--limit N]\n  \
-                                    [--drawn FILE]\n  \
+                                    [--drawn FILE] [--hands FILE] [--no-fonts]\n  \
                                     train LeNet-5 on MNIST (both variants unless --variant); writes\n  \
                                     FILE for lenet5 and lenet5_modern.safetensors beside it, each with a .json report;\n  \
                                     measures the held-out drawn digits FILE (tests/fixtures/drawn_digits.json)\n  \
@@ -224,6 +224,29 @@ fn train_lenet(args: &[String]) {
             None
         }
     };
+    // The second held-out set: eight people's hands.
+    let hands_path = flag(args, "--hands").unwrap_or("tests/fixtures/drawn_hands.json");
+    let hands = match std::fs::read_to_string(hands_path) {
+        Ok(text) => Some(
+            atlas::digits::DrawnSet::from_json(&text)
+                .unwrap_or_else(|e| fail(format!("{hands_path}: {e}"))),
+        ),
+        Err(e) => {
+            eprintln!("no hands measured ({hands_path}: {e})");
+            None
+        }
+    };
+    // The handwriting typefaces (Debian's packages; `--no-fonts` trains on MNIST's writers only).
+    let fonts = if args.iter().any(|a| a == "--no-fonts") {
+        atlas::digits::fonts::FontDigits::default()
+    } else {
+        let (fonts, missing) = atlas::digits::fonts::load_installed();
+        for m in &missing {
+            eprintln!("typeface not used: {m}");
+        }
+        eprintln!("training with the digits of {} typefaces", fonts.len());
+        fonts
+    };
     let out = PathBuf::from(out);
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
@@ -240,7 +263,11 @@ fn train_lenet(args: &[String]) {
             &net,
             &train_set,
             &test_set,
-            drawn.as_ref(),
+            atlas::train::HeldOut {
+                drawn: drawn.as_ref(),
+                hands: hands.as_ref(),
+            },
+            &fonts,
             &cfg,
             &mut |line| eprintln!("{line}"),
         )

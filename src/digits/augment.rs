@@ -20,6 +20,9 @@ pub struct Augmentation {
     pub thin_p: f64,
     /// Probability that a digit goes through the pad imitation instead.
     pub drawn_p: f64,
+    /// Probability that a digit is replaced by the same digit in one of the handwriting typefaces
+    /// ([`super::fonts`]), then made to look drawn on the pad; 0 when no typeface is given.
+    pub font_p: f64,
     /// The pad imitation's settings.
     pub drawn: DrawnAugmentation,
 }
@@ -61,6 +64,7 @@ impl Default for Augmentation {
             thicken_p: 0.3,
             thin_p: 0.15,
             drawn_p: 0.4,
+            font_p: 0.1,
             drawn: DrawnAugmentation::default(),
         }
     }

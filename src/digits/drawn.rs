@@ -13,6 +13,9 @@ pub struct DrawnDigit {
     pub label: u8,
     /// The hand style (`7-bar`, `4-open`…), for reading errors.
     pub style: String,
+    /// Who drew it, in a set drawn by several people with their own habits (`drawn_hands.json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hand: Option<String>,
     pub brush: f64,
     pub strokes: Vec<Vec<[f64; 2]>>,
 }

@@ -8,6 +8,8 @@
 
 mod augment;
 mod drawn;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fonts;
 
 /// Side of an MNIST digit.
 pub const MNIST: usize = 28;

@@ -1,5 +1,6 @@
-// End-to-end: the held-out drawn digits (tests/fixtures/drawn_digits.json, made by
-// scripts/drawn_digits.mjs, never trained on; a third of them unless DRAWN_ALL=1) played through the real pad in the page with real
+// End-to-end: the held-out drawn digits (tests/fixtures/drawn_digits.json and eight people's hands,
+// tests/fixtures/drawn_hands.json, made by scripts/drawn_digits.mjs, never trained on; a third of
+// the first and half of the second unless DRAWN_ALL=1) played through the real pad in the page with real
 // mouse events — one pointermove per recorded point, the pad's brush set to each digit's — and read
 // by the page's default LeNet-5 (the page opens on it). At least 97 % must be read right; the
 // confusion and the misread digits are printed. `DRAWN_MODEL=lenet5_modern` plays them to the
@@ -10,15 +11,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openAtlas, screenshot } from './harness.mjs';
 
-const fixture = path.resolve(import.meta.dirname, '..', 'fixtures', 'drawn_digits.json');
-const SET = JSON.parse(fs.readFileSync(fixture, 'utf8'));
-// Every third digit of each class (120: twelve of each, in every style) by default, to keep the
-// suite lean — the native test (tests/drawn_digits.rs) reads all 360 as the pad rasterises them;
-// `DRAWN_ALL=1` plays all 360 here too (about 8 minutes).
+const fixture = (name) => JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '..', 'fixtures', name), 'utf8'));
+const SET = fixture('drawn_digits.json');
+const HANDS = fixture('drawn_hands.json');
+// Every third digit of each class of the first set (120: twelve of each, in every style) and one of
+// each person's two of every digit (80: ten from each of the eight) by default, to keep the suite
+// lean — the native test (tests/drawn_digits.rs) reads all 520 as the pad rasterises them;
+// `DRAWN_ALL=1` plays all of them here too (about 12 minutes).
 const PLAYED = (() => {
   const seen = Array(10).fill(0);
-  return SET.digits.map((d, i) => [i, d]).filter(([, d]) => process.env.DRAWN_ALL || seen[d.label]++ % 3 === 0);
+  const first = SET.digits.map((d, i) => [`#${i}`, d]).filter(([, d]) => process.env.DRAWN_ALL || seen[d.label]++ % 3 === 0);
+  const twice = new Map();
+  const hands = HANDS.digits.map((d, i) => [`hands #${i}`, d]).filter(([, d]) => {
+    const key = `${d.hand} ${d.label}`;
+    twice.set(key, (twice.get(key) ?? 0) + 1);
+    return process.env.DRAWN_ALL || twice.get(key) === 1;
+  });
+  return [...first, ...hands];
 })();
+const TOTAL = SET.digits.length + HANDS.digits.length;
 
 let atlas, server, page, errors;
 before(async () => {
@@ -78,7 +89,7 @@ async function settled() {
   return (await prediction().innerText()).trim();
 }
 
-test(`held-out drawn digits (${PLAYED.length} of ${SET.digits.length}) through the pad: at least 97 % read right`, { timeout: 600_000 }, async () => {
+test(`held-out drawn digits, eight people's hands among them (${PLAYED.length} of ${TOTAL}), through the pad: at least 97 % read right`, { timeout: 600_000 }, async () => {
   const want = process.env.DRAWN_MODEL;
   if (want) await page.locator(`[data-testid=model-entry][data-model=${want}]`).click();
   await page.waitForSelector('[data-testid=lenet-lab][data-status=ready]', { timeout: 30_000 });
@@ -89,6 +100,7 @@ test(`held-out drawn digits (${PLAYED.length} of ${SET.digits.length}) through t
   const box = await canvas.boundingBox();
   const confusion = Array.from({ length: 10 }, () => Array(10).fill(0));
   const misread = [];
+  const byHand = new Map();
   const started = Date.now();
   for (const [i, d] of PLAYED) {
     await clear();
@@ -98,9 +110,14 @@ test(`held-out drawn digits (${PLAYED.length} of ${SET.digits.length}) through t
     const p = Number(got);
     assert.ok(Number.isInteger(p) && p >= 0 && p <= 9, `digit ${i}: prediction '${got}'`);
     confusion[d.label][p] += 1;
+    const hand = d.hand ?? 'first set';
+    const h = byHand.get(hand) ?? { n: 0, right: 0 };
+    h.n += 1;
+    h.right += Number(p === d.label);
+    byHand.set(hand, h);
     if (p !== d.label) {
-      misread.push(`#${i} ${d.label}→${p} (${d.style}, brush ${d.brush})`);
-      if (misread.length <= 4) await screenshot(page, `drawn-misread-${i}`);
+      misread.push(`${i} ${d.label}→${p} (${d.hand ? `${d.hand}, ` : ''}${d.style}, brush ${d.brush})`);
+      if (misread.length <= 4) await screenshot(page, `drawn-misread-${misread.length}`);
     }
   }
   const n = PLAYED.length;
@@ -108,6 +125,7 @@ test(`held-out drawn digits (${PLAYED.length} of ${SET.digits.length}) through t
   console.log(`${model}: ${(accuracy * 100).toFixed(2)} % of ${n} drawn digits read right in the page (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   console.log(`confusion (rows: drawn, columns: read)\n     ${[...Array(10).keys()].map((k) => String(k).padStart(3)).join('')}\n${confusion
     .map((row, t) => `  ${t}: ${row.map((v) => String(v).padStart(3)).join('')}`).join('\n')}`);
+  console.log(`by hand: ${[...byHand].map(([k, h]) => `${k} ${h.right}/${h.n}`).join(', ')}`);
   if (misread.length) console.log(`misread: ${misread.join('; ')}`);
   assert.ok(accuracy >= 0.97, `${model}: ${(accuracy * 100).toFixed(2)} % < 97 %: ${misread.join('; ')}`);
   assert.deepEqual(errors(), []);

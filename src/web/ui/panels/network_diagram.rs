@@ -225,7 +225,8 @@ pub fn network_diagram(props: &NetworkDiagramProps) -> Html {
         let (opened, on_select, pointers) =
             (opened.clone(), props.on_select.clone(), pointers.clone());
         Callback::from(move |a: DiagramAction| {
-            if pointers.borrow().moved {
+            // The click that ends a drag is no click; the next one (or a key) is.
+            if std::mem::take(&mut pointers.borrow_mut().moved) {
                 return;
             }
             let mut next = (*opened).clone();
@@ -381,7 +382,7 @@ pub fn network_diagram(props: &NetworkDiagramProps) -> Html {
     };
     let z = *zoom;
     let v = *view;
-    let overflows = scene.width * z > v.w * z + 1.0 || scene.height * z > v.h * z + 1.0;
+    let overflows = v.w > 0.0 && (scene.width > v.w + 1.0 || scene.height > v.h + 1.0);
     let all_open = *opened == Opened::all(&ov_rc);
     let none_open = *opened == Opened::default();
     html! {
