@@ -165,7 +165,8 @@ const HAND_STYLES = {
   ],
 };
 
-// Eight people, each with their own habits (never seen by training, never tuned against): size
+// Eight people, each with their own habits (never trained on; see the README on what was chosen
+// after measuring them): size
 // band (px), brush (px), slant, width, pace of the mouse (px per frame) and steadiness; and the
 // letterform each of them uses for each digit (`own` for theirs above, else a style above).
 const HANDS = [
@@ -382,7 +383,7 @@ for (let i = order.length - 1; i > 0; i--) {
 const shuffled = order.map((i) => digits[i]);
 const header = {
   about: hands
-    ? `Held-out digits drawn by ${HANDS.length} people with their own habits and letterforms (hand: who drew it), as with a mouse on the LeNet-5 pad (280×280 canvas pixels, one list of pointer positions per stroke, brush in px). Never used in training, never tuned against.`
+    ? `Held-out digits drawn by ${HANDS.length} people with their own habits and letterforms (hand: who drew it), as with a mouse on the LeNet-5 pad (280×280 canvas pixels, one list of pointer positions per stroke, brush in px). Never trained on (the typeface training was chosen after measuring the old weights on it).`
     : 'Held-out digits drawn as with a mouse on the LeNet-5 pad (280×280 canvas pixels, one list of pointer positions per stroke, brush in px). Never used in training.',
   generator: 'scripts/drawn_digits.mjs',
   seed,

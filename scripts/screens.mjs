@@ -27,7 +27,9 @@ for (const lang of ['en', 'zh']) {
     await page.getByTestId('layer-select').selectOption({ index: 4 });
     await page.getByTestId('enlarged-map').waitFor({ timeout: 60_000 });
     for (const view of VIEWS) {
-      await page.goto(`${server.url}?view=${view}&lang=${lang}`);
+      // Within the page (the photo and the open layer stay), through the menu on a phone.
+      if (phone) await page.getByTestId('menu-toggle').click();
+      await page.locator(`.sidebar [data-model=${view}]`).first().click();
       await page.waitForSelector(`[data-testid=main-view][data-model=${view}], [data-testid=compare-view], [data-testid=concepts-view]`);
       await page.waitForTimeout(1500);
       const name = `${lang}-${width}-${view}`;

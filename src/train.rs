@@ -357,7 +357,7 @@ pub fn train(
         .hands
         .map(|set| evaluate_drawn(net, &weights, set))
         .transpose()?;
-    for (what, d) in [("drawn-digit", &drawn), ("eight hands'", &drawn_hands)] {
+    for (what, d) in [("drawn-digit", &drawn), ("hands'", &drawn_hands)] {
         if let Some(d) = d {
             log(format!(
                 "{}: {what} accuracy {:.2}% ({} of {} misread: {})",

@@ -1,4 +1,5 @@
-//! The held-out drawn digits (tests/fixtures/drawn_digits.json, made by scripts/drawn_digits.mjs):
+//! The held-out drawn digits (tests/fixtures/drawn_digits.json and eight people's hands,
+//! tests/fixtures/drawn_hands.json, made by scripts/drawn_digits.mjs):
 //! each rasterised as the page's pad draws it and preprocessed as the page does, read by the
 //! shipped LeNet-5 weights natively. The same digits are played through the real pad in the page
 //! by tests/e2e/drawn_digits.test.mjs.
@@ -103,8 +104,9 @@ fn hands_set() -> DrawnSet {
     DrawnSet::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 
-/// The second set: eight people with their own habits and letterforms, which neither training nor
-/// its augmentation was tuned against. Each person's figure is printed (and stated in the report).
+/// The second set: eight people with their own habits and letterforms, never trained on (the
+/// typefaces in training were chosen after measuring the old weights on it). Each person's figure
+/// is printed and stated in the report.
 #[test]
 fn every_hand_is_read() {
     let set = hands_set();

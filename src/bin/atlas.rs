@@ -237,12 +237,24 @@ fn train_lenet(args: &[String]) {
         }
     };
     // The handwriting typefaces (Debian's packages; `--no-fonts` trains on MNIST's writers only).
+    // All of them or none: a run on another machine gives the same weights only with the same
+    // typefaces, so a missing one stops the run (and names its package) rather than being skipped.
     let fonts = if args.iter().any(|a| a == "--no-fonts") {
+        cfg.augmentation.font_p = 0.0;
         atlas::digits::fonts::FontDigits::default()
     } else {
         let (fonts, missing) = atlas::digits::fonts::load_installed();
-        for m in &missing {
-            eprintln!("typeface not used: {m}");
+        if !missing.is_empty() {
+            let packages: Vec<&str> = atlas::digits::fonts::TYPEFACES
+                .iter()
+                .filter(|(_, f)| missing.iter().any(|m| m.starts_with(f)))
+                .map(|(p, _)| *p)
+                .collect();
+            fail(format!(
+                "typefaces missing: {} (apt-get install {}; make setup installs them), or train with --no-fonts",
+                missing.join(", "),
+                packages.join(" ")
+            ));
         }
         eprintln!("training with the digits of {} typefaces", fonts.len());
         fonts

@@ -1,4 +1,4 @@
-// End-to-end: long networks at a glance. ResNet-152 and DenseNet-121 fit the diagram's panel on a
+// End-to-end: long networks at a glance (and the Inception module's diagram on a phone). ResNet-152 and DenseNet-121 fit the diagram's panel on a
 // desktop and on a phone as their stages, each labelled with its map size; a group opens into its
 // blocks, a block into its layers, and a layer selects its row; "every layer" shows all of them,
 // Ctrl + wheel zooms and the minimap moves the view.
@@ -88,7 +88,7 @@ test('resnet152: seven labelled stages fit the panel; ×36 opens to its blocks, 
   const top1 = await page.locator('.diagram-wrap').evaluate((e) => e.scrollTop);
   assert.ok(top1 > top0 + 100, `the minimap scrolled the diagram (${top0} → ${top1})`);
 
-  // Ctrl + wheel zooms the diagram (and not the page).
+  // Ctrl + wheel zooms the diagram.
   const wrap = await page.locator('.diagram-wrap').boundingBox();
   await page.mouse.move(wrap.x + 200, wrap.y + 100);
   await page.keyboard.down('Control');
@@ -131,8 +131,23 @@ test('on a phone every long network still fits: the diagram as wide as its panel
       const w = await widths(phone.page);
       assert.ok(w.svg <= w.panel, `${model}: ${w.svg} px in ${w.panel}`);
       assert.equal(w.doc, 390, model);
+      if (model === 'googlenet') {
+        // The Inception module's diagram keeps its size (readable labels) and scrolls in its box.
+        const inc = await phone.page.getByTestId('inception-diagram-wrap').evaluate((el) =>
+          [el.querySelector('svg').getBoundingClientRect().width, el.clientWidth, el.scrollWidth]);
+        assert.ok(inc[0] >= 560 && inc[1] <= 390 && inc[2] > inc[1], `inception diagram ${inc}`);
+      }
     }
     await shot(phone.page, 'diagram-vgg19bn-phone');
+    // Two fingers spread apart on the diagram zoom it in (touch events, as a phone sends them).
+    const cdp = await context.newCDPSession(phone.page);
+    const r = await phone.page.locator('.diagram-wrap').boundingBox();
+    const [cx, cy] = [r.x + r.width / 2, r.y + Math.min(r.height / 2, 200)];
+    const fingers = (d) => [{ x: cx - d, y: cy, id: 1 }, { x: cx + d, y: cy, id: 2 }];
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: fingers(30) });
+    for (let d = 35; d <= 90; d += 5) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: fingers(d) });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await phone.page.waitForFunction(() => Number(document.querySelector('[data-testid=diagram-zoom]').dataset.zoom) > 1.5);
     assert.deepEqual(phone.errors(), []);
   } finally {
     await context.close();

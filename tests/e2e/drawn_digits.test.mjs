@@ -89,7 +89,7 @@ async function settled() {
   return (await prediction().innerText()).trim();
 }
 
-test(`held-out drawn digits, eight people's hands among them (${PLAYED.length} of ${TOTAL}), through the pad: at least 97 % read right`, { timeout: 600_000 }, async () => {
+test(`held-out drawn digits, eight people's hands among them (${PLAYED.length} of ${TOTAL}), through the pad: at least 97 % read right`, { timeout: process.env.DRAWN_ALL ? 1_500_000 : 600_000 }, async () => {
   const want = process.env.DRAWN_MODEL;
   if (want) await page.locator(`[data-testid=model-entry][data-model=${want}]`).click();
   await page.waitForSelector('[data-testid=lenet-lab][data-status=ready]', { timeout: 30_000 });
@@ -128,5 +128,8 @@ test(`held-out drawn digits, eight people's hands among them (${PLAYED.length} o
   console.log(`by hand: ${[...byHand].map(([k, h]) => `${k} ${h.right}/${h.n}`).join(', ')}`);
   if (misread.length) console.log(`misread: ${misread.join('; ')}`);
   assert.ok(accuracy >= 0.97, `${model}: ${(accuracy * 100).toFixed(2)} % < 97 %: ${misread.join('; ')}`);
+  // The eight people's digits on their own too (a small share of all: at most 4 of 80 misread).
+  const people = [...byHand].filter(([k]) => k !== 'first set').reduce((a, [, h]) => [a[0] + h.right, a[1] + h.n], [0, 0]);
+  assert.ok(people[0] / people[1] >= 0.95, `the eight hands: ${people[0]} of ${people[1]}`);
   assert.deepEqual(errors(), []);
 });

@@ -84,13 +84,17 @@ pub fn network_diagram(props: &NetworkDiagramProps) -> Html {
     } else {
         FIRST_WIDTH
     };
-    let scene = use_memo(((*ov).clone(), (*opened).clone(), width.to_bits()), {
-        let described = props.described.clone();
-        move |(ov, opened, _)| match (described.as_ref(), ov.as_deref()) {
-            (Some(d), Some(ov)) => Some(Rc::new(place(&d.net, &d.analysis, ov, opened, width))),
-            _ => None,
-        }
-    });
+    let net_id = props.described.as_ref().as_ref().map(|d| d.net.id.clone());
+    let scene = use_memo(
+        (net_id, (*ov).clone(), (*opened).clone(), width.to_bits()),
+        {
+            let described = props.described.clone();
+            move |(_, ov, opened, _)| match (described.as_ref(), ov.as_deref()) {
+                (Some(d), Some(ov)) => Some(Rc::new(place(&d.net, &d.analysis, ov, opened, width))),
+                _ => None,
+            }
+        },
+    );
     // A layer chosen elsewhere (the table) is shown: its group and block open.
     {
         let (opened, ov) = (opened.clone(), ov.clone());
@@ -114,17 +118,22 @@ pub fn network_diagram(props: &NetworkDiagramProps) -> Html {
         });
     }
     // The panel's width, now and whenever the window changes size; what is in view.
+    // What was last measured, kept outside the render (the window's resize listener outlives it).
+    let measured = use_mut_ref(|| (0.0_f64, ViewRect::default()));
     let measure = {
-        let (wrap, panel_w, view, zoom_now) = (
+        let (wrap, panel_w, view, zoom_now, measured) = (
             wrap.clone(),
             panel_w.clone(),
             view.clone(),
             zoom_now.clone(),
+            measured.clone(),
         );
         Rc::new(move || {
             if let Some(el) = wrap.cast::<web_sys::Element>() {
+                let mut last = measured.borrow_mut();
                 let w = (el.client_width() as f64).floor();
-                if w > 0.0 && (w - *panel_w).abs() > 1.0 {
+                if w > 0.0 && (w - last.0).abs() > 1.0 {
+                    last.0 = w;
                     panel_w.set(w);
                 }
                 let z = *zoom_now.borrow();
@@ -134,7 +143,8 @@ pub fn network_diagram(props: &NetworkDiagramProps) -> Html {
                     w: el.client_width() as f64 / z,
                     h: el.client_height() as f64 / z,
                 };
-                if v != *view {
+                if v != last.1 {
+                    last.1 = v;
                     view.set(v);
                 }
             }
@@ -225,8 +235,8 @@ pub fn network_diagram(props: &NetworkDiagramProps) -> Html {
         let (opened, on_select, pointers) =
             (opened.clone(), props.on_select.clone(), pointers.clone());
         Callback::from(move |a: DiagramAction| {
-            // The click that ends a drag is no click; the next one (or a key) is.
-            if std::mem::take(&mut pointers.borrow_mut().moved) {
+            // The click that ends a drag is no click (the flag is cleared right after it).
+            if pointers.borrow().moved {
                 return;
             }
             let mut next = (*opened).clone();
@@ -279,6 +289,10 @@ pub fn network_diagram(props: &NetworkDiagramProps) -> Html {
         let (zoom_to, zoom_now, scene) = (zoom_to.clone(), zoom_now.clone(), scene.clone());
         let panel = width;
         Callback::from(move |e: KeyboardEvent| {
+            // Ctrl/⌘ with − = 0 is the browser's own page zoom: leave it be.
+            if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
             let z = *zoom_now.borrow();
             match e.key().as_str() {
                 "+" | "=" => zoom_to(z * ZOOM_STEP, 0.0, 0.0),
@@ -359,6 +373,17 @@ pub fn network_diagram(props: &NetworkDiagramProps) -> Html {
         let pointers = pointers.clone();
         Callback::from(move |e: PointerEvent| {
             let mut p = pointers.borrow_mut();
+            if p.moved {
+                // The click a drag ends with comes before any timer: it is ignored, and the flag
+                // is gone for the next click or key.
+                let pointers = pointers.clone();
+                let clear = wasm_bindgen::closure::Closure::once_into_js(move || {
+                    pointers.borrow_mut().moved = false;
+                });
+                if let Some(w) = web_sys::window() {
+                    let _ = w.set_timeout_with_callback(clear.unchecked_ref());
+                }
+            }
             p.drag = None;
             p.touches.remove(&e.pointer_id());
             if p.touches.len() < 2 {
