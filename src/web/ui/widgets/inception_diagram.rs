@@ -94,7 +94,8 @@ pub fn inception_diagram(props: &InceptionDiagramProps) -> Html {
     html! {
         // On a phone the module keeps its size and scrolls sideways in its box (labels stay
         // readable); on a wide screen it shrinks to the box if it must.
-        <div class="inception-diagram-wrap" data-testid="inception-diagram-wrap">
+        <div class="inception-diagram-wrap" data-testid="inception-diagram-wrap" tabindex="0" role="region"
+            aria-label={lang.t("concepts-inception-diagram-aria")}>
             <svg class="inception-diagram" width={width.to_string()} height="262" viewBox={format!("0 0 {width} 262")}
                 role="img" aria-label={lang.t("concepts-inception-diagram-aria")}>
                 { for edges }
