@@ -91,6 +91,22 @@ pub struct Frame {
     pub h: f64,
     /// The stage's first frame (the one that carries its label in full).
     pub first: bool,
+    /// The line it is on.
+    pub line: usize,
+}
+
+/// A stage's frame on `line` (at `top`) from where it opened (`start`: x, and whether it is the
+/// stage's first) to the cursor `x` past its last box; its height is the line's, set once known.
+fn frame(stage: usize, (fx, first): (f64, bool), x: f64, line: usize, top: f64) -> Frame {
+    Frame {
+        stage,
+        x: fx,
+        y: top,
+        w: x - GAP + FRAME_PAD - fx,
+        h: 0.0,
+        first,
+        line,
+    }
 }
 
 /// How a link is drawn.
@@ -199,15 +215,8 @@ pub fn place(net: &Network, an: &Analysis, ov: &Overview, opened: &Opened, width
             };
             let on_line = items.last().is_some_and(|i| i.line == line);
             if on_line && x + need > right {
-                if let Some((fx, first)) = frame_start.take() {
-                    frames.push(Frame {
-                        stage: s,
-                        x: fx,
-                        y: line_tops[line],
-                        w: x - GAP + FRAME_PAD - fx,
-                        h: 0.0,
-                        first,
-                    });
+                if let Some(start) = frame_start.take() {
+                    frames.push(frame(s, start, x, line, line_tops[line]));
                     frame_start = Some((PAD, false));
                     x = PAD + FRAME_PAD;
                 } else {
@@ -241,21 +250,13 @@ pub fn place(net: &Network, an: &Analysis, ov: &Overview, opened: &Opened, width
             line_heights[line] = line_heights[line].max(FRAME_TOP + h + FRAME_PAD);
             x += w + GAP;
         }
-        if let Some((fx, first)) = frame_start {
-            frames.push(Frame {
-                stage: s,
-                x: fx,
-                y: line_tops[line],
-                w: x - GAP + FRAME_PAD - fx,
-                h: 0.0,
-                first,
-            });
+        if let Some(start) = frame_start {
+            frames.push(frame(s, start, x, line, line_tops[line]));
             x += -GAP + FRAME_PAD + STAGE_GAP;
         }
     }
     for f in &mut frames {
-        let l = line_tops.iter().position(|&t| t == f.y).unwrap_or(0);
-        f.h = line_heights[l];
+        f.h = line_heights[f.line];
     }
     let links = links(ov, &items, &line_tops, &line_heights, width);
     let widest = items
