@@ -13,7 +13,7 @@ import { serveDist, launch, openPage } from '../tests/e2e/harness.mjs';
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, 'target', 'screens');
 fs.mkdirSync(out, { recursive: true });
-const VIEWS = (process.argv[2] ?? 'squeezenet1_1,lenet5,alexnet,vgg16,googlenet,resnet152,densenet121,concepts,compare').split(',');
+const VIEWS = (process.argv[2] ?? 'squeezenet1_1,lenet5,alexnet,vgg16,googlenet,resnet152,densenet121,concepts,compare,train').split(',');
 const server = await serveDist();
 const problems = [];
 for (const lang of ['en', 'zh']) {
@@ -32,6 +32,14 @@ for (const lang of ['en', 'zh']) {
       await page.locator(`.sidebar [data-model=${view}]`).first().click();
       await page.waitForSelector(`[data-testid=main-view][data-model=${view}], [data-testid=compare-view], [data-testid=concepts-view]`);
       await page.waitForTimeout(1500);
+      if (view === 'train') {
+        // Mid-run: a few measurements in.
+        await page.getByTestId('train-start').click();
+        await page.waitForFunction(() => Number(document.querySelector('[data-testid=train-examples]')
+          ?.getAttribute('data-value')) >= 8000, null, { timeout: 120_000 });
+        await page.getByTestId('train-lab').screenshot({ path: path.join(out, `${lang}-${width}-train-lab.png`) });
+        await page.getByTestId('train-stop-lab').click();
+      }
       const name = `${lang}-${width}-${view}`;
       await page.screenshot({ path: path.join(out, `${name}.png`) });
       const diagram = page.getByTestId('diagram-panel');

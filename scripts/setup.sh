@@ -66,6 +66,9 @@ if ! [ -x node_modules/.bin/wasm-opt ] || ! [ -d node_modules/playwright-core ] 
   cp package-lock.json node_modules/.package-lock.json.src
 fi
 
-# 6. Crates, so that trunk's offline build finds them.
+# 6. The training lab's digits (static/data/mnist-lab.bin.gz, from ../shared/data/mnist; once).
+node scripts/pack_mnist.mjs
+
+# 7. Crates, so that trunk's offline build finds them.
 cargo fetch --quiet
 say "tools ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version | awk '{print $3}')"

@@ -24,9 +24,7 @@ pub mod sources;
 pub mod view_state;
 pub mod zoo;
 
-#[cfg(not(target_arch = "wasm32"))]
 pub mod mnist;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod train;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod weights_store;

@@ -12,6 +12,9 @@ pub const HELD_NETWORKS_BYTES: u64 = 1 << 30;
 pub enum WorkerRequest {
     /// Prove the engine works: run a small candle computation and report it.
     SelfCheck,
+    /// The training lab (taken beside the queue; the runs go on between other requests):
+    /// answered with `Training` updates to the handler that started it, and `TrainedWeights`.
+    Train(crate::train::runner::TrainCommand),
     /// Parse a checkpoint (`.safetensors` or `.pth` bytes) for a network of the zoo and keep it.
     LoadWeights { model: String, bytes: Vec<u8> },
     /// Download a checkpoint (an http(s) URL, a same-origin path, or a `blob:` URL of a file the
@@ -229,6 +232,25 @@ pub enum WorkerResponse {
     },
     /// The answer to `IsHeld` for a network the worker never loaded.
     NotHeld { model: String },
+    /// Where the training lab stands (after every slice of training that changed it).
+    Training(Box<crate::train::runner::TrainUpdate>),
+    /// The lab's first run's weights, as `.safetensors` bytes: for the pad (`model`: the zoo's
+    /// network they fit, if any) or to download.
+    TrainedWeights(Box<TrainedWeights>),
+}
+
+/// Weights the training lab gives the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainedWeights {
+    pub purpose: crate::train::runner::ExportPurpose,
+    /// The zoo's network they fit (`lenet5`, `lenet5_modern`), if the run trained one.
+    pub model: Option<String>,
+    /// The trained network's identifier (the file's name).
+    pub id: String,
+    pub bytes: Vec<u8>,
+    /// Digits trained on, and the test accuracy at the last measurement.
+    pub examples: usize,
+    pub accuracy: Option<f32>,
 }
 
 /// A download that can be asked again: the address, the page's name for it, whether it is kept

@@ -14,3 +14,6 @@ lenet-canvas-label = Draw a digit here
 lenet-brush = Brush
 lenet-undo = Undo stroke
 lenet-clear = Clear
+lenet-weights-shipped = The pad reads the weights that ship with the page (trained by `atlas train-lenet` on all 60,000 MNIST digits).
+lenet-weights-trained = The pad reads the weights you trained in this page: { $digits } digits, { $accuracy } on the test digits.
+lenet-weights-back = Back to the shipped weights

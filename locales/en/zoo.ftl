@@ -23,6 +23,8 @@ zoo-picker-concepts = Concepts
 zoo-picker-concepts-title = 5×5 or stacked 3×3, Inception step by step, receptive fields, the gradient highway, the networks after ResNet
 zoo-picker-compare = Compare two networks
 zoo-picker-compare-title = Two networks side by side: parameters, multiply-adds, memory, depth, stages, receptive fields
+zoo-picker-train = Train LeNet-5 here
+zoo-picker-train-title = Train LeNet-5 in this page and put the notes' claims to the test: ReLU vs tanh vs sigmoid, 5×5 vs two 3×3, pooling, dropout, C3's table
 
 ## The main view.
 zoo-coming-note = This network's description is coming.

@@ -14,3 +14,6 @@ lenet-canvas-label = 在这里手写数字
 lenet-brush = 笔刷
 lenet-undo = 撤销上一笔
 lenet-clear = 清除
+lenet-weights-shipped = 手写板读取的是随页面提供的权重（由 `atlas train-lenet` 在全部 60,000 个 MNIST 数字上训练）。
+lenet-weights-trained = 手写板读取的是你在本页训练的权重：训练了 { $digits } 个数字，测试准确率 { $accuracy }。
+lenet-weights-back = 换回随页面提供的权重

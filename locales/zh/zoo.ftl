@@ -23,6 +23,8 @@ zoo-picker-concepts = 概念
 zoo-picker-concepts-title = 5×5 还是堆叠的 3×3、逐步拆解 Inception、感受野、梯度高速通道、ResNet 之后的网络
 zoo-picker-compare = 比较两个网络
 zoo-picker-compare-title = 两个网络并排对比：参数量、乘加次数、内存、深度、阶段、感受野
+zoo-picker-train = 在页面里训练 LeNet-5
+zoo-picker-train-title = 在本页训练 LeNet-5，并用实验检验笔记中的说法：ReLU、tanh 与 sigmoid，5×5 与两个 3×3，池化，dropout，C3 的连接表
 
 ## The main view.
 zoo-coming-note = 该网络的描述即将推出。

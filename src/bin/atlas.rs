@@ -25,6 +25,9 @@ fn usage() -> ! {
   \
                                     (mlpconv, fire, dense-block, cardinality, widening, survival, fractal)
   \
+         bench-train --mnist DIR [--steps N] [--augment]\n  \
+                                    training speed of both LeNet-5 variants (batch 64, one thread):\n  \
+                                    examples per second, as the page's training lab trains\n  \
          self-check                 run the CPU engine's self-check"
     );
     std::process::exit(2);
@@ -75,6 +78,7 @@ fn main() {
             }
             println!("{model}: splitmix-v1 checkpoint → {out}");
         }
+        Some("bench-train") => bench_train(&args[1..]),
         Some("self-check") => match atlas::engine_check::run() {
             Ok(c) if c.ok => println!(
                 "{} engine: ok (conv {:?}); candle: ok (matmul sum {})",
@@ -307,3 +311,50 @@ fn train_lenet(args: &[String]) {
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
+
+/// Times training steps of both LeNet-5 variants with the training lab's default settings.
+#[cfg(not(target_arch = "wasm32"))]
+fn bench_train(args: &[String]) {
+    use atlas::train::lab::LabSettings;
+    let Some(mnist) = flag(args, "--mnist") else {
+        usage()
+    };
+    let steps: usize = flag(args, "--steps")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
+    let augment = args.iter().any(|a| a == "--augment");
+    let train = atlas::mnist::load(std::path::Path::new(mnist), "train").unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(1)
+    });
+    let mut results = Vec::new();
+    for id in ["lenet5", "lenet5_modern"] {
+        let net = atlas::zoo::build(id).expect("in the zoo");
+        let settings = LabSettings {
+            augment,
+            ..LabSettings::default()
+        };
+        let mut run = atlas::train::session::Session::new(net, settings.session(), train.len())
+            .expect("a run starts");
+        // Warm-up, then the timed steps.
+        for _ in 0..5 {
+            run.step(&train, &[]).expect("a step");
+        }
+        let (start, seen) = (std::time::Instant::now(), run.examples());
+        for _ in 0..steps {
+            run.step(&train, &[]).expect("a step");
+        }
+        let secs = start.elapsed().as_secs_f64();
+        let per_s = (run.examples() - seen) as f64 / secs;
+        println!(
+            "{id:<14} batch {} {}: {per_s:>7.0} examples/s ({steps} steps in {secs:.2} s)",
+            settings.batch_size,
+            if augment { "augmented" } else { "plain" }
+        );
+        results.push(
+            serde_json::json!({"model": id, "batch": settings.batch_size,
+            "augment": augment, "examples_per_s": per_s}),
+        );
+    }
+    println!("{}", serde_json::json!({"native_training": results}));
+}

@@ -95,8 +95,15 @@ fn conv(x: &Tensor, c: &Conv, w: Tensor, b: Option<Tensor>) -> Result<Tensor, En
             "the CPU engine needs equal height/width stride, padding and dilation".into(),
         ));
     }
-    let w = match &c.connections {
-        // LeNet-5's C3: only the listed input maps feed each output map.
+    let w = connected(c, w)?;
+    let y = x.conv2d(&w, c.padding[0], c.stride[0], c.dilation[0], c.groups)?;
+    with_bias(y, b)
+}
+
+/// The kernel with the slices a partial connection table leaves out (LeNet-5's C3: only the
+/// listed input maps feed each output map) set to zero, differentiably.
+pub(crate) fn connected(c: &Conv, w: Tensor) -> Result<Tensor, EngineError> {
+    Ok(match &c.connections {
         Some(table) => {
             let (o, i, kh, kw) = w.dims4()?;
             let mut mask = vec![0f32; o * i];
@@ -109,8 +116,11 @@ fn conv(x: &Tensor, c: &Conv, w: Tensor, b: Option<Tensor>) -> Result<Tensor, En
             w.broadcast_mul(&mask)?.reshape((o, i, kh, kw))?
         }
         None => w,
-    };
-    let y = x.conv2d(&w, c.padding[0], c.stride[0], c.dilation[0], c.groups)?;
+    })
+}
+
+/// `y` plus a per-channel bias, if any.
+pub(crate) fn with_bias(y: Tensor, b: Option<Tensor>) -> Result<Tensor, EngineError> {
     Ok(match b {
         Some(b) => y.broadcast_add(&channel_vec(b)?)?,
         None => y,
@@ -245,6 +255,7 @@ pub fn run_node(
         Op::Act(Activation::Relu) => x0()?.relu()?,
         Op::Act(Activation::Tanh) => x0()?.tanh()?,
         Op::Act(Activation::ScaledTanh) => ((x0()? * (2.0 / 3.0))?.tanh()? * 1.7159)?,
+        Op::Act(Activation::Sigmoid) => candle_nn::ops::sigmoid(x0()?)?,
         Op::Pool2d(p) => pool(x0()?, p)?,
         Op::Subsample { kernel, stride } => {
             let sum = (x0()?
@@ -312,6 +323,22 @@ pub fn forward_tensors(
     params: &dyn ParamSource,
     keep: &[usize],
 ) -> Result<Vec<Option<Tensor>>, EngineError> {
+    forward_tensors_with(net, input, keep, &mut |id, ins| {
+        run_node(net, id, ins, params)
+    })
+}
+
+/// Computes one node from its inputs (see [`forward_tensors_with`]).
+pub type NodeRunner<'a> = dyn FnMut(usize, &[&Tensor]) -> Result<Tensor, EngineError> + 'a;
+
+/// [`forward_tensors`] with each node computed by `run` (given the node and its inputs): what
+/// training uses to make dropout drop.
+pub fn forward_tensors_with(
+    net: &Network,
+    input: &Tensor,
+    keep: &[usize],
+    run: &mut NodeRunner,
+) -> Result<Vec<Option<Tensor>>, EngineError> {
     let n = net.nodes.len();
     let mut last_use = vec![0usize; n];
     for (id, node) in net.nodes.iter().enumerate() {
@@ -328,7 +355,7 @@ pub fn forward_tensors(
             .iter()
             .map(|&i| outs[i].as_ref().expect("inputs are computed before use"))
             .collect();
-        let y = run_node(net, id, &ins, params)?;
+        let y = run(id, &ins)?;
         outs[id] = Some(y);
         for &i in &net.nodes[id].inputs {
             let keep_all = keep.is_empty();

@@ -29,4 +29,5 @@ pub const FILES: &[File] = files!(
     "concepts",
     "explainers",
     "zoo",
+    "train",
 );

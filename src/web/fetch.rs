@@ -15,8 +15,14 @@ fn failed(url: &str, detail: String) -> Msg {
 }
 
 async fn response(url: &str) -> Result<web_sys::Response, Msg> {
-    let window = web_sys::window().ok_or_else(|| failed(url, "no window".into()))?;
-    let resp = JsFuture::from(window.fetch_with_str(url))
+    // The page's window, or the worker's own scope.
+    let promise = match web_sys::window() {
+        Some(window) => window.fetch_with_str(url),
+        None => js_sys::global()
+            .unchecked_into::<web_sys::WorkerGlobalScope>()
+            .fetch_with_str(url),
+    };
+    let resp = JsFuture::from(promise)
         .await
         .map_err(|e| failed(url, format!("{e:?}")))?;
     let resp: web_sys::Response = resp

@@ -13,13 +13,15 @@ pub type NodeId = usize;
 pub type Hw = [usize; 2];
 
 /// Which non-linearity an activation node applies.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub enum Activation {
     Relu,
     /// Plain tanh.
     Tanh,
     /// LeCun 1998's squashing function f(a) = A·tanh(S·a) with A = 1.7159, S = 2/3.
     ScaledTanh,
+    /// The logistic function 1/(1 + e^−a).
+    Sigmoid,
 }
 
 /// Max or average pooling.
@@ -128,6 +130,7 @@ impl Op {
             Op::Act(Activation::Relu) => "ReLU",
             Op::Act(Activation::Tanh) => "Tanh",
             Op::Act(Activation::ScaledTanh) => "ScaledTanh",
+            Op::Act(Activation::Sigmoid) => "Sigmoid",
             Op::Pool2d(Pool {
                 kind: PoolKind::Max,
                 ..

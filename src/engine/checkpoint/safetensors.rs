@@ -355,6 +355,40 @@ impl StreamParser {
     }
 }
 
+/// One f32 tensor as the safetensors crate writes it (little-endian bytes).
+struct F32View<'a>(&'a super::super::weights::NamedTensor);
+
+impl safetensors::View for F32View<'_> {
+    fn dtype(&self) -> safetensors::Dtype {
+        safetensors::Dtype::F32
+    }
+    fn shape(&self) -> &[usize] {
+        &self.0.shape
+    }
+    fn data(&self) -> std::borrow::Cow<'_, [u8]> {
+        self.0.values.iter().flat_map(|v| v.to_le_bytes()).collect()
+    }
+    fn data_len(&self) -> usize {
+        self.0.values.len() * 4
+    }
+}
+
+/// f32 weights as the bytes of a `.safetensors` file, with `metadata` in its header (the page's
+/// download of weights it trained).
+pub fn to_bytes(
+    weights: &Weights,
+    metadata: Option<std::collections::HashMap<String, String>>,
+) -> Result<Vec<u8>, crate::engine::EngineError> {
+    safetensors::serialize(
+        weights
+            .tensors
+            .iter()
+            .map(|(k, t)| (k.as_str(), F32View(t))),
+        metadata,
+    )
+    .map_err(|e| crate::engine::EngineError::Backend(format!("cannot write .safetensors: {e}")))
+}
+
 /// Writes f32 weights as a `.safetensors` file.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn save(weights: &Weights, path: &std::path::Path) -> Result<(), EngineError> {

@@ -31,6 +31,8 @@ pub const UNARY_SCALE: u32 = 3;
 pub const UNARY_AFFINE: u32 = 4;
 /// A copy into y from offset `a.w` (a slice of a concatenation).
 pub const UNARY_COPY: u32 = 5;
+/// The logistic 1/(1 + e^−x).
+pub const UNARY_SIGMOID: u32 = 6;
 /// `pool` (shaders/pool.wgsl), its kind `a.w`.
 pub const POOL_MAX: u32 = 0;
 pub const POOL_AVG: u32 = 1;
@@ -41,13 +43,14 @@ pub const FLAG_BIAS: u32 = 2;
 pub const FLAG_RELU: u32 = 4;
 
 /// The constants above, as the kernels name them.
-const SHARED: [(&str, u32); 11] = [
+const SHARED: [(&str, u32); 12] = [
     ("UNARY_RELU", UNARY_RELU),
     ("UNARY_TANH", UNARY_TANH),
     ("UNARY_SCALED_TANH", UNARY_SCALED_TANH),
     ("UNARY_SCALE", UNARY_SCALE),
     ("UNARY_AFFINE", UNARY_AFFINE),
     ("UNARY_COPY", UNARY_COPY),
+    ("UNARY_SIGMOID", UNARY_SIGMOID),
     ("POOL_MAX", POOL_MAX),
     ("POOL_AVG", POOL_AVG),
     ("POOL_ADAPTIVE", POOL_ADAPTIVE),
@@ -424,6 +427,7 @@ impl<'a> Lowering<'a> {
             Activation::Relu => UNARY_RELU,
             Activation::Tanh => UNARY_TANH,
             Activation::ScaledTanh => UNARY_SCALED_TANH,
+            Activation::Sigmoid => UNARY_SIGMOID,
         };
         self.unary(id, mode, 0);
     }

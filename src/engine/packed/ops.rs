@@ -232,6 +232,7 @@ pub fn activate(v: &mut [f32], a: Activation) {
         Activation::ScaledTanh => v
             .iter_mut()
             .for_each(|x| *x = 1.7159 * (*x * (2.0 / 3.0)).tanh()),
+        Activation::Sigmoid => v.iter_mut().for_each(|x| *x = 1.0 / (1.0 + (-*x).exp())),
     }
 }
 

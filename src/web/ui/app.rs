@@ -10,15 +10,18 @@ use crate::i18n::Lang;
 use crate::protocol::{BackendChoice, EngineStatus, WorkerRequest, WorkerResponse};
 use crate::view_state::ViewState;
 use crate::web::host::{Restart, WorkerHost, WORKER_SCRIPT};
+use crate::web::ui::hooks::training::use_training;
 use crate::web::ui::hooks::worker::open;
 use crate::web::ui::pages::{
     compare_page::ComparePage, concepts_page::ConceptsPage, network_page::NetworkPage,
+    train_page::TrainPage,
 };
 use crate::web::ui::panels::{
     backend_status::BackendStatus, header::Header, model_picker::ModelPicker,
 };
 use crate::web::ui::shared::{
-    LibraryContext, Navigate, PhotoContext, PhotoRun, WorkerContext, WorkerState, COMPARE, CONCEPTS,
+    LibraryContext, Navigate, PhotoContext, PhotoRun, TrainingContext, WorkerContext, WorkerState,
+    COMPARE, CONCEPTS, TRAIN,
 };
 
 /// What the status line hears from the worker: the self-check's outcome, the engine in use.
@@ -67,7 +70,7 @@ fn push_view(view: &ViewState) {
 fn page_of(view: &ViewState) -> String {
     view.view
         .clone()
-        .filter(|v| v == CONCEPTS || v == COMPARE || crate::zoo::build(v).is_some())
+        .filter(|v| v == CONCEPTS || v == COMPARE || v == TRAIN || crate::zoo::build(v).is_some())
         .unwrap_or_else(|| "lenet5".to_string())
 }
 
@@ -209,13 +212,20 @@ pub fn app() -> Html {
     // The worker lives as long as the page (a new one replaces it if it dies); the status line's
     // bridge hears the self-check and the engine the worker reports after every change.
     let restarted = use_state(|| None::<Restart>);
+    let restarts = use_state(|| 0usize);
     let (bridge, status_bridge) = {
         let (worker_state, engine, restarted) =
             (worker_state.clone(), engine.clone(), restarted.clone());
+        let restarts = restarts.clone();
         let first_choice = *choice;
         (*use_memo((), move |_| {
             let host = WorkerHost::start(WORKER_SCRIPT);
-            host.on_restart(move |r| restarted.set(Some(r)));
+            let count = std::cell::Cell::new(0usize);
+            host.on_restart(move |r| {
+                count.set(count.get() + 1);
+                restarts.set(count.get());
+                restarted.set(Some(r));
+            });
             let ctx = WorkerContext(Rc::new(host));
             let status = open(&ctx, pick_status, move |answer| match answer {
                 Status::Checked(state) => worker_state.set(state),
@@ -353,6 +363,9 @@ pub fn app() -> Html {
             view.set(next);
         })
     };
+    // The training lab's channel lives as long as the page: a run goes on while the reader is
+    // elsewhere; weights handed to the pad open that network's page.
+    let training = use_training(&bridge, on_select.clone(), *restarts);
     let on_compare = {
         let view = view.clone();
         Callback::from(move |(a, b): (String, String)| {
@@ -372,6 +385,7 @@ pub fn app() -> Html {
         <ContextProvider<PhotoContext> context={photo}>
         <ContextProvider<LibraryContext> context={library}>
         <ContextProvider<Navigate> context={Navigate(on_select.clone())}>
+        <ContextProvider<TrainingContext> context={training}>
         <div class="atlas">
             <a class="skip-link" href="#main" data-testid="skip-link" onclick={on_skip}>{ lang.t("app-skip") }</a>
             <Header on_lang={on_lang} menu_open={*menu_open} on_menu={on_menu.clone()} />
@@ -385,6 +399,7 @@ pub fn app() -> Html {
                 <main class="main" id="main" tabindex="-1" ref={main_ref}>
                     { match selected.as_str() {
                         CONCEPTS => html! { <ConceptsPage /> },
+                        TRAIN => html! { <TrainPage /> },
                         COMPARE => html! {
                             <ComparePage a={view.a.clone()} b={view.b.clone()} on_change={on_compare} />
                         },
@@ -395,6 +410,7 @@ pub fn app() -> Html {
             <BackendStatus engine={(*engine).clone()} worker={(*worker_state).clone()}
                 choice={*choice} on_choose={on_choose} restarted={(*restarted).clone()} />
         </div>
+        </ContextProvider<TrainingContext>>
         </ContextProvider<Navigate>>
         </ContextProvider<LibraryContext>>
         </ContextProvider<PhotoContext>>

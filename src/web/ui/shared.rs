@@ -17,6 +17,43 @@ pub const CONCEPTS: &str = "concepts";
 /// The picker's identifier of the view that compares two networks.
 pub const COMPARE: &str = "compare";
 
+/// The picker's identifier of the training lab.
+pub const TRAIN: &str = "train";
+
+/// Weights the training lab gave the digit pad, until the reader goes back to the shipped ones.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PadWeights {
+    /// The zoo's network they fit.
+    pub model: String,
+    pub bytes: Rc<Vec<u8>>,
+    pub examples: usize,
+    pub accuracy: Option<f32>,
+}
+
+/// The training lab as every component sees it: the worker's last update, its last error, how
+/// to send it a command; the weights handed to the pad, and how to take them back.
+#[derive(Clone, PartialEq)]
+pub struct TrainingContext {
+    pub update: Option<Rc<crate::train::runner::TrainUpdate>>,
+    pub error: Option<crate::i18n::Msg>,
+    pub send: Callback<crate::train::runner::TrainCommand>,
+    pub pad: Option<PadWeights>,
+    pub clear_pad: Callback<()>,
+}
+
+impl TrainingContext {
+    /// The lab is training or holds runs it could resume.
+    pub fn active(&self) -> bool {
+        use crate::train::runner::TrainState;
+        self.update.as_ref().is_some_and(|u| {
+            matches!(
+                u.state,
+                TrainState::Running | TrainState::Paused | TrainState::Loading
+            )
+        })
+    }
+}
+
 /// A network with its analysis, shared by the views.
 #[derive(PartialEq)]
 pub struct Described {

@@ -122,7 +122,8 @@ impl State {
             WorkerRequest::FetchWeights { .. }
             | WorkerRequest::CancelOcclusion
             | WorkerRequest::CancelDownload { .. }
-            | WorkerRequest::Crash { .. } => vec![],
+            | WorkerRequest::Crash { .. }
+            | WorkerRequest::Train(_) => vec![],
             WorkerRequest::Occlusion {
                 model,
                 patch,

@@ -13,7 +13,8 @@
 //! The rooms: this file (the queue, the page's messages, start-up); [`dispatch`] (each job to its
 //! room); [`state`] (what is kept between jobs, loading, the forward pass); [`jobs`] (what is
 //! asked of a held network); [`gpu`] (the engine choice, the GPU and the status line);
-//! [`download`] (fetch, streaming, Cache API); the held networks themselves live in
+//! [`download`] (fetch, streaming, Cache API); [`training`] (the training lab's runs, beside the
+//! queue); the held networks themselves live in
 //! [`crate::held`], without browser APIs, tested natively.
 
 use std::cell::{Cell, RefCell};
@@ -32,6 +33,7 @@ pub mod download;
 pub mod gpu;
 pub mod jobs;
 pub mod state;
+pub mod training;
 
 use dispatch::{Fetched, Job};
 pub use download::WEIGHTS_CACHE;
@@ -51,6 +53,8 @@ struct Shared {
     queue: RefCell<VecDeque<Job>>,
     busy: Cell<bool>,
     cancel: Rc<Cell<bool>>,
+    /// The training lab, advanced beside the queue.
+    lab: training::SharedLab,
 }
 
 /// Resolves on the event loop's next task (a zero-delay timeout), so that messages that arrived
@@ -200,6 +204,7 @@ impl Scope {
                 fetch(self, id, model, url, cache, label);
             }
             WorkerRequest::Crash { kind } => crash(kind),
+            WorkerRequest::Train(cmd) => training::command(self, &self.0.lab, id, cmd),
             msg => self.enqueue(Job::Request(msg, id)),
         }
     }
@@ -232,6 +237,7 @@ pub fn start() {
         queue: RefCell::new(VecDeque::new()),
         busy: Cell::new(false),
         cancel,
+        lab: Default::default(),
     }));
     let listener = {
         let scope = scope.clone();

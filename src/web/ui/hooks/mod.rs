@@ -1,6 +1,8 @@
 //! The hooks the components share: the one channel to the worker ([`worker`]), layer outputs
-//! asked of it ([`layer_values`]), and links to a network's page ([`navigate`]).
+//! asked of it ([`layer_values`]), links to a network's page ([`navigate`]), and the training
+//! lab's channel ([`training`]).
 
 pub mod layer_values;
 pub mod navigate;
+pub mod training;
 pub mod worker;

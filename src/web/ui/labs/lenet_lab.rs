@@ -17,7 +17,7 @@ use crate::web::ui::hooks::worker::{use_worker, Worker};
 use crate::web::ui::overlay::field_text_in;
 use crate::web::ui::panels::connection_table::ConnectionTable;
 use crate::web::ui::panels::feature_maps::FeatureMaps;
-use crate::web::ui::shared::{use_lang, Described, HoveredUnit};
+use crate::web::ui::shared::{use_lang, Described, HoveredUnit, PadWeights, TrainingContext};
 use crate::web::ui::widgets::digit_canvas::DigitCanvas;
 use crate::web::ui::widgets::erf_heatmap::{Background, ErfHeatmap};
 use crate::web::ui::widgets::input_preview::InputPreview;
@@ -110,6 +110,12 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
     let model = described.map(|d| d.net.id.clone()).unwrap_or_default();
     let side = described.map_or(32, |d| d.analysis.layers[0].shape[1]);
 
+    // Weights the training lab handed to the pad for this network, else the shipped ones.
+    let training = use_context::<TrainingContext>();
+    let trained: Option<PadWeights> = training
+        .as_ref()
+        .and_then(|t| t.pad.clone())
+        .filter(|p| p.model == model);
     let status = use_state(|| Status::Loading);
     let shown = use_state(|| None::<Shown>);
     let hovered = use_state(|| None::<HoveredUnit>);
@@ -163,12 +169,19 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
     };
     *channel.borrow_mut() = Some(worker.clone());
 
-    // Load the weights shipped with the page.
+    // Load the weights the training lab gave the pad, or those shipped with the page.
     {
         let (worker, status) = (worker.clone(), status.clone());
-        use_effect_with(model.clone(), move |model| {
+        use_effect_with((model.clone(), trained.clone()), move |(model, trained)| {
             status.set(Status::Loading);
             let model = model.clone();
+            if let Some(t) = trained {
+                worker.send(WorkerRequest::LoadWeights {
+                    model,
+                    bytes: t.bytes.to_vec(),
+                });
+                return;
+            }
             wasm_bindgen_futures::spawn_local(async move {
                 match crate::web::fetch::bytes(&format!("weights/{model}.safetensors")).await {
                     Ok(bytes) => worker.send(WorkerRequest::LoadWeights { model, bytes }),
@@ -239,6 +252,21 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
     html! {
         <section class="lenet-lab" data-testid="lenet-lab" data-status={match &*status { Status::Loading => "loading", Status::Ready => "ready", Status::Failed(_) => "failed" }}>
             <h3>{ lang.t("lenet-draw-title") }</h3>
+            <p class="note weights-source" data-testid="lenet-weights-source"
+                data-source={if trained.is_some() { "trained" } else { "shipped" }}>
+                { match &trained {
+                    Some(t) => lang.tf("lenet-weights-trained", &[
+                        ("digits", crate::i18n::thousands(t.examples as u64).into()),
+                        ("accuracy", t.accuracy.map(|a| format!("{:.2} %", a * 100.0)).unwrap_or_else(|| "—".into()).into()),
+                    ]),
+                    None => lang.t("lenet-weights-shipped"),
+                } }
+                if let (Some(_), Some(t)) = (&trained, &training) {
+                    { " " }
+                    <button class="link-button" data-testid="lenet-shipped-weights"
+                        onclick={t.clear_pad.reform(|_| ())}>{ lang.t("lenet-weights-back") }</button>
+                }
+            </p>
             if let Status::Failed(msg) = &*status {
                 <p class="error-message" data-testid="error-message">{ msg.sentence(lang) }</p>
             }

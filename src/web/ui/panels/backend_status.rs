@@ -1,6 +1,7 @@
 //! The status line at the foot of the page: the engine the last forward pass ran on and its
 //! adapter (as the worker reports them), the reader's choice of engine (`backend-toggle`), why
-//! that engine (no WebGPU, a software adapter, a lost device), and the worker's state.
+//! that engine (no WebGPU, a software adapter, a lost device), the worker's state, and the
+//! training lab's run while one goes on.
 
 use yew::prelude::*;
 
@@ -9,6 +10,7 @@ use crate::protocol::{BackendChoice, EngineKind, EngineStatus};
 use crate::web::host::Restart;
 use crate::web::ui::format::engine_name;
 use crate::web::ui::shared::{use_lang, WorkerState};
+use crate::web::ui::widgets::training_status::TrainingStatus;
 
 #[derive(Properties, PartialEq)]
 pub struct BackendStatusProps {
@@ -132,6 +134,7 @@ pub fn backend_status(props: &BackendStatusProps) -> Html {
             <span class="sep">{ " · " }</span>
             <span class="worker" data-testid="worker-status" data-state={worker_state}>{ worker_text }</span>
             { restarted }
+            <TrainingStatus />
         </footer>
     }
 }

@@ -18,6 +18,8 @@ pub mod network_totals;
 pub mod photo_input;
 pub mod residual_panel;
 pub mod rf_chart;
+pub mod train_curves;
+pub mod train_settings;
 pub mod vgg_first_block;
 pub mod weights_manager;
 pub mod weights_panel;

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::catalog::{families, family_label, CATALOG};
 use crate::i18n::Lang;
-use crate::web::ui::shared::{use_lang, LibraryContext, COMPARE, CONCEPTS};
+use crate::web::ui::shared::{use_lang, LibraryContext, COMPARE, CONCEPTS, TRAIN};
 
 #[derive(Properties, PartialEq)]
 pub struct ModelPickerProps {
@@ -80,6 +80,11 @@ pub fn model_picker(props: &ModelPickerProps) -> Html {
         let on_select = props.on_select.clone();
         Callback::from(move |_| on_select.emit(COMPARE.to_string()))
     };
+    let train_on = props.selected == TRAIN;
+    let on_train = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |_| on_select.emit(TRAIN.to_string()))
+    };
     html! {
         <nav class="model-picker" data-testid="model-picker" aria-label={lang.t("zoo-picker-label")}>
             <button class={classes!("model-entry", "concepts-entry", concepts_on.then_some("selected"))}
@@ -91,6 +96,11 @@ pub fn model_picker(props: &ModelPickerProps) -> Html {
                 data-testid="compare-entry" data-model={COMPARE} aria-pressed={compare_on.to_string()}
                 onclick={on_compare} title={lang.t("zoo-picker-compare-title")}>
                 <span class="model-label">{ lang.t("zoo-picker-compare") }</span>
+            </button>
+            <button class={classes!("model-entry", "concepts-entry", train_on.then_some("selected"))}
+                data-testid="train-entry" data-model={TRAIN} aria-pressed={train_on.to_string()}
+                onclick={on_train} title={lang.t("zoo-picker-train-title")}>
+                <span class="model-label">{ lang.t("zoo-picker-train") }</span>
             </button>
             <h2>{ lang.t("zoo-picker-heading") }</h2>
             <ul>{ for groups }</ul>
