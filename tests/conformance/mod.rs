@@ -126,7 +126,8 @@ pub async fn norms_activations_and_linear_layers(engine: &dyn Engine) {
     let n3 = b.bn("bn3", t);
     b.relu("bn3relu", n3);
     let s = b.add("stanh", Op::Act(Activation::ScaledTanh), &[t]);
-    let l = b.lrn("lrn", s, 5, 1e-4, 0.75, 2.0);
+    let g = b.add("sigmoid", Op::Act(Activation::Sigmoid), &[s]);
+    let l = b.lrn("lrn", g, 5, 1e-4, 0.75, 2.0);
     let f = b.flatten(l);
     let d = b.dropout("drop", f, 0.5);
     let fc = b.linear("fc1", d, 20);
@@ -200,6 +201,14 @@ pub async fn merges(engine: &dyn Engine) {
 pub async fn lenet_partial_table(engine: &dyn Engine) {
     for id in ["lenet5", "lenet5_modern"] {
         check_against_candle(engine, &atlas::zoo::build(id).unwrap()).await;
+    }
+    // The training lab's variants (sigmoid and tanh units, two stacked 3×3, average pooling,
+    // a full C3 under sub-sampling, dropout), as the lab's maps and a downloaded checkpoint
+    // may run them.
+    for e in atlas::train::lab::experiments() {
+        for v in &e.variants {
+            check_against_candle(engine, &v.settings.network()).await;
+        }
     }
 }
 
