@@ -245,7 +245,7 @@ impl Session {
 
     /// The forward pass of training: as inference, but dropout drops (inverted dropout: the kept
     /// activations are scaled by 1/(1 − p)), convolutions run as one product each and
-    /// max-pooling sends its gradient to the maximum ([`super::im2col`]).
+    /// max-pooling sends its gradient to the maximum ([`super::custom_ops`]).
     fn forward_training(&mut self, x: &Tensor) -> Result<Tensor, EngineError> {
         let (net, vars, rng) = (&self.net, &self.vars, &mut self.dropout_rng);
         let out = net.output();
@@ -273,7 +273,7 @@ impl Session {
                     && p.kernel[0] == p.kernel[1]
                     && p.padding == [0, 0] =>
             {
-                super::im2col::max_pool(ins[0], p.kernel[0])
+                super::custom_ops::max_pool(ins[0], p.kernel[0])
             }
             Op::Conv2d(c)
                 if c.groups == 1
@@ -289,7 +289,7 @@ impl Session {
                 } else {
                     None
                 };
-                super::im2col::conv2d(ins[0], &w, b.as_ref(), c.stride[0], c.padding[0])
+                super::custom_ops::conv2d(ins[0], &w, b.as_ref(), c.stride[0], c.padding[0])
             }
             _ => run_node(net, id, ins, vars),
         })?;

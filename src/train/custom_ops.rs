@@ -1,9 +1,11 @@
-//! Convolution for training as one matrix product: the batch's patches unfolded into columns
+//! The candle custom ops training runs its layers with. Convolution as one matrix product: the
+//! batch's patches unfolded into columns
 //! (im2col, a candle custom op whose gradient folds them back, col2im), times the kernels as a
 //! matrix. candle's own `conv2d` back-propagates through a direct transposed convolution that
 //! costs most of a LeNet-5 step on one thread; as a product, the forward pass and both gradients
 //! are single GEMMs (candle's, SIMD on wasm too), and the input's gradient is not computed
-//! where nothing needs it (C1's digits).
+//! where nothing needs it (C1's digits). And max-pooling whose gradient goes to the window's
+//! maximum, as PyTorch's does.
 
 use candle_core::{CpuStorage, CustomOp1, DType, Layout, Shape, Tensor};
 
@@ -182,6 +184,15 @@ mod tests {
             .collect()
     }
 
+    /// The largest absolute difference of two tensors.
+    fn max_diff(a: &Tensor, b: &Tensor) -> f32 {
+        (a - b)
+            .and_then(|d| d.abs())
+            .and_then(|d| d.max_all())
+            .and_then(|d| d.to_scalar::<f32>())
+            .unwrap()
+    }
+
     /// The product gives candle's convolution, and its gradients candle's gradients.
     #[test]
     fn matches_candles_convolution_and_its_gradients() {
@@ -200,40 +211,22 @@ mod tests {
                 .unwrap()
                 .broadcast_add(&b.reshape((1, o, 1, 1)).unwrap())
                 .unwrap();
-            let diff = (&ours - &theirs)
-                .unwrap()
-                .abs()
-                .unwrap()
-                .max_all()
-                .unwrap()
-                .to_scalar::<f32>()
-                .unwrap();
+            let diff = max_diff(&ours, &theirs);
             assert!(diff < 1e-5, "forward differs by {diff}");
             // A loss that weighs every output differently.
             let weights =
                 Tensor::from_vec(values(ours.elem_count(), 3), ours.shape(), &dev).unwrap();
-            let g1 = (&ours * &weights)
-                .unwrap()
-                .sum_all()
-                .unwrap()
-                .backward()
-                .unwrap();
-            let g2 = (&theirs * &weights)
-                .unwrap()
-                .sum_all()
-                .unwrap()
-                .backward()
-                .unwrap();
+            let grads = |y: &Tensor| {
+                (y * &weights)
+                    .unwrap()
+                    .sum_all()
+                    .unwrap()
+                    .backward()
+                    .unwrap()
+            };
+            let (g1, g2) = (grads(&ours), grads(&theirs));
             for v in [&x, &w, &b] {
-                let (a, b) = (g1.get(v).unwrap(), g2.get(v).unwrap());
-                let d = (a - b)
-                    .unwrap()
-                    .abs()
-                    .unwrap()
-                    .max_all()
-                    .unwrap()
-                    .to_scalar::<f32>()
-                    .unwrap();
+                let d = max_diff(g1.get(v).unwrap(), g2.get(v).unwrap());
                 assert!(d < 1e-4, "gradient differs by {d}");
             }
         }
