@@ -334,14 +334,15 @@ fn winograd(
                     a3[j] = r1[j] - r3[j];
                 }
                 for (k, a) in [&*a0, &*a1, &*a2, &*a3].into_iter().enumerate() {
-                    let base = |j: usize| ((k * 4 + j) * c + ci) * tc + (t - t0) - first;
+                    // Tile xt's value sits at base(j) + xt − first (xt ≥ first: no underflow).
+                    let base = |j: usize| ((k * 4 + j) * c + ci) * tc + (t - t0);
                     let (o0, o1, o2, o3) = (base(0), base(1), base(2), base(3));
                     for xt in first..last {
                         let q = &a[2 * xt..2 * xt + 4];
-                        v[o0 + xt] = q[0] - q[2];
-                        v[o1 + xt] = q[1] + q[2];
-                        v[o2 + xt] = q[2] - q[1];
-                        v[o3 + xt] = q[1] - q[3];
+                        v[o0 + xt - first] = q[0] - q[2];
+                        v[o1 + xt - first] = q[1] + q[2];
+                        v[o2 + xt - first] = q[2] - q[1];
+                        v[o3 + xt - first] = q[1] - q[3];
                     }
                 }
                 t += last - first;

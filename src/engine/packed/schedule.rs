@@ -274,6 +274,16 @@ impl Schedule {
                 offset += size(i);
             }
         }
+        // A concatenation written into another one (nested): its inputs' slices point into the
+        // outer one's value, at their offset within it.
+        for v in 0..values {
+            while let Some((r, off)) = slice_of[v] {
+                match slice_of[r] {
+                    Some((outer, at)) => slice_of[v] = Some((outer, at + off)),
+                    None => break,
+                }
+            }
+        }
         // Intervals: the step that first writes a buffer's values and the last that reads them.
         let root = |v: usize| slice_of[v].map_or(v, |(r, _)| r);
         let mut first = vec![usize::MAX; values];
@@ -514,17 +524,7 @@ fn run_step(
             };
             let (c, h, w) = chw(&an.layers[net.nodes[*node].inputs[0]].shape);
             let (_, oh, ow) = chw(&an.layers[*node].shape);
-            ops::pool(
-                x(),
-                c,
-                [h, w],
-                p.kind,
-                p.kernel,
-                p.stride,
-                p.padding,
-                [oh, ow],
-                y,
-            );
+            ops::pool(x(), c, [h, w], p, [oh, ow], y);
         }
         Kind::Adaptive => {
             let node = &net.nodes[s.node];
