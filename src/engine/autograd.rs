@@ -68,7 +68,7 @@ fn strided_view(
         .reshape((n, c, out[0], out[1]))?)
 }
 
-/// Max or average pooling (count_include_pad, as PyTorch's default), ceil mode and padding
+/// Max or average pooling (the divisor as `count_include_pad` says), ceil mode and padding
 /// included, from differentiable pieces.
 pub fn pool_differentiable(x: &Tensor, p: &Pool) -> Result<Tensor, EngineError> {
     let (_, _, h, w) = x.dims4()?;
@@ -77,11 +77,6 @@ pub fn pool_differentiable(x: &Tensor, p: &Pool) -> Result<Tensor, EngineError> 
     let ow = window_out(w, k[1], s[1], pad[1], 1, p.ceil_mode);
     let eh = extra_for(h, k[0], s[0], pad[0], oh);
     let ew = extra_for(w, k[1], s[1], pad[1], ow);
-    if p.kind == PoolKind::Avg && (eh > 0 || ew > 0) {
-        return Err(EngineError::Backend(
-            "ceil-mode average pooling is not supported".into(),
-        ));
-    }
     let fill = match p.kind {
         PoolKind::Max => f32::NEG_INFINITY,
         PoolKind::Avg => 0.0,
@@ -107,7 +102,9 @@ pub fn pool_differentiable(x: &Tensor, p: &Pool) -> Result<Tensor, EngineError> 
     let acc = acc.expect("a window has at least one pixel");
     Ok(match p.kind {
         PoolKind::Max => acc,
-        PoolKind::Avg => (acc / (k[0] * k[1]) as f64)?,
+        PoolKind::Avg => {
+            acc.broadcast_div(&super::cpu::avg_divisors(p, [h, w], [oh, ow], x.device())?)?
+        }
     })
 }
 
@@ -249,6 +246,7 @@ mod tests {
             stride: [s, s],
             padding: [p, p],
             ceil_mode: ceil,
+            count_include_pad: true,
         }
     }
 

@@ -7,7 +7,7 @@
 use candle_core::{DType, Device, Tensor};
 
 use super::{Activations, Engine, EngineError, Prepared, Weights};
-use crate::zoo::analysis::window_out;
+use crate::zoo::analysis::{pool_window, window_out};
 use crate::zoo::graph::{Activation, Conv, Network, Op, Pool, PoolKind};
 
 /// candle on the CPU.
@@ -146,17 +146,36 @@ pub(crate) fn pool(x: &Tensor, p: &Pool) -> Result<Tensor, EngineError> {
             xp.max_pool2d_with_stride(k, s)?
         }
         PoolKind::Avg => {
-            if eh > 0 || ew > 0 {
-                return Err(EngineError::Backend(
-                    "ceil-mode average pooling is not supported".into(),
-                ));
-            }
-            // PyTorch's default count_include_pad=True: zeros in the padding count.
-            let xp = pad_hw(x, [p.padding[0]; 2], [p.padding[1]; 2], 0.0)?;
-            xp.avg_pool2d_with_stride(k, s)?
+            // Window sums over the zero-padded input, each divided by what its window counts
+            // (`pool_window`: the padding included or not, a ceil-mode window clipped).
+            let xp = pad_hw(
+                x,
+                [p.padding[0], p.padding[0] + eh],
+                [p.padding[1], p.padding[1] + ew],
+                0.0,
+            )?;
+            let sums = (xp.avg_pool2d_with_stride(k, s)? * (k.0 * k.1) as f64)?;
+            let sums = sums.narrow(2, 0, oh)?.narrow(3, 0, ow)?;
+            return Ok(sums.broadcast_div(&avg_divisors(p, [h, w], [oh, ow], x.device())?)?);
         }
     };
     Ok(y.narrow(2, 0, oh)?.narrow(3, 0, ow)?)
+}
+
+/// What each window of an average pooling divides by, `[1, 1, oh, ow]` ([`pool_window`]).
+pub(crate) fn avg_divisors(
+    p: &Pool,
+    [h, w]: [usize; 2],
+    [oh, ow]: [usize; 2],
+    device: &Device,
+) -> Result<Tensor, EngineError> {
+    let rows: Vec<f32> = (0..oh).map(|o| pool_window(p, 0, h, o).2).collect();
+    let cols: Vec<f32> = (0..ow).map(|o| pool_window(p, 1, w, o).2).collect();
+    let div: Vec<f32> = rows
+        .iter()
+        .flat_map(|r| cols.iter().map(move |c| r * c))
+        .collect();
+    Ok(Tensor::from_vec(div, (1, 1, oh, ow), device)?)
 }
 
 fn adaptive_avg_pool(x: &Tensor, out: [usize; 2]) -> Result<Tensor, EngineError> {
@@ -256,6 +275,11 @@ pub fn run_node(
         Op::Act(Activation::Tanh) => x0()?.tanh()?,
         Op::Act(Activation::ScaledTanh) => ((x0()? * (2.0 / 3.0))?.tanh()? * 1.7159)?,
         Op::Act(Activation::Sigmoid) => candle_nn::ops::sigmoid(x0()?)?,
+        Op::Act(Activation::LeakyRelu { alpha }) => {
+            let x = x0()?;
+            (x.relu()? - (x.neg()?.relu()? * *alpha as f64)?)?
+        }
+        Op::Act(Activation::Clip { min, max }) => x0()?.clamp(*min, *max)?,
         Op::Pool2d(p) => pool(x0()?, p)?,
         Op::Subsample { kernel, stride } => {
             let sum = (x0()?

@@ -109,11 +109,14 @@ impl Field {
         f
     }
 
-    fn union(fields: &[Field], at: &str) -> Field {
+    /// The union of merged paths' fields. Paths of the zoo's descriptions have the same jump; an
+    /// imported file's may not (equal sizes reached by different strides): the field then takes
+    /// the larger jump rather than stopping the analysis.
+    fn union(fields: &[Field], _at: &str) -> Field {
         let mut f = fields[0];
         for g in &fields[1..] {
-            assert_eq!(f.jump, g.jump, "{at}: merged paths have different jumps");
             for a in 0..2 {
+                f.jump[a] = f.jump[a].max(g.jump[a]);
                 f.lo[a] = f.lo[a].min(g.lo[a]);
                 f.hi[a] = f.hi[a].max(g.hi[a]);
             }
@@ -140,6 +143,22 @@ pub fn window_out(size: usize, k: usize, s: usize, p: usize, d: usize, ceil: boo
         out -= 1;
     }
     out
+}
+
+/// The pixels `[lo, hi)` along `axis` (0 rows, 1 columns) that window `o` of a pooling over
+/// `size` pixels covers, clipped to the image, and what an average divides by along that axis:
+/// the window within the padded input with `count_include_pad` (PyTorch), else the pixels.
+pub fn pool_window(pl: &Pool, axis: usize, size: usize, o: usize) -> (usize, usize, f32) {
+    let (k, p) = (pl.kernel[axis] as isize, pl.padding[axis] as isize);
+    let start = (o * pl.stride[axis]) as isize - p;
+    let lo = start.max(0) as usize;
+    let hi = (start + k).min(size as isize).max(0) as usize;
+    let div = if pl.count_include_pad {
+        ((start + k).min(size as isize + p) - start) as f32
+    } else {
+        hi.saturating_sub(lo) as f32
+    };
+    (lo, hi, div)
 }
 
 fn conv_macs_per_position(conv: &Conv, in_c: usize) -> u64 {
@@ -330,6 +349,15 @@ impl Walk {
                 let w = (first[0] * out_features) as u64;
                 let b = if *bias { *out_features as u64 } else { 0 };
                 (vec![*out_features], w + b, w, None)
+            }
+            Op::Concat if first.len() == 1 => {
+                // Vectors (an imported file's flattened branches): their lengths add up.
+                (
+                    vec![ins.iter().map(|l| l.shape.iter().product::<usize>()).sum()],
+                    0,
+                    0,
+                    None,
+                )
             }
             Op::Concat => {
                 let (_, h, w) = map("Concat");

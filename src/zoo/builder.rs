@@ -183,6 +183,7 @@ impl Builder {
             stride: hw(s),
             padding: hw(p),
             ceil_mode: ceil,
+            count_include_pad: true,
         };
         self.add(name, Op::Pool2d(pool), &[x])
     }
@@ -202,6 +203,7 @@ impl Builder {
             stride: hw(s),
             padding: hw(p),
             ceil_mode: ceil,
+            count_include_pad: true,
         };
         self.add(name, Op::Pool2d(pool), &[x])
     }

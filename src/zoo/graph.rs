@@ -2,7 +2,7 @@
 //! Node names are torchvision's module paths where torchvision has the model (`layer1.0.conv1`),
 //! so checkpoint keys follow from them (`layer1.0.conv1.weight`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Lang, Msg};
 
@@ -13,7 +13,7 @@ pub type NodeId = usize;
 pub type Hw = [usize; 2];
 
 /// Which non-linearity an activation node applies.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Activation {
     Relu,
     /// Plain tanh.
@@ -22,17 +22,27 @@ pub enum Activation {
     ScaledTanh,
     /// The logistic function 1/(1 + e^−a).
     Sigmoid,
+    /// max(a, 0) + α·min(a, 0) (PyTorch's `LeakyReLU`, ONNX `LeakyRelu`).
+    LeakyRelu {
+        alpha: f32,
+    },
+    /// min(max(a, lo), hi): ReLU6 is `Clip { min: 0, max: 6 }` (PyTorch's `Hardtanh` family,
+    /// ONNX `Clip`).
+    Clip {
+        min: f32,
+        max: f32,
+    },
 }
 
 /// Max or average pooling.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PoolKind {
     Max,
     Avg,
 }
 
 /// A convolution's hyper-parameters.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Conv {
     pub out_channels: usize,
     pub kernel: Hw,
@@ -46,17 +56,20 @@ pub struct Conv {
 }
 
 /// A pooling layer's hyper-parameters.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pool {
     pub kind: PoolKind,
     pub kernel: Hw,
     pub stride: Hw,
     pub padding: Hw,
     pub ceil_mode: bool,
+    /// Average pooling: whether zeros of the padding count in a window's divisor (PyTorch's
+    /// default, true; ONNX's default, false). Max pooling ignores it.
+    pub count_include_pad: bool,
 }
 
 /// What a node computes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Op {
     /// The image: channels × height × width.
     Input {
@@ -131,6 +144,9 @@ impl Op {
             Op::Act(Activation::Tanh) => "Tanh",
             Op::Act(Activation::ScaledTanh) => "ScaledTanh",
             Op::Act(Activation::Sigmoid) => "Sigmoid",
+            Op::Act(Activation::LeakyRelu { .. }) => "LeakyReLU",
+            Op::Act(Activation::Clip { min, max }) if *min == 0.0 && *max == 6.0 => "ReLU6",
+            Op::Act(Activation::Clip { .. }) => "Hardtanh",
             Op::Pool2d(Pool {
                 kind: PoolKind::Max,
                 ..
@@ -194,7 +210,7 @@ impl Op {
 }
 
 /// One layer of a network.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Node {
     /// Module path (unique except for a module torchvision applies twice, e.g. ResNet's `relu`).
     pub name: String,
@@ -207,7 +223,7 @@ pub struct Node {
 
 /// A network: its identity, the paper that defines it, and its layers in execution order
 /// (every node's inputs come before it).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Network {
     pub id: String,
     pub label: String,
@@ -222,7 +238,7 @@ pub struct Network {
 }
 
 /// A figure quoted from the paper for one layer.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Quote {
     /// The node's name.
     pub layer: String,

@@ -7,6 +7,17 @@
 #![allow(dead_code)]
 
 use atlas::engine::{cpu, Engine, Weights};
+
+/// A fixture of tests/fixtures/onnx: its name, the file, onnxruntime's JSON.
+macro_rules! onnx_fixture {
+    ($name:literal) => {
+        (
+            $name,
+            include_bytes!(concat!("../fixtures/onnx/", $name, ".onnx")),
+            include_str!(concat!("../fixtures/onnx/", $name, ".json")),
+        )
+    };
+}
 use atlas::zoo::builder::Builder;
 use atlas::zoo::graph::{Activation, Conv, Network, Op};
 
@@ -127,7 +138,13 @@ pub async fn norms_activations_and_linear_layers(engine: &dyn Engine) {
     b.relu("bn3relu", n3);
     let s = b.add("stanh", Op::Act(Activation::ScaledTanh), &[t]);
     let g = b.add("sigmoid", Op::Act(Activation::Sigmoid), &[s]);
-    let l = b.lrn("lrn", g, 5, 1e-4, 0.75, 2.0);
+    let k = b.add("leaky", Op::Act(Activation::LeakyRelu { alpha: 0.1 }), &[g]);
+    let k = b.add(
+        "relu6",
+        Op::Act(Activation::Clip { min: 0.0, max: 0.6 }),
+        &[k],
+    );
+    let l = b.lrn("lrn", k, 5, 1e-4, 0.75, 2.0);
     let f = b.flatten(l);
     let d = b.dropout("drop", f, 0.5);
     let fc = b.linear("fc1", d, 20);
@@ -146,7 +163,21 @@ pub async fn pooling(engine: &dyn Engine) {
     let m1 = b.max_pool("m1", x, 3, 1, 1, true);
     let ad = b.adaptive_avg_pool("ad", x, 4);
     let ad7 = b.adaptive_avg_pool("ad7", p2, 1);
-    let _ = (a1, a2, m1, ad, ad7);
+    // Average pooling as ONNX files have it: the padding left out of the divisor, ceil mode.
+    let pixels = |ceil_mode: bool, k: usize, s: usize, p: usize| {
+        Op::Pool2d(atlas::zoo::graph::Pool {
+            kind: atlas::zoo::graph::PoolKind::Avg,
+            kernel: [k, k],
+            stride: [s, s],
+            padding: [p, p],
+            ceil_mode,
+            count_include_pad: false,
+        })
+    };
+    let a3 = b.add("a3", pixels(false, 3, 2, 1), &[x]);
+    let a4 = b.add("a4", pixels(true, 3, 2, 1), &[x]);
+    let a5 = b.avg_pool("a5", x, 2, 2, 0, true);
+    let _ = (a1, a2, m1, ad, ad7, a3, a4, a5);
     let mut b2 = Builder::new("t2", "t2", "", [4, 28, 28]);
     let x2 = b2.input();
     let s = b2.add(
@@ -225,6 +256,71 @@ pub async fn splitmix_logits(engine: &dyn Engine, model: &str, reference: &str) 
     );
 }
 
+/// The ONNX fixtures (tests/fixtures/onnx, written by scripts/onnx_fixtures.py): each file read
+/// into a description and run on `engine` from the input its JSON holds; the output within 1e-4
+/// of onnxruntime's (a file that ends in a softmax: its logits through the softmax).
+pub const ONNX_FIXTURES: &[(&str, &[u8], &str)] = &[
+    onnx_fixture!("op_conv"),
+    onnx_fixture!("op_norm_act"),
+    onnx_fixture!("op_pool"),
+    onnx_fixture!("op_linear"),
+    onnx_fixture!("op_opset9"),
+    onnx_fixture!("net_cifar"),
+    onnx_fixture!("net_mnist"),
+    onnx_fixture!("net_branches"),
+];
+
+pub async fn onnx_fixtures(engine: &dyn Engine) {
+    for (name, bytes, json) in ONNX_FIXTURES {
+        let imported = atlas::onnx::import(bytes, &format!("{name}.onnx"))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let reference: serde_json::Value = serde_json::from_str(json).unwrap();
+        let floats = |k: &str| -> Vec<f32> {
+            reference[k]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap() as f32)
+                .collect()
+        };
+        let (input, want) = (floats("input"), floats("output"));
+        let net = &imported.net;
+        let mut prepared = engine
+            .prepare(net, imported.weights.clone())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let out = prepared
+            .run_async(&input, &[net.output()])
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let got = if imported.softmax_dropped {
+            atlas::engine::softmax(&out.values[0])
+        } else {
+            out.values[0].clone()
+        };
+        assert_eq!(got.len(), want.len(), "{name}: output length");
+        let scale = want.iter().fold(1f32, |m, v| m.max(v.abs()));
+        let (worst, at) =
+            got.iter()
+                .zip(&want)
+                .enumerate()
+                .fold((0f32, 0), |(m, i), (j, (a, b))| {
+                    let d = (a - b).abs();
+                    if d > m {
+                        (d, j)
+                    } else {
+                        (m, i)
+                    }
+                });
+        assert!(
+            worst <= 1e-4 * scale,
+            "{} on {name}: output {at} is {} but onnxruntime gives {} (scale {scale})",
+            engine.name(),
+            got[at],
+            want[at]
+        );
+    }
+}
+
 /// Every op check of the suite.
 pub async fn ops(engine: &dyn Engine) {
     convolutions(engine).await;
@@ -232,4 +328,5 @@ pub async fn ops(engine: &dyn Engine) {
     pooling(engine).await;
     merges(engine).await;
     lenet_partial_table(engine).await;
+    onnx_fixtures(engine).await;
 }

@@ -33,17 +33,23 @@ pub const UNARY_AFFINE: u32 = 4;
 pub const UNARY_COPY: u32 = 5;
 /// The logistic 1/(1 + e^−x).
 pub const UNARY_SIGMOID: u32 = 6;
+/// max(x, 0) + α·min(x, 0), α the float whose bits are `a.z`.
+pub const UNARY_LEAKY: u32 = 7;
+/// min(max(x, lo), hi), lo and hi the floats whose bits are `a.z` and `b.x`.
+pub const UNARY_CLIP: u32 = 8;
 /// `pool` (shaders/pool.wgsl), its kind `a.w`.
 pub const POOL_MAX: u32 = 0;
 pub const POOL_AVG: u32 = 1;
 pub const POOL_ADAPTIVE: u32 = 2;
+/// Average pooling dividing by the image's pixels in the window (ONNX's `count_include_pad = 0`).
+pub const POOL_AVG_PIXELS: u32 = 3;
 /// Flags: add the bias (`aux2`).
 pub const FLAG_BIAS: u32 = 2;
 /// Flags: also write the ReLU of the output into `y2` (the ReLU the plan fuses into the op).
 pub const FLAG_RELU: u32 = 4;
 
 /// The constants above, as the kernels name them.
-const SHARED: [(&str, u32); 12] = [
+const SHARED: [(&str, u32); 15] = [
     ("UNARY_RELU", UNARY_RELU),
     ("UNARY_TANH", UNARY_TANH),
     ("UNARY_SCALED_TANH", UNARY_SCALED_TANH),
@@ -51,6 +57,9 @@ const SHARED: [(&str, u32); 12] = [
     ("UNARY_AFFINE", UNARY_AFFINE),
     ("UNARY_COPY", UNARY_COPY),
     ("UNARY_SIGMOID", UNARY_SIGMOID),
+    ("UNARY_LEAKY", UNARY_LEAKY),
+    ("UNARY_CLIP", UNARY_CLIP),
+    ("POOL_AVG_PIXELS", POOL_AVG_PIXELS),
     ("POOL_MAX", POOL_MAX),
     ("POOL_AVG", POOL_AVG),
     ("POOL_ADAPTIVE", POOL_ADAPTIVE),
@@ -409,8 +418,13 @@ impl<'a> Lowering<'a> {
 
     /// An element-wise kernel of `unary` on the node's input.
     fn unary(&mut self, id: NodeId, mode: u32, z: u32) {
+        self.unary2(id, mode, z, 0);
+    }
+
+    /// [`Self::unary`] with a second operand `b.x` (the clip's upper bound).
+    fn unary2(&mut self, id: NodeId, mode: u32, z: u32, bx: u32) {
         let count = self.count(id);
-        let params = params([u(count), mode, z, 0], NONE, NONE, NONE);
+        let params = params([u(count), mode, z, 0], [bx, 0, 0, 0], NONE, NONE);
         let bufs = [
             self.input(id),
             Buf::Empty,
@@ -428,6 +442,10 @@ impl<'a> Lowering<'a> {
             Activation::Tanh => UNARY_TANH,
             Activation::ScaledTanh => UNARY_SCALED_TANH,
             Activation::Sigmoid => UNARY_SIGMOID,
+            Activation::LeakyRelu { alpha } => return self.unary(id, UNARY_LEAKY, alpha.to_bits()),
+            Activation::Clip { min, max } => {
+                return self.unary2(id, UNARY_CLIP, min.to_bits(), max.to_bits())
+            }
         };
         self.unary(id, mode, 0);
     }
@@ -441,7 +459,8 @@ impl<'a> Lowering<'a> {
         let (ins, os) = (self.in_shape(id), self.shape(id));
         let kind = match pl.kind {
             PoolKind::Max => POOL_MAX,
-            PoolKind::Avg => POOL_AVG,
+            PoolKind::Avg if pl.count_include_pad => POOL_AVG,
+            PoolKind::Avg => POOL_AVG_PIXELS,
         };
         let (k, s, p) = (pl.kernel, pl.stride, pl.padding);
         let params = params(

@@ -3,34 +3,25 @@
 //! average pooling, LeNet-5's trainable sub-sampling, local response normalisation, activations,
 //! element-wise sums and means, scaling, and the CIFAR ResNets' zero-padding shortcut.
 
-use crate::zoo::graph::{Activation, PoolKind};
+use crate::zoo::analysis::pool_window;
+use crate::zoo::graph::{Activation, Pool, PoolKind};
 
-/// Max or average pooling of `c` maps `h × w` into `oh × ow` (PyTorch's rules: padding counts
-/// as zeros for the average, `count_include_pad`; a window starting in the right padding is
-/// never produced, and the average of a ceil-mode window clipped at the far edge divides by its
-/// size within the padded input). Each output row's window columns are computed once.
-#[allow(clippy::too_many_arguments)]
+/// Max or average pooling of `c` maps `h × w` into `oh × ow` (PyTorch's rules: with
+/// `count_include_pad` padding counts as zeros for the average, without it only the image's
+/// pixels count; a window starting in the right padding is never produced, and the average of a
+/// ceil-mode window clipped at the far edge divides by its size within the padded input). Each
+/// output row's window columns are computed once.
 pub fn pool(
     x: &[f32],
     c: usize,
     [h, w]: [usize; 2],
-    kind: PoolKind,
-    k: [usize; 2],
-    s: [usize; 2],
-    p: [usize; 2],
+    pl: &Pool,
     [oh, ow]: [usize; 2],
     y: &mut [f32],
 ) {
+    let (kind, k, s, p) = (pl.kind, pl.kernel, pl.stride, pl.padding);
     // Window columns [xa, xb) of each output column, and the divisor's width.
-    let cols: Vec<(usize, usize, f32)> = (0..ow)
-        .map(|ox| {
-            let x0 = (ox * s[1]) as isize - p[1] as isize;
-            let xa = x0.max(0) as usize;
-            let xb = ((x0 + k[1] as isize).min(w as isize)) as usize;
-            let hx = ((x0 + k[1] as isize).min((w + p[1]) as isize) - x0) as f32;
-            (xa, xb, hx)
-        })
-        .collect();
+    let cols: Vec<(usize, usize, f32)> = (0..ow).map(|ox| pool_window(pl, 1, w, ox)).collect();
     let mut acc = vec![0f32; ow];
     // Max pooling: each row maxed down the window into `vrow`, which holds the row at offset
     // p[1] between −∞ margins, so that every window along it is whole (a clipped window and a
@@ -41,11 +32,7 @@ pub fn pool(
         let plane = &x[ch * h * w..(ch + 1) * h * w];
         let out = &mut y[ch * oh * ow..(ch + 1) * oh * ow];
         for oy in 0..oh {
-            let y0 = (oy * s[0]) as isize - p[0] as isize;
-            let (ya, yb) = (
-                y0.max(0) as usize,
-                ((y0 + k[0] as isize).min(h as isize)) as usize,
-            );
+            let (ya, yb, hy) = pool_window(pl, 0, h, oy);
             let row_out = &mut out[oy * ow..(oy + 1) * ow];
             match kind {
                 PoolKind::Max => {
@@ -65,7 +52,6 @@ pub fn pool(
                             *a += row[xa..xb].iter().sum::<f32>();
                         }
                     }
-                    let hy = ((y0 + k[0] as isize).min((h + p[0]) as isize) - y0) as f32;
                     for ((o, a), &(_, _, hx)) in row_out.iter_mut().zip(&acc).zip(&cols) {
                         *o = a / (hy * hx);
                     }
@@ -233,6 +219,10 @@ pub fn activate(v: &mut [f32], a: Activation) {
             .iter_mut()
             .for_each(|x| *x = 1.7159 * (*x * (2.0 / 3.0)).tanh()),
         Activation::Sigmoid => v.iter_mut().for_each(|x| *x = 1.0 / (1.0 + (-*x).exp())),
+        Activation::LeakyRelu { alpha } => v
+            .iter_mut()
+            .for_each(|x| *x = if *x < 0.0 { alpha * *x } else { *x }),
+        Activation::Clip { min, max } => v.iter_mut().for_each(|x| *x = x.max(min).min(max)),
     }
 }
 
@@ -272,10 +262,7 @@ mod tests {
             &x,
             1,
             [1, 5],
-            PoolKind::Max,
-            [1, 2],
-            [1, 2],
-            [0, 0],
+            &window(PoolKind::Max, [1, 2], [1, 2], [0, 0], true),
             [1, 3],
             &mut y,
         );
@@ -287,17 +274,29 @@ mod tests {
         let x = [4.0; 4];
         let mut y = [0.0; 4];
         // 2×2 input, 3×3 windows, stride 1, padding 1: each window holds 4 ones of 9 cells.
-        pool(
-            &x,
-            1,
-            [2, 2],
-            PoolKind::Avg,
-            [3, 3],
-            [1, 1],
-            [1, 1],
-            [2, 2],
-            &mut y,
-        );
+        let mut pl = window(PoolKind::Avg, [3, 3], [1, 1], [1, 1], false);
+        pool(&x, 1, [2, 2], &pl, [2, 2], &mut y);
         assert_eq!(y, [16.0 / 9.0; 4]);
+        // Without the padding in the divisor (ONNX's default): the mean of the four pixels.
+        pl.count_include_pad = false;
+        pool(&x, 1, [2, 2], &pl, [2, 2], &mut y);
+        assert_eq!(y, [4.0; 4]);
+    }
+
+    fn window(
+        kind: PoolKind,
+        kernel: [usize; 2],
+        stride: [usize; 2],
+        padding: [usize; 2],
+        ceil_mode: bool,
+    ) -> Pool {
+        Pool {
+            kind,
+            kernel,
+            stride,
+            padding,
+            ceil_mode,
+            count_include_pad: true,
+        }
     }
 }

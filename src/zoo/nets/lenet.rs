@@ -101,6 +101,8 @@ impl LenetDesign {
             Activation::Tanh => "tanh",
             Activation::ScaledTanh => "stanh",
             Activation::Sigmoid => "sigmoid",
+            Activation::LeakyRelu { .. } => "leaky",
+            Activation::Clip { .. } => "clip",
         };
         let pool = match self.pooling {
             Pooling::Max => "max",

@@ -3,8 +3,8 @@
 // coefficients), the output, and a second output (an op also writes the ReLU that the plan fuses
 // into it there). Prepended to each kernel's source, after the constants the lowering shares
 // with the kernels by name (src/engine/gpu/lower.rs, `wgsl_constants`): UNARY_RELU, UNARY_TANH,
-// UNARY_SCALED_TANH, UNARY_SIGMOID, UNARY_SCALE, UNARY_AFFINE, UNARY_COPY (the modes of `unary`), POOL_MAX,
-// POOL_AVG, POOL_ADAPTIVE (the kinds of `pool`), FLAG_BIAS and FLAG_RELU (flag bits).
+// UNARY_SCALED_TANH, UNARY_SIGMOID, UNARY_LEAKY, UNARY_CLIP, UNARY_SCALE, UNARY_AFFINE, UNARY_COPY (the modes of `unary`), POOL_MAX,
+// POOL_AVG, POOL_AVG_PIXELS, POOL_ADAPTIVE (the kinds of `pool`), FLAG_BIAS and FLAG_RELU (flag bits).
 struct Params { a: vec4<u32>, b: vec4<u32>, c: vec4<u32>, d: vec4<u32> }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;

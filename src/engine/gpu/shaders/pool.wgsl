@@ -1,8 +1,8 @@
 // Max and average pooling with padding and ceil mode, one invocation per output: windows are
 // clipped to the input (no padded copy); the average divides by the window's size within the
-// padded input (PyTorch's count_include_pad), a window starting in the right padding never
+// padded input (PyTorch's count_include_pad; POOL_AVG_PIXELS by the image's pixels in it), a window starting in the right padding never
 // being produced. Also adaptive average pooling (PyTorch's cells [⌊i·in/out⌋, ⌈(i+1)·in/out⌉)).
-// a = (C, H, W, kind: POOL_MAX, POOL_AVG or POOL_ADAPTIVE), b = (OH, OW, KH, KW),
+// a = (C, H, W, kind: POOL_MAX, POOL_AVG, POOL_AVG_PIXELS or POOL_ADAPTIVE), b = (OH, OW, KH, KW),
 // c = (SH, SW, PH, PW).
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
@@ -22,6 +22,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         ya = max(y0, 0); yb = min(y0 + i32(KH), i32(H));
         xa = max(x0, 0); xb = min(x0 + i32(KW), i32(W));
         div = f32((min(y0 + i32(KH), i32(H + PH)) - y0) * (min(x0 + i32(KW), i32(W + PW)) - x0));
+        if (kind == POOL_AVG_PIXELS) { div = f32((yb - ya) * (xb - xa)); }
     }
     let base = ch * H * W;
     var m = bitcast<f32>(0xff7fffffu); // −f32::MAX
