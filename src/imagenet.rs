@@ -226,9 +226,19 @@ pub struct Prepared {
 
 /// torchvision's ImageNet transform, with the given normalisation.
 pub fn preprocess_with(img: &Image8, mean: [f32; 3], std: [f32; 3]) -> Prepared {
-    let (w, h) = resized_size(img.width, img.height, RESIZE);
-    let resized = resize_bilinear(img, w, h);
-    let crop = center_crop(&resized, CROP);
+    preprocess_sized(img, mean, std, [CROP, CROP])
+}
+
+/// The same transform for a network of another input `size` (an imported file's): the shorter
+/// side resized to size·256/224 and the centre cropped, as for ImageNet's 224; a network whose
+/// input is not square gets the photo resized to its size.
+pub fn preprocess_sized(img: &Image8, mean: [f32; 3], std: [f32; 3], size: [usize; 2]) -> Prepared {
+    let crop = if size[0] == size[1] {
+        let (w, h) = resized_size(img.width, img.height, size[0] * RESIZE / CROP);
+        center_crop(&resize_bilinear(img, w, h), size[0])
+    } else {
+        resize_bilinear(img, size[1], size[0])
+    };
     let tensor = normalise(&crop, mean, std);
     Prepared { crop, tensor }
 }

@@ -17,8 +17,14 @@ use crate::zoo::graph::Network;
 #[derive(Clone, Debug, PartialEq)]
 pub enum InputKind {
     /// A photo, as torchvision prepares ImageNet's: the shorter side resized to 256, the centre
-    /// 224×224 cropped, each channel normalised with `mean` and `std`.
-    Photo { mean: [f32; 3], std: [f32; 3] },
+    /// 224×224 cropped, each channel normalised with `mean` and `std`. A network of another
+    /// `size` (an imported file's 3×32×32) gets the same steps scaled: the shorter side to
+    /// size·256/224, the centre size×size.
+    Photo {
+        mean: [f32; 3],
+        std: [f32; 3],
+        size: [usize; 2],
+    },
     /// A digit drawn on the pad (its ink as an 8-bit grey image), as MNIST's digits were made:
     /// cropped to the ink, scaled into 20×20, centred by its centre of mass in 28×28, padded to
     /// `side`×`side`.
@@ -48,18 +54,29 @@ pub struct Ready {
 }
 
 impl InputKind {
-    /// The kind `net`'s input node asks for: one channel reads a drawn digit, three a photo
-    /// (normalised as the weights of `model` expect).
-    pub fn of(model: &str, net: &Network) -> Result<InputKind, Msg> {
+    /// The kind `net`'s input node asks for: one channel of 32×32 (LeNet-5's) or 28×28 (MNIST's)
+    /// reads a drawn digit, three a photo (normalised as the weights of `model` expect, or with
+    /// the `normalisation` the reader set for an imported network).
+    pub fn of(
+        model: &str,
+        net: &Network,
+        normalisation: Option<([f32; 3], [f32; 3])>,
+    ) -> Result<InputKind, Msg> {
         match net.input_shape() {
-            Some([1, height, width]) if height == digits::LENET && width == digits::LENET => {
+            Some([1, height, width])
+                if height == width && (height == digits::LENET || height == digits::MNIST) =>
+            {
                 Ok(InputKind::Digit { side: height })
             }
-            Some([3, _, _]) => {
-                let (mean, std) = crate::pretrained::find(model)
-                    .map(|p| p.normalisation())
+            Some([3, height, width]) => {
+                let (mean, std) = normalisation
+                    .or_else(|| crate::pretrained::find(model).map(|p| p.normalisation()))
                     .unwrap_or((imagenet::MEAN, imagenet::STD));
-                Ok(InputKind::Photo { mean, std })
+                Ok(InputKind::Photo {
+                    mean,
+                    std,
+                    size: [height, width],
+                })
             }
             Some(_) => Err(Msg::new("errors-input-unreadable").arg("network", &net.label)),
             None => Err(Msg::new("errors-no-input-node")),
@@ -73,9 +90,10 @@ impl InputKind {
             .check()
             .map_err(|e| Msg::new("errors-photo-unusable").arg("detail", e))?;
         match self {
-            InputKind::Photo { mean, std } => {
-                let resized = imagenet::resized_size(image.width, image.height, imagenet::RESIZE);
-                let prepared = imagenet::preprocess_with(image, *mean, *std);
+            InputKind::Photo { mean, std, size } => {
+                let short = size[0].max(size[1]) * imagenet::RESIZE / imagenet::CROP;
+                let resized = imagenet::resized_size(image.width, image.height, short);
+                let prepared = imagenet::preprocess_sized(image, *mean, *std, *size);
                 Ok(Ready {
                     tensor: prepared.tensor,
                     seen: Seen::Crop {
@@ -93,11 +111,17 @@ impl InputKind {
                     .step_by(image.channels)
                     .map(|&v| v as f32 / 255.0)
                     .collect();
-                let Some(pixels) = digits::mnist_preprocess(&ink, image.width, image.height) else {
+                let Some(padded) = digits::mnist_preprocess(&ink, image.width, image.height) else {
                     return Ok(Ready {
                         tensor: Vec::new(),
                         seen: Seen::Blank,
                     });
+                };
+                // MNIST's 28×28 field is the padded digit's centre.
+                let pixels = if *side == digits::MNIST {
+                    digits::unpad_32(&padded)
+                } else {
+                    padded
                 };
                 Ok(Ready {
                     tensor: pixels.clone(),
@@ -135,26 +159,74 @@ mod tests {
     fn the_kind_follows_the_input_node_and_the_weights_normalisation() {
         let lenet = nets::build("lenet5").unwrap();
         assert_eq!(
-            InputKind::of("lenet5", &lenet),
+            InputKind::of("lenet5", &lenet, None),
             Ok(InputKind::Digit { side: 32 })
         );
         let resnet = nets::build("resnet18").unwrap();
         assert_eq!(
-            InputKind::of("resnet18", &resnet),
+            InputKind::of("resnet18", &resnet, None),
             Ok(InputKind::Photo {
                 mean: imagenet::MEAN,
-                std: imagenet::STD
+                std: imagenet::STD,
+                size: [224, 224]
             })
         );
         // GoogLeNet's weights were ported from TensorFlow: (x − 0.5) / 0.5.
         let googlenet = nets::build("googlenet").unwrap();
         assert_eq!(
-            InputKind::of("googlenet", &googlenet),
+            InputKind::of("googlenet", &googlenet, None),
             Ok(InputKind::Photo {
                 mean: [0.5; 3],
-                std: [0.5; 3]
+                std: [0.5; 3],
+                size: [224, 224]
             })
         );
+        // An imported network: its own size, the normalisation the reader set.
+        let mut cifar = nets::build("lenet5").unwrap();
+        cifar.nodes[0].op = crate::zoo::Op::Input {
+            channels: 3,
+            height: 32,
+            width: 32,
+        };
+        let set = ([0.4914, 0.4822, 0.4465], [0.247, 0.243, 0.261]);
+        assert_eq!(
+            InputKind::of("cifar.onnx", &cifar, Some(set)),
+            Ok(InputKind::Photo {
+                mean: set.0,
+                std: set.1,
+                size: [32, 32]
+            })
+        );
+        cifar.nodes[0].op = crate::zoo::Op::Input {
+            channels: 1,
+            height: 28,
+            width: 28,
+        };
+        assert_eq!(
+            InputKind::of("mnist.onnx", &cifar, None),
+            Ok(InputKind::Digit { side: 28 })
+        );
+    }
+
+    #[test]
+    fn a_small_network_s_photo_is_resized_and_cropped_to_its_size() {
+        // 300×200 for a 32×32 network: shorter side to 32·256/224 = 36, the centre 32×32.
+        let data: Vec<u8> = (0..300 * 200 * 3).map(|i| (i % 251) as u8).collect();
+        let image = Image8::new(300, 200, 3, data).unwrap();
+        let kind = InputKind::Photo {
+            mean: [0.5; 3],
+            std: [0.5; 3],
+            size: [32, 32],
+        };
+        let ready = kind.prepare(&image).unwrap();
+        assert_eq!(ready.tensor.len(), 3 * 32 * 32);
+        let Seen::Crop { crop, resized } = ready.seen else {
+            panic!("a crop")
+        };
+        assert_eq!((crop.width, crop.height, resized), (32, 32, (54, 36)));
+        // Ten outputs: the five most probable of them.
+        let p = kind.probabilities(&[0.0, 3.0, 1.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0]);
+        assert_eq!(p.iter().map(|r| r.0).take(3).collect::<Vec<_>>(), [1, 7, 2]);
     }
 
     #[test]
@@ -165,6 +237,7 @@ mod tests {
         let kind = InputKind::Photo {
             mean: imagenet::MEAN,
             std: imagenet::STD,
+            size: [224, 224],
         };
         let ready = kind.prepare(&image).unwrap();
         let expected = imagenet::preprocess(&image);
@@ -204,9 +277,14 @@ mod tests {
             ready.seen,
             Seen::Digit {
                 side: 32,
-                pixels: expected
+                pixels: expected.clone()
             }
         );
+        // MNIST's own 28×28 (an imported network's input): the padded digit's centre.
+        let mnist = InputKind::Digit { side: 28 }.prepare(&image).unwrap();
+        assert_eq!(mnist.tensor, digits::unpad_32(&expected));
+        assert_eq!(mnist.tensor.len(), 784);
+        assert_eq!(digits::pad_to_32(&mnist.tensor), expected);
         let blank = Image8::new(side, side, 1, vec![0; side * side]).unwrap();
         assert_eq!(kind.prepare(&blank).unwrap().seen, Seen::Blank);
         let p = kind.probabilities(&[0.0; 10]);

@@ -25,6 +25,7 @@ pub mod view_state;
 pub mod zoo;
 
 pub mod mnist;
+pub mod onnx;
 pub mod train;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod weights_store;

@@ -99,6 +99,17 @@ pub enum WorkerRequest {
     /// Stop the download of `model`'s checkpoint (taken at once, not queued); answered by the
     /// download's `Failed` with a cancel message.
     CancelDownload { model: String },
+    /// Open an ONNX file (a `blob:` URL of a file the user picked or dropped, or an address):
+    /// read it into a description, prepare it and hold it under the file's name; answered with
+    /// `Opened`, or `Failed` with what is wrong (the networks held before stay).
+    OpenOnnx { url: String, label: String },
+    /// The mean and standard deviation a photo is normalised with for `model` (an imported
+    /// network's, which the file does not say); answered with `Normalised`.
+    SetNormalisation {
+        model: String,
+        mean: [f32; 3],
+        std: [f32; 3],
+    },
     /// Whether the worker holds `model`: answered with `Loaded` as when it was loaded, with
     /// `Unloaded` if it was unloaded to stay within the memory bound, or with `NotHeld`.
     IsHeld { model: String },
@@ -232,6 +243,16 @@ pub enum WorkerResponse {
     },
     /// The answer to `IsHeld` for a network the worker never loaded.
     NotHeld { model: String },
+    /// An ONNX file opened: its description (identifier and label the file's name), held by the
+    /// worker on the engine in use.
+    Opened {
+        net: Box<crate::zoo::Network>,
+        softmax_dropped: bool,
+        engine: EngineKind,
+        memory: WorkerMemory,
+    },
+    /// The normalisation of `model` was set.
+    Normalised { model: String },
     /// Where the training lab stands (after every slice of training that changed it).
     Training(Box<crate::train::runner::TrainUpdate>),
     /// The lab's first run's weights, as `.safetensors` bytes: for the pad (`model`: the zoo's

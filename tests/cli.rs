@@ -173,3 +173,38 @@ fn fetch_weights_checks_the_sha256_prefix_of_the_name() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `atlas summary FILE.onnx`: the same table for a network read from an ONNX file (the page's
+/// reader), and the reader's message for a file it refuses.
+#[test]
+fn summary_reads_an_onnx_file() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/onnx/net_mnist.onnx"
+    );
+    let out = atlas(&["summary", fixture, "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // conv1 5×5 (6·25 + 6), conv2 (16·6·25 + 16), fc 400→120→84→10.
+    assert_eq!(v["total_params"], 156 + 2416 + 48_120 + 10_164 + 850);
+    let conv1 = &v["layers"][0];
+    assert_eq!(conv1["name"], "conv1");
+    assert_eq!(conv1["output_shape"], serde_json::json!([6, 28, 28]));
+    assert_eq!(conv1["receptive_field"], serde_json::json!([5, 5]));
+    let text = String::from_utf8(atlas(&["summary", fixture]).stdout).unwrap();
+    assert!(
+        text.contains("fc3") && text.contains("total params 61,706"),
+        "{text}"
+    );
+    let bad = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/onnx/bad_op.onnx"
+    );
+    let out = atlas(&["summary", bad]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("runs the operator Erf"));
+}

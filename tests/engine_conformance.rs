@@ -40,6 +40,10 @@ macro_rules! conformance {
                 pollster::block_on(suite::merges(&$engine));
             }
             #[test]
+            fn onnx_fixtures_match_onnxruntime() {
+                pollster::block_on(suite::onnx_fixtures(&$engine));
+            }
+            #[test]
             fn lenet_partial_table() {
                 pollster::block_on(suite::lenet_partial_table(&$engine));
             }

@@ -8,6 +8,7 @@ fn usage() -> ! {
          commands:\n  \
          models                     list the networks of the zoo\n  \
          summary <model> [--json]   per-layer shapes, params, MACs, memory, receptive fields\n  \
+         summary FILE.onnx [--json] the same for a network in an ONNX file (as the page opens it)\n  \
          train-lenet --mnist DIR --out FILE [--variant lenet5|lenet5_modern] [--epochs N] [--seed S] [--limit N]\n  \
                                     [--drawn FILE] [--hands FILE] [--no-fonts]\n  \
                                     train LeNet-5 on MNIST (both variants unless --variant); writes\n  \
@@ -47,7 +48,17 @@ fn main() {
         Some("summary") => {
             let Some(model) = args.get(1) else { usage() };
             let json = args.iter().any(|a| a == "--json");
-            let Some(net) = build(model) else {
+            let net = if model.ends_with(".onnx") {
+                match atlas::onnx::import_path(std::path::Path::new(model)) {
+                    Ok(imported) => imported.net,
+                    Err(e) => {
+                        eprintln!("{e}");
+                        std::process::exit(1);
+                    }
+                }
+            } else if let Some(net) = build(model) {
+                net
+            } else {
                 eprintln!("unknown model '{model}'; known: {}", ids().join(", "));
                 std::process::exit(2);
             };

@@ -32,6 +32,17 @@ fn sample(img: &[f32], w: usize, h: usize, x: f64, y: f64) -> f32 {
     a * (1.0 - fy) + b * fy
 }
 
+/// The centre 28×28 of a 32×32 digit (what [`pad_to_32`] padded).
+pub fn unpad_32(img: &[f32]) -> Vec<f32> {
+    (0..MNIST)
+        .flat_map(|y| {
+            img[(y + 2) * LENET + 2..(y + 2) * LENET + 2 + MNIST]
+                .iter()
+                .copied()
+        })
+        .collect()
+}
+
 /// Pads a 28×28 digit to LeNet's 32×32 (2 pixels of background on every side).
 pub fn pad_to_32(img: &[f32]) -> Vec<f32> {
     let mut out = vec![0f32; LENET * LENET];

@@ -81,8 +81,19 @@ pub async fn logits_error_with(
         .collect();
     let net = crate::zoo::build(model).ok_or_else(|| format!("the zoo has no {model}"))?;
     weights.check(&net, &[]).map_err(|e| e.to_string())?;
+    logits_error_of(engine, &net, weights, &theirs).await
+}
+
+/// The largest difference between `net`'s logits on the splitmix-v1 input and `theirs`, relative
+/// to their largest magnitude (a network read from elsewhere: an ONNX file).
+pub async fn logits_error_of(
+    engine: &dyn crate::engine::Engine,
+    net: &crate::zoo::Network,
+    weights: crate::engine::Weights,
+    theirs: &[f32],
+) -> Result<f32, String> {
     let [c, h, w] = net.input_shape().ok_or("the first node is not the input")?;
-    let mut prepared = engine.prepare(&net, weights).map_err(|e| e.to_string())?;
+    let mut prepared = engine.prepare(net, weights).map_err(|e| e.to_string())?;
     let x = input(c * h * w);
     let out = prepared
         .run_async(&x, &[net.output()])
@@ -99,7 +110,7 @@ pub async fn logits_error_with(
     let scale = theirs.iter().fold(0f32, |m, v| m.max(v.abs()));
     let worst = ours
         .iter()
-        .zip(&theirs)
+        .zip(theirs)
         .fold(0f32, |m, (a, b)| m.max((a - b).abs()));
     Ok(worst / scale)
 }

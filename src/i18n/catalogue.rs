@@ -30,4 +30,5 @@ pub const FILES: &[File] = files!(
     "explainers",
     "zoo",
     "train",
+    "onnx",
 );

@@ -16,7 +16,7 @@ const weightsFile = path.resolve(root, '..', 'shared', 'weights', 'squeezenet1_1
 if (!fs.existsSync(weightsFile)) throw new Error(`missing ${weightsFile} (../shared holds the test material)`);
 
 const VIEWS = ['lenet5', 'alexnet', 'vgg16', 'googlenet', 'resnet50', 'densenet121', 'squeezenet1_1',
-  'nin', 'fractalnet', 'concepts', 'compare', 'train'];
+  'nin', 'fractalnet', 'concepts', 'compare', 'train', 'onnx'];
 
 const server = await serveDist();
 const open = [];
@@ -132,8 +132,8 @@ test('keyboard: skip link, arrow keys in the picker, focus visible', async () =>
   assert.equal(last, await page.locator('[data-testid=model-entry]').last().getAttribute('data-model'));
   await page.keyboard.press('Home');
   assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'concepts-entry');
-  // Concepts, Compare, Train, then the networks.
-  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
+  // Concepts, Compare, Train, Open your own network, then the networks.
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   await page.waitForSelector('[data-testid=main-view][data-model=lenet5_modern]');
   // Focus is drawn: the focused entry has an outline.

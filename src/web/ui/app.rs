@@ -14,14 +14,14 @@ use crate::web::ui::hooks::training::use_training;
 use crate::web::ui::hooks::worker::open;
 use crate::web::ui::pages::{
     compare_page::ComparePage, concepts_page::ConceptsPage, network_page::NetworkPage,
-    train_page::TrainPage,
+    onnx_page::OnnxPage, train_page::TrainPage,
 };
 use crate::web::ui::panels::{
     backend_status::BackendStatus, header::Header, model_picker::ModelPicker,
 };
 use crate::web::ui::shared::{
-    LibraryContext, Navigate, PhotoContext, PhotoRun, TrainingContext, WorkerContext, WorkerState,
-    COMPARE, CONCEPTS, TRAIN,
+    ImportedContext, ImportedNet, LibraryContext, Navigate, PhotoContext, PhotoRun,
+    TrainingContext, WorkerContext, WorkerState, COMPARE, CONCEPTS, ONNX, TRAIN,
 };
 
 /// What the status line hears from the worker: the self-check's outcome, the engine in use.
@@ -66,11 +66,16 @@ fn push_view(view: &ViewState) {
     }
 }
 
-/// The page a view opens: a described network, the Concepts or the Compare page, else LeNet-5.
-fn page_of(view: &ViewState) -> String {
+/// The page a view opens: a described network (of the zoo, or opened from a file in this visit),
+/// the Concepts, Compare, Train or open-your-own page, else LeNet-5.
+fn page_of(view: &ViewState, imported: &[ImportedNet]) -> String {
     view.view
         .clone()
-        .filter(|v| v == CONCEPTS || v == COMPARE || v == TRAIN || crate::zoo::build(v).is_some())
+        .filter(|v| {
+            [CONCEPTS, COMPARE, TRAIN, ONNX].contains(&v.as_str())
+                || crate::zoo::build(v).is_some()
+                || imported.iter().any(|n| n.id() == v)
+        })
         .unwrap_or_else(|| "lenet5".to_string())
 }
 
@@ -183,7 +188,9 @@ fn move_focus(e: &KeyboardEvent, key: &str) -> bool {
 pub fn app() -> Html {
     // The view comes from the address, and goes back into it; back and forward restore it.
     let view = use_state(address_view);
-    let selected = page_of(&view);
+    // Networks opened from files in this visit (the worker holds them; a new worker has none).
+    let imported = use_state(Vec::<ImportedNet>::new);
+    let selected = page_of(&view, &imported);
     {
         let view = view.clone();
         use_effect_with((), move |_| {
@@ -366,6 +373,32 @@ pub fn app() -> Html {
     // The training lab's channel lives as long as the page: a run goes on while the reader is
     // elsewhere; weights handed to the pad open that network's page.
     let training = use_training(&bridge, on_select.clone(), *restarts);
+    {
+        let imported = imported.clone();
+        use_effect_with(*restarts, move |r| {
+            if *r > 0 {
+                imported.set(Vec::new());
+            }
+        });
+    }
+    let imported_ctx = {
+        let add = {
+            let imported = imported.clone();
+            Callback::from(move |net: ImportedNet| {
+                let mut next: Vec<ImportedNet> = imported
+                    .iter()
+                    .filter(|n| n.id() != net.id())
+                    .cloned()
+                    .collect();
+                next.push(net);
+                imported.set(next);
+            })
+        };
+        ImportedContext {
+            nets: Rc::new((*imported).clone()),
+            add,
+        }
+    };
     let on_compare = {
         let view = view.clone();
         Callback::from(move |(a, b): (String, String)| {
@@ -386,6 +419,7 @@ pub fn app() -> Html {
         <ContextProvider<LibraryContext> context={library}>
         <ContextProvider<Navigate> context={Navigate(on_select.clone())}>
         <ContextProvider<TrainingContext> context={training}>
+        <ContextProvider<ImportedContext> context={imported_ctx}>
         <div class="atlas">
             <a class="skip-link" href="#main" data-testid="skip-link" onclick={on_skip}>{ lang.t("app-skip") }</a>
             <Header on_lang={on_lang} menu_open={*menu_open} on_menu={on_menu.clone()} />
@@ -400,16 +434,21 @@ pub fn app() -> Html {
                     { match selected.as_str() {
                         CONCEPTS => html! { <ConceptsPage /> },
                         TRAIN => html! { <TrainPage /> },
+                        ONNX => html! { <OnnxPage /> },
                         COMPARE => html! {
                             <ComparePage a={view.a.clone()} b={view.b.clone()} on_change={on_compare} />
                         },
-                        _ => html! { <NetworkPage model={selected.clone()} /> },
+                        _ => html! {
+                            <NetworkPage model={selected.clone()}
+                                imported={imported.iter().find(|n| n.id() == selected).cloned()} />
+                        },
                     } }
                 </main>
             </div>
             <BackendStatus engine={(*engine).clone()} worker={(*worker_state).clone()}
                 choice={*choice} on_choose={on_choose} restarted={(*restarted).clone()} />
         </div>
+        </ContextProvider<ImportedContext>>
         </ContextProvider<TrainingContext>>
         </ContextProvider<Navigate>>
         </ContextProvider<LibraryContext>>

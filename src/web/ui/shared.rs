@@ -20,6 +20,40 @@ pub const COMPARE: &str = "compare";
 /// The picker's identifier of the training lab.
 pub const TRAIN: &str = "train";
 
+/// The picker's identifier of the page that opens your own network (an ONNX file).
+pub const ONNX: &str = "onnx";
+
+/// A network opened from an ONNX file: its description (identifier and label the file's name)
+/// and whether the file's final softmax was left out.
+#[derive(Clone, PartialEq)]
+pub struct ImportedNet {
+    pub described: Rc<Option<Described>>,
+    pub softmax_dropped: bool,
+}
+
+impl ImportedNet {
+    pub fn id(&self) -> &str {
+        self.described
+            .as_ref()
+            .as_ref()
+            .map_or("", |d| d.net.id.as_str())
+    }
+}
+
+/// The networks opened from files in this visit (the worker holds them), and how a component
+/// adds one.
+#[derive(Clone, PartialEq)]
+pub struct ImportedContext {
+    pub nets: Rc<Vec<ImportedNet>>,
+    pub add: Callback<ImportedNet>,
+}
+
+impl ImportedContext {
+    pub fn find(&self, id: &str) -> Option<&ImportedNet> {
+        self.nets.iter().find(|n| n.id() == id)
+    }
+}
+
 /// Weights the training lab gave the digit pad, until the reader goes back to the shipped ones.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PadWeights {
@@ -59,6 +93,12 @@ impl TrainingContext {
 pub struct Described {
     pub net: Network,
     pub analysis: Analysis,
+}
+
+/// A network with its analysis.
+pub fn analysed(net: Network) -> Described {
+    let analysis = crate::zoo::analyse(&net);
+    Described { net, analysis }
 }
 
 /// The described network a view shows (None while a description is missing).

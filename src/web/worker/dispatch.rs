@@ -118,6 +118,10 @@ impl State {
                 vec![self.load(model, Downloaded::Bytes(bytes), origin)]
             }
             WorkerRequest::IsHeld { model } => vec![self.is_held(model)],
+            WorkerRequest::OpenOnnx { url, label } => vec![self.open_onnx(url, label).await],
+            WorkerRequest::SetNormalisation { model, mean, std } => {
+                one(self.set_normalisation(model, mean, std))
+            }
             // Taken at once beside the queue (see `Scope::received`).
             WorkerRequest::FetchWeights { .. }
             | WorkerRequest::CancelOcclusion

@@ -40,7 +40,10 @@ impl State {
             .touch(&model)
             .ok_or_else(|| Msg::new("errors-classify-no-weights").arg("model", &model))?;
         let net = h.net.network();
-        let (kind, output) = (InputKind::of(&model, net)?, net.output());
+        let (kind, output) = (
+            InputKind::of(&model, net, self.normalisation.get(&model).copied())?,
+            net.output(),
+        );
         let t0 = now_ms();
         let ready = kind.prepare(&image)?;
         drop(image);
@@ -113,8 +116,11 @@ impl State {
             .touch(&model)
             .ok_or_else(|| Msg::new("errors-top5-not-loaded").arg("model", &model))?;
         let net = h.net.network();
-        let (kind, output) = (InputKind::of(&model, net)?, net.output());
-        let InputKind::Photo { mean, std } = kind else {
+        let (kind, output) = (
+            InputKind::of(&model, net, self.normalisation.get(&model).copied())?,
+            net.output(),
+        );
+        let InputKind::Photo { mean, std, .. } = kind else {
             return Err(Msg::new("errors-input-unreadable").arg("network", &net.label));
         };
         let input = imagenet::normalise(&crop, mean, std);

@@ -31,6 +31,7 @@ use crate::web::wire::{self, FromWorker, HandlerId, ToWorker};
 pub mod dispatch;
 pub mod download;
 pub mod gpu;
+pub mod import;
 pub mod jobs;
 pub mod state;
 pub mod training;

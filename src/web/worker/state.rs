@@ -29,6 +29,8 @@ pub struct State {
     pub cancel: Rc<Cell<bool>>,
     /// The 224×224 crop of the last photo classified, for `ClassifyLastCrop`.
     pub last_crop: Option<Image8>,
+    /// The normalisation the reader set for an imported network's photos (mean, std).
+    pub normalisation: std::collections::HashMap<String, ([f32; 3], [f32; 3])>,
 }
 
 /// The size of the worker's WebAssembly memory.
@@ -55,6 +57,7 @@ impl State {
             gpu: GpuRoom::default(),
             cancel,
             last_crop: None,
+            normalisation: Default::default(),
         }
     }
 

@@ -2,6 +2,7 @@
 //! imports panels and widgets; never another lab.
 
 pub mod experiment_lab;
+pub mod file_lab;
 pub mod lenet_lab;
 pub mod photo_lab;
 pub mod train_lab;

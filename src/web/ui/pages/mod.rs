@@ -4,4 +4,5 @@
 pub mod compare_page;
 pub mod concepts_page;
 pub mod network_page;
+pub mod onnx_page;
 pub mod train_page;

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::concepts::{explainers, inception, residual};
-use crate::web::ui::labs::{lenet_lab::LenetLab, photo_lab::PhotoLab};
+use crate::web::ui::labs::{file_lab::FileLab, lenet_lab::LenetLab, photo_lab::PhotoLab};
 use crate::web::ui::panels::explainer_card::ExplainerCard;
 use crate::web::ui::panels::gradient_chart::GradientChart;
 use crate::web::ui::panels::inception_panel::InceptionPanel;
@@ -19,23 +19,30 @@ use crate::web::ui::panels::vgg_first_block::VggFirstBlock;
 use crate::web::ui::panels::{
     layer_table::LayerTable, network_diagram::NetworkDiagram, network_totals::NetworkTotals,
 };
-use crate::web::ui::shared::{use_lang, Described};
+use crate::web::ui::shared::{use_lang, Described, ImportedNet};
 use crate::zoo::{analyse, build, NodeId};
 
 #[derive(Properties, PartialEq)]
 pub struct NetworkPageProps {
     pub model: String,
+    /// A network opened from a file: its description instead of the zoo's.
+    #[prop_or_default]
+    pub imported: Option<ImportedNet>,
 }
 
 #[function_component(NetworkPage)]
 pub fn network_page(props: &NetworkPageProps) -> Html {
     let lang = use_lang();
-    let described: Rc<Option<Described>> = use_memo(props.model.clone(), |id| {
+    let zoo: Rc<Option<Described>> = use_memo(props.model.clone(), |id| {
         build(id).map(|net| {
             let analysis = analyse(&net);
             Described { net, analysis }
         })
     });
+    let described = match &props.imported {
+        Some(i) => i.described.clone(),
+        None => zoo,
+    };
     let selected = use_state(|| None::<NodeId>);
     {
         let selected = selected.clone();
@@ -62,22 +69,25 @@ pub fn network_page(props: &NetworkPageProps) -> Html {
                     { for d.net.remarks.iter().map(|r| html! { <li>{ r.text(lang) }</li> }) }
                 </ul>
             }
-            if d.analysis.layers[0].shape == [1, 32, 32] {
+            if let Some(imported) = &props.imported {
+                <FileLab key={d.net.id.clone()} imported={imported.clone()} />
+            }
+            if props.imported.is_none() && d.analysis.layers[0].shape == [1, 32, 32] {
                 <LenetLab key={d.net.id.clone()} described={described.clone()} />
             }
-            if d.analysis.layers[0].shape == [3, 224, 224]
+            if props.imported.is_none() && d.analysis.layers[0].shape == [3, 224, 224]
                 && d.analysis.layers.last().is_some_and(|l| l.shape == [1000]) {
                 <PhotoLab key={d.net.id.clone()} described={described.clone()} />
             }
-            if d.net.id.starts_with("vgg") {
+            if props.imported.is_none() && d.net.id.starts_with("vgg") {
                 <KernelPanel key={d.net.id.clone()} described={Some(described.clone())}>
                     <VggFirstBlock described={described.clone()} />
                 </KernelPanel>
             }
-            if !inception::modules(&d.net).is_empty() {
+            if props.imported.is_none() && !inception::modules(&d.net).is_empty() {
                 <InceptionPanel key={d.net.id.clone()} described={described.clone()} />
             }
-            if !residual::blocks(&d.net).is_empty() {
+            if props.imported.is_none() && !residual::blocks(&d.net).is_empty() {
                 <ResidualPanel key={d.net.id.clone()} described={described.clone()}>
                     <GradientChart />
                 </ResidualPanel>

@@ -15,6 +15,7 @@ pub mod layer_table;
 pub mod model_picker;
 pub mod network_diagram;
 pub mod network_totals;
+pub mod onnx_open;
 pub mod photo_input;
 pub mod residual_panel;
 pub mod rf_chart;

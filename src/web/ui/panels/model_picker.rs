@@ -6,7 +6,9 @@ use yew::prelude::*;
 
 use crate::catalog::{families, family_label, CATALOG};
 use crate::i18n::Lang;
-use crate::web::ui::shared::{use_lang, LibraryContext, COMPARE, CONCEPTS, TRAIN};
+use crate::web::ui::shared::{
+    use_lang, ImportedContext, LibraryContext, COMPARE, CONCEPTS, ONNX, TRAIN,
+};
 
 #[derive(Properties, PartialEq)]
 pub struct ModelPickerProps {
@@ -85,6 +87,32 @@ pub fn model_picker(props: &ModelPickerProps) -> Html {
         let on_select = props.on_select.clone();
         Callback::from(move |_| on_select.emit(TRAIN.to_string()))
     };
+    let onnx_on = props.selected == ONNX;
+    let on_onnx = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |_| on_select.emit(ONNX.to_string()))
+    };
+    // The networks opened from files, under their own heading.
+    let imported = use_context::<ImportedContext>()
+        .map(|c| c.nets.clone())
+        .unwrap_or_default();
+    let opened = imported.iter().map(|n| {
+        let id = n.id().to_string();
+        let is_selected = props.selected == id;
+        let on_click = {
+            let (on_select, id) = (props.on_select.clone(), id.clone());
+            Callback::from(move |_| on_select.emit(id.clone()))
+        };
+        html! {
+            <li>
+                <button class={classes!("model-entry", is_selected.then_some("selected"))}
+                    data-testid="model-entry" data-model={id.clone()} aria-pressed={is_selected.to_string()}
+                    onclick={on_click}>
+                    <span class="model-label">{ id }</span>
+                </button>
+            </li>
+        }
+    });
     html! {
         <nav class="model-picker" data-testid="model-picker" aria-label={lang.t("zoo-picker-label")}>
             <button class={classes!("model-entry", "concepts-entry", concepts_on.then_some("selected"))}
@@ -102,8 +130,21 @@ pub fn model_picker(props: &ModelPickerProps) -> Html {
                 onclick={on_train} title={lang.t("zoo-picker-train-title")}>
                 <span class="model-label">{ lang.t("zoo-picker-train") }</span>
             </button>
+            <button class={classes!("model-entry", "concepts-entry", onnx_on.then_some("selected"))}
+                data-testid="onnx-entry" data-model={ONNX} aria-pressed={onnx_on.to_string()}
+                onclick={on_onnx} title={lang.t("onnx-picker-title")}>
+                <span class="model-label">{ lang.t("onnx-picker") }</span>
+            </button>
             <h2>{ lang.t("zoo-picker-heading") }</h2>
-            <ul>{ for groups }</ul>
+            <ul>
+                { for groups }
+                if !imported.is_empty() {
+                    <li class="family">
+                        <h3>{ lang.t("onnx-picker-family") }</h3>
+                        <ul>{ for opened }</ul>
+                    </li>
+                }
+            </ul>
         </nav>
     }
 }

@@ -10,7 +10,7 @@ use crate::concepts::receptive::{rf_series, RfPoint};
 use crate::i18n::Lang;
 use crate::web::ui::shared::{use_lang, SharedDescribed};
 use crate::zoo::graph::Op;
-use crate::zoo::{analyse, build, ids};
+use crate::zoo::{analyse, build, ids, Analysis, Network};
 
 #[derive(Properties, PartialEq)]
 pub struct RfChartProps {
@@ -31,14 +31,19 @@ const L: f64 = 46.0;
 const B: f64 = 30.0;
 
 /// A network's series, label and input side.
-fn series_of(id: &str, lang: Lang) -> Option<(String, Vec<RfPoint>, usize)> {
-    let net = build(id)?;
-    let an = analyse(&net);
+fn series(net: &Network, an: &Analysis, lang: Lang) -> (String, Vec<RfPoint>, usize) {
     let side = match net.nodes[0].op {
         Op::Input { height, .. } => height,
         _ => 0,
     };
-    Some((crate::zoo::label(&net, lang), rf_series(&net, &an), side))
+    (crate::zoo::label(net, lang), rf_series(net, an), side)
+}
+
+/// [`series`] of a network of the zoo, by identifier.
+fn series_of(id: &str, lang: Lang) -> Option<(String, Vec<RfPoint>, usize)> {
+    let net = build(id)?;
+    let an = analyse(&net);
+    Some(series(&net, &an, lang))
 }
 
 #[function_component(RfChart)]
@@ -51,9 +56,21 @@ pub fn rf_chart(props: &RfChartProps) -> Html {
     let added = use_state(|| props.initial.clone());
     let choice = use_state(String::new);
     let shown: Vec<String> = own.iter().cloned().chain(added.iter().cloned()).collect();
-    let data = use_memo((shown.clone(), lang), |(ids, lang)| {
-        ids.iter()
-            .filter_map(|id| series_of(id, *lang).map(|s| (id.clone(), s)))
+    // The page's own network from its description (an imported one is in no zoo), the added
+    // ones by identifier.
+    let described = props.described.clone();
+    let data = use_memo((shown.clone(), lang), move |(ids, lang)| {
+        let own = described
+            .as_ref()
+            .and_then(|d| d.as_ref().as_ref())
+            .map(|d| (d.net.id.clone(), series(&d.net, &d.analysis, *lang)));
+        let skip = usize::from(own.is_some());
+        own.into_iter()
+            .chain(
+                ids.iter()
+                    .skip(skip)
+                    .filter_map(|id| series_of(id, *lang).map(|s| (id.clone(), s))),
+            )
             .collect::<Vec<_>>()
     });
     let labels = use_memo(lang, |lang| {

@@ -1,0 +1,159 @@
+// End-to-end (issue 21): your own network. The real SqueezeNet 1.1 as ONNX (../shared/peers),
+// opened through `onnx-input`, becomes a network page like the zoo's (`main-view` with
+// `data-model` the file's name, its layer table, diagram and receptive fields) and classifies
+// every shared photo as torchvision does (same top-1, top-5 within 0.01). An MNIST network
+// (tests/fixtures/onnx) opens by drop and reads a digit drawn on the pad, its outputs named by a
+// labels file; a CIFAR-sized one opens from an address on a second origin. Every bad file gets its
+// message in `onnx-error` and the networks opened stay; the files picked are never requested
+// from the server (nothing is uploaded).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serveDist, launch, openPage, screenshot, audit } from './harness.mjs';
+import { DIGITS, place, drawStrokes } from './digits.mjs';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const shared = path.resolve(root, '..', 'shared');
+const fixtures = path.join(root, 'tests', 'fixtures', 'onnx');
+const reference = JSON.parse(fs.readFileSync(path.join(shared, 'reference', 'photos_squeezenet1_1.json'), 'utf8'));
+
+let server, other, context, page, errors;
+const otherRequests = [];
+before(async () => {
+  server = await serveDist();
+  // A second origin serving a fixture with CORS, as a model host would.
+  other = http.createServer((req, res) => {
+    otherRequests.push(req.url);
+    const file = path.join(fixtures, path.basename(new URL(req.url, 'http://x').pathname));
+    if (!fs.existsSync(file)) { res.writeHead(404, { 'access-control-allow-origin': '*' }).end(); return; }
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'access-control-allow-origin': '*' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((ok) => other.listen(0, '127.0.0.1', ok));
+  context = await launch();
+  ({ page, errors } = await openPage(context, `${server.url}?view=onnx`));
+  await page.getByTestId('onnx-open').waitFor({ timeout: 60_000 });
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+  await new Promise((ok) => other.close(ok));
+});
+
+/** Opens a file through `onnx-input`; waits for its page. */
+async function open(file, name = path.basename(file)) {
+  await page.getByTestId('onnx-entry').click();
+  await page.getByTestId('onnx-input').setInputFiles(typeof file === 'string' ? file : { name, mimeType: 'application/octet-stream', buffer: file });
+  await page.waitForSelector(`[data-testid=main-view][data-model="${name}"] [data-testid=file-lab]`, { timeout: 120_000 });
+}
+
+/** Gives `name` as a file and waits for `onnx-error` to say what `re` matches. */
+async function refused(buffer, name, re) {
+  await page.getByTestId('onnx-entry').click();
+  await page.getByTestId('onnx-input').setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
+  const error = page.getByTestId('onnx-error');
+  await page.waitForFunction(([src]) => new RegExp(src).test(document.querySelector('[data-testid=onnx-error]')?.textContent ?? ''), [re.source], { timeout: 60_000 })
+    .catch(async () => assert.fail(`${name}: expected ${re}, the page shows: ${await error.innerText().catch(() => '(nothing)')}`));
+}
+
+async function top5(photo) {
+  const rows = page.locator(`[data-testid=top5][data-photo="${photo}"] [data-testid=top5-row]`);
+  await rows.first().waitFor({ timeout: 60_000 });
+  const out = [];
+  for (let i = 0; i < await rows.count(); i++) {
+    const r = rows.nth(i);
+    out.push({ index: Number(await r.getAttribute('data-index')), label: await r.getAttribute('data-label'), prob: Number(await r.getAttribute('data-prob')) });
+  }
+  return out;
+}
+
+test('squeezenet1_1.onnx opens as a network page and classifies every photo like torchvision', async () => {
+  await open(path.join(shared, 'peers', 'squeezenet1_1.onnx'));
+  const view = page.locator('[data-testid=main-view][data-model="squeezenet1_1.onnx"]');
+  assert.equal(await view.getByTestId('model-title').innerText(), 'squeezenet1_1.onnx');
+  assert.match(await view.innerText(), /1,235,496/);
+  assert.match(await view.getByTestId('model-remarks').innerText(), /Opened from squeezenet1_1\.onnx \(ONNX opset 17/);
+  // The picker lists it under the reader's own networks.
+  await page.locator('[data-testid=model-entry][data-model="squeezenet1_1.onnx"]').waitFor();
+  assert.match(await page.getByTestId('onnx-naming').innerText(), /ImageNet/);
+  for (const [photo, want] of Object.entries(reference.top5)) {
+    await page.getByTestId('photo-input').setInputFiles(path.join(shared, 'photos', photo));
+    const got = await top5(photo);
+    assert.equal(got.length, 5, photo);
+    assert.equal(got[0].index, want[0].index, `${photo}: top-1 ${got[0].label}, torchvision ${want[0].label}`);
+    for (const w of want) {
+      const g = got.find((r) => r.index === w.index);
+      if (g) assert.ok(Math.abs(g.prob - w.prob) <= 0.01, `${photo}: p(${w.label}) ${g.prob} vs ${w.prob}`);
+      else assert.ok(w.prob <= got[4].prob + 0.01, `${photo}: ${w.label} missing from the top-5`);
+    }
+  }
+  // Every layer's maps: the explorer shows the chosen layer of the last photo.
+  await page.getByTestId('file-lab').locator('[data-testid=feature-map], canvas').first().waitFor({ timeout: 60_000 });
+  await screenshot(page, 'onnx-squeezenet');
+  assert.deepEqual(await audit(page), []);
+});
+
+test('an MNIST network opened by drop reads a drawn digit; a labels file names its outputs', async () => {
+  await page.getByTestId('onnx-entry').click();
+  const bytes = [...fs.readFileSync(path.join(fixtures, 'net_mnist.onnx'))];
+  await page.evaluate((bytes) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(bytes)], 'net_mnist.onnx'));
+    document.querySelector('[data-testid=onnx-drop]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, bytes);
+  await page.waitForSelector('[data-testid=main-view][data-model="net_mnist.onnx"] [data-testid=file-lab]', { timeout: 60_000 });
+  assert.match(await page.getByTestId('onnx-naming').innerText(), /10 outputs: shown by index/);
+  await drawStrokes(page, page.getByTestId('digit-canvas'), place(DIGITS[3], { size: 200, cx: 140, cy: 140 }));
+  let rows = await top5('pad');
+  assert.equal(rows.length, 5);
+  assert.ok(rows.every((r) => r.label === String(r.index)), JSON.stringify(rows));
+  const total = rows.reduce((s, r) => s + r.prob, 0);
+  assert.ok(total > 0 && total <= 1.0001, `${total}`);
+  const names = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+  await page.getByTestId('onnx-labels').setInputFiles({ name: 'digits.txt', mimeType: 'text/plain', buffer: Buffer.from(names.join('\n')) });
+  await page.waitForFunction(() => /10 names from your file/.test(document.querySelector('[data-testid=onnx-naming]')?.textContent ?? ''));
+  rows = await top5('pad');
+  assert.ok(rows.every((r) => r.label === names[r.index]), JSON.stringify(rows));
+  await screenshot(page, 'onnx-mnist');
+});
+
+test('a network opens from an address on another origin', async () => {
+  await page.getByTestId('onnx-entry').click();
+  const url = `http://127.0.0.1:${other.address().port}/net_cifar.onnx`;
+  await page.getByTestId('onnx-url').fill(url);
+  await page.getByTestId('onnx-url-open').click();
+  await page.waitForSelector('[data-testid=main-view][data-model="net_cifar.onnx"] [data-testid=file-lab]', { timeout: 60_000 });
+  assert.deepEqual(otherRequests, ['/net_cifar.onnx']);
+  // A 3×32×32 network gets the photo lab at its size.
+  assert.match(await page.getByTestId('file-lab').innerText(), /32×32/);
+  await page.getByTestId('photo-input').setInputFiles(path.join(shared, 'photos', 'skimage_coffee.png'));
+  const rows = await top5('skimage_coffee.png');
+  assert.equal(rows.length, 5);
+});
+
+test('bad files are refused with a message, and what was open stays', async () => {
+  const cases = [
+    ['bad_op.onnx', /node '\/erf\/Erf' runs the operator Erf, which ConvNet Atlas does not run\. It runs: Conv, BatchNormalization/],
+    ['bad_dynamic.onnx', /dynamic size \(\? × 3 × \? × \?\)/],
+    ['bad_two_inputs.onnx', /2 inputs \(input, second\)/],
+    ['bad_opset.onnx', /opset 3; ConvNet Atlas reads opsets 7 to 22/],
+  ];
+  for (const [name, re] of cases) await refused(fs.readFileSync(path.join(fixtures, name)), name, re);
+  const good = fs.readFileSync(path.join(fixtures, 'net_branches.onnx'));
+  await refused(good.subarray(0, good.length >> 1), 'cut.onnx', /cut\.onnx is not an ONNX model, or it is cut short/);
+  await refused(Buffer.from('not a model at all\n'), 'notes.onnx', /notes\.onnx (is not an ONNX model|holds no network graph)/);
+  await screenshot(page, 'onnx-error');
+  // The networks opened before are still there and still run.
+  for (const name of ['squeezenet1_1.onnx', 'net_mnist.onnx', 'net_cifar.onnx']) {
+    await page.locator(`[data-testid=model-entry][data-model="${name}"]`).waitFor();
+  }
+  await page.locator('[data-testid=model-entry][data-model="net_cifar.onnx"]').click();
+  await page.getByTestId('photo-input').setInputFiles(path.join(shared, 'photos', 'skimage_rocket.jpg'));
+  assert.equal((await top5('skimage_rocket.jpg')).length, 5);
+  // Nothing the reader picked was sent anywhere: the page's server saw no request for a file.
+  assert.ok(!server.requests.some((r) => /\.onnx$|digits\.txt/.test(r)), server.requests.filter((r) => r.includes('onnx')).join(', '));
+  assert.deepEqual(errors(), []);
+});

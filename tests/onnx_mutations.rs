@@ -1,0 +1,124 @@
+//! The mutation run of the ONNX reader (issue 21): seeded, bounded damage to every fixture of
+//! tests/fixtures/onnx and to the real SqueezeNet 1.1 file (../shared/peers) — bit flips, bytes
+//! overwritten with random and boundary values (protobuf varints' continuation bits, wire
+//! types, lengths), truncations, deleted and duplicated chunks. Every mutant must open or give a
+//! message in both languages; none may panic; one that opens must be analysed and, where its
+//! activations are small, prepared and run on the packed engine without a panic.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::PathBuf;
+
+use atlas::engine::{packed::PackedEngine, Engine};
+use atlas::i18n::Lang;
+use atlas::rng::Rng;
+
+fn mutate(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let n = out.len().max(1);
+    match rng.below(6) {
+        0 => {
+            for _ in 0..1 + rng.below(4) {
+                let at = rng.below(n).min(out.len().saturating_sub(1));
+                if let Some(b) = out.get_mut(at) {
+                    *b ^= 1 << rng.below(8);
+                }
+            }
+        }
+        1 => {
+            let at = rng.below(n).min(out.len().saturating_sub(1));
+            let v = [0x00, 0x7f, 0x80, 0xff, 0x08, 0x0a, 0x12, 0x1a][rng.below(8)];
+            if let Some(b) = out.get_mut(at) {
+                *b = if rng.below(2) == 0 {
+                    v
+                } else {
+                    rng.next_u64() as u8
+                };
+            }
+        }
+        2 => out.truncate(rng.below(n)),
+        3 => {
+            let at = rng.below(n);
+            let len = (1 + rng.below(64)).min(out.len() - at.min(out.len()));
+            out.drain(at.min(out.len())..at.min(out.len()) + len);
+        }
+        4 => {
+            let at = rng.below(n).min(out.len());
+            let len = (1 + rng.below(64)).min(out.len() - at);
+            let chunk = out[at..at + len].to_vec();
+            out.splice(at..at, chunk);
+        }
+        _ => {
+            // A run of 0xff: varints that never end, lengths that claim gigabytes.
+            let at = rng.below(n).min(out.len());
+            let len = (1 + rng.below(12)).min(out.len() - at);
+            out[at..at + len].fill(0xff);
+        }
+    }
+    out
+}
+
+fn check(mutant: &[u8], what: &str) -> bool {
+    match atlas::onnx::import(mutant, "mutant.onnx") {
+        Err(e) => {
+            for lang in [Lang::En, Lang::Zh] {
+                let text = e.0.text(lang);
+                assert!(
+                    !text.is_empty() && !text.contains("onnx-error"),
+                    "{what}: {text}"
+                );
+            }
+            false
+        }
+        Ok(imported) => {
+            let an = atlas::zoo::analyse(&imported.net);
+            if an.forward_bytes < 64 << 20 && an.inference_macs() < 2_000_000_000 {
+                let [c, h, w] = imported.net.input_shape().unwrap();
+                if let Ok(mut p) = PackedEngine.prepare(&imported.net, imported.weights) {
+                    let _ = p.run(&vec![0.5; c * h * w], &[imported.net.output()]);
+                }
+            }
+            true
+        }
+    }
+}
+
+#[test]
+fn no_mutant_of_any_onnx_file_panics() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/onnx");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "onnx"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 12, "{} fixtures", files.len());
+    let peer = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/peers/squeezenet1_1.onnx");
+    assert!(
+        peer.exists(),
+        "missing {}: this test needs ../shared",
+        peer.display()
+    );
+    files.push(peer);
+    let mut rng = Rng::new(21);
+    let (mut opened, mut refused) = (0, 0);
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        let rounds = if bytes.len() > 1 << 20 { 60 } else { 300 };
+        for round in 0..rounds {
+            let mutant = mutate(&mut rng, &bytes);
+            let what = format!("{} round {round}", f.display());
+            let ok = std::panic::catch_unwind(|| check(&mutant, &what))
+                .unwrap_or_else(|_| panic!("{what}: the reader panicked"));
+            if ok {
+                opened += 1;
+            } else {
+                refused += 1;
+            }
+        }
+    }
+    eprintln!("{opened} mutants opened, {refused} refused with a message");
+    assert!(
+        refused > 500 && opened > 100,
+        "{opened} opened, {refused} refused"
+    );
+}
