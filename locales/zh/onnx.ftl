@@ -2,7 +2,7 @@
 onnx-error-decode = { $file } 不是 ONNX 模型，或文件不完整（{ $detail }）
 onnx-error-no-graph = { $file } 中没有网络图：它不是 ONNX 模型
 onnx-error-opset = { $file } 使用 ONNX opset { $opset }；ConvNet Atlas 读取 opset { $min } 到 { $max }
-onnx-error-unsupported-op = 节点“{ $node }”是 { $op }，ConvNet Atlas 不能运行它。可运行的算子：{ $supported }
+onnx-error-unsupported-op = 节点“{ $node }”运行算子 { $op }，ConvNet Atlas 不能运行它。可运行的算子：{ $supported }
 onnx-error-node = 节点“{ $node }”（{ $op }）：{ $detail }
 onnx-error-tensor = 无法读取张量“{ $name }”：它 { $detail }
 onnx-error-external = 张量“{ $name }”存放在另一个文件中；请把权重一起保存在模型里（onnx.save(model, path, save_as_external_data=False)）

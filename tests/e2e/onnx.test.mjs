@@ -94,6 +94,18 @@ test('squeezenet1_1.onnx opens as a network page and classifies every photo like
   await page.getByTestId('file-lab').locator('[data-testid=feature-map], canvas').first().waitFor({ timeout: 60_000 });
   await screenshot(page, 'onnx-squeezenet');
   assert.deepEqual(await audit(page), []);
+  // The receptive-field chart draws the file's network.
+  assert.ok(await page.locator('[data-testid=rf-point]').count() > 10);
+  // The compare view sets it beside the zoo's SqueezeNet 1.1: the same figures.
+  await page.getByTestId('compare-entry').click();
+  await page.getByTestId('compare-a').selectOption('squeezenet1_1.onnx');
+  await page.getByTestId('compare-b').selectOption('squeezenet1_1');
+  await page.waitForSelector('[data-testid=compare-view][data-a="squeezenet1_1.onnx"][data-b=squeezenet1_1]');
+  for (const metric of ['params', 'macs', 'activation-bytes']) {
+    const row = page.locator(`[data-testid=compare-table] tr[data-metric=${metric}]`);
+    assert.equal(await row.getAttribute('data-a'), await row.getAttribute('data-b'), metric);
+  }
+  assert.equal(await page.locator('[data-testid=compare-table] tr[data-metric=params]').getAttribute('data-a'), '1235496');
 });
 
 test('an MNIST network opened by drop reads a drawn digit; a labels file names its outputs', async () => {
@@ -132,6 +144,17 @@ test('a network opens from an address on another origin', async () => {
   await page.getByTestId('photo-input').setInputFiles(path.join(shared, 'photos', 'skimage_coffee.png'));
   const rows = await top5('skimage_coffee.png');
   assert.equal(rows.length, 5);
+  const cpu = rows.map((r) => r.prob);
+  assert.match(await page.getByTestId('onnx-result').getAttribute('data-engine'), /CPU/);
+  // On the WebGPU engine (SwiftShader here) the file's network gives the same probabilities.
+  await page.getByTestId('backend-toggle').selectOption('webgpu');
+  await page.waitForSelector('[data-testid=backend-status][data-engine=webgpu]', { timeout: 60_000 });
+  await page.getByTestId('photo-input').setInputFiles({ name: 'coffee-again.png', mimeType: 'image/png', buffer: fs.readFileSync(path.join(shared, 'photos', 'skimage_coffee.png')) });
+  const again = await top5('coffee-again.png');
+  assert.match(await page.getByTestId('onnx-result').getAttribute('data-engine'), /WebGPU/);
+  again.forEach((r, i) => assert.ok(Math.abs(r.prob - cpu[i]) < 1e-4, `${r.prob} vs ${cpu[i]}`));
+  await page.getByTestId('backend-toggle').selectOption('auto');
+  await page.waitForSelector('[data-testid=backend-status][data-engine=cpu]', { timeout: 60_000 });
 });
 
 test('bad files are refused with a message, and what was open stays', async () => {

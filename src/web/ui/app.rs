@@ -67,16 +67,20 @@ fn push_view(view: &ViewState) {
 }
 
 /// The page a view opens: a described network (of the zoo, or opened from a file in this visit),
-/// the Concepts, Compare, Train or open-your-own page, else LeNet-5.
+/// the Concepts, Compare, Train or open-your-own page, else LeNet-5. A file's network the page no
+/// longer holds (a link, a reload: files are never sent anywhere) opens the page that opens one.
 fn page_of(view: &ViewState, imported: &[ImportedNet]) -> String {
-    view.view
-        .clone()
-        .filter(|v| {
-            [CONCEPTS, COMPARE, TRAIN, ONNX].contains(&v.as_str())
-                || crate::zoo::build(v).is_some()
-                || imported.iter().any(|n| n.id() == v)
-        })
-        .unwrap_or_else(|| "lenet5".to_string())
+    let v = view.view.clone().unwrap_or_default();
+    if [CONCEPTS, COMPARE, TRAIN, ONNX].contains(&v.as_str())
+        || crate::zoo::build(&v).is_some()
+        || imported.iter().any(|n| n.id() == v)
+    {
+        v
+    } else if v.ends_with(".onnx") {
+        ONNX.to_string()
+    } else {
+        "lenet5".to_string()
+    }
 }
 
 /// Where the reader's choice of engine is kept in the browser.

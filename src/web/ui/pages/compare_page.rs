@@ -17,7 +17,7 @@ use crate::protocol::{WorkerRequest, WorkerResponse};
 use crate::web::ui::format::mib;
 use crate::web::ui::hooks::worker::use_worker;
 use crate::web::ui::panels::rf_chart::RfChart;
-use crate::web::ui::shared::{use_lang, PhotoContext};
+use crate::web::ui::shared::{use_lang, ImportedContext, ImportedNet, PhotoContext};
 use crate::web::ui::widgets::network_link::NetworkLink;
 use crate::web::ui::widgets::top5_list::Top5List;
 use crate::zoo::{analyse, build, Analysis, Network};
@@ -40,11 +40,17 @@ fn pick(answer: WorkerResponse) -> Option<(String, Answer)> {
     }
 }
 
-/// The networks a reader can compare: every described entry of the picker, (id, label).
-fn choices(lang: Lang) -> Vec<(String, String)> {
+/// The networks a reader can compare: every described entry of the picker, then the networks
+/// opened from files in this visit, (id, label).
+fn choices(lang: Lang, imported: &[ImportedNet]) -> Vec<(String, String)> {
     CATALOG
         .iter()
         .filter_map(|e| build(e.id).map(|n| (e.id.to_string(), crate::zoo::label(&n, lang))))
+        .chain(
+            imported
+                .iter()
+                .map(|n| (n.id().to_string(), n.id().to_string())),
+        )
         .collect()
 }
 
@@ -55,8 +61,13 @@ struct Side {
     stages: Vec<Stage>,
 }
 
-fn side(id: &str) -> Option<Side> {
-    let net = build(id)?;
+fn side(id: &str, imported: &[ImportedNet]) -> Option<Side> {
+    let net = build(id).or_else(|| {
+        imported
+            .iter()
+            .find(|n| n.id() == id)
+            .and_then(|n| n.described.as_ref().as_ref().map(|d| d.net.clone()))
+    })?;
     let an = analyse(&net);
     let depth = depth(&net);
     let stages = stages(&an);
@@ -139,7 +150,14 @@ pub struct ComparePageProps {
 #[function_component(ComparePage)]
 pub fn compare_page(props: &ComparePageProps) -> Html {
     let lang = use_lang();
-    let choices = use_memo(lang, |l| choices(*l));
+    let imported = use_context::<ImportedContext>()
+        .map(|c| c.nets.clone())
+        .unwrap_or_default();
+    let choices = {
+        let imported = imported.clone();
+        let ids: Vec<String> = imported.iter().map(|n| n.id().to_string()).collect();
+        use_memo((lang, ids), move |(l, _)| choices(*l, &imported))
+    };
     let known = |id: &Option<String>, default: &str| {
         id.clone()
             .filter(|i| choices.iter().any(|(c, _)| c == i))
@@ -193,7 +211,17 @@ pub fn compare_page(props: &ComparePageProps) -> Html {
         let one = |model: &str| {
             let label = label_of(model);
             let body = match answers.get(model) {
-                Some(Ok(top5)) => html! { <Top5List top5={top5.clone()} photo={p.photo.clone()} /> },
+                Some(Ok(top5)) => {
+                    // An opened network of other than ImageNet's 1,000 outputs: indices.
+                    let names = imported
+                        .iter()
+                        .find(|n| n.id() == model)
+                        .and_then(|n| n.described.as_ref().as_ref())
+                        .and_then(|d| d.analysis.layers.last())
+                        .filter(|l| l.shape.iter().product::<usize>() != 1000)
+                        .map(|_| std::rc::Rc::new(Vec::new()));
+                    html! { <Top5List top5={top5.clone()} photo={p.photo.clone()} {names} /> }
+                }
                 Some(Err(why)) => html! {
                     <p class="note" data-testid="compare-top5-missing">
                         { why.sentence(lang) }
@@ -246,7 +274,7 @@ pub fn compare_page(props: &ComparePageProps) -> Html {
             </select>
         }
     };
-    let (Some(sa), Some(sb)) = (side(&a), side(&b)) else {
+    let (Some(sa), Some(sb)) = (side(&a, &imported), side(&b, &imported)) else {
         return html! { <p class="error">{ lang.t("compare-no-description") }</p> };
     };
     let count = |v: u64| thousands(v);

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::concepts::receptive::{rf_series, RfPoint};
 use crate::i18n::Lang;
-use crate::web::ui::shared::{use_lang, SharedDescribed};
+use crate::web::ui::shared::{use_lang, ImportedContext, ImportedNet, SharedDescribed};
 use crate::zoo::graph::Op;
 use crate::zoo::{analyse, build, ids, Analysis, Network};
 
@@ -39,8 +39,19 @@ fn series(net: &Network, an: &Analysis, lang: Lang) -> (String, Vec<RfPoint>, us
     (crate::zoo::label(net, lang), rf_series(net, an), side)
 }
 
-/// [`series`] of a network of the zoo, by identifier.
-fn series_of(id: &str, lang: Lang) -> Option<(String, Vec<RfPoint>, usize)> {
+/// [`series`] of a network of the zoo or opened from a file, by identifier.
+fn series_of(
+    id: &str,
+    lang: Lang,
+    imported: &[ImportedNet],
+) -> Option<(String, Vec<RfPoint>, usize)> {
+    if let Some(d) = imported
+        .iter()
+        .find(|n| n.id() == id)
+        .and_then(|n| n.described.as_ref().as_ref())
+    {
+        return Some(series(&d.net, &d.analysis, lang));
+    }
     let net = build(id)?;
     let an = analyse(&net);
     Some(series(&net, &an, lang))
@@ -59,6 +70,9 @@ pub fn rf_chart(props: &RfChartProps) -> Html {
     // The page's own network from its description (an imported one is in no zoo), the added
     // ones by identifier.
     let described = props.described.clone();
+    let imported = use_context::<ImportedContext>()
+        .map(|c| c.nets.clone())
+        .unwrap_or_default();
     let data = use_memo((shown.clone(), lang), move |(ids, lang)| {
         let own = described
             .as_ref()
@@ -69,7 +83,7 @@ pub fn rf_chart(props: &RfChartProps) -> Html {
             .chain(
                 ids.iter()
                     .skip(skip)
-                    .filter_map(|id| series_of(id, *lang).map(|s| (id.clone(), s))),
+                    .filter_map(|id| series_of(id, *lang, &imported).map(|s| (id.clone(), s))),
             )
             .collect::<Vec<_>>()
     });
