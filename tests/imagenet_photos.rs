@@ -11,17 +11,8 @@ use atlas::engine::{cpu::CandleEngine, packed::PackedEngine, Engine};
 use atlas::imagenet::{self, Image8};
 use atlas::pretrained::load_checkpoint;
 
-fn shared(rel: &str) -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(rel);
-    assert!(
-        p.exists(),
-        "missing {}: these tests need ../shared",
-        p.display()
-    );
-    p
-}
+mod support;
+use support::shared;
 
 fn read(rel: &str) -> Vec<u8> {
     std::fs::read(shared(rel)).unwrap()

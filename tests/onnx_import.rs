@@ -6,6 +6,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod conformance;
+mod support;
 
 use std::path::PathBuf;
 
@@ -13,18 +14,7 @@ use atlas::engine::{cpu::CandleEngine, packed::PackedEngine, Engine};
 use atlas::i18n::Lang;
 use atlas::imagenet::{self, Image8};
 use atlas::onnx::{import, Imported};
-
-fn shared(rel: &str) -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(rel);
-    assert!(
-        p.exists(),
-        "missing {}: these tests need ../shared",
-        p.display()
-    );
-    p
-}
+use support::shared;
 
 fn peer(name: &str) -> Imported {
     let bytes = std::fs::read(shared(&format!("peers/{name}"))).unwrap();

@@ -2,6 +2,7 @@
 //! truth for (`tests/reference.rs` checks that this list and the folder agree).
 
 /// The 18 torchvision networks with a reference file in `../shared/reference/<id>.json`.
+#[allow(dead_code)]
 pub const REFERENCE_MODELS: [&str; 18] = [
     "alexnet",
     "vgg11",
@@ -22,3 +23,17 @@ pub const REFERENCE_MODELS: [&str; 18] = [
     "resnext50_32x4d",
     "wide_resnet50_2",
 ];
+
+/// A file of `../shared` (the test material beside the project), or a failure naming it.
+#[allow(dead_code)]
+pub fn shared(rel: &str) -> std::path::PathBuf {
+    let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel);
+    assert!(
+        p.exists(),
+        "missing {}: these tests need ../shared",
+        p.display()
+    );
+    p
+}

@@ -5,11 +5,12 @@
 
 use std::rc::Rc;
 
-use web_sys::{DragEvent, File, HtmlInputElement};
+use web_sys::{File, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::i18n::Msg;
 use crate::protocol::{WorkerRequest, WorkerResponse};
+use crate::web::ui::hooks::file_drop::use_file_drop;
 use crate::web::ui::hooks::worker::use_worker;
 use crate::web::ui::shared::{analysed, use_lang, ImportedContext, ImportedNet, Navigate};
 
@@ -33,7 +34,6 @@ pub fn onnx_open() -> Html {
     let lang = use_lang();
     let state = use_state(|| State::Idle);
     let url = use_state(String::new);
-    let dragging = use_state(|| false);
     let imported = use_context::<ImportedContext>();
     let navigate = use_context::<Navigate>();
     // A `blob:` URL made for a picked file, revoked once the worker has read it.
@@ -93,41 +93,7 @@ pub fn onnx_open() -> Html {
             }
         })
     };
-    let on_change = {
-        let open_file = open_file.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(f) = input.files().and_then(|f| f.get(0)) {
-                open_file.emit(f);
-            }
-            input.set_value("");
-        })
-    };
-    let on_drop = {
-        let (open_file, dragging) = (open_file.clone(), dragging.clone());
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            dragging.set(false);
-            if let Some(f) = e
-                .data_transfer()
-                .and_then(|d| d.files())
-                .and_then(|f| f.get(0))
-            {
-                open_file.emit(f);
-            }
-        })
-    };
-    let on_drag_over = {
-        let dragging = dragging.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            dragging.set(true);
-        })
-    };
-    let on_drag_leave = {
-        let dragging = dragging.clone();
-        Callback::from(move |_: DragEvent| dragging.set(false))
-    };
+    let drop = use_file_drop(open_file);
     let on_url_input = {
         let url = url.clone();
         Callback::from(move |e: InputEvent| {
@@ -163,10 +129,10 @@ pub fn onnx_open() -> Html {
         <section class="panel onnx-open" data-testid="onnx-open">
             <h3>{ lang.t("onnx-open-title") }</h3>
             <p class="lead">{ lang.t("onnx-open-lead") }</p>
-            <label class={classes!("drop-zone", dragging.then_some("dragging"))} data-testid="onnx-drop"
-                ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
+            <label class={classes!("drop-zone", drop.dragging.then_some("dragging"))} data-testid="onnx-drop"
+                ondrop={drop.on_drop} ondragover={drop.on_drag_over} ondragleave={drop.on_drag_leave}>
                 <span>{ lang.t("onnx-open-drop") }</span>
-                <input type="file" accept=".onnx" data-testid="onnx-input" disabled={reading} onchange={on_change} />
+                <input type="file" accept=".onnx" data-testid="onnx-input" disabled={reading} onchange={drop.on_change} />
             </label>
             <form class="url-form" onsubmit={on_submit}>
                 <label>

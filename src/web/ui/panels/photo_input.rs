@@ -4,9 +4,10 @@
 
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, ClipboardEvent, DragEvent, HtmlInputElement};
+use web_sys::{Blob, ClipboardEvent};
 use yew::prelude::*;
 
+use crate::web::ui::hooks::file_drop::use_file_drop;
 use crate::web::ui::shared::use_lang;
 
 /// The sample photos: file name and the catalogue key of its credit (see the README).
@@ -29,7 +30,6 @@ pub struct PhotoInputProps {
 #[function_component(PhotoInput)]
 pub fn photo_input(props: &PhotoInputProps) -> Html {
     let lang = use_lang();
-    let dragging = use_state(|| false);
     // Paste anywhere on the page.
     {
         let on_photo = props.on_photo.clone();
@@ -57,43 +57,13 @@ pub fn photo_input(props: &PhotoInputProps) -> Html {
             move || drop(listener)
         });
     }
-    let on_change = {
+    let drop = use_file_drop({
         let on_photo = props.on_photo.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(f) = input.files().and_then(|f| f.get(0)) {
-                let name = f.name();
-                on_photo.emit((f.into(), name));
-            }
-            input.set_value("");
+        Callback::from(move |f: web_sys::File| {
+            let name = f.name();
+            on_photo.emit((f.into(), name));
         })
-    };
-    let on_drag_over = {
-        let dragging = dragging.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            dragging.set(true);
-        })
-    };
-    let on_drag_leave = {
-        let dragging = dragging.clone();
-        Callback::from(move |_: DragEvent| dragging.set(false))
-    };
-    let on_drop = {
-        let (dragging, on_photo) = (dragging.clone(), props.on_photo.clone());
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            dragging.set(false);
-            if let Some(f) = e
-                .data_transfer()
-                .and_then(|d| d.files())
-                .and_then(|f| f.get(0))
-            {
-                let name = f.name();
-                on_photo.emit((f.into(), name));
-            }
-        })
-    };
+    });
     let samples = SAMPLES.iter().map(|(file, credit)| {
         let credit = lang.t(credit);
         let on_sample = props.on_sample.clone();
@@ -109,11 +79,11 @@ pub fn photo_input(props: &PhotoInputProps) -> Html {
         }
     });
     html! {
-        <div class={classes!("photo-input", dragging.then_some("dragging"))}
-            ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
+        <div class={classes!("photo-input", drop.dragging.then_some("dragging"))}
+            ondragover={drop.on_drag_over} ondragleave={drop.on_drag_leave} ondrop={drop.on_drop}>
             <label class="file-button">
                 { lang.t("photo-choose") }
-                <input type="file" accept="image/*" data-testid="photo-input" onchange={on_change} />
+                <input type="file" accept="image/*" data-testid="photo-input" onchange={drop.on_change} />
             </label>
             <span class="hint">{ lang.t("photo-drop-hint") }</span>
             <div class="samples">{ for samples }</div>

@@ -7,13 +7,14 @@
 //! within the memory bound come back from the Cache API with one click (`weights-reload`); and
 //! what this browser keeps (`weights-manager`).
 
-use web_sys::{DragEvent, File, HtmlInputElement};
+use web_sys::{File, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::i18n::{Lang, Msg};
 use crate::protocol::{EngineKind, Reload, WorkerMemory};
 use crate::sources::{Kind, Offer};
 use crate::web::ui::format::{engine_name, mib};
+use crate::web::ui::hooks::file_drop::use_file_drop;
 use crate::web::ui::shared::use_lang;
 use crate::web::ui::widgets::network_link::NetworkLink;
 
@@ -93,29 +94,7 @@ pub struct WeightsPanelProps {
 pub fn weights_panel(props: &WeightsPanelProps) -> Html {
     let lang = use_lang();
     let url = use_state(String::new);
-    let on_change = {
-        let on_file = props.on_file.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(f) = input.files().and_then(|f| f.get(0)) {
-                on_file.emit(f);
-            }
-            input.set_value("");
-        })
-    };
-    let on_drop = {
-        let on_file = props.on_file.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            if let Some(f) = e
-                .data_transfer()
-                .and_then(|d| d.files())
-                .and_then(|f| f.get(0))
-            {
-                on_file.emit(f);
-            }
-        })
-    };
+    let drop = use_file_drop(props.on_file.clone());
     let on_url_input = {
         let url = url.clone();
         Callback::from(move |e: InputEvent| {
@@ -293,7 +272,7 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
     };
     html! {
         <section class="weights-panel" data-testid="weights-panel" data-model={props.model.clone()}
-            ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}>
+            ondragover={drop.on_drag_over} ondragleave={drop.on_drag_leave} ondrop={drop.on_drop}>
             <h3>{ lang.t("photo-weights-title") }</h3>
             { status }
             { unpublished }
@@ -306,7 +285,7 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
                 <label class="file-button">
                     { lang.t("photo-weights-open") }
                     <input type="file" accept=".pth,.pt,.safetensors" data-testid="weights-input"
-                        onchange={on_change} disabled={loading} />
+                        onchange={drop.on_change} disabled={loading} />
                 </label>
                 <form class="weights-url" onsubmit={on_submit}>
                     <input type="url" placeholder={lang.t("photo-weights-url-placeholder")} data-testid="weights-url"
