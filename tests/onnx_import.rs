@@ -264,3 +264,63 @@ fn the_description_says_its_source_and_a_dropped_softmax() {
         .iter()
         .any(|n| n.op == atlas::zoo::Op::Flatten));
 }
+
+/// A file whose layers would not fit a page's memory is refused before anything is prepared:
+/// here a 1×8192×8192 input through a 1×1 convolution to 16 maps (4 GiB of output).
+#[test]
+fn a_network_too_large_for_a_page_is_refused() {
+    use atlas::onnx::proto::*;
+    use prost::Message;
+    let dim = |v: i64| Dimension {
+        value: Some(DimensionValue::DimValue(v)),
+    };
+    let input = ValueInfoProto {
+        name: "input".into(),
+        r#type: Some(TypeProto {
+            tensor_type: Some(TensorTypeProto {
+                elem_type: data_type::FLOAT,
+                shape: Some(TensorShapeProto {
+                    dim: vec![dim(1), dim(1), dim(8192), dim(8192)],
+                }),
+            }),
+        }),
+    };
+    let weight = TensorProto {
+        dims: vec![16, 1, 1, 1],
+        data_type: data_type::FLOAT,
+        float_data: vec![1.0; 16],
+        name: "w".into(),
+        ..Default::default()
+    };
+    let conv = NodeProto {
+        input: vec!["input".into(), "w".into()],
+        output: vec!["y".into()],
+        name: "/conv/Conv".into(),
+        op_type: "Conv".into(),
+        ..Default::default()
+    };
+    let model = ModelProto {
+        ir_version: 8,
+        opset_import: vec![OperatorSetIdProto {
+            domain: String::new(),
+            version: 17,
+        }],
+        graph: Some(GraphProto {
+            node: vec![conv],
+            initializer: vec![weight],
+            input: vec![input],
+            output: vec![ValueInfoProto {
+                name: "y".into(),
+                r#type: None,
+            }],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let (en, zh) = message(&model.encode_to_vec(), "huge.onnx");
+    assert!(
+        en.contains("huge.onnx would keep 4352 MiB of layer outputs"),
+        "{en}"
+    );
+    assert!(zh.contains("4352 MiB"), "{zh}");
+}

@@ -47,3 +47,4 @@ onnx-names-index = { $outputs } outputs: shown by index until you give their nam
 onnx-running = Running…
 onnx-blank = Nothing to classify yet.
 onnx-ran = Ran on { $engine } in { $ms } ms.
+onnx-error-too-large = { $file } would keep { $mib } MiB of layer outputs for one image: more than a page can hold

@@ -47,3 +47,4 @@ onnx-names-index = { $outputs } 个输出：在你给出名称之前按序号显
 onnx-running = 正在运行…
 onnx-blank = 还没有可分类的内容。
 onnx-ran = 在 { $engine } 上运行，用时 { $ms } 毫秒。
+onnx-error-too-large = { $file } 处理一张图像需要保存 { $mib } MiB 的层输出：超出了网页能容纳的内存

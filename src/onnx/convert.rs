@@ -17,6 +17,9 @@ use crate::i18n::Msg;
 use crate::zoo::analysis::{feeds_output, window_out};
 use crate::zoo::graph::{Activation, Conv, Hw, Network, Node, NodeId, Op, Pool, PoolKind};
 
+/// The most one forward pass may keep (every layer's output, fp32).
+const MAX_FORWARD_BYTES: u64 = 2 << 30;
+
 /// What a value of the graph is: a layer's output, or a constant.
 #[derive(Clone)]
 enum Value {
@@ -855,6 +858,22 @@ pub fn convert(
     if softmax {
         remarks.push(Msg::new("onnx-remark-softmax"));
     }
+    let probe = Network {
+        id: String::new(),
+        label: String::new(),
+        paper: String::new(),
+        nodes,
+        remarks: vec![],
+        quotes: vec![],
+    };
+    // What one image's forward pass keeps must fit a page's memory (wasm32 has 4 GiB in all).
+    let bytes = crate::zoo::analyse(&probe).forward_bytes;
+    if bytes > MAX_FORWARD_BYTES {
+        return Err(ImportError::new("onnx-error-too-large")
+            .arg("file", file)
+            .arg("mib", bytes >> 20));
+    }
+    let nodes = probe.nodes;
     let net = Network {
         id: file.to_string(),
         label: file.to_string(),

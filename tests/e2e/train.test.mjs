@@ -84,10 +84,22 @@ test('the trained weights download as .safetensors and read a drawn digit on the
   await page.waitForSelector('[data-testid=lenet-weights-source][data-source=trained]');
   await page.waitForSelector('[data-testid=lenet-lab][data-status=ready]', { timeout: 30_000 });
   assert.match(await source.innerText(), /trained in this page/);
-  await drawStrokes(page, page.getByTestId('digit-canvas'), place(DIGITS[3], { size: 200, cx: 140, cy: 140 }));
-  await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent !== '–');
-  await page.waitForTimeout(300);
-  assert.equal(await page.getByTestId('prediction').innerText(), '3');
+  // The weights are those of the moment the button was pressed (the run goes on past 97 %, how
+  // far depends on the machine's speed), trained on MNIST without the pad-like augmentation: one
+  // drawn digit may go wrong (a drawn 3 went to 7 on a loaded machine), the ten drawn digits
+  // mostly go right (random weights would get one).
+  const read = [];
+  for (let digit = 0; digit < 10; digit++) {
+    if (await page.getByTestId('clear-button').isEnabled()) await page.getByTestId('clear-button').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent === '–');
+    await drawStrokes(page, page.getByTestId('digit-canvas'), place(DIGITS[digit], { size: 200, cx: 140, cy: 140 }));
+    await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent !== '–');
+    await page.waitForTimeout(300);
+    read.push(await page.getByTestId('prediction').innerText());
+  }
+  const right = read.filter((d, i) => d === String(i)).length;
+  console.log(`the trained weights read the drawn 0–9 as ${read.join(' ')} (${right} right)`);
+  assert.ok(right >= 6, `the drawn 0–9 read as ${read.join(' ')}`);
   await screenshot(page, 'train-pad-trained');
   // And back to the shipped weights.
   await page.getByTestId('lenet-shipped-weights').click();
