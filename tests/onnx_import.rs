@@ -2,11 +2,15 @@
 //! (../shared/peers, opset 17) classifies every shared photo as torchvision does; ResNet-18 with
 //! the splitmix-v1 checkpoint has the zoo's ResNet-18's layers (BatchNorm folded into the
 //! convolutions by the exporter) and its reference logits on every engine; the fixtures' every
-//! layer agrees between the engines; the bad files get their messages.
+//! layer agrees between the engines; the bad files get their messages; no damaged file panics
+//! (`onnx/mutations.rs`).
 #![cfg(not(target_arch = "wasm32"))]
 
 mod conformance;
 mod support;
+// The mutation run, in this binary (one test binary less to link).
+#[path = "onnx/mutations.rs"]
+mod mutations;
 
 use std::path::PathBuf;
 

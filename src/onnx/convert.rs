@@ -37,8 +37,6 @@ struct Importer {
     /// Values that are a softmax of a layer's output (allowed only as the graph's output).
     softmaxed: HashMap<String, NodeId>,
     opset: i64,
-    /// Counts per operator, for names of unnamed nodes.
-    unnamed: HashMap<String, usize>,
 }
 
 /// A square-or-not pair from an attribute list, or `default` for each axis.
@@ -204,8 +202,6 @@ impl Importer {
             k += 1;
             name = format!("{base}_{k}");
         }
-        let n = self.unnamed.entry(lower).or_default();
-        *n += 1;
         let block = if path.is_empty() {
             String::new()
         } else {
@@ -789,7 +785,6 @@ pub fn convert(
         values: HashMap::new(),
         softmaxed: HashMap::new(),
         opset,
-        unnamed: HashMap::new(),
     };
     im.values.insert(input, Value::Node(0));
     for t in &g.initializer {

@@ -4,7 +4,6 @@
 //! types, lengths), truncations, deleted and duplicated chunks. Every mutant must open or give a
 //! message in both languages; none may panic; one that opens must be analysed and, where its
 //! activations are small, prepared and run on the packed engine without a panic.
-#![cfg(not(target_arch = "wasm32"))]
 
 use std::path::PathBuf;
 
