@@ -89,7 +89,8 @@ const stats = (t) => {
 
 const server = await serve();
 const base = `http://127.0.0.1:${server.address().port}`;
-const context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-bench-')), {
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-bench-'));
+const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--enable-unsafe-webgpu'],
@@ -143,6 +144,7 @@ for (const m of MODELS.filter((m) => GPU_MODELS.includes(m.model))) {
   console.error(`${m.model} (WebGPU): done`);
 }
 await context.close();
+fs.rmSync(profile, { recursive: true, force: true });
 server.close();
 const result = { date: new Date().toISOString(), cpu, cores: os.cpus().length, browser: `Chromium ${browser}`, warmup: WARMUP, runs: RUNS, rows, webgpu: { runs: GPU_RUNS, warmup: 1, rows: gpuRows } };
 fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify(result, null, 2));

@@ -55,6 +55,13 @@ export async function launch({ webgpu = true, viewport = { width: 1360, height: 
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true, args, viewport, hasTouch: touch, isMobile: touch,
   });
+  // The profile (with whatever the Cache API kept: a gigabyte of weights in weights.test.mjs)
+  // goes with the browser.
+  const close = context.close.bind(context);
+  context.close = async (...args) => {
+    await close(...args);
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  };
   return context;
 }
 
