@@ -20,6 +20,9 @@ use support::REFERENCE_MODELS as MODELS;
 
 macro_rules! conformance {
     ($name:ident, $engine:expr) => {
+        conformance!($name, $engine, super::MODELS);
+    };
+    ($name:ident, $engine:expr, $models:expr) => {
         mod $name {
             use super::conformance as suite;
 
@@ -49,7 +52,7 @@ macro_rules! conformance {
             }
             #[test]
             fn splitmix_logits_of_every_reference_model() {
-                for model in super::MODELS {
+                for model in $models {
                     pollster::block_on(suite::splitmix_logits(
                         &$engine,
                         model,
@@ -79,6 +82,32 @@ fn webgpu() -> atlas::engine::gpu::GpuEngine {
 }
 
 conformance!(webgpu_engine, super::webgpu());
+
+/// The WebGPU engine's other kernels, forced (`atlas::engine::gpu::kernels`): lavapipe's own
+/// choice (a CPU adapter wants few workgroups) runs the 64 × 64 tiles whole, so these run every
+/// op and the networks whose shapes reach every kernel — 1 × 1 convolutions, grouped ones, late
+/// 7 × 7 layers, fully connected ones — through the others: what a GPU chooses by shape
+/// (`groups=256`), small tiles split over K everywhere, and the kernels before the choice.
+fn webgpu_with(policy: &str) -> atlas::engine::gpu::GpuEngine {
+    let p = atlas::engine::gpu::kernels::KernelPolicy::parse(policy).unwrap();
+    webgpu().with_policy(p)
+}
+const KERNEL_MODELS: [&str; 4] = ["resnet18", "squeezenet1_1", "alexnet", "googlenet"];
+conformance!(
+    webgpu_as_on_a_gpu,
+    super::webgpu_with("groups=256"),
+    super::KERNEL_MODELS
+);
+conformance!(
+    webgpu_small_tiles_split_k,
+    super::webgpu_with("tile=32,split=4"),
+    super::KERNEL_MODELS
+);
+conformance!(
+    webgpu_baseline_kernels,
+    super::webgpu_with("baseline"),
+    super::KERNEL_MODELS
+);
 
 /// How the page's worker moves a network to the GPU: the weights read back from a network prepared
 /// on the packed CPU engine (norms folded there, given back as identities) prepare it on the

@@ -29,6 +29,12 @@ fn usage() -> ! {
          bench-train --mnist DIR [--steps N] [--augment]\n  \
                                     training speed of both LeNet-5 variants (batch 64, one thread):\n  \
                                     examples per second, as the page's training lab trains\n  \
+         bench-gpu [model ...] [--runs N] [--warmup N] [--kernels POLICY]... [--torch FILE] [--out DIR]\n  \
+                                    the WebGPU engine natively on the first adapter: median/min/max of\n  \
+                                    forward + read-back (default 30 after 5), per-layer times from\n  \
+                                    timestamps, each POLICY (auto, baseline, or tile=64|32,split=N,\n  \
+                                    pointwise=on|off,fc=wide|scalar) timed in turn; FILE: torch_gpu.py's\n  \
+                                    lines for ours / PyTorch; writes DIR/gpu.json and DIR/gpu.md (target/bench)\n  \
          self-check                 run the CPU engine's self-check"
     );
     std::process::exit(2);
@@ -90,6 +96,7 @@ fn main() {
             println!("{model}: splitmix-v1 checkpoint → {out}");
         }
         Some("bench-train") => bench_train(&args[1..]),
+        Some("bench-gpu") => bench_gpu(&args[1..]),
         Some("self-check") => match atlas::engine_check::run() {
             Ok(c) if c.ok => println!(
                 "{} engine: ok (conv {:?}); candle: ok (matmul sum {})",
@@ -148,6 +155,85 @@ fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
         .map(String::as_str)
+}
+
+/// The networks `make bench-gpu` times by default: the issue's table.
+#[cfg(not(target_arch = "wasm32"))]
+const GPU_BENCH_MODELS: [&str; 8] = [
+    "squeezenet1_1",
+    "googlenet",
+    "densenet121",
+    "resnet50",
+    "resnet18",
+    "vgg16",
+    "resnet152",
+    "alexnet",
+];
+
+#[cfg(not(target_arch = "wasm32"))]
+fn bench_gpu(args: &[String]) {
+    use atlas::engine::gpu::{bench, kernels::KernelPolicy, GpuEngine};
+    use atlas::zoo::{build, ids};
+    let fail = |what: String| -> ! {
+        eprintln!("{what}");
+        std::process::exit(1)
+    };
+    let number = |name: &str, default: usize| {
+        flag(args, name).map_or(default, |v| {
+            v.parse()
+                .unwrap_or_else(|_| fail(format!("{name} {v}: not a number")))
+        })
+    };
+    let mut models = Vec::new();
+    let mut policies = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--kernels" => {
+                let v = args.get(i + 1).map(String::as_str).unwrap_or("");
+                policies.push(KernelPolicy::parse(v).unwrap_or_else(|e| fail(e)));
+                i += 2;
+            }
+            "--runs" | "--warmup" | "--torch" | "--out" => i += 2,
+            m if m.starts_with("--") => usage(),
+            m => {
+                if build(m).is_none() {
+                    fail(format!("unknown model '{m}'; known: {}", ids().join(", ")));
+                }
+                models.push(m.to_string());
+                i += 1;
+            }
+        }
+    }
+    if models.is_empty() {
+        models = GPU_BENCH_MODELS.map(String::from).to_vec();
+    }
+    if policies.is_empty() {
+        policies.push(KernelPolicy::from_env().unwrap_or_else(|e| fail(e)));
+    }
+    let torch = flag(args, "--torch").map(|f| {
+        std::fs::read_to_string(f).unwrap_or_else(|e| fail(format!("{f}: {e}")))
+    });
+    let options = bench::Options {
+        models,
+        warmup: number("--warmup", 5),
+        runs: number("--runs", 30),
+        policies,
+        torch,
+    };
+    let engine = GpuEngine::new().unwrap_or_else(|e| fail(e.to_string()));
+    eprintln!("WebGPU engine on {}", engine.adapter());
+    let report = bench::run(&engine, &options, |line| eprintln!("{line}"))
+        .unwrap_or_else(|e| fail(e.to_string()));
+    let out = std::path::PathBuf::from(flag(args, "--out").unwrap_or("target/bench"));
+    let table = report.table();
+    let json = serde_json::to_string_pretty(&report).expect("a report serialises");
+    std::fs::create_dir_all(&out)
+        .and_then(|()| std::fs::write(out.join("gpu.json"), json))
+        .and_then(|()| std::fs::write(out.join("gpu.md"), &table))
+        .unwrap_or_else(|e| fail(format!("{}: {e}", out.display())));
+    println!("{table}");
+    eprintln!("written: {0}/gpu.json, {0}/gpu.md", out.display());
 }
 
 #[cfg(not(target_arch = "wasm32"))]

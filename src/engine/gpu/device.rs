@@ -6,28 +6,67 @@
 
 use std::sync::{Arc, Mutex};
 
+use super::kernels::KernelPolicy;
 use super::{backend, lower};
 use crate::engine::EngineError;
 
-/// Kernels by name: (WGSL file, entry point).
-const KERNELS: [(&str, &str, &str); 9] = [
-    ("conv", include_str!("shaders/conv.wgsl"), "main"),
-    ("gemv", include_str!("shaders/gemv.wgsl"), "main"),
-    ("pool", include_str!("shaders/pool.wgsl"), "main"),
-    ("unary", include_str!("shaders/elementwise.wgsl"), "unary"),
-    ("sum", include_str!("shaders/elementwise.wgsl"), "sum"),
-    (
-        "accumulate",
-        include_str!("shaders/elementwise.wgsl"),
-        "accumulate",
-    ),
-    ("lrn", include_str!("shaders/maps.wgsl"), "lrn"),
-    ("subsample", include_str!("shaders/maps.wgsl"), "subsample"),
-    (
-        "pad_shortcut",
-        include_str!("shaders/maps.wgsl"),
-        "pad_shortcut",
-    ),
+/// A kernel: its name, WGSL source and entry point, the declarations it is compiled with (a
+/// variant's constants), and whether it binds the common layout (shaders/common.wgsl) or
+/// declares its own.
+struct Kernel {
+    name: &'static str,
+    source: &'static str,
+    entry: &'static str,
+    defines: &'static str,
+    common: bool,
+}
+
+const fn k(name: &'static str, source: &'static str, entry: &'static str) -> Kernel {
+    Kernel {
+        name,
+        source,
+        entry,
+        defines: "",
+        common: true,
+    }
+}
+
+const fn conv(name: &'static str, defines: &'static str) -> Kernel {
+    Kernel {
+        name,
+        source: include_str!("shaders/conv.wgsl"),
+        entry: "main",
+        defines,
+        common: true,
+    }
+}
+
+const ELEMENTWISE: &str = include_str!("shaders/elementwise.wgsl");
+const MAPS: &str = include_str!("shaders/maps.wgsl");
+
+/// Every kernel, built once per device; the convolution in each of its variants
+/// (`super::kernels`).
+const KERNELS: [Kernel; 14] = [
+    conv("conv64", "const WG: u32 = 16u;\nconst POINTWISE: bool = false;\n"),
+    conv("conv32", "const WG: u32 = 8u;\nconst POINTWISE: bool = false;\n"),
+    conv("conv64_1x1", "const WG: u32 = 16u;\nconst POINTWISE: bool = true;\n"),
+    conv("conv32_1x1", "const WG: u32 = 8u;\nconst POINTWISE: bool = true;\n"),
+    k("splitk_reduce", include_str!("shaders/splitk.wgsl"), "reduce"),
+    k("gemv", include_str!("shaders/gemv.wgsl"), "main"),
+    Kernel {
+        name: "gemv_wide",
+        source: include_str!("shaders/gemv_wide.wgsl"),
+        entry: "main",
+        defines: "",
+        common: false,
+    },
+    k("pool", include_str!("shaders/pool.wgsl"), "main"),
+    k("unary", ELEMENTWISE, "unary"),
+    k("sum", ELEMENTWISE, "sum"),
+    k("accumulate", ELEMENTWISE, "accumulate"),
+    k("lrn", MAPS, "lrn"),
+    k("subsample", MAPS, "subsample"),
+    k("pad_shortcut", MAPS, "pad_shortcut"),
 ];
 const COMMON: &str = include_str!("shaders/common.wgsl");
 
@@ -40,6 +79,10 @@ pub struct Gpu {
     pub(super) pipelines: Vec<wgpu::ComputePipeline>,
     /// The largest storage binding the device allows (bytes).
     pub(super) max_binding: u64,
+    /// Workgroups a dispatch should have to keep the device busy (`kernels::choose_conv`).
+    pub(super) target_groups: usize,
+    /// Whether the device writes timestamps (`GpuNetwork::profile`).
+    pub(super) timestamps: bool,
     /// Bound where a kernel has no use for an auxiliary array, and for the second output.
     pub(super) empty: wgpu::Buffer,
     pub(super) sink: wgpu::Buffer,
@@ -58,6 +101,8 @@ impl Gpu {
 #[derive(Clone)]
 pub struct GpuEngine {
     pub(super) gpu: Arc<Gpu>,
+    /// How it picks the kernels of the networks it prepares.
+    pub(super) policy: KernelPolicy,
 }
 
 impl GpuEngine {
@@ -78,9 +123,16 @@ impl GpuEngine {
         pollster::block_on(Self::open())
     }
 
-    /// Builds the engine on `adapter`, asking for its largest buffers.
+    /// Builds the engine on `adapter`, asking for its largest buffers (and, natively, for
+    /// timestamps where it has them), its kernels chosen as `ATLAS_GPU_KERNELS` says (natively;
+    /// by shape without it).
     pub async fn with_adapter(adapter: wgpu::Adapter) -> Result<GpuEngine, EngineError> {
+        let policy = KernelPolicy::from_env().map_err(backend)?;
         let info = adapter.get_info();
+        #[cfg(not(target_arch = "wasm32"))]
+        let features = adapter.features() & wgpu::Features::TIMESTAMP_QUERY;
+        #[cfg(target_arch = "wasm32")]
+        let features = wgpu::Features::empty();
         let al = adapter.limits();
         let limits = wgpu::Limits {
             max_storage_buffer_binding_size: al.max_storage_buffer_binding_size,
@@ -92,6 +144,7 @@ impl GpuEngine {
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("atlas"),
+                required_features: features,
                 required_limits: limits.clone(),
                 ..Default::default()
             })
@@ -134,18 +187,25 @@ impl GpuEngine {
         });
         let pipelines = KERNELS
             .iter()
-            .map(|(name, src, entry)| {
+            .map(|kernel| {
+                let common = if kernel.common { COMMON } else { "" };
                 let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-                    label: Some(name),
+                    label: Some(kernel.name),
                     source: wgpu::ShaderSource::Wgsl(
-                        format!("{}{COMMON}\n{src}", lower::wgsl_constants()).into(),
+                        format!(
+                            "{}{}{common}\n{}",
+                            lower::wgsl_constants(),
+                            kernel.defines,
+                            kernel.source
+                        )
+                        .into(),
                     ),
                 });
                 device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                    label: Some(name),
+                    label: Some(kernel.name),
                     layout: Some(&pl),
                     module: &module,
-                    entry_point: Some(entry),
+                    entry_point: Some(kernel.entry),
                     compilation_options: Default::default(),
                     cache: None,
                 })
@@ -184,17 +244,38 @@ impl GpuEngine {
         #[allow(clippy::arc_with_non_send_sync)]
         Ok(GpuEngine {
             gpu: Arc::new(Gpu {
+                target_groups: target_groups(&info),
                 device,
                 queue,
                 info,
                 layout,
                 pipelines,
                 max_binding: limits.max_storage_buffer_binding_size,
+                timestamps: features.contains(wgpu::Features::TIMESTAMP_QUERY),
                 empty,
                 sink,
                 fault,
             }),
+            policy,
         })
+    }
+
+    /// The same device, its kernels picked as `policy` says.
+    pub fn with_policy(&self, policy: KernelPolicy) -> GpuEngine {
+        GpuEngine {
+            gpu: self.gpu.clone(),
+            policy,
+        }
+    }
+
+    /// How it picks its kernels.
+    pub fn policy(&self) -> KernelPolicy {
+        self.policy
+    }
+
+    /// Whether the device writes timestamps, for per-layer times.
+    pub fn has_timestamps(&self) -> bool {
+        self.gpu.timestamps
     }
 
     /// Destroys the device as a lost GPU would (the page's test of its fallback): every later run
@@ -219,10 +300,29 @@ impl GpuEngine {
     }
 }
 
+/// Workgroups a dispatch should have to keep the adapter busy: a CPU adapter (lavapipe,
+/// SwiftShader) runs one workgroup per thread at a time, and big tiles do the least work per
+/// output there; a GPU wants several per multiprocessor (a laptop's 16 to an H100's 132), which
+/// the adapter does not tell.
+fn target_groups(info: &wgpu::AdapterInfo) -> usize {
+    if info.device_type == wgpu::DeviceType::Cpu {
+        #[cfg(not(target_arch = "wasm32"))]
+        return std::thread::available_parallelism().map_or(4, |n| n.get());
+        #[cfg(target_arch = "wasm32")]
+        return 4;
+    }
+    256
+}
+
+/// The name of pipeline `i`.
+pub(super) fn kernel_name(i: usize) -> &'static str {
+    KERNELS[i].name
+}
+
 /// The pipeline of kernel `name`.
 pub(super) fn kernel(name: &str) -> usize {
     KERNELS
         .iter()
-        .position(|(n, ..)| *n == name)
+        .position(|k| k.name == name)
         .expect("a known kernel")
 }

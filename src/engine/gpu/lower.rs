@@ -11,6 +11,7 @@
 use wgpu::util::DeviceExt;
 
 use super::device::{kernel, Gpu};
+use super::kernels::{choose_conv, wide_fc, ConvChoice, ConvShape, KernelPolicy, Tile};
 use super::{backend, bytes_of};
 use crate::engine::fold::{self, take, Folded};
 use crate::engine::plan::{Fate, Plan};
@@ -99,8 +100,9 @@ fn grid_1d(n: usize) -> [u32; 3] {
     [x, groups.div_ceil(x), 1]
 }
 
-/// One dispatch: a kernel, its bind group and its grid.
+/// One dispatch: a kernel, its bind group and its grid, and the node it computes.
 pub(super) struct Dispatch {
+    pub node: NodeId,
     pub pipeline: usize,
     pub bind: wgpu::BindGroup,
     pub grid: [u32; 3],
@@ -117,6 +119,8 @@ enum Buf {
     Empty,
     /// Where a kernel writes no second output.
     Sink,
+    /// The parts of a convolution split over K.
+    Scratch,
 }
 
 /// Where a node's parameters are on the GPU (indices into [`Lowered::weights`]), to be read back.
@@ -158,6 +162,10 @@ pub(super) struct Lowered {
     pub weights: Vec<(wgpu::Buffer, usize)>,
     /// Where each node's parameters are.
     pub held: Vec<Held>,
+    /// The kernel of each convolution.
+    pub conv: Vec<Option<ConvChoice>>,
+    /// The parts of the convolutions split over K, one after the other.
+    scratch: Option<wgpu::Buffer>,
     pub bytes: u64,
 }
 
@@ -166,22 +174,27 @@ struct Lowering<'a> {
     net: &'a Network,
     an: &'a Analysis,
     plan: &'a Plan,
+    policy: &'a KernelPolicy,
+    /// The node being lowered.
+    node: NodeId,
     out: Lowered,
 }
 
-/// Lowers `net` with `weights` (checked) as `plan` says.
+/// Lowers `net` with `weights` (checked) as `plan` says, its kernels picked as `policy` says.
 pub(super) fn lower(
     gpu: &Gpu,
+    policy: &KernelPolicy,
     net: &Network,
     an: &Analysis,
     plan: &Plan,
     mut weights: Weights,
 ) -> Result<Lowered, EngineError> {
-    let mut l = Lowering::new(gpu, net, an, plan);
+    let mut l = Lowering::new(gpu, policy, net, an, plan);
     for (id, node) in net.nodes.iter().enumerate() {
         if plan.fate(id) != Fate::Own {
             continue;
         }
+        l.node = id;
         match node.op.base() {
             Op::Conv2d(c) => l.conv(id, c, &mut weights)?,
             Op::BatchNorm2d { eps } => l.norm(id, *eps, &weights)?,
@@ -216,10 +229,33 @@ pub(super) fn lower(
     Ok(l.out)
 }
 
+/// The shape of node `id` as the convolution kernels see it, if it is a convolution.
+fn conv_shape(net: &Network, an: &Analysis, id: NodeId) -> Option<ConvShape> {
+    let Op::Conv2d(c) = net.nodes[id].op.base() else {
+        return None;
+    };
+    let ins = &an.layers[*net.nodes[id].inputs.first()?].shape;
+    let os = &an.layers[id].shape;
+    Some(ConvShape {
+        m: c.out_channels / c.groups,
+        n: os[1] * os[2],
+        k: ins[0] / c.groups * c.kernel[0] * c.kernel[1],
+        groups: c.groups,
+        pointwise: c.kernel == [1, 1] && c.stride == [1, 1] && c.padding == [0, 0],
+    })
+}
+
 impl<'a> Lowering<'a> {
     /// Makes the output buffers: a node that computes nothing (flatten, dropout), or a folded
-    /// norm, shares its input's.
-    fn new(gpu: &'a Gpu, net: &'a Network, an: &'a Analysis, plan: &'a Plan) -> Lowering<'a> {
+    /// norm, shares its input's; picks each convolution's kernel, and makes the scratch of the
+    /// largest split one.
+    fn new(
+        gpu: &'a Gpu,
+        policy: &'a KernelPolicy,
+        net: &'a Network,
+        an: &'a Analysis,
+        plan: &'a Plan,
+    ) -> Lowering<'a> {
         let n = net.nodes.len();
         let mut slot = vec![usize::MAX; n];
         let mut buffers = Vec::new();
@@ -246,11 +282,34 @@ impl<'a> Lowering<'a> {
                 mapped_at_creation: false,
             }));
         }
+        let conv: Vec<Option<ConvChoice>> = (0..n)
+            .map(|id| {
+                let s = conv_shape(net, an, id).filter(|_| plan.fate(id) == Fate::Own)?;
+                Some(choose_conv(policy, gpu.target_groups, &s))
+            })
+            .collect();
+        let scratch_len = conv
+            .iter()
+            .enumerate()
+            .filter_map(|(id, c)| c.filter(|c| c.parts > 1).map(|c| (id, c.parts)))
+            .map(|(id, parts)| an.layers[id].activations * parts as u64)
+            .max();
+        let scratch = scratch_len.map(|len| {
+            bytes += len * 4;
+            gpu.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("split-K parts"),
+                size: len * 4,
+                usage: wgpu::BufferUsages::STORAGE,
+                mapped_at_creation: false,
+            })
+        });
         Lowering {
             gpu,
             net,
             an,
             plan,
+            policy,
+            node: 0,
             out: Lowered {
                 slot,
                 buffers,
@@ -258,6 +317,8 @@ impl<'a> Lowering<'a> {
                 dispatches: Vec::new(),
                 weights: Vec::new(),
                 held: vec![Held::Nothing; n],
+                conv,
+                scratch,
                 bytes,
             },
         }
@@ -284,6 +345,7 @@ impl<'a> Lowering<'a> {
             Buf::Weight(i) => &self.out.weights[i].0,
             Buf::Empty => &self.gpu.empty,
             Buf::Sink => &self.gpu.sink,
+            Buf::Scratch => self.out.scratch.as_ref().unwrap_or(&self.gpu.sink),
         }
     }
 
@@ -310,6 +372,7 @@ impl<'a> Lowering<'a> {
         });
         self.out.bytes += 64;
         self.out.dispatches.push(Dispatch {
+            node: self.node,
             pipeline: kernel(name),
             bind,
             grid,
@@ -369,29 +432,55 @@ impl<'a> Lowering<'a> {
         let b = self.upload(&aux2);
         let (relu, y2) = self.relu(id);
         let flags = if p.bias.is_some() { FLAG_BIAS } else { 0 } | relu;
+        let choice = self.out.conv[id].ok_or_else(|| {
+            backend(format!(
+                "{}: no kernel was chosen",
+                self.net.nodes[id].name
+            ))
+        })?;
         let og = c.out_channels / c.groups;
+        let t = choice.tile.outputs();
         let grid = [
-            u((os[1] * os[2]).div_ceil(64)),
-            u(og.div_ceil(64)),
-            u(c.groups),
+            u((os[1] * os[2]).div_ceil(t)),
+            u(og.div_ceil(t)),
+            u(c.groups * choice.parts),
         ];
         let (k, s, pad, d) = (c.kernel, c.stride, c.padding, c.dilation);
-        let params = params(
+        let parts = u(choice.parts) << 8;
+        let conv_params = params(
             [u(ins[0]), u(ins[1]), u(ins[2]), u(os[0])],
             [u(os[1]), u(os[2]), u(k[0]), u(k[1])],
             [u(s[0]), u(s[1]), u(pad[0]), u(pad[1])],
-            [u(d[0]), u(d[1]), u(c.groups), flags],
+            [u(d[0]), u(d[1]), u(c.groups), flags | parts],
         );
-        let bufs = [
-            self.input(id),
-            Buf::Weight(w),
-            Buf::Weight(b),
-            Buf::Node(id),
-            y2,
-        ];
-        self.dispatch("conv", params, bufs, grid);
+        let name = match (choice.tile, choice.pointwise) {
+            (Tile::T64, false) => "conv64",
+            (Tile::T32, false) => "conv32",
+            (Tile::T64, true) => "conv64_1x1",
+            (Tile::T32, true) => "conv32_1x1",
+        };
+        let (w, b) = (Buf::Weight(w), Buf::Weight(b));
+        if choice.parts == 1 {
+            let bufs = [self.input(id), w, b, Buf::Node(id), y2];
+            self.dispatch(name, conv_params, bufs, grid);
+        } else {
+            let bufs = [self.input(id), w, b, Buf::Scratch, Buf::Sink];
+            self.dispatch(name, conv_params, bufs, grid);
+            let count = self.count(id);
+            let reduce = params(
+                [u(count), u(os[1] * os[2]), u(choice.parts), flags],
+                NONE,
+                NONE,
+                NONE,
+            );
+            let bufs = [Buf::Scratch, Buf::Empty, b, Buf::Node(id), y2];
+            self.dispatch("splitk_reduce", reduce, bufs, grid_1d(count));
+        }
         self.out.folded[id] = p.folded;
-        self.out.held[id] = Held::Conv { w, aux2: b };
+        let (Buf::Weight(w), Buf::Weight(aux2)) = (w, b) else {
+            unreachable!("uploaded above")
+        };
+        self.out.held[id] = Held::Conv { w, aux2 };
         Ok(())
     }
 
@@ -570,6 +659,11 @@ impl<'a> Lowering<'a> {
         };
         let (relu, y2) = self.relu(id);
         let flags = if b.is_some() { FLAG_BIAS } else { 0 } | relu;
+        let gemv = if wide_fc(self.policy, k) {
+            "gemv_wide"
+        } else {
+            "gemv"
+        };
         // Rows per chunk: as many as one storage binding holds.
         let rows = ((self.gpu.max_binding / (k as u64 * 4)) as usize).clamp(1, out_features);
         let mut chunks = Vec::new();
@@ -581,7 +675,7 @@ impl<'a> Lowering<'a> {
             let grid = [u(r.min(65_535)), u(r.div_ceil(65_535)), 1];
             let aux2 = b.map_or(Buf::Empty, Buf::Weight);
             let bufs = [self.input(id), Buf::Weight(chunk), aux2, Buf::Node(id), y2];
-            self.dispatch("gemv", params, bufs, grid);
+            self.dispatch(gemv, params, bufs, grid);
         }
         self.out.held[id] = Held::Linear { chunks, bias: b };
         Ok(())

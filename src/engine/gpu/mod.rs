@@ -17,8 +17,13 @@
 //! browser only `run_async` works (a worker cannot block).
 
 mod device;
+pub mod kernels;
 mod lower;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod profile;
 mod run;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod bench;
 
 use std::sync::Arc;
 
@@ -54,16 +59,30 @@ impl Engine for GpuEngine {
     }
 
     fn prepare(&self, net: &Network, weights: Weights) -> Result<Box<dyn Prepared>, EngineError> {
+        Ok(Box::new(self.prepare_gpu(net, weights)?))
+    }
+}
+
+impl GpuEngine {
+    /// [`Engine::prepare`], keeping the GPU network's own type (its kernels, its profile).
+    pub fn prepare_gpu(&self, net: &Network, weights: Weights) -> Result<GpuNetwork, EngineError> {
         weights.check(net, &[])?;
         let an = analyse(net);
         let plan = Plan::new(net, &weights)?;
-        let lowered = lower::lower(&self.gpu, net, &an, &plan, weights)?;
-        Ok(Box::new(GpuNetwork {
+        let lowered = lower::lower(&self.gpu, &self.policy, net, &an, &plan, weights)?;
+        Ok(GpuNetwork {
             gpu: self.gpu.clone(),
             net: net.clone(),
             an,
             plan,
             lowered,
-        }))
+        })
+    }
+}
+
+impl GpuNetwork {
+    /// The kernel chosen for each convolution (by node).
+    pub fn conv_kernels(&self) -> &[Option<kernels::ConvChoice>] {
+        &self.lowered.conv
     }
 }

@@ -1,0 +1,311 @@
+//! Which kernel runs each convolution and fully connected layer of the WebGPU engine, chosen by
+//! the layer's shape (and the kind of adapter) or forced by a [`KernelPolicy`] — so that every
+//! choice can be measured against the others (`atlas bench-gpu --kernels …`) and checked by the
+//! conformance suite.
+//!
+//! A convolution is an implicit GEMM Y[o][n] = Σ_k W[o][k]·X̂[k][n] (M = output channels of a
+//! group, N = output pixels, K = input channels of a group × kernel area). The choices:
+//! - the tile: 64 × 64 (256 invocations, 4 × 4 sums each) where the layer has enough tiles to
+//!   fill the device, 32 × 32 (64 invocations) where it has not;
+//! - split-K: where even the small tiles leave the device idle (the late layers: 7 × 7 × 512 is
+//!   N = 49), K is cut into parts, each workgroup sums its part into a scratch buffer and one
+//!   more dispatch adds the parts, the bias and the ReLU;
+//! - 1 × 1 convolutions of stride 1 without padding read the input as the plain matrix it is
+//!   (no offset table, contiguous loads): "pointwise".
+//!
+//! A fully connected layer at batch 1 is a GEMV, bound by reading its weights once: the wide one
+//! reads them as vec4 (where the input's length is a multiple of 4).
+
+use std::fmt;
+
+/// A convolution's tile: the side of the square of outputs a workgroup computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tile {
+    /// 64 × 64 outputs, 16 × 16 invocations.
+    T64,
+    /// 32 × 32 outputs, 8 × 8 invocations.
+    T32,
+}
+
+impl Tile {
+    /// Invocations per side of the workgroup (4 outputs per invocation per side).
+    pub fn side(self) -> usize {
+        match self {
+            Tile::T64 => 16,
+            Tile::T32 => 8,
+        }
+    }
+
+    /// Outputs per side.
+    pub fn outputs(self) -> usize {
+        4 * self.side()
+    }
+
+    /// The depth of one slice of K held in workgroup memory (the kernel loads one vec4 of each
+    /// operand per invocation per slice).
+    pub fn depth(self) -> usize {
+        self.side()
+    }
+}
+
+/// How the engine picks its kernels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KernelPolicy {
+    /// The tile of every convolution, or by shape.
+    pub tile: Option<Tile>,
+    /// Parts of K per convolution (1: never split), or by shape.
+    pub split_k: Option<usize>,
+    /// 1 × 1 stride-1 unpadded convolutions as plain GEMM.
+    pub pointwise: bool,
+    /// Fully connected layers read their weights as vec4 where they can.
+    pub wide_fc: bool,
+    /// The workgroups a dispatch should have to fill the device, or the adapter's guess
+    /// (`device::target_groups`).
+    pub groups: Option<usize>,
+}
+
+impl Default for KernelPolicy {
+    fn default() -> Self {
+        KernelPolicy::BY_SHAPE
+    }
+}
+
+impl KernelPolicy {
+    /// Everything chosen by shape.
+    pub const BY_SHAPE: KernelPolicy = KernelPolicy {
+        tile: None,
+        split_k: None,
+        pointwise: true,
+        wide_fc: true,
+        groups: None,
+    };
+
+    /// The engine as it was before kernels were chosen by shape: one 64 × 64 tiled kernel for
+    /// every convolution, one scalar GEMV for every fully connected layer.
+    pub const BASELINE: KernelPolicy = KernelPolicy {
+        tile: Some(Tile::T64),
+        split_k: Some(1),
+        pointwise: false,
+        wide_fc: false,
+        groups: None,
+    };
+
+    /// Reads a policy: `auto` (by shape), `baseline`, or `auto`/`baseline` followed by settings
+    /// separated by commas — `tile=64|32|auto`, `split=N|auto`, `pointwise=on|off`,
+    /// `fc=wide|scalar`, `groups=N` (the workgroups that fill the device) — or the settings
+    /// alone (on top of `auto`).
+    pub fn parse(s: &str) -> Result<KernelPolicy, String> {
+        let mut p = KernelPolicy::BY_SHAPE;
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (key, value) = part.split_once('=').unwrap_or((part, ""));
+            let bad = || format!("kernel setting '{part}' is not understood (see --help)");
+            match (key, value) {
+                ("auto", "") => p = KernelPolicy::BY_SHAPE,
+                ("baseline", "") => p = KernelPolicy::BASELINE,
+                ("tile", "64") => p.tile = Some(Tile::T64),
+                ("tile", "32") => p.tile = Some(Tile::T32),
+                ("tile", "auto") => p.tile = None,
+                ("split", "auto") => p.split_k = None,
+                ("split", n) => {
+                    let n: usize = n.parse().map_err(|_| bad())?;
+                    if !(1..=MAX_PARTS).contains(&n) {
+                        return Err(format!("split={n}: between 1 and {MAX_PARTS}"));
+                    }
+                    p.split_k = Some(n);
+                }
+                ("pointwise", "on") => p.pointwise = true,
+                ("pointwise", "off") => p.pointwise = false,
+                ("fc", "wide") => p.wide_fc = true,
+                ("fc", "scalar") => p.wide_fc = false,
+                ("groups", n) => p.groups = Some(n.parse().ok().filter(|&n| n > 0).ok_or_else(bad)?),
+                _ => return Err(bad()),
+            }
+        }
+        Ok(p)
+    }
+
+    /// The policy in `ATLAS_GPU_KERNELS` (natively), by shape without it.
+    pub fn from_env() -> Result<KernelPolicy, String> {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Ok(s) = std::env::var("ATLAS_GPU_KERNELS") {
+            return KernelPolicy::parse(&s);
+        }
+        Ok(KernelPolicy::BY_SHAPE)
+    }
+}
+
+impl fmt::Display for KernelPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if *self == KernelPolicy::BY_SHAPE {
+            return write!(f, "auto");
+        }
+        if *self == KernelPolicy::BASELINE {
+            return write!(f, "baseline");
+        }
+        let tile = match self.tile {
+            None => "auto",
+            Some(Tile::T64) => "64",
+            Some(Tile::T32) => "32",
+        };
+        let split = self.split_k.map_or("auto".to_string(), |n| n.to_string());
+        let on = |b: bool| if b { "on" } else { "off" };
+        let fc = if self.wide_fc { "wide" } else { "scalar" };
+        write!(
+            f,
+            "tile={tile},split={split},pointwise={},fc={fc}",
+            on(self.pointwise)
+        )?;
+        match self.groups {
+            Some(n) => write!(f, ",groups={n}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The most parts K is split into.
+pub const MAX_PARTS: usize = 16;
+/// The least depth of K a part is given where the split is by shape.
+const MIN_PART_DEPTH: usize = 128;
+
+/// A convolution's shape as the kernels see it, per group.
+#[derive(Clone, Copy, Debug)]
+pub struct ConvShape {
+    /// Output channels per group.
+    pub m: usize,
+    /// Output pixels.
+    pub n: usize,
+    /// Input channels per group × kernel area.
+    pub k: usize,
+    pub groups: usize,
+    /// 1 × 1, stride 1, no padding.
+    pub pointwise: bool,
+}
+
+/// The kernel a convolution runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConvChoice {
+    pub tile: Tile,
+    /// Parts of K (1: not split).
+    pub parts: usize,
+    pub pointwise: bool,
+}
+
+impl ConvChoice {
+    /// Workgroups of the convolution's dispatch.
+    pub fn workgroups(&self, s: &ConvShape) -> usize {
+        let t = self.tile.outputs();
+        s.n.div_ceil(t) * s.m.div_ceil(t) * s.groups * self.parts
+    }
+}
+
+/// Picks the kernel for a convolution of shape `s` on a device that wants `target` workgroups
+/// in flight to be busy
+/// (or as many as the policy says).
+pub fn choose_conv(policy: &KernelPolicy, target: usize, s: &ConvShape) -> ConvChoice {
+    let target = policy.groups.unwrap_or(target);
+    let tiles = |t: Tile| s.n.div_ceil(t.outputs()) * s.m.div_ceil(t.outputs()) * s.groups;
+    let tile = policy.tile.unwrap_or(if tiles(Tile::T64) >= target {
+        Tile::T64
+    } else {
+        Tile::T32
+    });
+    let slices = s.k.div_ceil(tile.depth());
+    let parts = match policy.split_k {
+        Some(n) => n,
+        None if tiles(tile) >= target => 1,
+        None => target
+            .div_ceil(tiles(tile))
+            .min(s.k / MIN_PART_DEPTH)
+            .clamp(1, MAX_PARTS),
+    }
+    // Every part gets at least one slice of K.
+    .min(slices)
+    .max(1);
+    ConvChoice {
+        tile,
+        parts,
+        pointwise: policy.pointwise && s.pointwise,
+    }
+}
+
+/// Whether a fully connected layer with `k` inputs reads its weights as vec4.
+pub fn wide_fc(policy: &KernelPolicy, k: usize) -> bool {
+    policy.wide_fc && k.is_multiple_of(4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(m: usize, n: usize, k: usize) -> ConvShape {
+        ConvShape {
+            m,
+            n,
+            k,
+            groups: 1,
+            pointwise: false,
+        }
+    }
+
+    /// VGG's first layer (64 × 50,176) has tiles to spare; ResNet's last (512 × 49, K = 4,608)
+    /// gets small tiles split over K until the device has its workgroups.
+    #[test]
+    fn tiles_and_splits_follow_the_shape() {
+        let p = KernelPolicy::BY_SHAPE;
+        let early = choose_conv(&p, 256, &shape(64, 50_176, 27));
+        assert_eq!((early.tile, early.parts), (Tile::T64, 1));
+        let late = choose_conv(&p, 256, &shape(512, 49, 4_608));
+        assert_eq!(late.tile, Tile::T32);
+        // 16 × 2 tiles of 32: 8 parts make 256 workgroups.
+        assert_eq!(late.parts, 8);
+        assert_eq!(late.workgroups(&shape(512, 49, 4_608)), 256);
+        // A shallow late layer is not split below 128 of depth per part.
+        let shallow = choose_conv(&p, 256, &shape(64, 49, 256));
+        assert_eq!(shallow.parts, 2);
+        // A device that wants few workgroups (a CPU adapter) keeps the big tiles whole.
+        let cpu = choose_conv(&p, 4, &shape(512, 49, 4_608));
+        assert_eq!((cpu.tile, cpu.parts), (Tile::T64, 1));
+    }
+
+    #[test]
+    fn forced_settings_win_and_parts_never_exceed_the_slices() {
+        let p = KernelPolicy::parse("tile=32,split=16,pointwise=off").unwrap();
+        let c = choose_conv(&p, 1, &shape(8, 8, 40));
+        // 40 deep is 5 slices of 8.
+        assert_eq!((c.tile, c.parts, c.pointwise), (Tile::T32, 5, false));
+        let b = choose_conv(
+            &KernelPolicy::BASELINE,
+            10_000,
+            &ConvShape {
+                pointwise: true,
+                ..shape(512, 49, 4_608)
+            },
+        );
+        assert_eq!((b.tile, b.parts, b.pointwise), (Tile::T64, 1, false));
+    }
+
+    #[test]
+    fn policies_read_and_print_alike() {
+        for s in [
+            "auto",
+            "baseline",
+            "tile=32,split=4,pointwise=off,fc=scalar",
+            "tile=auto,split=auto,pointwise=on,fc=wide,groups=256",
+        ] {
+            assert_eq!(KernelPolicy::parse(s).unwrap().to_string(), s);
+        }
+        assert_eq!(
+            KernelPolicy::parse("baseline,fc=wide").unwrap().to_string(),
+            "tile=64,split=1,pointwise=off,fc=wide"
+        );
+        assert!(KernelPolicy::parse("tile=48").is_err());
+        assert!(KernelPolicy::parse("split=0").is_err());
+        assert!(KernelPolicy::parse("split=17").is_err());
+        assert!(KernelPolicy::parse("groups=0").is_err());
+        let gpu = KernelPolicy::parse("groups=256").unwrap();
+        assert_eq!(choose_conv(&gpu, 2, &shape(512, 49, 4_608)).parts, 8);
+        assert!(wide_fc(&KernelPolicy::BY_SHAPE, 9216));
+        assert!(!wide_fc(&KernelPolicy::BY_SHAPE, 10));
+        assert!(!wide_fc(&KernelPolicy::BASELINE, 9216));
+    }
+}

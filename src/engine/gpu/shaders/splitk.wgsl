@@ -1,0 +1,17 @@
+// The second step of a convolution split over K (shaders/conv.wgsl): y = Σ_parts x[part] + bias,
+// one invocation per output value, and the ReLU that follows it into y2.
+// a = (O·N values, N, parts, flags: FLAG_BIAS add the bias aux2[o], FLAG_RELU also write the
+// ReLU to y2). x = the scratch [parts][O][N]; aux2 = the convolution's bias (then its offsets).
+@compute @workgroup_size(256)
+fn reduce(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
+    let i = flat_index(gid, nw);
+    let count = p.a.x; let N = p.a.y; let parts = p.a.z; let flags = p.a.w;
+    if (i >= count) { return; }
+    var s = 0.0;
+    for (var q = 0u; q < parts; q++) {
+        s += x[q * count + i];
+    }
+    if ((flags & FLAG_BIAS) != 0u) { s += aux2[i / N]; }
+    y[i] = s;
+    if ((flags & FLAG_RELU) != 0u) { y2[i] = max(s, 0.0); }
+}
