@@ -129,19 +129,25 @@ const GPU_RUNS = Number(process.env.BENCH_GPU_RUNS ?? 5);
 const GPU_MODELS = (process.env.BENCH_GPU_MODELS ?? MODELS.map((m) => m.model).join(',')).split(',');
 const gpuRuns = (model) => (model === 'vgg16' ? Math.min(2, GPU_RUNS) : GPU_RUNS);
 const gpuRows = [];
+// BENCH_GPU_KERNELS: kernel policies separated by ';' (`auto;baseline`), each timed in turn
+// (src/engine/gpu/kernels.rs); the engine's own choice by default.
+const GPU_KERNELS = (process.env.BENCH_GPU_KERNELS ?? '').split(';');
 for (const m of MODELS.filter((m) => GPU_MODELS.includes(m.model))) {
-  const ours = JSON.parse(await page.evaluate(([model, w, r]) => window.atlasBenchGpu(model, `/ckpt/${model}.safetensors`, w, r), [m.model, 1, gpuRuns(m.model)]));
-  const row = { model: m.model, adapter: ours.adapter, ours: stats(ours.times_ms), ours_output_sum: ours.output_sum };
-  if (m.onnx) {
-    const n = m.shape.reduce((a, b) => a * b, 1);
-    const peer = await ortGpuPage.evaluate(([url, input, shape, w, r]) => window.ortBenchGpu(url, input, shape, w, r),
-      [`/peers/${m.onnx}`, Array.from(splitmixInput(n)), m.shape, 1, gpuRuns(m.model)]);
-    row.ort = stats(peer.times_ms);
-    row.ort_output_sum = peer.output_sum;
-    row.ratio = row.ours.median / row.ort.median;
+  let peer;
+  for (const kernels of GPU_KERNELS) {
+    const ours = JSON.parse(await page.evaluate(([model, w, r, k]) => window.atlasBenchGpu(model, `/ckpt/${model}.safetensors`, w, r, k), [m.model, 1, gpuRuns(m.model), kernels]));
+    const row = { model: m.model, kernels: ours.kernels, adapter: ours.adapter, ours: stats(ours.times_ms), ours_output_sum: ours.output_sum };
+    if (m.onnx) {
+      const n = m.shape.reduce((a, b) => a * b, 1);
+      peer ??= await ortGpuPage.evaluate(([url, input, shape, w, r]) => window.ortBenchGpu(url, input, shape, w, r),
+        [`/peers/${m.onnx}`, Array.from(splitmixInput(n)), m.shape, 1, gpuRuns(m.model)]);
+      row.ort = stats(peer.times_ms);
+      row.ort_output_sum = peer.output_sum;
+      row.ratio = row.ours.median / row.ort.median;
+    }
+    gpuRows.push(row);
+    console.error(`${m.model} (WebGPU, kernels ${row.kernels}): done`);
   }
-  gpuRows.push(row);
-  console.error(`${m.model} (WebGPU): done`);
 }
 await context.close();
 fs.rmSync(profile, { recursive: true, force: true });
@@ -165,12 +171,12 @@ for (const r of rows.filter((r) => r.ort)) {
 const adapter = gpuRows[0]?.adapter ?? 'no adapter';
 const software = /swiftshader|software|llvmpipe/i.test(adapter);
 console.log(`\nWebGPU forward pass, ms (median [min–max] of ${GPU_RUNS} runs after 1 warm-up, 2 for vgg16; logits read back), adapter: ${adapter}${software ? ' — a GPU emulated on the CPU, not a real GPU' : ''}:\n`);
-console.log('| model | ours (WebGPU engine) | onnxruntime-web 1.30 webgpu | ours / ort |');
-console.log('|---|---|---|---|');
+console.log('| model | kernels | ours (WebGPU engine) | onnxruntime-web 1.30 webgpu | ours / ort |');
+console.log('|---|---|---|---|---|');
 for (const r of gpuRows) {
   const o = `${f(r.ours.median)} [${f(r.ours.min)}–${f(r.ours.max)}]`;
   const p = r.ort ? `${f(r.ort.median)} [${f(r.ort.min)}–${f(r.ort.max)}]` : '–';
-  console.log(`| ${r.model} | ${o} | ${p} | ${r.ratio ? r.ratio.toFixed(2) : '–'} |`);
+  console.log(`| ${r.model} | ${r.kernels} | ${o} | ${p} | ${r.ratio ? r.ratio.toFixed(2) : '–'} |`);
 }
 for (const r of gpuRows.filter((r) => r.ort)) {
   const rel = Math.abs(r.ours_output_sum - r.ort_output_sum) / Math.max(1, Math.abs(r.ort_output_sum));

@@ -87,7 +87,9 @@ conformance!(webgpu_engine, super::webgpu());
 /// choice (a CPU adapter wants few workgroups) runs the 64 × 64 tiles whole, so these run every
 /// op and the networks whose shapes reach every kernel — 1 × 1 convolutions, grouped ones, late
 /// 7 × 7 layers, fully connected ones — through the others: what a GPU chooses by shape
-/// (`groups=256`), small tiles split over K everywhere, and the kernels before the choice.
+/// (`groups=256`), small tiles split over K everywhere with Winograd for every 3 × 3 stride-1
+/// convolution (the op tests' small odd maps and paddings included), and the kernels before the
+/// choice.
 fn webgpu_with(policy: &str) -> atlas::engine::gpu::GpuEngine {
     let p = atlas::engine::gpu::kernels::KernelPolicy::parse(policy).unwrap();
     webgpu().with_policy(p)
@@ -99,8 +101,8 @@ conformance!(
     super::KERNEL_MODELS
 );
 conformance!(
-    webgpu_small_tiles_split_k,
-    super::webgpu_with("tile=32,split=4"),
+    webgpu_small_tiles_split_k_winograd,
+    super::webgpu_with("tile=32,split=4,winograd=always"),
     super::KERNEL_MODELS
 );
 conformance!(

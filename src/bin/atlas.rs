@@ -211,9 +211,8 @@ fn bench_gpu(args: &[String]) {
     if policies.is_empty() {
         policies.push(KernelPolicy::from_env().unwrap_or_else(|e| fail(e)));
     }
-    let torch = flag(args, "--torch").map(|f| {
-        std::fs::read_to_string(f).unwrap_or_else(|e| fail(format!("{f}: {e}")))
-    });
+    let torch = flag(args, "--torch")
+        .map(|f| std::fs::read_to_string(f).unwrap_or_else(|e| fail(format!("{f}: {e}"))));
     let options = bench::Options {
         models,
         warmup: number("--warmup", 5),

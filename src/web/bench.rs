@@ -135,6 +135,7 @@ async fn bench_gpu(
     url: String,
     warmup: usize,
     runs: usize,
+    kernels: String,
 ) -> Result<String, String> {
     use crate::engine::Engine;
     let engine = match GPU.with(|g| g.borrow().clone()) {
@@ -158,6 +159,10 @@ async fn bench_gpu(
         &crate::web::fetch::bytes(&url).await.map_err(|e| e.en())?,
     )
     .map_err(|e| e.to_string())?;
+    let engine = match kernels.as_str() {
+        "" => engine,
+        k => engine.with_policy(crate::engine::gpu::kernels::KernelPolicy::parse(k)?),
+    };
     let mut prepared = engine.prepare(&net, weights).map_err(|e| e.to_string())?;
     let input = crate::engine::splitmix::input(net_input_len(&net));
     let output = net.output();
@@ -178,6 +183,7 @@ async fn bench_gpu(
     Ok(serde_json::json!({
         "engine": engine.name(),
         "adapter": adapter,
+        "kernels": engine.policy().to_string(),
         "times_ms": times,
         "output_sum": sum,
         "memory_bytes": prepared.memory_bytes(),
@@ -189,15 +195,17 @@ fn net_input_len(net: &crate::zoo::Network) -> usize {
     net.input_shape().map_or(0, |s| s.iter().product())
 }
 
-/// Installs `window.atlasBenchGpu(model, url, warmup, runs)` beside `atlasBench` (`?bench` only).
+/// Installs `window.atlasBenchGpu(model, url, warmup, runs, kernels)` beside `atlasBench`
+/// (`?bench` only); `kernels` is a kernel policy (`KernelPolicy::parse`), empty for the engine's
+/// own choice.
 pub fn install_gpu() {
     let Some(window) = bench_window() else {
         return;
     };
-    let call = Closure::<dyn Fn(String, String, usize, usize) -> js_sys::Promise>::new(
-        |model: String, url: String, warmup: usize, runs: usize| {
+    let call = Closure::<dyn Fn(String, String, usize, usize, String) -> js_sys::Promise>::new(
+        |model: String, url: String, warmup: usize, runs: usize, kernels: String| {
             wasm_bindgen_futures::future_to_promise(async move {
-                bench_gpu(model, url, warmup, runs)
+                bench_gpu(model, url, warmup, runs, kernels)
                     .await
                     .map(JsValue::from)
                     .map_err(JsValue::from)

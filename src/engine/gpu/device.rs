@@ -43,15 +43,34 @@ const fn conv(name: &'static str, defines: &'static str) -> Kernel {
 
 const ELEMENTWISE: &str = include_str!("shaders/elementwise.wgsl");
 const MAPS: &str = include_str!("shaders/maps.wgsl");
+const WINOGRAD: &str = include_str!("shaders/winograd.wgsl");
 
 /// Every kernel, built once per device; the convolution in each of its variants
 /// (`super::kernels`).
-const KERNELS: [Kernel; 14] = [
-    conv("conv64", "const WG: u32 = 16u;\nconst POINTWISE: bool = false;\n"),
-    conv("conv32", "const WG: u32 = 8u;\nconst POINTWISE: bool = false;\n"),
-    conv("conv64_1x1", "const WG: u32 = 16u;\nconst POINTWISE: bool = true;\n"),
-    conv("conv32_1x1", "const WG: u32 = 8u;\nconst POINTWISE: bool = true;\n"),
-    k("splitk_reduce", include_str!("shaders/splitk.wgsl"), "reduce"),
+const KERNELS: [Kernel; 16] = [
+    conv(
+        "conv64",
+        "const WG: u32 = 16u;\nconst POINTWISE: bool = false;\n",
+    ),
+    conv(
+        "conv32",
+        "const WG: u32 = 8u;\nconst POINTWISE: bool = false;\n",
+    ),
+    conv(
+        "conv64_1x1",
+        "const WG: u32 = 16u;\nconst POINTWISE: bool = true;\n",
+    ),
+    conv(
+        "conv32_1x1",
+        "const WG: u32 = 8u;\nconst POINTWISE: bool = true;\n",
+    ),
+    k(
+        "splitk_reduce",
+        include_str!("shaders/splitk.wgsl"),
+        "reduce",
+    ),
+    k("winograd_input", WINOGRAD, "input"),
+    k("winograd_output", WINOGRAD, "output"),
     k("gemv", include_str!("shaders/gemv.wgsl"), "main"),
     Kernel {
         name: "gemv_wide",

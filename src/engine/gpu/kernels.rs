@@ -11,7 +11,10 @@
 //!   N = 49), K is cut into parts, each workgroup sums its part into a scratch buffer and one
 //!   more dispatch adds the parts, the bias and the ReLU;
 //! - 1 × 1 convolutions of stride 1 without padding read the input as the plain matrix it is
-//!   (no offset table, contiguous loads): "pointwise".
+//!   (no offset table, contiguous loads): "pointwise";
+//! - 3 × 3 stride-1 convolutions with enough channels go through Winograd F(2×2, 3×3)
+//!   (shaders/winograd.wgsl): 16 multiplies per 2 × 2 outputs instead of 36, the products one
+//!   grouped pointwise GEMM.
 //!
 //! A fully connected layer at batch 1 is a GEMV, bound by reading its weights once: the wide one
 //! reads them as vec4 (where the input's length is a multiple of 4).
@@ -48,6 +51,16 @@ impl Tile {
     }
 }
 
+/// Where the 3 × 3 stride-1 convolutions go through Winograd.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Winograd {
+    Off,
+    /// Where the channels and the map are large enough for it to pay.
+    ByShape,
+    /// Every one of them (checks of the kernels on small shapes).
+    Always,
+}
+
 /// How the engine picks its kernels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KernelPolicy {
@@ -59,6 +72,8 @@ pub struct KernelPolicy {
     pub pointwise: bool,
     /// Fully connected layers read their weights as vec4 where they can.
     pub wide_fc: bool,
+    /// 3 × 3 stride-1 convolutions through Winograd F(2×2, 3×3).
+    pub winograd: Winograd,
     /// The workgroups a dispatch should have to fill the device, or the adapter's guess
     /// (`device::target_groups`).
     pub groups: Option<usize>,
@@ -77,6 +92,7 @@ impl KernelPolicy {
         split_k: None,
         pointwise: true,
         wide_fc: true,
+        winograd: Winograd::ByShape,
         groups: None,
     };
 
@@ -87,12 +103,14 @@ impl KernelPolicy {
         split_k: Some(1),
         pointwise: false,
         wide_fc: false,
+        winograd: Winograd::Off,
         groups: None,
     };
 
     /// Reads a policy: `auto` (by shape), `baseline`, or `auto`/`baseline` followed by settings
     /// separated by commas — `tile=64|32|auto`, `split=N|auto`, `pointwise=on|off`,
-    /// `fc=wide|scalar`, `groups=N` (the workgroups that fill the device) — or the settings
+    /// `fc=wide|scalar`, `winograd=on|off|always` (on: where the shape pays), `groups=N` (the workgroups that fill the device) —
+    /// or the settings
     /// alone (on top of `auto`).
     pub fn parse(s: &str) -> Result<KernelPolicy, String> {
         let mut p = KernelPolicy::BY_SHAPE;
@@ -117,7 +135,12 @@ impl KernelPolicy {
                 ("pointwise", "off") => p.pointwise = false,
                 ("fc", "wide") => p.wide_fc = true,
                 ("fc", "scalar") => p.wide_fc = false,
-                ("groups", n) => p.groups = Some(n.parse().ok().filter(|&n| n > 0).ok_or_else(bad)?),
+                ("winograd", "on") => p.winograd = Winograd::ByShape,
+                ("winograd", "off") => p.winograd = Winograd::Off,
+                ("winograd", "always") => p.winograd = Winograd::Always,
+                ("groups", n) => {
+                    p.groups = Some(n.parse().ok().filter(|&n| n > 0).ok_or_else(bad)?)
+                }
                 _ => return Err(bad()),
             }
         }
@@ -152,8 +175,13 @@ impl fmt::Display for KernelPolicy {
         let fc = if self.wide_fc { "wide" } else { "scalar" };
         write!(
             f,
-            "tile={tile},split={split},pointwise={},fc={fc}",
-            on(self.pointwise)
+            "tile={tile},split={split},pointwise={},fc={fc},winograd={}",
+            on(self.pointwise),
+            match self.winograd {
+                Winograd::Off => "off",
+                Winograd::ByShape => "on",
+                Winograd::Always => "always",
+            }
         )?;
         match self.groups {
             Some(n) => write!(f, ",groups={n}"),
@@ -179,15 +207,28 @@ pub struct ConvShape {
     pub groups: usize,
     /// 1 × 1, stride 1, no padding.
     pub pointwise: bool,
+    /// 3 × 3, stride 1, no dilation, one group: Winograd's 2 × 2 output tiles, if it is.
+    pub winograd_tiles: Option<usize>,
 }
 
-/// The kernel a convolution runs.
+/// The least input and output channels for Winograd by shape: a shallower layer (RGB in) spends
+/// more on its transforms than it saves.
+const WINOGRAD_MIN_CHANNELS: usize = 16;
+/// The least 2 × 2 tiles for Winograd by shape: on a 7 × 7 map (16 tiles) the products' GEMM is
+/// too narrow for its tiles, and lavapipe measured ResNet-18's layer4 1.7× slower than direct
+/// (14 × 14, 49 tiles: 0.46×; `make bench-gpu ARGS="resnet18 --kernels auto --kernels
+/// winograd=off"`).
+const WINOGRAD_MIN_TILES: usize = 32;
+
+/// The kernel a convolution runs. With `winograd`, the tile and the split are those of its
+/// grouped pointwise GEMM.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ConvChoice {
     pub tile: Tile,
     /// Parts of K (1: not split).
     pub parts: usize,
     pub pointwise: bool,
+    pub winograd: bool,
 }
 
 impl ConvChoice {
@@ -199,10 +240,37 @@ impl ConvChoice {
 }
 
 /// Picks the kernel for a convolution of shape `s` on a device that wants `target` workgroups
-/// in flight to be busy
-/// (or as many as the policy says).
+/// in flight to be busy (or as many as the policy says).
 pub fn choose_conv(policy: &KernelPolicy, target: usize, s: &ConvShape) -> ConvChoice {
     let target = policy.groups.unwrap_or(target);
+    if let Some(tiles) = s.winograd_tiles.filter(|&tiles| match policy.winograd {
+        Winograd::Off => false,
+        Winograd::Always => true,
+        Winograd::ByShape => {
+            s.k >= 9 * WINOGRAD_MIN_CHANNELS
+                && s.m >= WINOGRAD_MIN_CHANNELS
+                && tiles >= WINOGRAD_MIN_TILES
+        }
+    }) {
+        // The 16 products: a pointwise GEMM of O × P by C deep in 16 groups, not split.
+        let gemm = ConvShape {
+            m: s.m,
+            n: tiles,
+            k: s.k / 9,
+            groups: 16,
+            pointwise: true,
+            winograd_tiles: None,
+        };
+        let policy = KernelPolicy {
+            split_k: Some(1),
+            pointwise: true,
+            ..*policy
+        };
+        return ConvChoice {
+            winograd: true,
+            ..choose_conv(&policy, target, &gemm)
+        };
+    }
     let tiles = |t: Tile| s.n.div_ceil(t.outputs()) * s.m.div_ceil(t.outputs()) * s.groups;
     let tile = policy.tile.unwrap_or(if tiles(Tile::T64) >= target {
         Tile::T64
@@ -225,6 +293,7 @@ pub fn choose_conv(policy: &KernelPolicy, target: usize, s: &ConvShape) -> ConvC
         tile,
         parts,
         pointwise: policy.pointwise && s.pointwise,
+        winograd: false,
     }
 }
 
@@ -244,6 +313,7 @@ mod tests {
             k,
             groups: 1,
             pointwise: false,
+            winograd_tiles: None,
         }
     }
 
@@ -267,6 +337,36 @@ mod tests {
         assert_eq!((cpu.tile, cpu.parts), (Tile::T64, 1));
     }
 
+    /// VGG's conv3_1 (256 × 3,136 from 128 channels) goes through Winograd: a grouped GEMM of
+    /// 256 × 784 tiles, 128 deep; its first layer (3 channels in) does not, nor a 7 × 7 map.
+    #[test]
+    fn winograd_where_the_channels_pay() {
+        let p = KernelPolicy::BY_SHAPE;
+        let conv3 = ConvShape {
+            winograd_tiles: Some(28 * 28),
+            ..shape(256, 56 * 56, 128 * 9)
+        };
+        let c = choose_conv(&p, 256, &conv3);
+        assert!(c.winograd && c.pointwise);
+        assert_eq!((c.tile, c.parts), (Tile::T64, 1));
+        let first = ConvShape {
+            winograd_tiles: Some(112 * 112),
+            ..shape(64, 224 * 224, 27)
+        };
+        assert!(!choose_conv(&p, 256, &first).winograd);
+        // ResNet's layer4: 7 × 7 is 16 tiles, direct.
+        let layer4 = ConvShape {
+            winograd_tiles: Some(16),
+            ..shape(512, 49, 512 * 9)
+        };
+        assert!(!choose_conv(&p, 256, &layer4).winograd);
+        let off = KernelPolicy::parse("winograd=off").unwrap();
+        assert!(!choose_conv(&off, 256, &conv3).winograd);
+        let always = KernelPolicy::parse("winograd=always").unwrap();
+        assert!(choose_conv(&always, 256, &layer4).winograd);
+        assert!(choose_conv(&always, 256, &first).winograd);
+    }
+
     #[test]
     fn forced_settings_win_and_parts_never_exceed_the_slices() {
         let p = KernelPolicy::parse("tile=32,split=16,pointwise=off").unwrap();
@@ -278,6 +378,7 @@ mod tests {
             10_000,
             &ConvShape {
                 pointwise: true,
+                winograd_tiles: Some(16),
                 ..shape(512, 49, 4_608)
             },
         );
@@ -289,14 +390,14 @@ mod tests {
         for s in [
             "auto",
             "baseline",
-            "tile=32,split=4,pointwise=off,fc=scalar",
-            "tile=auto,split=auto,pointwise=on,fc=wide,groups=256",
+            "tile=32,split=4,pointwise=off,fc=scalar,winograd=always",
+            "tile=auto,split=auto,pointwise=on,fc=wide,winograd=off,groups=256",
         ] {
             assert_eq!(KernelPolicy::parse(s).unwrap().to_string(), s);
         }
         assert_eq!(
             KernelPolicy::parse("baseline,fc=wide").unwrap().to_string(),
-            "tile=64,split=1,pointwise=off,fc=wide"
+            "tile=64,split=1,pointwise=off,fc=wide,winograd=off"
         );
         assert!(KernelPolicy::parse("tile=48").is_err());
         assert!(KernelPolicy::parse("split=0").is_err());

@@ -11,13 +11,17 @@
 use wgpu::util::DeviceExt;
 
 use super::device::{kernel, Gpu};
-use super::kernels::{choose_conv, wide_fc, ConvChoice, ConvShape, KernelPolicy, Tile};
+use super::kernels::{wide_fc, ConvChoice, KernelPolicy};
+
+mod conv;
 use super::{backend, bytes_of};
 use crate::engine::fold::{self, take, Folded};
 use crate::engine::plan::{Fate, Plan};
 use crate::engine::{EngineError, Weights};
-use crate::zoo::graph::{Activation, Conv, Hw, Network, NodeId, Op, Pool, PoolKind};
+use crate::zoo::graph::{Activation, Hw, Network, NodeId, Op, Pool, PoolKind};
 use crate::zoo::Analysis;
+pub(super) use conv::winograd_unweights;
+use conv::Scratch;
 
 /// `unary` (shaders/elementwise.wgsl), its mode `a.y`: max(x, 0).
 pub const UNARY_RELU: u32 = 0;
@@ -119,8 +123,8 @@ enum Buf {
     Empty,
     /// Where a kernel writes no second output.
     Sink,
-    /// The parts of a convolution split over K.
-    Scratch,
+    /// Scratch of the convolutions.
+    Scratch(Scratch),
 }
 
 /// Where a node's parameters are on the GPU (indices into [`Lowered::weights`]), to be read back.
@@ -128,11 +132,13 @@ enum Buf {
 pub(super) enum Held {
     #[default]
     Nothing,
-    /// The weights after the C3 table and folding; `aux2` starts with the bias after folding
-    /// (zeros where there is neither a bias nor a folded norm).
+    /// The weights after the C3 table and folding (Winograd's G g Gᵀ of them where `winograd`);
+    /// `aux2` starts with the bias after folding (zeros where there is neither a bias nor a
+    /// folded norm).
     Conv {
         w: usize,
         aux2: usize,
+        winograd: bool,
     },
     /// A norm that is not folded: its affine map.
     Norm {
@@ -164,8 +170,8 @@ pub(super) struct Lowered {
     pub held: Vec<Held>,
     /// The kernel of each convolution.
     pub conv: Vec<Option<ConvChoice>>,
-    /// The parts of the convolutions split over K, one after the other.
-    scratch: Option<wgpu::Buffer>,
+    /// Scratch shared by the convolutions, by [`Scratch`] (as large as the largest needs).
+    scratch: Vec<wgpu::Buffer>,
     pub bytes: u64,
 }
 
@@ -229,22 +235,6 @@ pub(super) fn lower(
     Ok(l.out)
 }
 
-/// The shape of node `id` as the convolution kernels see it, if it is a convolution.
-fn conv_shape(net: &Network, an: &Analysis, id: NodeId) -> Option<ConvShape> {
-    let Op::Conv2d(c) = net.nodes[id].op.base() else {
-        return None;
-    };
-    let ins = &an.layers[*net.nodes[id].inputs.first()?].shape;
-    let os = &an.layers[id].shape;
-    Some(ConvShape {
-        m: c.out_channels / c.groups,
-        n: os[1] * os[2],
-        k: ins[0] / c.groups * c.kernel[0] * c.kernel[1],
-        groups: c.groups,
-        pointwise: c.kernel == [1, 1] && c.stride == [1, 1] && c.padding == [0, 0],
-    })
-}
-
 impl<'a> Lowering<'a> {
     /// Makes the output buffers: a node that computes nothing (flatten, dropout), or a folded
     /// norm, shares its input's; picks each convolution's kernel, and makes the scratch of the
@@ -282,27 +272,8 @@ impl<'a> Lowering<'a> {
                 mapped_at_creation: false,
             }));
         }
-        let conv: Vec<Option<ConvChoice>> = (0..n)
-            .map(|id| {
-                let s = conv_shape(net, an, id).filter(|_| plan.fate(id) == Fate::Own)?;
-                Some(choose_conv(policy, gpu.target_groups, &s))
-            })
-            .collect();
-        let scratch_len = conv
-            .iter()
-            .enumerate()
-            .filter_map(|(id, c)| c.filter(|c| c.parts > 1).map(|c| (id, c.parts)))
-            .map(|(id, parts)| an.layers[id].activations * parts as u64)
-            .max();
-        let scratch = scratch_len.map(|len| {
-            bytes += len * 4;
-            gpu.device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some("split-K parts"),
-                size: len * 4,
-                usage: wgpu::BufferUsages::STORAGE,
-                mapped_at_creation: false,
-            })
-        });
+        let (conv, scratch) = conv::choose(gpu, policy, net, an, plan);
+        bytes += scratch.iter().map(wgpu::Buffer::size).sum::<u64>();
         Lowering {
             gpu,
             net,
@@ -345,7 +316,7 @@ impl<'a> Lowering<'a> {
             Buf::Weight(i) => &self.out.weights[i].0,
             Buf::Empty => &self.gpu.empty,
             Buf::Sink => &self.gpu.sink,
-            Buf::Scratch => self.out.scratch.as_ref().unwrap_or(&self.gpu.sink),
+            Buf::Scratch(i) => self.out.scratch.get(i as usize).unwrap_or(&self.gpu.sink),
         }
     }
 
@@ -402,86 +373,6 @@ impl<'a> Lowering<'a> {
             Some(r) => (FLAG_RELU, Buf::Node(r)),
             None => (0, Buf::Sink),
         }
-    }
-
-    /// A convolution (shaders/conv.wgsl) with its folded norm and its fused ReLU.
-    fn conv(&mut self, id: NodeId, c: &Conv, weights: &mut Weights) -> Result<(), EngineError> {
-        let (ins, os) = (self.in_shape(id), self.shape(id));
-        let (cg, per) = (ins[0] / c.groups, c.kernel[0] * c.kernel[1]);
-        let p = fold::conv_params(self.net, id, c, cg, per, self.plan.fold(id), weights)?;
-        // The bias (zeros without one), then the input offsets of each k, as floats: exact below
-        // 2^24.
-        if ins.iter().product::<usize>() >= 1 << 24 {
-            return Err(backend(format!(
-                "{}: an input of {} values is beyond the convolution kernel's offsets",
-                self.net.nodes[id].name,
-                ins.iter().product::<usize>()
-            )));
-        }
-        let w = self.upload(&p.w);
-        let mut aux2 = p.bias.clone().unwrap_or_else(|| vec![0.0; c.out_channels]);
-        for ci in 0..cg {
-            for ky in 0..c.kernel[0] {
-                for kx in 0..c.kernel[1] {
-                    aux2.push((ci * ins[1] * ins[2]) as f32);
-                    aux2.push((ky * c.dilation[0]) as f32);
-                    aux2.push((kx * c.dilation[1]) as f32);
-                }
-            }
-        }
-        let b = self.upload(&aux2);
-        let (relu, y2) = self.relu(id);
-        let flags = if p.bias.is_some() { FLAG_BIAS } else { 0 } | relu;
-        let choice = self.out.conv[id].ok_or_else(|| {
-            backend(format!(
-                "{}: no kernel was chosen",
-                self.net.nodes[id].name
-            ))
-        })?;
-        let og = c.out_channels / c.groups;
-        let t = choice.tile.outputs();
-        let grid = [
-            u((os[1] * os[2]).div_ceil(t)),
-            u(og.div_ceil(t)),
-            u(c.groups * choice.parts),
-        ];
-        let (k, s, pad, d) = (c.kernel, c.stride, c.padding, c.dilation);
-        let parts = u(choice.parts) << 8;
-        let conv_params = params(
-            [u(ins[0]), u(ins[1]), u(ins[2]), u(os[0])],
-            [u(os[1]), u(os[2]), u(k[0]), u(k[1])],
-            [u(s[0]), u(s[1]), u(pad[0]), u(pad[1])],
-            [u(d[0]), u(d[1]), u(c.groups), flags | parts],
-        );
-        let name = match (choice.tile, choice.pointwise) {
-            (Tile::T64, false) => "conv64",
-            (Tile::T32, false) => "conv32",
-            (Tile::T64, true) => "conv64_1x1",
-            (Tile::T32, true) => "conv32_1x1",
-        };
-        let (w, b) = (Buf::Weight(w), Buf::Weight(b));
-        if choice.parts == 1 {
-            let bufs = [self.input(id), w, b, Buf::Node(id), y2];
-            self.dispatch(name, conv_params, bufs, grid);
-        } else {
-            let bufs = [self.input(id), w, b, Buf::Scratch, Buf::Sink];
-            self.dispatch(name, conv_params, bufs, grid);
-            let count = self.count(id);
-            let reduce = params(
-                [u(count), u(os[1] * os[2]), u(choice.parts), flags],
-                NONE,
-                NONE,
-                NONE,
-            );
-            let bufs = [Buf::Scratch, Buf::Empty, b, Buf::Node(id), y2];
-            self.dispatch("splitk_reduce", reduce, bufs, grid_1d(count));
-        }
-        self.out.folded[id] = p.folded;
-        let (Buf::Weight(w), Buf::Weight(aux2)) = (w, b) else {
-            unreachable!("uploaded above")
-        };
-        self.out.held[id] = Held::Conv { w, aux2 };
-        Ok(())
     }
 
     /// A batch norm the plan does not fold: its affine map, and its fused ReLU.
@@ -683,8 +574,21 @@ impl<'a> Lowering<'a> {
 
     /// A concatenation: each input copied into its slice.
     fn concat(&mut self, id: NodeId) {
+        let net = self.net;
+        let inputs = &net.nodes[id].inputs;
+        // The longest concatenation before this one whose inputs begin this one's — DenseNet's
+        // (each layer's input is the layer before's and one more map) — is copied whole, in one
+        // dispatch instead of one per input.
+        let prefix = (0..id)
+            .filter(|&p| {
+                self.plan.fate(p) == Fate::Own
+                    && matches!(net.nodes[p].op.base(), Op::Concat)
+                    && inputs.starts_with(&net.nodes[p].inputs)
+            })
+            .max_by_key(|&p| net.nodes[p].inputs.len());
+        let skip = prefix.map_or(0, |p| net.nodes[p].inputs.len());
         let mut at = 0;
-        for &i in &self.net.nodes[id].inputs {
+        for i in prefix.into_iter().chain(inputs[skip..].iter().copied()) {
             let m = self.count(i);
             let params = params([u(m), UNARY_COPY, 0, u(at)], NONE, NONE, NONE);
             let bufs = [

@@ -16,21 +16,21 @@
 //! asynchronously ([`Prepared::run_async`]); natively [`Prepared::run`] waits for them, in the
 //! browser only `run_async` works (a worker cannot block).
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod bench;
 mod device;
 pub mod kernels;
 mod lower;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod profile;
 mod run;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod bench;
 
 use std::sync::Arc;
 
 pub use self::device::{Gpu, GpuEngine};
 use super::plan::Plan;
 use super::{Engine, EngineError, Prepared, Weights};
-use crate::zoo::graph::Network;
+use crate::zoo::graph::{Network, NodeId};
 use crate::zoo::{analyse, Analysis};
 
 fn backend(e: impl std::fmt::Display) -> EngineError {
@@ -51,6 +51,8 @@ pub struct GpuNetwork {
     plan: Plan,
     /// Its buffers, dispatches and weights.
     lowered: lower::Lowered,
+    /// The last run's read-back buffer, with the nodes it holds.
+    staging: Option<(Vec<NodeId>, wgpu::Buffer)>,
 }
 
 impl Engine for GpuEngine {
@@ -76,6 +78,7 @@ impl GpuEngine {
             an,
             plan,
             lowered,
+            staging: None,
         })
     }
 }

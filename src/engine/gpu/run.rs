@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
-use super::lower::Held;
+use super::lower::{self, Held};
 use super::{backend, bytes_of, GpuNetwork};
 use crate::engine::fold;
 use crate::engine::plan::Fate;
@@ -73,12 +73,17 @@ impl GpuNetwork {
             .map(|&id| self.an.layers[id].activations * 4)
             .collect();
         let total: u64 = sizes.iter().sum::<u64>().max(4);
-        let staging = dev.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("read-back"),
-            size: total,
-            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
+        // The read-back buffer of the last run is used again for the same outputs (the logits of
+        // every photo): made once, not per forward.
+        let staging = match self.staging.take() {
+            Some((kept, buffer)) if kept == wanted => buffer,
+            _ => dev.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("read-back"),
+                size: total,
+                usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            }),
+        };
         let mut at = 0;
         for (&id, &size) in wanted.iter().zip(&sizes) {
             if size > 0 {
@@ -106,7 +111,7 @@ impl GpuNetwork {
     }
 
     /// The kept outputs from the mapped read-back buffer.
-    fn collect(&self, p: Pending) -> Result<Activations, EngineError> {
+    fn collect(&mut self, p: Pending) -> Result<Activations, EngineError> {
         let Pending {
             staging,
             wanted,
@@ -115,6 +120,7 @@ impl GpuNetwork {
         } = p;
         let all = floats(&staging)?;
         staging.unmap();
+        self.staging = Some((wanted.clone(), staging));
         let mut shapes = Vec::with_capacity(wanted.len());
         let mut values = Vec::with_capacity(wanted.len());
         let mut at = 0;
@@ -287,8 +293,14 @@ impl GpuNetwork {
         let missing = || EngineError::Checkpoint(format!("{} holds no {role:?} tensor", node.name));
         let folded = &self.lowered.folded;
         match (&self.lowered.held[id], node.op.base(), role) {
-            (Held::Conv { w, .. }, _, Role::Weight) => {
+            (Held::Conv { w, winograd, .. }, Op::Conv2d(c), Role::Weight) => {
                 let w = std::mem::take(&mut host[*w]);
+                let w = if *winograd {
+                    let cg = self.an.layers[node.inputs[0]].shape[0] / c.groups;
+                    lower::winograd_unweights(&w, c.out_channels, cg)
+                } else {
+                    w
+                };
                 Ok(match &folded[id] {
                     Some(f) => f.unfold_weights(w),
                     None => w,

@@ -1,0 +1,370 @@
+//! The WebGPU engine's convolutions: each one's kernel chosen by shape (`super::super::kernels`),
+//! the scratch the choices need made once for the network (as large as the largest needs: the
+//! convolutions run one after another), and each convolution lowered — the tiled implicit GEMM
+//! (shaders/conv.wgsl), split over K with its reduce pass (shaders/splitk.wgsl), or Winograd
+//! F(2×2, 3×3) (shaders/winograd.wgsl) with its weights transformed here.
+
+use super::{backend, params, u, Buf, Held, Lowering, FLAG_BIAS, NONE};
+use crate::engine::fold;
+use crate::engine::gpu::device::Gpu;
+use crate::engine::gpu::kernels::{
+    choose_conv, ConvChoice, ConvShape, KernelPolicy, Tile, Winograd,
+};
+use crate::engine::plan::{Fate, Plan};
+use crate::engine::{EngineError, Weights};
+use crate::zoo::graph::{Conv, Network, NodeId, Op};
+use crate::zoo::Analysis;
+
+/// The scratch buffers, by use.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Scratch {
+    /// The parts of a convolution split over K: [parts][O][N].
+    Parts = 0,
+    /// Winograd's transformed input V: [16][C][P].
+    WinogradIn = 1,
+    /// Winograd's products M: [16][O][P].
+    WinogradOut = 2,
+}
+
+/// The shape of node `id` as the convolution kernels see it, if it is a convolution.
+fn conv_shape(net: &Network, an: &Analysis, id: NodeId) -> Option<ConvShape> {
+    let Op::Conv2d(c) = net.nodes[id].op.base() else {
+        return None;
+    };
+    let ins = &an.layers[*net.nodes[id].inputs.first()?].shape;
+    let os = &an.layers[id].shape;
+    let winograd =
+        c.kernel == [3, 3] && c.stride == [1, 1] && c.dilation == [1, 1] && c.groups == 1;
+    Some(ConvShape {
+        m: c.out_channels / c.groups,
+        n: os[1] * os[2],
+        k: ins[0] / c.groups * c.kernel[0] * c.kernel[1],
+        groups: c.groups,
+        pointwise: c.kernel == [1, 1] && c.stride == [1, 1] && c.padding == [0, 0],
+        winograd_tiles: winograd.then(|| os[1].div_ceil(2) * os[2].div_ceil(2)),
+    })
+}
+
+/// Floats of each scratch a convolution with `choice` needs.
+fn needs(s: &ConvShape, choice: &ConvChoice) -> [u64; 3] {
+    let (m, n) = (s.m as u64, s.n as u64);
+    match s.winograd_tiles {
+        Some(p) if choice.winograd => {
+            let (c, p) = (s.k as u64 / 9, p as u64);
+            [0, 16 * c * p, 16 * m * p]
+        }
+        _ if choice.parts > 1 => [choice.parts as u64 * m * n * s.groups as u64, 0, 0],
+        _ => [0; 3],
+    }
+}
+
+/// Each convolution's kernel (by node), and the scratch they need. A Winograd layer whose
+/// transforms would not fit one storage binding runs the direct kernel.
+pub(super) fn choose(
+    gpu: &Gpu,
+    policy: &KernelPolicy,
+    net: &Network,
+    an: &Analysis,
+    plan: &Plan,
+) -> (Vec<Option<ConvChoice>>, Vec<wgpu::Buffer>) {
+    let mut most = [0u64; 3];
+    let choices = (0..net.nodes.len())
+        .map(|id| {
+            let s = conv_shape(net, an, id).filter(|_| plan.fate(id) == Fate::Own)?;
+            let mut choice = choose_conv(policy, gpu.target_groups, &s);
+            if needs(&s, &choice).iter().any(|&f| f * 4 > gpu.max_binding) {
+                let direct = KernelPolicy {
+                    winograd: Winograd::Off,
+                    ..*policy
+                };
+                choice = choose_conv(&direct, gpu.target_groups, &s);
+            }
+            for (m, f) in most.iter_mut().zip(needs(&s, &choice)) {
+                *m = (*m).max(f);
+            }
+            Some(choice)
+        })
+        .collect();
+    let labels = ["split-K parts", "Winograd V", "Winograd M"];
+    let scratch = most
+        .iter()
+        .zip(labels)
+        .map(|(&floats, label)| {
+            gpu.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(label),
+                size: floats.max(1) * 4,
+                usage: wgpu::BufferUsages::STORAGE,
+                mapped_at_creation: false,
+            })
+        })
+        .collect();
+    (choices, scratch)
+}
+
+/// Winograd's U = G g Gᵀ of 3 × 3 weights [O][C][3][3], laid out [16][O][C] (the grouped GEMM's
+/// weights), with G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]].
+pub(in crate::engine::gpu) fn winograd_weights(w: &[f32], o: usize, c: usize) -> Vec<f32> {
+    const G: [[f32; 3]; 4] = [
+        [1.0, 0.0, 0.0],
+        [0.5, 0.5, 0.5],
+        [0.5, -0.5, 0.5],
+        [0.0, 0.0, 1.0],
+    ];
+    let mut u = vec![0.0; 16 * o * c];
+    for oc in 0..o {
+        for ci in 0..c {
+            let g = &w[(oc * c + ci) * 9..][..9];
+            for (a, ga) in G.iter().enumerate() {
+                for (b, gb) in G.iter().enumerate() {
+                    let mut v = 0.0;
+                    for i in 0..3 {
+                        for j in 0..3 {
+                            v += ga[i] * g[i * 3 + j] * gb[j];
+                        }
+                    }
+                    u[((a * 4 + b) * o + oc) * c + ci] = v;
+                }
+            }
+        }
+    }
+    u
+}
+
+/// The 3 × 3 weights [O][C][3][3] back from Winograd's U (a left inverse of G: g₀ = u₀,
+/// g₁ = u₁ − u₂, g₂ = u₃ on each side).
+pub(in crate::engine::gpu) fn winograd_unweights(u: &[f32], o: usize, c: usize) -> Vec<f32> {
+    const L: [[f32; 4]; 3] = [
+        [1.0, 0.0, 0.0, 0.0],
+        [0.0, 1.0, -1.0, 0.0],
+        [0.0, 0.0, 0.0, 1.0],
+    ];
+    let mut w = vec![0.0; 9 * o * c];
+    for oc in 0..o {
+        for ci in 0..c {
+            for (i, li) in L.iter().enumerate() {
+                for (j, lj) in L.iter().enumerate() {
+                    let mut v = 0.0;
+                    for a in 0..4 {
+                        for b in 0..4 {
+                            v += li[a] * u[((a * 4 + b) * o + oc) * c + ci] * lj[b];
+                        }
+                    }
+                    w[(oc * c + ci) * 9 + i * 3 + j] = v;
+                }
+            }
+        }
+    }
+    w
+}
+
+impl Lowering<'_> {
+    /// A convolution with its folded norm and its fused ReLU, on its chosen kernel.
+    pub(super) fn conv(
+        &mut self,
+        id: NodeId,
+        c: &Conv,
+        weights: &mut Weights,
+    ) -> Result<(), EngineError> {
+        let (ins, os) = (self.in_shape(id), self.shape(id));
+        let (cg, per) = (ins[0] / c.groups, c.kernel[0] * c.kernel[1]);
+        let p = fold::conv_params(self.net, id, c, cg, per, self.plan.fold(id), weights)?;
+        let name = &self.net.nodes[id].name;
+        let choice =
+            self.out.conv[id].ok_or_else(|| backend(format!("{name}: no kernel was chosen")))?;
+        // The bias (zeros without one), then the input offsets of each k, as floats: exact below
+        // 2^24.
+        if ins.iter().product::<usize>() >= 1 << 24 {
+            return Err(backend(format!(
+                "{name}: an input of {} values is beyond the convolution kernel's offsets",
+                ins.iter().product::<usize>()
+            )));
+        }
+        let (relu, y2) = self.relu(id);
+        let flags = if p.bias.is_some() { FLAG_BIAS } else { 0 } | relu;
+        let mut aux2 = p.bias.clone().unwrap_or_else(|| vec![0.0; c.out_channels]);
+        if choice.winograd {
+            let w = self.upload(&winograd_weights(&p.w, c.out_channels, cg));
+            let b = self.upload(&aux2);
+            self.winograd(id, choice, w, b, flags, y2);
+            self.out.folded[id] = p.folded;
+            self.out.held[id] = Held::Conv {
+                w,
+                aux2: b,
+                winograd: true,
+            };
+            return Ok(());
+        }
+        let w = self.upload(&p.w);
+        for ci in 0..cg {
+            for ky in 0..c.kernel[0] {
+                for kx in 0..c.kernel[1] {
+                    aux2.push((ci * ins[1] * ins[2]) as f32);
+                    aux2.push((ky * c.dilation[0]) as f32);
+                    aux2.push((kx * c.dilation[1]) as f32);
+                }
+            }
+        }
+        let b = self.upload(&aux2);
+        let og = c.out_channels / c.groups;
+        let t = choice.tile.outputs();
+        let grid = [
+            u((os[1] * os[2]).div_ceil(t)),
+            u(og.div_ceil(t)),
+            u(c.groups * choice.parts),
+        ];
+        let (k, s, pad, d) = (c.kernel, c.stride, c.padding, c.dilation);
+        let parts = u(choice.parts) << 8;
+        let conv_params = params(
+            [u(ins[0]), u(ins[1]), u(ins[2]), u(os[0])],
+            [u(os[1]), u(os[2]), u(k[0]), u(k[1])],
+            [u(s[0]), u(s[1]), u(pad[0]), u(pad[1])],
+            [u(d[0]), u(d[1]), u(c.groups), flags | parts],
+        );
+        let (wb, bb) = (Buf::Weight(w), Buf::Weight(b));
+        if choice.parts == 1 {
+            let bufs = [self.input(id), wb, bb, Buf::Node(id), y2];
+            self.dispatch(gemm_kernel(choice), conv_params, bufs, grid);
+        } else {
+            let scratch = Buf::Scratch(Scratch::Parts);
+            let bufs = [self.input(id), wb, bb, scratch, Buf::Sink];
+            self.dispatch(gemm_kernel(choice), conv_params, bufs, grid);
+            let count = self.count(id);
+            let reduce = params(
+                [u(count), u(os[1] * os[2]), u(choice.parts), flags],
+                NONE,
+                NONE,
+                NONE,
+            );
+            let bufs = [scratch, Buf::Empty, bb, Buf::Node(id), y2];
+            self.dispatch("splitk_reduce", reduce, bufs, super::grid_1d(count));
+        }
+        self.out.folded[id] = p.folded;
+        self.out.held[id] = Held::Conv {
+            w,
+            aux2: b,
+            winograd: false,
+        };
+        Ok(())
+    }
+
+    /// Winograd F(2×2, 3×3): the input transform, the 16 products as one grouped pointwise GEMM
+    /// (weights `w`, U), the output transform with the bias (`b`) and the ReLU.
+    fn winograd(
+        &mut self,
+        id: NodeId,
+        choice: ConvChoice,
+        w: usize,
+        b: usize,
+        flags: u32,
+        y2: Buf,
+    ) {
+        let (ins, os) = (self.in_shape(id), self.shape(id));
+        let Op::Conv2d(c) = self.net.nodes[id].op.base() else {
+            return;
+        };
+        let (ci, o) = (ins[0], os[0]);
+        let (tw, th) = (os[2].div_ceil(2), os[1].div_ceil(2));
+        let tiles = tw * th;
+        let (v, m) = (
+            Buf::Scratch(Scratch::WinogradIn),
+            Buf::Scratch(Scratch::WinogradOut),
+        );
+        let input = params(
+            [u(ci), u(ins[1]), u(ins[2]), u(tiles)],
+            [u(tw), u(c.padding[0]), u(c.padding[1]), 0],
+            NONE,
+            NONE,
+        );
+        let bufs = [self.input(id), Buf::Empty, Buf::Empty, v, Buf::Sink];
+        self.dispatch("winograd_input", input, bufs, super::grid_1d(ci * tiles));
+        // [16][O][P] = [16][O][C] · [16][C][P]: a 1 × 1 convolution of a 1 × P map, 16 groups.
+        let t = choice.tile.outputs();
+        let gemm = params(
+            [u(16 * ci), 1, u(tiles), u(16 * o)],
+            [1, u(tiles), 1, 1],
+            [1, 1, 0, 0],
+            [1, 1, 16, 1 << 8],
+        );
+        let grid = [u(tiles.div_ceil(t)), u(o.div_ceil(t)), 16];
+        let bufs = [v, Buf::Weight(w), Buf::Empty, m, Buf::Sink];
+        self.dispatch(gemm_kernel(choice), gemm, bufs, grid);
+        let output = params(
+            [u(o), u(tiles), u(os[1]), u(os[2])],
+            [u(tw), flags, 0, 0],
+            NONE,
+            NONE,
+        );
+        let bufs = [m, Buf::Empty, Buf::Weight(b), Buf::Node(id), y2];
+        self.dispatch("winograd_output", output, bufs, super::grid_1d(o * tiles));
+    }
+}
+
+/// The GEMM kernel of a choice.
+fn gemm_kernel(choice: ConvChoice) -> &'static str {
+    match (choice.tile, choice.pointwise) {
+        (Tile::T64, false) => "conv64",
+        (Tile::T32, false) => "conv32",
+        (Tile::T64, true) => "conv64_1x1",
+        (Tile::T32, true) => "conv32_1x1",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// U = G g Gᵀ taken back by the left inverse gives g; and one output of F(2×2, 3×3) computed
+    /// from U and the input transform is the direct correlation.
+    #[test]
+    fn winograd_weights_transform_and_return() {
+        let w: Vec<f32> = (0..2 * 3 * 9)
+            .map(|i| ((i * 37 % 23) as f32 - 11.0) / 7.0)
+            .collect();
+        let u = winograd_weights(&w, 2, 3);
+        let back = winograd_unweights(&u, 2, 3);
+        for (a, b) in w.iter().zip(&back) {
+            assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+        }
+        // One channel, one 4 × 4 patch: Aᵀ[(U) ⊙ (Bᵀ d B)]A against the direct 2 × 2 outputs.
+        let g = &w[..9];
+        let u1 = winograd_weights(g, 1, 1);
+        let d: Vec<f32> = (0..16).map(|i| (i as f32 * 0.3).sin()).collect();
+        let bt = [
+            [1.0, 0.0, -1.0, 0.0],
+            [0.0, 1.0, 1.0, 0.0],
+            [0.0, -1.0, 1.0, 0.0],
+            [0.0, 1.0, 0.0, -1.0],
+        ];
+        let at = [[1.0, 1.0, 1.0, 0.0], [0.0, 1.0, -1.0, -1.0f32]];
+        let mut v = [0f32; 16];
+        for a in 0..4 {
+            for b in 0..4 {
+                for i in 0..4 {
+                    for j in 0..4 {
+                        v[a * 4 + b] += bt[a][i] * d[i * 4 + j] * bt[b][j];
+                    }
+                }
+            }
+        }
+        for y in 0..2 {
+            for x in 0..2 {
+                let mut fast = 0.0;
+                for a in 0..4 {
+                    for b in 0..4 {
+                        fast += at[y][a] * u1[a * 4 + b] * v[a * 4 + b] * at[x][b];
+                    }
+                }
+                let mut direct = 0.0;
+                for i in 0..3 {
+                    for j in 0..3 {
+                        direct += g[i * 3 + j] * d[(y + i) * 4 + x + j];
+                    }
+                }
+                assert!(
+                    (fast - direct).abs() < 1e-5,
+                    "({y}, {x}): {fast} vs {direct}"
+                );
+            }
+        }
+    }
+}
