@@ -6,7 +6,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::kernels::KernelPolicy;
+use super::kernels::{Fit, KernelPolicy};
 use super::{backend, lower};
 use crate::engine::EngineError;
 
@@ -98,8 +98,8 @@ pub struct Gpu {
     pub(super) pipelines: Vec<wgpu::ComputePipeline>,
     /// The largest storage binding the device allows (bytes).
     pub(super) max_binding: u64,
-    /// Workgroups a dispatch should have to keep the device busy (`kernels::choose_conv`).
-    pub(super) target_groups: usize,
+    /// What the kernels' choice needs to know of the device (`kernels::choose_conv`).
+    pub(super) fit: Fit,
     /// Whether the device writes timestamps (`GpuNetwork::profile`).
     pub(super) timestamps: bool,
     /// Bound where a kernel has no use for an auxiliary array, and for the second output.
@@ -263,7 +263,7 @@ impl GpuEngine {
         #[allow(clippy::arc_with_non_send_sync)]
         Ok(GpuEngine {
             gpu: Arc::new(Gpu {
-                target_groups: target_groups(&info),
+                fit: fit(&info),
                 device,
                 queue,
                 info,
@@ -319,18 +319,22 @@ impl GpuEngine {
     }
 }
 
-/// Workgroups a dispatch should have to keep the adapter busy: a CPU adapter (lavapipe,
+/// What the kernels' choice needs to know of the adapter. Workgroups a dispatch should have to
+/// keep it busy: a CPU adapter (lavapipe natively, a browser's fallback adapter such as
 /// SwiftShader) runs one workgroup per thread at a time, and big tiles do the least work per
 /// output there; a GPU wants several per multiprocessor (a laptop's 16 to an H100's 132), which
-/// the adapter does not tell.
-fn target_groups(info: &wgpu::AdapterInfo) -> usize {
-    if info.device_type == wgpu::DeviceType::Cpu {
-        #[cfg(not(target_arch = "wasm32"))]
-        return std::thread::available_parallelism().map_or(4, |n| n.get());
-        #[cfg(target_arch = "wasm32")]
-        return 4;
+/// the adapter does not tell. Winograd, measured: 2× faster for VGG-16 on lavapipe, 1.5× slower
+/// for SqueezeNet 1.1 on Chromium's SwiftShader (`make bench`, `BENCH_GPU_KERNELS`).
+fn fit(info: &wgpu::AdapterInfo) -> Fit {
+    let software = info.device_type == wgpu::DeviceType::Cpu;
+    #[cfg(not(target_arch = "wasm32"))]
+    let threads = std::thread::available_parallelism().map_or(4, |n| n.get());
+    #[cfg(target_arch = "wasm32")]
+    let threads = 4;
+    Fit {
+        groups: if software { threads } else { 256 },
+        winograd: !(software && info.backend == wgpu::Backend::BrowserWebGpu),
     }
-    256
 }
 
 /// The name of pipeline `i`.

@@ -75,7 +75,7 @@ pub struct KernelPolicy {
     /// 3 × 3 stride-1 convolutions through Winograd F(2×2, 3×3).
     pub winograd: Winograd,
     /// The workgroups a dispatch should have to fill the device, or the adapter's guess
-    /// (`device::target_groups`).
+    /// (`device::fit`).
     pub groups: Option<usize>,
 }
 
@@ -239,15 +239,26 @@ impl ConvChoice {
     }
 }
 
-/// Picks the kernel for a convolution of shape `s` on a device that wants `target` workgroups
-/// in flight to be busy (or as many as the policy says).
-pub fn choose_conv(policy: &KernelPolicy, target: usize, s: &ConvShape) -> ConvChoice {
-    let target = policy.groups.unwrap_or(target);
+/// What the device is like, as the choice needs it (`device::fit`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fit {
+    /// Workgroups a dispatch should have to keep it busy.
+    pub groups: usize,
+    /// Whether Winograd pays where the shape says it should: not on a browser's software adapter
+    /// (SwiftShader ran SqueezeNet 1.1 1.5× slower with it, where lavapipe ran VGG-16 2× faster).
+    pub winograd: bool,
+}
+
+/// Picks the kernel for a convolution of shape `s` on a device `fit` describes (its workgroups
+/// as many as the policy says, where it says).
+pub fn choose_conv(policy: &KernelPolicy, fit: Fit, s: &ConvShape) -> ConvChoice {
+    let target = policy.groups.unwrap_or(fit.groups);
     if let Some(tiles) = s.winograd_tiles.filter(|&tiles| match policy.winograd {
         Winograd::Off => false,
         Winograd::Always => true,
         Winograd::ByShape => {
-            s.k >= 9 * WINOGRAD_MIN_CHANNELS
+            fit.winograd
+                && s.k >= 9 * WINOGRAD_MIN_CHANNELS
                 && s.m >= WINOGRAD_MIN_CHANNELS
                 && tiles >= WINOGRAD_MIN_TILES
         }
@@ -268,7 +279,14 @@ pub fn choose_conv(policy: &KernelPolicy, target: usize, s: &ConvShape) -> ConvC
         };
         return ConvChoice {
             winograd: true,
-            ..choose_conv(&policy, target, &gemm)
+            ..choose_conv(
+                &policy,
+                Fit {
+                    groups: target,
+                    ..fit
+                },
+                &gemm,
+            )
         };
     }
     let tiles = |t: Tile| s.n.div_ceil(t.outputs()) * s.m.div_ceil(t.outputs()) * s.groups;
@@ -306,6 +324,13 @@ pub fn wide_fc(policy: &KernelPolicy, k: usize) -> bool {
 mod tests {
     use super::*;
 
+    fn fit(groups: usize) -> Fit {
+        Fit {
+            groups,
+            winograd: true,
+        }
+    }
+
     fn shape(m: usize, n: usize, k: usize) -> ConvShape {
         ConvShape {
             m,
@@ -322,18 +347,18 @@ mod tests {
     #[test]
     fn tiles_and_splits_follow_the_shape() {
         let p = KernelPolicy::BY_SHAPE;
-        let early = choose_conv(&p, 256, &shape(64, 50_176, 27));
+        let early = choose_conv(&p, fit(256), &shape(64, 50_176, 27));
         assert_eq!((early.tile, early.parts), (Tile::T64, 1));
-        let late = choose_conv(&p, 256, &shape(512, 49, 4_608));
+        let late = choose_conv(&p, fit(256), &shape(512, 49, 4_608));
         assert_eq!(late.tile, Tile::T32);
         // 16 × 2 tiles of 32: 8 parts make 256 workgroups.
         assert_eq!(late.parts, 8);
         assert_eq!(late.workgroups(&shape(512, 49, 4_608)), 256);
         // A shallow late layer is not split below 128 of depth per part.
-        let shallow = choose_conv(&p, 256, &shape(64, 49, 256));
+        let shallow = choose_conv(&p, fit(256), &shape(64, 49, 256));
         assert_eq!(shallow.parts, 2);
         // A device that wants few workgroups (a CPU adapter) keeps the big tiles whole.
-        let cpu = choose_conv(&p, 4, &shape(512, 49, 4_608));
+        let cpu = choose_conv(&p, fit(4), &shape(512, 49, 4_608));
         assert_eq!((cpu.tile, cpu.parts), (Tile::T64, 1));
     }
 
@@ -346,36 +371,42 @@ mod tests {
             winograd_tiles: Some(28 * 28),
             ..shape(256, 56 * 56, 128 * 9)
         };
-        let c = choose_conv(&p, 256, &conv3);
+        let c = choose_conv(&p, fit(256), &conv3);
         assert!(c.winograd && c.pointwise);
         assert_eq!((c.tile, c.parts), (Tile::T64, 1));
         let first = ConvShape {
             winograd_tiles: Some(112 * 112),
             ..shape(64, 224 * 224, 27)
         };
-        assert!(!choose_conv(&p, 256, &first).winograd);
+        assert!(!choose_conv(&p, fit(256), &first).winograd);
         // ResNet's layer4: 7 × 7 is 16 tiles, direct.
         let layer4 = ConvShape {
             winograd_tiles: Some(16),
             ..shape(512, 49, 512 * 9)
         };
-        assert!(!choose_conv(&p, 256, &layer4).winograd);
+        assert!(!choose_conv(&p, fit(256), &layer4).winograd);
         let off = KernelPolicy::parse("winograd=off").unwrap();
-        assert!(!choose_conv(&off, 256, &conv3).winograd);
+        assert!(!choose_conv(&off, fit(256), &conv3).winograd);
+        let software = Fit {
+            groups: 4,
+            winograd: false,
+        };
+        assert!(!choose_conv(&p, software, &conv3).winograd);
         let always = KernelPolicy::parse("winograd=always").unwrap();
-        assert!(choose_conv(&always, 256, &layer4).winograd);
-        assert!(choose_conv(&always, 256, &first).winograd);
+        assert!(choose_conv(&always, software, &conv3).winograd);
+        assert!(choose_conv(&always, fit(256), &layer4).winograd);
+        assert!(choose_conv(&always, fit(256), &first).winograd);
     }
 
     #[test]
     fn forced_settings_win_and_parts_never_exceed_the_slices() {
         let p = KernelPolicy::parse("tile=32,split=16,pointwise=off").unwrap();
-        let c = choose_conv(&p, 1, &shape(8, 8, 40));
+        let c = choose_conv(&p, fit(1), &shape(8, 8, 40));
         // 40 deep is 5 slices of 8.
         assert_eq!((c.tile, c.parts, c.pointwise), (Tile::T32, 5, false));
         let b = choose_conv(
             &KernelPolicy::BASELINE,
-            10_000,
+            fit(10_000),
             &ConvShape {
                 pointwise: true,
                 winograd_tiles: Some(16),
@@ -404,7 +435,7 @@ mod tests {
         assert!(KernelPolicy::parse("split=17").is_err());
         assert!(KernelPolicy::parse("groups=0").is_err());
         let gpu = KernelPolicy::parse("groups=256").unwrap();
-        assert_eq!(choose_conv(&gpu, 2, &shape(512, 49, 4_608)).parts, 8);
+        assert_eq!(choose_conv(&gpu, fit(2), &shape(512, 49, 4_608)).parts, 8);
         assert!(wide_fc(&KernelPolicy::BY_SHAPE, 9216));
         assert!(!wide_fc(&KernelPolicy::BY_SHAPE, 10));
         assert!(!wide_fc(&KernelPolicy::BASELINE, 9216));

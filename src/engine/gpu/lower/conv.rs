@@ -71,13 +71,13 @@ pub(super) fn choose(
     let choices = (0..net.nodes.len())
         .map(|id| {
             let s = conv_shape(net, an, id).filter(|_| plan.fate(id) == Fate::Own)?;
-            let mut choice = choose_conv(policy, gpu.target_groups, &s);
+            let mut choice = choose_conv(policy, gpu.fit, &s);
             if needs(&s, &choice).iter().any(|&f| f * 4 > gpu.max_binding) {
                 let direct = KernelPolicy {
                     winograd: Winograd::Off,
                     ..*policy
                 };
-                choice = choose_conv(&direct, gpu.target_groups, &s);
+                choice = choose_conv(&direct, gpu.fit, &s);
             }
             for (m, f) in most.iter_mut().zip(needs(&s, &choice)) {
                 *m = (*m).max(f);
