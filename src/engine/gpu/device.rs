@@ -337,7 +337,8 @@ fn fit(info: &wgpu::AdapterInfo) -> Fit {
     }
 }
 
-/// The name of pipeline `i`.
+/// The name of pipeline `i` (for the native profile).
+#[cfg(not(target_arch = "wasm32"))]
 pub(super) fn kernel_name(i: usize) -> &'static str {
     KERNELS[i].name
 }

@@ -106,6 +106,8 @@ fn grid_1d(n: usize) -> [u32; 3] {
 
 /// One dispatch: a kernel, its bind group and its grid, and the node it computes.
 pub(super) struct Dispatch {
+    /// Read by the per-layer profile, which runs natively only (`profile.rs`).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub node: NodeId,
     pub pipeline: usize,
     pub bind: wgpu::BindGroup,
