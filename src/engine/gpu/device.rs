@@ -44,6 +44,7 @@ const fn conv(name: &'static str, defines: &'static str) -> Kernel {
 const ELEMENTWISE: &str = include_str!("shaders/elementwise.wgsl");
 const MAPS: &str = include_str!("shaders/maps.wgsl");
 const WINOGRAD: &str = include_str!("shaders/winograd.wgsl");
+const GEMV_ROW: &str = include_str!("shaders/gemv_row.wgsl");
 
 /// Every kernel, built once per device; the convolution in each of its variants
 /// (`super::kernels`).
@@ -71,12 +72,15 @@ const KERNELS: [Kernel; 16] = [
     ),
     k("winograd_input", WINOGRAD, "input"),
     k("winograd_output", WINOGRAD, "output"),
-    k("gemv", include_str!("shaders/gemv.wgsl"), "main"),
+    Kernel {
+        defines: GEMV_ROW,
+        ..k("gemv", include_str!("shaders/gemv.wgsl"), "main")
+    },
     Kernel {
         name: "gemv_wide",
         source: include_str!("shaders/gemv_wide.wgsl"),
         entry: "main",
-        defines: "",
+        defines: GEMV_ROW,
         common: false,
     },
     k("pool", include_str!("shaders/pool.wgsl"), "main"),

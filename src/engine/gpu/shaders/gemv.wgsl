@@ -1,10 +1,9 @@
 // A fully connected layer at batch 1, y = W x + b, one workgroup per output row: 256 invocations
-// each sum a strided share of the row, then a tree reduction in workgroup memory. Weights larger
-// than one storage binding are split by rows into chunks, one dispatch each.
+// each sum a strided share of the row, then a tree reduction in workgroup memory
+// (shaders/gemv_row.wgsl). Weights larger than one storage binding are split by rows into
+// chunks, one dispatch each.
 // a = (K, rows in this chunk, first row, flags: FLAG_BIAS add the bias, FLAG_RELU also write the
 // ReLU to y2). aux = the chunk's rows, aux2 = bias.
-var<workgroup> red: array<f32, 256>;
-
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
@@ -16,16 +15,5 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nw: vec3<
             s += aux[r * K + k] * x[k];
         }
     }
-    red[li] = s;
-    workgroupBarrier();
-    for (var w = 128u; w > 0u; w = w / 2u) {
-        if (li < w) { red[li] += red[li + w]; }
-        workgroupBarrier();
-    }
-    if (li == 0u && r < rows) {
-        var v = red[0];
-        if ((flags & FLAG_BIAS) != 0u) { v += aux2[first + r]; }
-        y[first + r] = v;
-        if ((flags & FLAG_RELU) != 0u) { y2[first + r] = max(v, 0.0); }
-    }
+    finish_row(s, li, r, rows, first, flags);
 }

@@ -1,9 +1,10 @@
 // A fully connected layer at batch 1 reading its weights as vec4 (K a multiple of 4): y = W x + b,
 // one workgroup per output row, 256 invocations each summing a strided share of the row's K/4
 // vec4s (16 bytes per load, consecutive invocations on consecutive vec4s), then a tree
-// reduction in workgroup memory. Its own bindings (the common layout, with x and the weights as
-// vec4 arrays): a = (K, rows in this chunk, first row, flags: FLAG_BIAS add the bias, FLAG_RELU
-// also write the ReLU to y2). aux = the chunk's rows, aux2 = bias.
+// reduction in workgroup memory (shaders/gemv_row.wgsl). Its own bindings (the common layout,
+// with x and the weights as vec4 arrays): a = (K, rows in this chunk, first row, flags:
+// FLAG_BIAS add the bias, FLAG_RELU also write the ReLU to y2). aux = the chunk's rows,
+// aux2 = bias.
 struct Params { a: vec4<u32>, b: vec4<u32>, c: vec4<u32>, d: vec4<u32> }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
@@ -11,8 +12,6 @@ struct Params { a: vec4<u32>, b: vec4<u32>, c: vec4<u32>, d: vec4<u32> }
 @group(0) @binding(3) var<storage, read> aux2: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 @group(0) @binding(5) var<storage, read_write> y2: array<f32>;
-
-var<workgroup> red: array<f32, 256>;
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>,
@@ -26,16 +25,5 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nw: vec3<
             s += dot(aux[row + k], x[k]);
         }
     }
-    red[li] = s;
-    workgroupBarrier();
-    for (var w = 128u; w > 0u; w = w / 2u) {
-        if (li < w) { red[li] += red[li + w]; }
-        workgroupBarrier();
-    }
-    if (li == 0u && r < rows) {
-        var v = red[0];
-        if ((flags & FLAG_BIAS) != 0u) { v += aux2[first + r]; }
-        y[first + r] = v;
-        if ((flags & FLAG_RELU) != 0u) { y2[first + r] = max(v, 0.0); }
-    }
+    finish_row(s, li, r, rows, first, flags);
 }
