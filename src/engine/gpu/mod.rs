@@ -10,9 +10,12 @@
 //! dispatch into one command buffer, submits it once, and reads back only the kept nodes'
 //! outputs. Kernels: `shaders/*.wgsl`.
 //!
-//! In three parts: `device` (the adapter, device, queue and pipelines, made once), `lower` (a
-//! network turned into buffers and dispatches, one function per op kind) and `run` (encoding,
-//! submission and read-back of the outputs and of the weights). Results come back
+//! In parts: `device` (the adapter, device, queue and pipelines, made once), `kernels` (which
+//! kernel each convolution and fully connected layer runs, by shape or by a forced policy),
+//! `lower` (a network turned into buffers and dispatches, one function per op kind; its
+//! convolutions in `lower/conv.rs`), `run` (encoding, submission and read-back of the outputs
+//! and of the weights), and natively `profile` (per-dispatch timestamps) and `bench`
+//! (`atlas bench-gpu`). Results come back
 //! asynchronously ([`Prepared::run_async`]); natively [`Prepared::run`] waits for them, in the
 //! browser only `run_async` works (a worker cannot block).
 
