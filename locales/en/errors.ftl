@@ -109,6 +109,7 @@ errors-no-output = the network gave no output
 errors-gradient-failed = the gradient could not be computed: { $detail }
 errors-top5-no-photo = classify a photo in a network's photo lab first
 errors-top5-not-loaded = its weights are not loaded.
+errors-top5-not-a-photo = this network reads a drawn digit, not a photo: draw one on its page
 errors-input-not-square = { $network } takes a { $height }×{ $width } input
 errors-classify-first = classify a photo with '{ $model }' first
 errors-occlusion-square = the square's side must be between { $min } and { $side } pixels

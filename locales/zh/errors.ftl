@@ -108,6 +108,7 @@ errors-no-output = 网络没有给出输出
 errors-gradient-failed = 无法计算梯度：{ $detail }
 errors-top5-no-photo = 请先在某个网络的照片实验室里给一张照片分类
 errors-top5-not-loaded = 它的权重尚未加载。
+errors-top5-not-a-photo = 这个网络读的是手写数字，不是照片：请在它的页面上画一个
 errors-input-not-square = { $network } 的输入是 { $height }×{ $width }，不是正方形
 errors-classify-first = 请先用“{ $model }”给一张照片分类
 errors-occlusion-square = 方块边长必须在 { $min } 到 { $side } 像素之间

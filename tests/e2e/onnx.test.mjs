@@ -176,6 +176,24 @@ test('bad files are refused with a message, and what was open stays', async () =
   await page.locator('[data-testid=model-entry][data-model="net_cifar.onnx"]').click();
   await page.getByTestId('photo-input').setInputFiles(path.join(shared, 'photos', 'skimage_rocket.jpg'));
   assert.equal((await top5('skimage_rocket.jpg')).length, 5);
+  // A photo classified in the zoo's SqueezeNet 1.1 (its shipped weights): the compare view runs
+  // it through each opened network at that network's size (224×224 beside 32×32), and says why
+  // a digit network has no top-5 for a photo.
+  await page.locator('[data-testid=model-entry][data-model=squeezenet1_1]').click();
+  await page.getByTestId('weights-loaded').waitFor({ timeout: 60_000 });
+  await page.getByTestId('photo-input').setInputFiles(path.join(shared, 'photos', 'skimage_coffee.png'));
+  await page.locator('[data-testid=top5][data-photo="skimage_coffee.png"] [data-testid=top5-row]').first().waitFor({ timeout: 60_000 });
+  await page.getByTestId('compare-entry').click();
+  await page.getByTestId('compare-a').selectOption('squeezenet1_1.onnx');
+  await page.getByTestId('compare-b').selectOption('net_cifar.onnx');
+  for (const name of ['squeezenet1_1.onnx', 'net_cifar.onnx']) {
+    await page.locator(`[data-testid=compare-top5][data-model="${name}"] [data-testid=top5-row]`).nth(4).waitFor({ timeout: 60_000 });
+  }
+  await page.getByTestId('compare-b').selectOption('net_mnist.onnx');
+  const why = page.locator('[data-testid=compare-top5][data-model="net_mnist.onnx"] [data-testid=compare-top5-missing]');
+  await why.waitFor({ timeout: 60_000 });
+  assert.match(await why.innerText(), /reads a drawn digit, not a photo/);
+  await screenshot(page, 'onnx-compare-top5');
   // Nothing the reader picked was sent anywhere: the page's server saw no request for a file.
   assert.ok(!server.requests.some((r) => /\.onnx$|digits\.txt/.test(r)), server.requests.filter((r) => r.includes('onnx')).join(', '));
   assert.deepEqual(errors(), []);

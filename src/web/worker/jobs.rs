@@ -46,7 +46,7 @@ impl State {
         );
         let t0 = now_ms();
         let ready = kind.prepare(&image)?;
-        drop(image);
+        let photo = matches!(ready.seen, Seen::Crop { .. }).then_some(image);
         let t1 = now_ms();
         let blank = |memory| {
             WorkerResponse::Classified(Classification {
@@ -81,8 +81,8 @@ impl State {
             h.keep(&[output], acts);
             None
         };
-        if let Seen::Crop { crop, .. } = &ready.seen {
-            self.last_crop = Some(crop.clone());
+        if photo.is_some() {
+            self.last_photo = photo;
         }
         // A run grows the engine's buffers and the outputs kept: the bound holds after it too.
         let evicted = self.held.evict(&model);
@@ -100,17 +100,16 @@ impl State {
         }))
     }
 
-    /// The last photo's crop (whichever network classified it) through `model`, normalised as
-    /// `model` wants: its top-5.
+    /// The last photo (whichever network classified it) through `model`, cropped and normalised
+    /// as `model` wants: its top-5.
     pub async fn classify_last_crop(
         &mut self,
         model: String,
         tag: u64,
     ) -> Result<WorkerResponse, Msg> {
-        let crop = self
-            .last_crop
-            .clone()
-            .ok_or_else(|| Msg::new("errors-top5-no-photo"))?;
+        if self.last_photo.is_none() {
+            return Err(Msg::new("errors-top5-no-photo"));
+        }
         let h = self
             .held
             .touch(&model)
@@ -120,10 +119,17 @@ impl State {
             InputKind::of(&model, net, self.normalisation.get(&model).copied())?,
             net.output(),
         );
-        let InputKind::Photo { mean, std, .. } = kind else {
-            return Err(Msg::new("errors-input-unreadable").arg("network", &net.label));
+        if !matches!(kind, InputKind::Photo { .. }) {
+            return Err(Msg::new("errors-top5-not-a-photo").arg("model", &model));
+        }
+        let input = match &self.last_photo {
+            Some(photo) => {
+                kind.prepare(photo)
+                    .map_err(|e| e.arg("model", &model))?
+                    .tensor
+            }
+            None => return Err(Msg::new("errors-top5-no-photo")),
         };
-        let input = imagenet::normalise(&crop, mean, std);
         let (acts, engine) = self
             .forward(&model, &input, &[output])
             .await

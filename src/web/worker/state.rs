@@ -27,8 +27,9 @@ pub struct State {
     pub gpu: GpuRoom,
     /// Set by `CancelOcclusion` (taken at once, beside the queue), read between rows.
     pub cancel: Rc<Cell<bool>>,
-    /// The 224×224 crop of the last photo classified, for `ClassifyLastCrop`.
-    pub last_crop: Option<Image8>,
+    /// The last photo classified, for `ClassifyLastCrop` (each network crops it at its own
+    /// size: a file's 3×32×32 network beside the zoo's 224×224).
+    pub last_photo: Option<Image8>,
     /// The normalisation the reader set for an imported network's photos (mean, std).
     pub normalisation: std::collections::HashMap<String, ([f32; 3], [f32; 3])>,
 }
@@ -56,7 +57,7 @@ impl State {
             held: Holder::new(HELD_NETWORKS_BYTES, OUTPUT_CACHE_BYTES),
             gpu: GpuRoom::default(),
             cancel,
-            last_crop: None,
+            last_photo: None,
             normalisation: Default::default(),
         }
     }
