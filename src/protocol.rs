@@ -93,8 +93,8 @@ pub enum WorkerRequest {
     /// The gradient saliency of the last photo classified with `model` (Simonyan et al. 2014):
     /// |∂ top-class score / ∂pixel|, the largest over the colour channels.
     Saliency { model: String, tag: u64 },
-    /// Classify the last photo's 224×224 crop (whichever network classified it) with `model`,
-    /// normalised as `model` wants: the compare view's top-5s on one photo.
+    /// Classify the last photo (whichever network classified it) with `model`, cropped to
+    /// `model`'s own input size and normalised as it wants: the compare view's top-5s on one photo.
     ClassifyLastCrop { model: String, tag: u64 },
     /// Stop the download of `model`'s checkpoint (taken at once, not queued); answered by the
     /// download's `Failed` with a cancel message.

@@ -87,9 +87,10 @@ conformance!(webgpu_engine, super::webgpu());
 /// choice (a CPU adapter wants few workgroups) runs the 64 × 64 tiles whole, so these run every
 /// op and the networks whose shapes reach every kernel — 1 × 1 convolutions, grouped ones, late
 /// 7 × 7 layers, fully connected ones — through the others: what a GPU chooses by shape
-/// (`groups=256`), small tiles split over K everywhere with Winograd for every 3 × 3 stride-1
-/// convolution (the op tests' small odd maps and paddings included), and the kernels before the
-/// choice.
+/// (`groups=256`), small tiles split over K everywhere with Winograd F(4×4, 3×3) for every 3 × 3
+/// stride-1 convolution (the op tests' small odd maps and paddings included), the ops alone with
+/// Winograd F(2×2, 3×3) everywhere (the networks' larger maps take it by shape on lavapipe), and
+/// the kernels before the choice.
 fn webgpu_with(policy: &str) -> atlas::engine::gpu::GpuEngine {
     let p = atlas::engine::gpu::kernels::KernelPolicy::parse(policy).unwrap();
     webgpu().with_policy(p)
@@ -102,8 +103,14 @@ conformance!(
 );
 conformance!(
     webgpu_small_tiles_split_k_winograd,
-    super::webgpu_with("tile=32,split=4,winograd=always"),
+    super::webgpu_with("tile=32,split=4,winograd=always,wtile=4"),
     super::KERNEL_MODELS
+);
+const NO_MODELS: [&str; 0] = [];
+conformance!(
+    webgpu_winograd_f2_everywhere,
+    super::webgpu_with("winograd=always,wtile=2"),
+    super::NO_MODELS
 );
 conformance!(
     webgpu_baseline_kernels,

@@ -34,7 +34,7 @@ compare-stage-title-params = { $place }: { $layers ->
 
 ## Both networks on the last photo
 compare-photo-title = Both on the last photo
-compare-photo-note = The 224×224 crop of “{ $photo }” (last classified by { $net }), through each network whose weights are loaded.
+compare-photo-note = “{ $photo }” (last classified by { $net }), cropped to each network’s own input size, through each network whose weights are loaded.
 compare-classify = Classify with both
 compare-open-lab = Load them in its photo lab
 

@@ -48,7 +48,7 @@ const GEMV_ROW: &str = include_str!("shaders/gemv_row.wgsl");
 
 /// Every kernel, built once per device; the convolution in each of its variants
 /// (`super::kernels`).
-const KERNELS: [Kernel; 16] = [
+const KERNELS: [Kernel; 18] = [
     conv(
         "conv64",
         "const WG: u32 = 16u;\nconst POINTWISE: bool = false;\n",
@@ -72,6 +72,8 @@ const KERNELS: [Kernel; 16] = [
     ),
     k("winograd_input", WINOGRAD, "input"),
     k("winograd_output", WINOGRAD, "output"),
+    k("winograd4_input", WINOGRAD, "input4"),
+    k("winograd4_output", WINOGRAD, "output4"),
     Kernel {
         defines: GEMV_ROW,
         ..k("gemv", include_str!("shaders/gemv.wgsl"), "main")

@@ -12,9 +12,10 @@
 //!   more dispatch adds the parts, the bias and the ReLU;
 //! - 1 × 1 convolutions of stride 1 without padding read the input as the plain matrix it is
 //!   (no offset table, contiguous loads): "pointwise";
-//! - 3 × 3 stride-1 convolutions with enough channels go through Winograd F(2×2, 3×3)
-//!   (shaders/winograd.wgsl): 16 multiplies per 2 × 2 outputs instead of 36, the products one
-//!   grouped pointwise GEMM.
+//! - 3 × 3 stride-1 convolutions with enough channels go through Winograd (shaders/winograd.wgsl):
+//!   F(4×4, 3×3) where the map has enough 4 × 4 tiles (36 multiplies per 16 outputs instead of
+//!   144), F(2×2, 3×3) where it has only enough 2 × 2 ones (16 per 4 instead of 36); the products
+//!   are one grouped pointwise GEMM.
 //!
 //! A fully connected layer at batch 1 is a GEMV, bound by reading its weights once: the wide one
 //! reads them as vec4 (where the input's length is a multiple of 4).
@@ -61,6 +62,38 @@ pub enum Winograd {
     Always,
 }
 
+/// Winograd's output tile: F(2×2, 3×3) or F(4×4, 3×3) (Lavin & Gray 2016).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WinogradTile {
+    F2,
+    F4,
+}
+
+impl WinogradTile {
+    /// Outputs per side of a tile.
+    pub fn side(self) -> usize {
+        match self {
+            WinogradTile::F2 => 2,
+            WinogradTile::F4 => 4,
+        }
+    }
+
+    /// Inputs per side of a tile's patch (the tile and the 3 × 3 kernel's border).
+    pub fn patch(self) -> usize {
+        self.side() + 2
+    }
+
+    /// The element-wise products per tile and channel pair: the grouped GEMM's groups.
+    pub fn products(self) -> usize {
+        self.patch() * self.patch()
+    }
+
+    /// The tiles that cover an `h` × `w` output map.
+    pub fn tiles(self, [h, w]: [usize; 2]) -> usize {
+        h.div_ceil(self.side()) * w.div_ceil(self.side())
+    }
+}
+
 /// How the engine picks its kernels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KernelPolicy {
@@ -72,8 +105,10 @@ pub struct KernelPolicy {
     pub pointwise: bool,
     /// Fully connected layers read their weights as vec4 where they can.
     pub wide_fc: bool,
-    /// 3 × 3 stride-1 convolutions through Winograd F(2×2, 3×3).
+    /// 3 × 3 stride-1 convolutions through Winograd.
     pub winograd: Winograd,
+    /// Winograd's output tile, or by the map's size.
+    pub winograd_tile: Option<WinogradTile>,
     /// The workgroups a dispatch should have to fill the device, or the adapter's guess
     /// (`device::fit`).
     pub groups: Option<usize>,
@@ -93,6 +128,7 @@ impl KernelPolicy {
         pointwise: true,
         wide_fc: true,
         winograd: Winograd::ByShape,
+        winograd_tile: None,
         groups: None,
     };
 
@@ -104,14 +140,15 @@ impl KernelPolicy {
         pointwise: false,
         wide_fc: false,
         winograd: Winograd::Off,
+        winograd_tile: None,
         groups: None,
     };
 
     /// Reads a policy: `auto` (by shape), `baseline`, or `auto`/`baseline` followed by settings
     /// separated by commas — `tile=64|32|auto`, `split=N|auto`, `pointwise=on|off`,
-    /// `fc=wide|scalar`, `winograd=on|off|always` (on: where the shape pays), `groups=N` (the workgroups that fill the device) —
-    /// or the settings
-    /// alone (on top of `auto`).
+    /// `fc=wide|scalar`, `winograd=on|off|always` (on: where the shape pays), `wtile=2|4|auto`
+    /// (Winograd's F(2×2) or F(4×4) tiles), `groups=N` (the workgroups that fill the device) —
+    /// or the settings alone (on top of `auto`).
     pub fn parse(s: &str) -> Result<KernelPolicy, String> {
         let mut p = KernelPolicy::BY_SHAPE;
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -138,6 +175,9 @@ impl KernelPolicy {
                 ("winograd", "on") => p.winograd = Winograd::ByShape,
                 ("winograd", "off") => p.winograd = Winograd::Off,
                 ("winograd", "always") => p.winograd = Winograd::Always,
+                ("wtile", "2") => p.winograd_tile = Some(WinogradTile::F2),
+                ("wtile", "4") => p.winograd_tile = Some(WinogradTile::F4),
+                ("wtile", "auto") => p.winograd_tile = None,
                 ("groups", n) => {
                     p.groups = Some(n.parse().ok().filter(|&n| n > 0).ok_or_else(bad)?)
                 }
@@ -183,6 +223,9 @@ impl fmt::Display for KernelPolicy {
                 Winograd::Always => "always",
             }
         )?;
+        if let Some(t) = self.winograd_tile {
+            write!(f, ",wtile={}", t.side())?;
+        }
         match self.groups {
             Some(n) => write!(f, ",groups={n}"),
             None => Ok(()),
@@ -207,17 +250,20 @@ pub struct ConvShape {
     pub groups: usize,
     /// 1 × 1, stride 1, no padding.
     pub pointwise: bool,
-    /// 3 × 3, stride 1, no dilation, one group: Winograd's 2 × 2 output tiles, if it is.
-    pub winograd_tiles: Option<usize>,
+    /// 3 × 3, stride 1, no dilation, one group: its output map (height, width), if it is.
+    pub winograd_map: Option<[usize; 2]>,
 }
 
-/// The least input and output channels for Winograd by shape: a shallower layer (RGB in) spends
-/// more on its transforms than it saves.
-const WINOGRAD_MIN_CHANNELS: usize = 16;
-/// The least 2 × 2 tiles for Winograd by shape: on a 7 × 7 map (16 tiles) the products' GEMM is
-/// too narrow for its tiles, and lavapipe measured ResNet-18's layer4 1.7× slower than direct
+/// The least input and output channels for Winograd by shape: a shallower layer spends more on
+/// its transforms and dispatches than it saves (lavapipe: GoogLeNet's 3 × 3 branches from 16 and
+/// 24 channels 1.1–1.9× slower than direct, SqueezeNet 1.1's expand3x3 from 16 even).
+const WINOGRAD_MIN_IN_CHANNELS: usize = 32;
+const WINOGRAD_MIN_OUT_CHANNELS: usize = 16;
+/// The least tiles for Winograd by shape: on a 7 × 7 map (16 tiles of 2 × 2) the products' GEMM
+/// is too narrow for its tiles, and lavapipe measured ResNet-18's layer4 1.7× slower than direct
 /// (14 × 14, 49 tiles: 0.46×; `make bench-gpu ARGS="resnet18 --kernels auto --kernels
-/// winograd=off"`).
+/// winograd=off"`). F(4×4, 3×3) where the map has as many 4 × 4 tiles, F(2×2, 3×3) where only
+/// 2 × 2 ones.
 const WINOGRAD_MIN_TILES: usize = 32;
 
 /// The kernel a convolution runs. With `winograd`, the tile and the split are those of its
@@ -228,7 +274,7 @@ pub struct ConvChoice {
     /// Parts of K (1: not split).
     pub parts: usize,
     pub pointwise: bool,
-    pub winograd: bool,
+    pub winograd: Option<WinogradTile>,
 }
 
 impl ConvChoice {
@@ -253,24 +299,15 @@ pub struct Fit {
 /// as many as the policy says, where it says).
 pub fn choose_conv(policy: &KernelPolicy, fit: Fit, s: &ConvShape) -> ConvChoice {
     let target = policy.groups.unwrap_or(fit.groups);
-    if let Some(tiles) = s.winograd_tiles.filter(|&tiles| match policy.winograd {
-        Winograd::Off => false,
-        Winograd::Always => true,
-        Winograd::ByShape => {
-            fit.winograd
-                && s.k >= 9 * WINOGRAD_MIN_CHANNELS
-                && s.m >= WINOGRAD_MIN_CHANNELS
-                && tiles >= WINOGRAD_MIN_TILES
-        }
-    }) {
-        // The 16 products: a pointwise GEMM of O × P by C deep in 16 groups, not split.
+    if let Some((wt, tiles)) = winograd(policy, fit, s) {
+        // The products: a pointwise GEMM of O × P by C deep in 16 or 36 groups, not split.
         let gemm = ConvShape {
             m: s.m,
             n: tiles,
             k: s.k / 9,
-            groups: 16,
+            groups: wt.products(),
             pointwise: true,
-            winograd_tiles: None,
+            winograd_map: None,
         };
         let policy = KernelPolicy {
             split_k: Some(1),
@@ -278,7 +315,7 @@ pub fn choose_conv(policy: &KernelPolicy, fit: Fit, s: &ConvShape) -> ConvChoice
             ..*policy
         };
         return ConvChoice {
-            winograd: true,
+            winograd: Some(wt),
             ..choose_conv(
                 &policy,
                 Fit {
@@ -311,7 +348,32 @@ pub fn choose_conv(policy: &KernelPolicy, fit: Fit, s: &ConvShape) -> ConvChoice
         tile,
         parts,
         pointwise: policy.pointwise && s.pointwise,
-        winograd: false,
+        winograd: None,
+    }
+}
+
+/// Whether a convolution of shape `s` goes through Winograd, with which tile, and how many tiles
+/// its map has.
+fn winograd(policy: &KernelPolicy, fit: Fit, s: &ConvShape) -> Option<(WinogradTile, usize)> {
+    let map = s.winograd_map?;
+    let pays = |tiles: usize| {
+        fit.winograd
+            && s.k >= 9 * WINOGRAD_MIN_IN_CHANNELS
+            && s.m >= WINOGRAD_MIN_OUT_CHANNELS
+            && tiles >= WINOGRAD_MIN_TILES
+    };
+    let wt = policy.winograd_tile.unwrap_or_else(|| {
+        if WinogradTile::F4.tiles(map) >= WINOGRAD_MIN_TILES {
+            WinogradTile::F4
+        } else {
+            WinogradTile::F2
+        }
+    });
+    let tiles = wt.tiles(map);
+    match policy.winograd {
+        Winograd::Off => None,
+        Winograd::Always => Some((wt, tiles)),
+        Winograd::ByShape => pays(tiles).then_some((wt, tiles)),
     }
 }
 
@@ -338,7 +400,7 @@ mod tests {
             k,
             groups: 1,
             pointwise: false,
-            winograd_tiles: None,
+            winograd_map: None,
         }
     }
 
@@ -362,40 +424,78 @@ mod tests {
         assert_eq!((cpu.tile, cpu.parts), (Tile::T64, 1));
     }
 
-    /// VGG's conv3_1 (256 × 3,136 from 128 channels) goes through Winograd: a grouped GEMM of
-    /// 256 × 784 tiles, 128 deep; its first layer (3 channels in) does not, nor a 7 × 7 map.
+    /// VGG's conv3_1 (256 × 3,136 from 128 channels) goes through Winograd F(4×4, 3×3): a grouped
+    /// GEMM of 256 × 196 tiles in 36 groups, 128 deep; a 14 × 14 map (16 tiles of 4 × 4) through
+    /// F(2×2, 3×3); its first layer (3 channels in) does not, nor a layer from 16 channels, nor a
+    /// 7 × 7 map.
     #[test]
     fn winograd_where_the_channels_pay() {
         let p = KernelPolicy::BY_SHAPE;
         let conv3 = ConvShape {
-            winograd_tiles: Some(28 * 28),
+            winograd_map: Some([56, 56]),
             ..shape(256, 56 * 56, 128 * 9)
         };
         let c = choose_conv(&p, fit(256), &conv3);
-        assert!(c.winograd && c.pointwise);
+        assert_eq!(c.winograd, Some(WinogradTile::F4));
+        assert!(c.pointwise);
         assert_eq!((c.tile, c.parts), (Tile::T64, 1));
+        let layer3 = ConvShape {
+            winograd_map: Some([14, 14]),
+            ..shape(256, 14 * 14, 256 * 9)
+        };
+        assert_eq!(
+            choose_conv(&p, fit(256), &layer3).winograd,
+            Some(WinogradTile::F2)
+        );
         let first = ConvShape {
-            winograd_tiles: Some(112 * 112),
+            winograd_map: Some([224, 224]),
             ..shape(64, 224 * 224, 27)
         };
-        assert!(!choose_conv(&p, fit(256), &first).winograd);
-        // ResNet's layer4: 7 × 7 is 16 tiles, direct.
+        assert_eq!(choose_conv(&p, fit(256), &first).winograd, None);
+        // SqueezeNet 1.1's fire2 expand3x3: 16 channels in.
+        let fire2 = ConvShape {
+            winograd_map: Some([55, 55]),
+            ..shape(64, 55 * 55, 16 * 9)
+        };
+        assert_eq!(choose_conv(&p, fit(256), &fire2).winograd, None);
+        // ResNet's layer4: 7 × 7 is 16 tiles of 2 × 2, direct.
         let layer4 = ConvShape {
-            winograd_tiles: Some(16),
+            winograd_map: Some([7, 7]),
             ..shape(512, 49, 512 * 9)
         };
-        assert!(!choose_conv(&p, fit(256), &layer4).winograd);
+        assert_eq!(choose_conv(&p, fit(256), &layer4).winograd, None);
         let off = KernelPolicy::parse("winograd=off").unwrap();
-        assert!(!choose_conv(&off, fit(256), &conv3).winograd);
+        assert_eq!(choose_conv(&off, fit(256), &conv3).winograd, None);
         let software = Fit {
             groups: 4,
             winograd: false,
         };
-        assert!(!choose_conv(&p, software, &conv3).winograd);
+        assert_eq!(choose_conv(&p, software, &conv3).winograd, None);
         let always = KernelPolicy::parse("winograd=always").unwrap();
-        assert!(choose_conv(&always, software, &conv3).winograd);
-        assert!(choose_conv(&always, fit(256), &layer4).winograd);
-        assert!(choose_conv(&always, fit(256), &first).winograd);
+        assert!(choose_conv(&always, software, &conv3).winograd.is_some());
+        assert_eq!(
+            choose_conv(&always, fit(256), &layer4).winograd,
+            Some(WinogradTile::F2)
+        );
+        assert!(choose_conv(&always, fit(256), &first).winograd.is_some());
+        // A forced tile: F(2×2) on conv3_1, F(4×4) on the 14 × 14 map only where it still pays.
+        let two = KernelPolicy::parse("wtile=2").unwrap();
+        assert_eq!(
+            choose_conv(&two, fit(256), &conv3).winograd,
+            Some(WinogradTile::F2)
+        );
+        let four = KernelPolicy::parse("wtile=4").unwrap();
+        assert_eq!(choose_conv(&four, fit(256), &layer3).winograd, None);
+        let four_always = KernelPolicy::parse("winograd=always,wtile=4").unwrap();
+        let c = choose_conv(&four_always, fit(256), &layer3);
+        assert_eq!(c.winograd, Some(WinogradTile::F4));
+        assert_eq!(
+            (
+                WinogradTile::F4.products(),
+                WinogradTile::F4.tiles([14, 14])
+            ),
+            (36, 16)
+        );
     }
 
     #[test]
@@ -409,7 +509,7 @@ mod tests {
             fit(10_000),
             &ConvShape {
                 pointwise: true,
-                winograd_tiles: Some(16),
+                winograd_map: Some([7, 7]),
                 ..shape(512, 49, 4_608)
             },
         );
@@ -423,6 +523,7 @@ mod tests {
             "baseline",
             "tile=32,split=4,pointwise=off,fc=scalar,winograd=always",
             "tile=auto,split=auto,pointwise=on,fc=wide,winograd=off,groups=256",
+            "tile=32,split=4,pointwise=on,fc=wide,winograd=always,wtile=4",
         ] {
             assert_eq!(KernelPolicy::parse(s).unwrap().to_string(), s);
         }

@@ -134,13 +134,13 @@ enum Buf {
 pub(super) enum Held {
     #[default]
     Nothing,
-    /// The weights after the C3 table and folding (Winograd's G g Gᵀ of them where `winograd`);
+    /// The weights after the C3 table and folding (Winograd's G g Gᵀ of them where `winograd` names its tile);
     /// `aux2` starts with the bias after folding (zeros where there is neither a bias nor a
     /// folded norm).
     Conv {
         w: usize,
         aux2: usize,
-        winograd: bool,
+        winograd: Option<crate::engine::gpu::kernels::WinogradTile>,
     },
     /// A norm that is not folded: its affine map.
     Norm {

@@ -295,11 +295,12 @@ impl GpuNetwork {
         match (&self.lowered.held[id], node.op.base(), role) {
             (Held::Conv { w, winograd, .. }, Op::Conv2d(c), Role::Weight) => {
                 let w = std::mem::take(&mut host[*w]);
-                let w = if *winograd {
-                    let cg = self.an.layers[node.inputs[0]].shape[0] / c.groups;
-                    lower::winograd_unweights(&w, c.out_channels, cg)
-                } else {
-                    w
+                let w = match winograd {
+                    Some(wt) => {
+                        let cg = self.an.layers[node.inputs[0]].shape[0] / c.groups;
+                        lower::winograd_unweights(&w, c.out_channels, cg, *wt)
+                    }
+                    None => w,
                 };
                 Ok(match &folded[id] {
                     Some(f) => f.unfold_weights(w),
