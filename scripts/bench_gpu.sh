@@ -25,7 +25,16 @@ mkdir -p target/bench
 torch=()
 if python3 -c 'import sys, torch, torchvision; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
   models=()
-  for a in "${args[@]}"; do [[ $a == --* || $a == *=* || $a =~ ^[0-9]+$ ]] || models+=("$a"); done
+  # The models among the arguments: not an option, nor the value an option takes.
+  skip=0
+  for a in "${args[@]}"; do
+    if ((skip)); then skip=0; continue; fi
+    case $a in
+      --kernels|--runs|--warmup|--torch|--out) skip=1 ;;
+      --*) ;;
+      *) models+=("$a") ;;
+    esac
+  done
   [ ${#models[@]} -gt 0 ] || models=(squeezenet1_1 googlenet densenet121 resnet50 resnet18 vgg16 resnet152 alexnet)
   echo "PyTorch on CUDA: ../shared/bench/torch_gpu.py ${models[*]}" >&2
   RUNS=$runs python3 ../shared/bench/torch_gpu.py "${models[@]}" > target/bench/torch_gpu.jsonl

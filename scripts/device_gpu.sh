@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Issue 22's check on a lent GPU machine, in one call (what scripts/device_pack.sh packed here
+# travels in .device and .gl): the WebGPU engine's conformance suite on the GPU's Vulkan driver,
+# then `make bench-gpu` with PyTorch eager on CUDA in the same run for the ratio ours / PyTorch,
+# under the kernels by shape, the baseline kernels and F(2×2)-only Winograd. Everything it prints
+# and writes lands in $OUT (conformance.log, bench.log, gpu.json, gpu.md, torch_gpu.jsonl).
+# RUNS (default 30) repeats each forward; SKIP_CONFORMANCE=1 runs the benchmark alone.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-target/device-out}
+mkdir -p "$OUT"
+[ -x .device/atlas ] || { echo "no .device/atlas: run scripts/device_pack.sh here first and carry .device" >&2; exit 1; }
+
+# The Vulkan loader, and the NVIDIA driver's manifest where the loader does not find it alone.
+if ! ldconfig -p | grep -q libvulkan.so.1; then
+  for f in .gl/*.deb; do dpkg -x "$f" /; done
+  ldconfig
+fi
+for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json; do
+  [ -f "$icd" ] && { export VK_DRIVER_FILES=$icd; break; }
+done
+command -v nvidia-smi >/dev/null && nvidia-smi -L
+
+# The paths the binaries were built to read: the test binary's manifest directory (its
+# fixtures) and ../shared beside it; ../shared beside this checkout for the benchmark.
+built=$(cat .device/manifest_dir)
+if [ ! -e "$built" ]; then mkdir -p "$(dirname "$built")"; ln -s "$PWD" "$built"; fi
+for root in "$built/.." "$PWD/.."; do
+  [ -d "$root/shared/reference" ] || { mkdir -p "$root/shared"; cp -r .device/shared/* "$root/shared/"; }
+done
+
+status=0
+if [ "${SKIP_CONFORMANCE:-0}" != 1 ]; then
+  echo "== conformance (WebGPU engine, every policy)"
+  timeout 240 .device/engine_conformance webgpu --test-threads=2 2>&1 | tee "$OUT/conformance.log"
+  status=${PIPESTATUS[0]}
+  echo "conformance exit status: $status"
+fi
+
+echo "== bench-gpu"
+ATLAS_BIN=.device/atlas RUNS=${RUNS:-30} \
+  ARGS="${ARGS:---kernels auto --kernels baseline --kernels wtile=2}" \
+  timeout 300 bash scripts/bench_gpu.sh 2>&1 | tee "$OUT/bench.log"
+cp target/bench/gpu.json target/bench/gpu.md "$OUT"/ 2>/dev/null
+cp target/bench/torch_gpu.jsonl "$OUT"/ 2>/dev/null
+exit "$status"
