@@ -22,12 +22,11 @@ done
 command -v nvidia-smi >/dev/null && nvidia-smi -L
 
 # The paths the binaries were built to read: the test binary's manifest directory (its
-# fixtures) and ../shared beside it; ../shared beside this checkout for the benchmark.
+# fixtures), a link to this checkout where it does not exist; and ../shared beside this checkout,
+# which is also where the link's "../shared" leads (".." of a link is its target's parent).
 built=$(cat .device/manifest_dir)
 if [ ! -e "$built" ]; then mkdir -p "$(dirname "$built")"; ln -s "$PWD" "$built"; fi
-for root in "$built/.." "$PWD/.."; do
-  [ -d "$root/shared/reference" ] || { mkdir -p "$root/shared"; cp -r .device/shared/* "$root/shared/"; }
-done
+[ -d ../shared/reference ] || { mkdir -p ../shared; cp -r .device/shared/* ../shared/; }
 
 status=0
 if [ "${SKIP_CONFORMANCE:-0}" != 1 ]; then
