@@ -222,7 +222,7 @@ impl Lowering<'_> {
         if let Some(wt) = choice.winograd {
             let w = self.upload(&winograd_weights(&p.w, c.out_channels, cg, wt));
             let b = self.upload(&aux2);
-            self.winograd(id, choice, wt, w, b, flags, y2);
+            self.winograd(id, choice, w, b, flags, y2);
             self.out.folded[id] = p.folded;
             self.out.held[id] = Held::Conv {
                 w,
@@ -284,22 +284,20 @@ impl Lowering<'_> {
         Ok(())
     }
 
-    /// Winograd F(2×2, 3×3) or F(4×4, 3×3) (`wt`): the input transform, the 16 or 36 products as
-    /// one grouped pointwise GEMM (weights `w`, U), the output transform with the bias (`b`) and
-    /// the ReLU.
-    #[allow(clippy::too_many_arguments)]
+    /// Winograd F(2×2, 3×3) or F(4×4, 3×3), as `choice` says: the input transform, the 16 or 36
+    /// products as one grouped pointwise GEMM (weights `w`, U), the output transform with the
+    /// bias (`b`) and the ReLU.
     fn winograd(
         &mut self,
         id: NodeId,
         choice: ConvChoice,
-        wt: WinogradTile,
         w: usize,
         b: usize,
         flags: u32,
         y2: Buf,
     ) {
         let (ins, os) = (self.in_shape(id), self.shape(id));
-        let Op::Conv2d(c) = self.net.nodes[id].op.base() else {
+        let (Op::Conv2d(c), Some(wt)) = (self.net.nodes[id].op.base(), choice.winograd) else {
             return;
         };
         let (ci, o) = (ins[0], os[0]);
