@@ -18,7 +18,30 @@ fn reference(model: &str) -> String {
 mod support;
 use support::REFERENCE_MODELS as MODELS;
 
+/// The splitmix-v1 logits of `$models` on `$engine`, in a module that names the suite `suite`.
+macro_rules! logits_test {
+    ($engine:expr, $models:expr) => {
+        #[test]
+        fn splitmix_logits_of_every_reference_model() {
+            for model in $models {
+                pollster::block_on(suite::splitmix_logits(
+                    &$engine,
+                    model,
+                    &super::reference(model),
+                ));
+            }
+        }
+    };
+}
+
 macro_rules! conformance {
+    (logits_only $name:ident, $engine:expr, $models:expr) => {
+        mod $name {
+            use super::conformance as suite;
+
+            logits_test!($engine, $models);
+        }
+    };
     ($name:ident, $engine:expr) => {
         conformance!($name, $engine, super::MODELS);
     };
@@ -50,16 +73,7 @@ macro_rules! conformance {
             fn lenet_partial_table() {
                 pollster::block_on(suite::lenet_partial_table(&$engine));
             }
-            #[test]
-            fn splitmix_logits_of_every_reference_model() {
-                for model in $models {
-                    pollster::block_on(suite::splitmix_logits(
-                        &$engine,
-                        model,
-                        &super::reference(model),
-                    ));
-                }
-            }
+            logits_test!($engine, $models);
         }
     };
 }
@@ -88,8 +102,8 @@ conformance!(webgpu_engine, super::webgpu());
 /// op and the networks whose shapes reach every kernel — 1 × 1 convolutions, grouped ones, late
 /// 7 × 7 layers, fully connected ones — through the others: what a GPU chooses by shape
 /// (`groups=256`), small tiles split over K everywhere with Winograd F(4×4, 3×3) for every 3 × 3
-/// stride-1 convolution (the op tests' small odd maps and paddings included), the ops alone with
-/// Winograd F(2×2, 3×3) everywhere (the networks' larger maps take it by shape on lavapipe), and
+/// stride-1 convolution (the op tests' small odd maps and paddings included), the same with the
+/// 128 × 128 tiles of 8 × 8 sums split in three, the ops alone with Winograd F(2×2, 3×3) everywhere (the networks' larger maps take it by shape on lavapipe), and
 /// the kernels before the choice.
 fn webgpu_with(policy: &str) -> atlas::engine::gpu::GpuEngine {
     let p = atlas::engine::gpu::kernels::KernelPolicy::parse(policy).unwrap();
@@ -106,11 +120,25 @@ conformance!(
     super::webgpu_with("tile=32,split=4,winograd=always,wtile=4"),
     super::KERNEL_MODELS
 );
+conformance!(
+    webgpu_tile128_split_k_winograd,
+    super::webgpu_with("tile=128,split=3,winograd=always,wtile=4"),
+    super::KERNEL_MODELS
+);
 const NO_MODELS: [&str; 0] = [];
 conformance!(
     webgpu_winograd_f2_everywhere,
     super::webgpu_with("winograd=always,wtile=2"),
     super::NO_MODELS
+);
+/// Fully connected layers with their weights held as f16 (`fc=half`): the ops' 1e-4 against
+/// candle is tighter than f16 holds a weight to (2⁻¹¹), so only the logits of the networks whose
+/// fully connected layers take it, within the suite's 1e-3.
+const FC_MODELS: [&str; 4] = ["alexnet", "vgg16", "resnet18", "googlenet"];
+conformance!(
+    logits_only webgpu_half_fc,
+    super::webgpu_with("fc=half"),
+    super::FC_MODELS
 );
 conformance!(
     webgpu_baseline_kernels,

@@ -249,6 +249,7 @@ pub async fn splitmix_logits(engine: &dyn Engine, model: &str, reference: &str) 
     let err = atlas::engine::splitmix::logits_error(engine, model, reference)
         .await
         .unwrap();
+    eprintln!("{} on {model}: relative error {err:e}", engine.name());
     assert!(
         err <= 1e-3,
         "{} on {model}: relative error {err:e}",

@@ -11,14 +11,16 @@ use super::{backend, lower};
 use crate::engine::EngineError;
 
 /// A kernel: its name, WGSL source and entry point, the declarations it is compiled with (a
-/// variant's constants), and whether it binds the common layout (shaders/common.wgsl) or
-/// declares its own.
+/// variant's constants), and the element types of its input `X` and first auxiliary array `A` in
+/// the layout every kernel binds (shaders/common.wgsl): f32, or vectors where a kernel loads
+/// 16 bytes at a time.
 struct Kernel {
     name: &'static str,
     source: &'static str,
     entry: &'static str,
     defines: &'static str,
-    common: bool,
+    x: &'static str,
+    aux: &'static str,
 }
 
 const fn k(name: &'static str, source: &'static str, entry: &'static str) -> Kernel {
@@ -27,17 +29,37 @@ const fn k(name: &'static str, source: &'static str, entry: &'static str) -> Ker
         source,
         entry,
         defines: "",
-        common: true,
+        x: "f32",
+        aux: "f32",
     }
 }
 
-const fn conv(name: &'static str, defines: &'static str) -> Kernel {
+/// A tiled convolution (its own source after the pieces the tiled ones share), its weights read
+/// as vec4 (`lower::KernelLayout`).
+const fn conv(name: &'static str, source: &'static str, defines: &'static str) -> Kernel {
     Kernel {
-        name,
-        source: include_str!("shaders/conv.wgsl"),
-        entry: "main",
         defines,
-        common: true,
+        aux: "vec4<f32>",
+        ..k(name, source, "main")
+    }
+}
+
+const CONV: &str = concat!(
+    include_str!("shaders/conv_tile.wgsl"),
+    include_str!("shaders/conv.wgsl")
+);
+const CONV128: &str = concat!(
+    include_str!("shaders/conv_tile.wgsl"),
+    include_str!("shaders/conv128.wgsl")
+);
+
+/// A GEMV with its row's reduction, x read as vec4 and the weights as `aux` vectors.
+const fn gemv(name: &'static str, source: &'static str, aux: &'static str) -> Kernel {
+    Kernel {
+        defines: GEMV_ROW,
+        x: "vec4<f32>",
+        aux,
+        ..k(name, source, "main")
     }
 }
 
@@ -48,23 +70,29 @@ const GEMV_ROW: &str = include_str!("shaders/gemv_row.wgsl");
 
 /// Every kernel, built once per device; the convolution in each of its variants
 /// (`super::kernels`).
-const KERNELS: [Kernel; 18] = [
+const KERNELS: [Kernel; 21] = [
     conv(
         "conv64",
+        CONV,
         "const WG: u32 = 16u;\nconst POINTWISE: bool = false;\n",
     ),
     conv(
         "conv32",
+        CONV,
         "const WG: u32 = 8u;\nconst POINTWISE: bool = false;\n",
     ),
     conv(
         "conv64_1x1",
+        CONV,
         "const WG: u32 = 16u;\nconst POINTWISE: bool = true;\n",
     ),
     conv(
         "conv32_1x1",
+        CONV,
         "const WG: u32 = 8u;\nconst POINTWISE: bool = true;\n",
     ),
+    conv("conv128", CONV128, "const POINTWISE: bool = false;\n"),
+    conv("conv128_1x1", CONV128, "const POINTWISE: bool = true;\n"),
     k(
         "splitk_reduce",
         include_str!("shaders/splitk.wgsl"),
@@ -78,13 +106,16 @@ const KERNELS: [Kernel; 18] = [
         defines: GEMV_ROW,
         ..k("gemv", include_str!("shaders/gemv.wgsl"), "main")
     },
-    Kernel {
-        name: "gemv_wide",
-        source: include_str!("shaders/gemv_wide.wgsl"),
-        entry: "main",
-        defines: GEMV_ROW,
-        common: false,
-    },
+    gemv(
+        "gemv_wide",
+        include_str!("shaders/gemv_wide.wgsl"),
+        "vec4<f32>",
+    ),
+    gemv(
+        "gemv_half",
+        include_str!("shaders/gemv_half.wgsl"),
+        "vec4<u32>",
+    ),
     k("pool", include_str!("shaders/pool.wgsl"), "main"),
     k("unary", ELEMENTWISE, "unary"),
     k("sum", ELEMENTWISE, "sum"),
@@ -213,14 +244,15 @@ impl GpuEngine {
         let pipelines = KERNELS
             .iter()
             .map(|kernel| {
-                let common = if kernel.common { COMMON } else { "" };
                 let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
                     label: Some(kernel.name),
                     source: wgpu::ShaderSource::Wgsl(
                         format!(
-                            "{}{}{common}\n{}",
+                            "{}{}alias X = {};\nalias A = {};\n{COMMON}\n{}",
                             lower::wgsl_constants(),
                             kernel.defines,
+                            kernel.x,
+                            kernel.aux,
                             kernel.source
                         )
                         .into(),

@@ -5,8 +5,9 @@
 //!
 //! A convolution is an implicit GEMM Y[o][n] = Σ_k W[o][k]·X̂[k][n] (M = output channels of a
 //! group, N = output pixels, K = input channels of a group × kernel area). The choices:
-//! - the tile: 64 × 64 (256 invocations, 4 × 4 sums each) where the layer has enough tiles to
-//!   fill the device, 32 × 32 (64 invocations) where it has not;
+//! - the tile: 128 × 128 (256 invocations, 8 × 8 sums each) where it pads the layer no more than
+//!   the 64 one and still fills the device, 64 × 64 (256 invocations, 4 × 4 sums each) where the
+//!   layer has enough tiles to fill the device, 32 × 32 (64 invocations) where it has not;
 //! - split-K: where even the small tiles leave the device idle (the late layers: 7 × 7 × 512 is
 //!   N = 49), K is cut into parts, each workgroup sums its part into a scratch buffer and one
 //!   more dispatch adds the parts, the bias and the ReLU;
@@ -18,37 +19,42 @@
 //!   are one grouped pointwise GEMM.
 //!
 //! A fully connected layer at batch 1 is a GEMV, bound by reading its weights once: the wide one
-//! reads them as vec4 (where the input's length is a multiple of 4).
+//! reads them as vec4 (where the input's length is a multiple of 4); the half one holds them as
+//! 16-bit floats, half the bytes, eight to a 16-byte load (where the length is a multiple of 8),
+//! unpacked to f32 in the shader (`unpack2x16float`, core WGSL: no `shader-f16` feature needed,
+//! so it runs on every adapter; the sums stay f32).
 
 use std::fmt;
 
 /// A convolution's tile: the side of the square of outputs a workgroup computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tile {
-    /// 64 × 64 outputs, 16 × 16 invocations.
+    /// 64 × 64 outputs, 16 × 16 invocations of 4 × 4.
     T64,
-    /// 32 × 32 outputs, 8 × 8 invocations.
+    /// 32 × 32 outputs, 8 × 8 invocations of 4 × 4.
     T32,
+    /// 128 × 128 outputs, 16 × 16 invocations of 8 × 8 (shaders/conv128.wgsl).
+    T128,
 }
 
 impl Tile {
-    /// Invocations per side of the workgroup (4 outputs per invocation per side).
-    pub fn side(self) -> usize {
+    /// Outputs per side.
+    pub fn outputs(self) -> usize {
         match self {
-            Tile::T64 => 16,
-            Tile::T32 => 8,
+            Tile::T64 => 64,
+            Tile::T32 => 32,
+            Tile::T128 => 128,
         }
     }
 
-    /// Outputs per side.
-    pub fn outputs(self) -> usize {
-        4 * self.side()
-    }
-
-    /// The depth of one slice of K held in workgroup memory (the kernel loads one vec4 of each
-    /// operand per invocation per slice).
+    /// The depth of one slice of K held in workgroup memory (each invocation loads one vec4 of
+    /// each operand per slice: the invocations over the tile's side in vec4s).
     pub fn depth(self) -> usize {
-        self.side()
+        match self {
+            Tile::T64 => 16,
+            Tile::T32 => 8,
+            Tile::T128 => 8,
+        }
     }
 }
 
@@ -94,6 +100,28 @@ impl WinogradTile {
     }
 }
 
+/// How a fully connected layer reads its weights.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fc {
+    /// One f32 at a time (shaders/gemv.wgsl).
+    Scalar,
+    /// f32 as vec4 (shaders/gemv_wide.wgsl), where K is a multiple of 4.
+    Wide,
+    /// f16, eight per vec4<u32> (shaders/gemv_half.wgsl), where K is a multiple of 8; wide or
+    /// scalar elsewhere.
+    Half,
+}
+
+impl Fc {
+    fn name(self) -> &'static str {
+        match self {
+            Fc::Scalar => "scalar",
+            Fc::Wide => "wide",
+            Fc::Half => "half",
+        }
+    }
+}
+
 /// How the engine picks its kernels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KernelPolicy {
@@ -103,8 +131,8 @@ pub struct KernelPolicy {
     pub split_k: Option<usize>,
     /// 1 × 1 stride-1 unpadded convolutions as plain GEMM.
     pub pointwise: bool,
-    /// Fully connected layers read their weights as vec4 where they can.
-    pub wide_fc: bool,
+    /// How fully connected layers hold and read their weights.
+    pub fc: Fc,
     /// 3 × 3 stride-1 convolutions through Winograd.
     pub winograd: Winograd,
     /// Winograd's output tile, or by the map's size.
@@ -112,6 +140,8 @@ pub struct KernelPolicy {
     /// The workgroups a dispatch should have to fill the device, or the adapter's guess
     /// (`device::fit`).
     pub groups: Option<usize>,
+    /// Whether the tile by shape may be 128 × 128.
+    pub big_tiles: bool,
 }
 
 impl Default for KernelPolicy {
@@ -126,10 +156,11 @@ impl KernelPolicy {
         tile: None,
         split_k: None,
         pointwise: true,
-        wide_fc: true,
+        fc: Fc::Wide,
         winograd: Winograd::ByShape,
         winograd_tile: None,
         groups: None,
+        big_tiles: true,
     };
 
     /// The engine as it was before kernels were chosen by shape: one 64 × 64 tiled kernel for
@@ -138,15 +169,17 @@ impl KernelPolicy {
         tile: Some(Tile::T64),
         split_k: Some(1),
         pointwise: false,
-        wide_fc: false,
+        fc: Fc::Scalar,
         winograd: Winograd::Off,
         winograd_tile: None,
         groups: None,
+        big_tiles: false,
     };
 
     /// Reads a policy: `auto` (by shape), `baseline`, or `auto`/`baseline` followed by settings
-    /// separated by commas — `tile=64|32|auto`, `split=N|auto`, `pointwise=on|off`,
-    /// `fc=wide|scalar`, `winograd=on|off|always` (on: where the shape pays), `wtile=2|4|auto`
+    /// separated by commas — `tile=64|32|128|auto`, `tile128=on|off` (whether
+    /// the tile by shape may be 128), `split=N|auto`, `pointwise=on|off`,
+    /// `fc=wide|scalar|half`, `winograd=on|off|always` (on: where the shape pays), `wtile=2|4|auto`
     /// (Winograd's F(2×2) or F(4×4) tiles), `groups=N` (the workgroups that fill the device) —
     /// or the settings alone (on top of `auto`).
     pub fn parse(s: &str) -> Result<KernelPolicy, String> {
@@ -159,7 +192,10 @@ impl KernelPolicy {
                 ("baseline", "") => p = KernelPolicy::BASELINE,
                 ("tile", "64") => p.tile = Some(Tile::T64),
                 ("tile", "32") => p.tile = Some(Tile::T32),
+                ("tile", "128") => p.tile = Some(Tile::T128),
                 ("tile", "auto") => p.tile = None,
+                ("tile128", "on") => p.big_tiles = true,
+                ("tile128", "off") => p.big_tiles = false,
                 ("split", "auto") => p.split_k = None,
                 ("split", n) => {
                     let n: usize = n.parse().map_err(|_| bad())?;
@@ -170,8 +206,9 @@ impl KernelPolicy {
                 }
                 ("pointwise", "on") => p.pointwise = true,
                 ("pointwise", "off") => p.pointwise = false,
-                ("fc", "wide") => p.wide_fc = true,
-                ("fc", "scalar") => p.wide_fc = false,
+                ("fc", "wide") => p.fc = Fc::Wide,
+                ("fc", "scalar") => p.fc = Fc::Scalar,
+                ("fc", "half") => p.fc = Fc::Half,
                 ("winograd", "on") => p.winograd = Winograd::ByShape,
                 ("winograd", "off") => p.winograd = Winograd::Off,
                 ("winograd", "always") => p.winograd = Winograd::Always,
@@ -209,10 +246,11 @@ impl fmt::Display for KernelPolicy {
             None => "auto",
             Some(Tile::T64) => "64",
             Some(Tile::T32) => "32",
+            Some(Tile::T128) => "128",
         };
         let split = self.split_k.map_or("auto".to_string(), |n| n.to_string());
         let on = |b: bool| if b { "on" } else { "off" };
-        let fc = if self.wide_fc { "wide" } else { "scalar" };
+        let fc = self.fc.name();
         write!(
             f,
             "tile={tile},split={split},pointwise={},fc={fc},winograd={}",
@@ -226,10 +264,13 @@ impl fmt::Display for KernelPolicy {
         if let Some(t) = self.winograd_tile {
             write!(f, ",wtile={}", t.side())?;
         }
-        match self.groups {
-            Some(n) => write!(f, ",groups={n}"),
-            None => Ok(()),
+        if let Some(n) = self.groups {
+            write!(f, ",groups={n}")?;
         }
+        if !self.big_tiles && self.tile.is_none() {
+            write!(f, ",tile128=off")?;
+        }
+        Ok(())
     }
 }
 
@@ -265,6 +306,15 @@ const WINOGRAD_MIN_OUT_CHANNELS: usize = 16;
 /// winograd=off"`). F(4×4, 3×3) where the map has as many 4 × 4 tiles, F(2×2, 3×3) where only
 /// 2 × 2 ones.
 const WINOGRAD_MIN_TILES: usize = 32;
+
+/// The 128 × 128 tile by shape only where it pads the layer about as little as the 64 × 64 one
+/// (its outputs used at least this share of the 64 tile's) and still fills the device. Measured
+/// on lavapipe (`make bench-gpu ARGS="vgg16 resnet50 --kernels auto --kernels tile=128"`): it ran
+/// ResNet-50's 1 × 1 layers of 128 channels and more on 56 × 56 to 14 × 14 maps in 0.43–0.76 of
+/// the 64 tile's time and VGG-16's Winograd products on 112 × 112 and 56 × 56 maps in 0.59–0.71,
+/// but every layer of 64 channels (half of the tile padding) or on 7 × 7 and 28 × 28 Winograd
+/// maps (49 columns of 128) 1.03–1.3× slower.
+const BIG_TILE_USE: f64 = 0.9;
 
 /// The kernel a convolution runs. With `winograd`, the tile and the split are those of its
 /// grouped pointwise GEMM.
@@ -327,11 +377,23 @@ pub fn choose_conv(policy: &KernelPolicy, fit: Fit, s: &ConvShape) -> ConvChoice
         };
     }
     let tiles = |t: Tile| s.n.div_ceil(t.outputs()) * s.m.div_ceil(t.outputs()) * s.groups;
-    let tile = policy.tile.unwrap_or(if tiles(Tile::T64) >= target {
-        Tile::T64
-    } else {
-        Tile::T32
-    });
+    // The share of a tile's outputs that are the layer's (the rest pad M and N to whole tiles).
+    let used = |t: Tile| {
+        let (m, n) = (s.m.div_ceil(t.outputs()), s.n.div_ceil(t.outputs()));
+        (s.m * s.n) as f64 / (m * n * t.outputs() * t.outputs()) as f64
+    };
+    let tile = policy.tile.unwrap_or(
+        if policy.big_tiles
+            && tiles(Tile::T128) >= target
+            && used(Tile::T128) >= BIG_TILE_USE * used(Tile::T64)
+        {
+            Tile::T128
+        } else if tiles(Tile::T64) >= target {
+            Tile::T64
+        } else {
+            Tile::T32
+        },
+    );
     let slices = s.k.div_ceil(tile.depth());
     let parts = match policy.split_k {
         Some(n) => n,
@@ -377,9 +439,14 @@ fn winograd(policy: &KernelPolicy, fit: Fit, s: &ConvShape) -> Option<(WinogradT
     }
 }
 
-/// Whether a fully connected layer with `k` inputs reads its weights as vec4.
-pub fn wide_fc(policy: &KernelPolicy, k: usize) -> bool {
-    policy.wide_fc && k.is_multiple_of(4)
+/// How a fully connected layer with `k` inputs reads its weights: as the policy says where `k`
+/// allows it, else the widest that `k` allows.
+pub fn choose_fc(policy: &KernelPolicy, k: usize) -> Fc {
+    match policy.fc {
+        Fc::Half if k.is_multiple_of(8) => Fc::Half,
+        Fc::Half | Fc::Wide if k.is_multiple_of(4) => Fc::Wide,
+        _ => Fc::Scalar,
+    }
 }
 
 #[cfg(test)]
@@ -422,6 +489,22 @@ mod tests {
         // A device that wants few workgroups (a CPU adapter) keeps the big tiles whole.
         let cpu = choose_conv(&p, fit(4), &shape(512, 49, 4_608));
         assert_eq!((cpu.tile, cpu.parts), (Tile::T64, 1));
+        // The 128 tile where it pads no more than the 64 one: ResNet-50's 1 × 1 from 64 to 256 on
+        // 56 × 56 (3,136 = 24.5 tiles of 128), not one of 64 channels, nor 49 columns.
+        let wide = shape(256, 3_136, 64);
+        assert_eq!(choose_conv(&p, fit(4), &wide).tile, Tile::T128);
+        assert_eq!(
+            choose_conv(&p, fit(4), &shape(64, 3_136, 64)).tile,
+            Tile::T64
+        );
+        assert_eq!(
+            choose_conv(&p, fit(4), &shape(2_048, 49, 512)).tile,
+            Tile::T64
+        );
+        // Not where it leaves the device without workgroups, nor where the policy says no.
+        assert_eq!(choose_conv(&p, fit(256), &wide).tile, Tile::T32);
+        let no = KernelPolicy::parse("tile128=off").unwrap();
+        assert_eq!(choose_conv(&no, fit(4), &wide).tile, Tile::T64);
     }
 
     /// VGG's conv3_1 (256 × 3,136 from 128 channels) goes through Winograd F(4×4, 3×3): a grouped
@@ -524,6 +607,9 @@ mod tests {
             "tile=32,split=4,pointwise=off,fc=scalar,winograd=always",
             "tile=auto,split=auto,pointwise=on,fc=wide,winograd=off,groups=256",
             "tile=32,split=4,pointwise=on,fc=wide,winograd=always,wtile=4",
+            "tile=auto,split=auto,pointwise=on,fc=half,winograd=on",
+            "tile=128,split=auto,pointwise=on,fc=wide,winograd=on",
+            "tile=auto,split=auto,pointwise=on,fc=wide,winograd=on,tile128=off",
         ] {
             assert_eq!(KernelPolicy::parse(s).unwrap().to_string(), s);
         }
@@ -537,8 +623,12 @@ mod tests {
         assert!(KernelPolicy::parse("groups=0").is_err());
         let gpu = KernelPolicy::parse("groups=256").unwrap();
         assert_eq!(choose_conv(&gpu, fit(2), &shape(512, 49, 4_608)).parts, 8);
-        assert!(wide_fc(&KernelPolicy::BY_SHAPE, 9216));
-        assert!(!wide_fc(&KernelPolicy::BY_SHAPE, 10));
-        assert!(!wide_fc(&KernelPolicy::BASELINE, 9216));
+        assert_eq!(choose_fc(&KernelPolicy::BY_SHAPE, 9216), Fc::Wide);
+        assert_eq!(choose_fc(&KernelPolicy::BY_SHAPE, 10), Fc::Scalar);
+        assert_eq!(choose_fc(&KernelPolicy::BASELINE, 9216), Fc::Scalar);
+        let half = KernelPolicy::parse("fc=half").unwrap();
+        assert_eq!(choose_fc(&half, 9216), Fc::Half);
+        assert_eq!(choose_fc(&half, 84), Fc::Wide);
+        assert_eq!(choose_fc(&half, 10), Fc::Scalar);
     }
 }

@@ -11,7 +11,7 @@
 use wgpu::util::DeviceExt;
 
 use super::device::{kernel, Gpu};
-use super::kernels::{wide_fc, ConvChoice, KernelPolicy};
+use super::kernels::{choose_fc, ConvChoice, Fc, KernelPolicy};
 
 mod conv;
 use super::{backend, bytes_of};
@@ -20,8 +20,8 @@ use crate::engine::plan::{Fate, Plan};
 use crate::engine::{EngineError, Weights};
 use crate::zoo::graph::{Activation, Hw, Network, NodeId, Op, Pool, PoolKind};
 use crate::zoo::Analysis;
-pub(super) use conv::winograd_unweights;
 use conv::Scratch;
+pub(super) use conv::{winograd_unweights, KernelLayout};
 
 /// `unary` (shaders/elementwise.wgsl), its mode `a.y`: max(x, 0).
 pub const UNARY_RELU: u32 = 0;
@@ -140,6 +140,8 @@ pub(super) enum Held {
     Conv {
         w: usize,
         aux2: usize,
+        /// How `w` is laid out for the kernel.
+        layout: KernelLayout,
         winograd: Option<crate::engine::gpu::kernels::WinogradTile>,
     },
     /// A norm that is not folded: its affine map.
@@ -166,8 +168,8 @@ pub(super) struct Lowered {
     /// Folded norms by convolution: its own output is recovered from the norm's on read-back.
     pub folded: Vec<Option<Folded>>,
     pub dispatches: Vec<Dispatch>,
-    /// Weights and per-channel vectors, with their lengths (floats).
-    pub weights: Vec<(wgpu::Buffer, usize)>,
+    /// Weights and per-channel vectors.
+    pub weights: Vec<WeightBuf>,
     /// Where each node's parameters are.
     pub held: Vec<Held>,
     /// The kernel of each convolution.
@@ -175,6 +177,58 @@ pub(super) struct Lowered {
     /// Scratch shared by the convolutions, by [`Scratch`] (as large as the largest needs).
     scratch: Vec<wgpu::Buffer>,
     pub bytes: u64,
+}
+
+/// A buffer of weights: `len` values, as f32 or (`half`) as f16 two to a u32, the first in the
+/// low 16 bits (as WGSL's `unpack2x16float` reads them).
+pub(super) struct WeightBuf {
+    pub buf: wgpu::Buffer,
+    pub len: usize,
+    pub half: bool,
+}
+
+impl WeightBuf {
+    /// Its size on the device (bytes): one value at least, an f16 one padded to a whole u32.
+    pub fn size(&self) -> u64 {
+        if self.half {
+            (self.len.div_ceil(2) as u64 * 4).max(4)
+        } else {
+            (self.len as u64 * 4).max(4)
+        }
+    }
+
+    /// Its values from the bytes read back.
+    pub fn values(&self, bytes: &[u8]) -> Vec<f32> {
+        values(bytes, self.half, self.len)
+    }
+}
+
+/// `len` values from the bytes of a weight buffer, f16 ones where `in_f16`.
+fn values(bytes: &[u8], in_f16: bool, len: usize) -> Vec<f32> {
+    let mut v: Vec<f32> = if in_f16 {
+        bytes
+            .chunks_exact(2)
+            .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
+            .collect()
+    } else {
+        bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect()
+    };
+    // An empty vector was uploaded as one value, an odd f16 one padded.
+    v.truncate(len);
+    v
+}
+
+/// `v` as f16 (rounded to nearest), two to a u32, the first in the low half.
+fn pack_half(v: &[f32]) -> Vec<u8> {
+    let mut bytes: Vec<u8> = v
+        .iter()
+        .flat_map(|&x| half::f16::from_f32(x).to_le_bytes())
+        .collect();
+    bytes.resize(bytes.len().div_ceil(4).max(1) * 4, 0);
+    bytes
 }
 
 struct Lowering<'a> {
@@ -300,22 +354,35 @@ impl<'a> Lowering<'a> {
     /// Uploads weights; returns their index.
     fn upload(&mut self, v: &[f32]) -> usize {
         self.out.bytes += (v.len() * 4) as u64;
+        let bytes = if v.is_empty() { &[0; 4] } else { bytes_of(v) };
+        self.upload_bytes(bytes, v.len(), false)
+    }
+
+    /// [`Lowering::upload`] as f16 (`WeightBuf::half`).
+    fn upload_half(&mut self, v: &[f32]) -> usize {
+        let bytes = pack_half(v);
+        self.out.bytes += bytes.len() as u64;
+        self.upload_bytes(&bytes, v.len(), true)
+    }
+
+    /// A weight buffer of `len` values holding `bytes`.
+    fn upload_bytes(&mut self, bytes: &[u8], len: usize, half: bool) -> usize {
         let buf = self
             .gpu
             .device
             .create_buffer_init(&wgpu::util::BufferInitDescriptor {
                 label: None,
-                contents: if v.is_empty() { &[0; 4] } else { bytes_of(v) },
+                contents: bytes,
                 usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
             });
-        self.out.weights.push((buf, v.len()));
+        self.out.weights.push(WeightBuf { buf, len, half });
         self.out.weights.len() - 1
     }
 
     fn buffer(&self, b: Buf) -> &wgpu::Buffer {
         match b {
             Buf::Node(id) => &self.out.buffers[self.out.slot[id]],
-            Buf::Weight(i) => &self.out.weights[i].0,
+            Buf::Weight(i) => &self.out.weights[i].buf,
             Buf::Empty => &self.gpu.empty,
             Buf::Sink => &self.gpu.sink,
             Buf::Scratch(i) => self.out.scratch.get(i as usize).unwrap_or(&self.gpu.sink),
@@ -552,17 +619,23 @@ impl<'a> Lowering<'a> {
         };
         let (relu, y2) = self.relu(id);
         let flags = if b.is_some() { FLAG_BIAS } else { 0 } | relu;
-        let gemv = if wide_fc(self.policy, k) {
-            "gemv_wide"
-        } else {
-            "gemv"
+        let fc = choose_fc(self.policy, k);
+        let (gemv, bytes) = match fc {
+            Fc::Scalar => ("gemv", 4),
+            Fc::Wide => ("gemv_wide", 4),
+            Fc::Half => ("gemv_half", 2),
         };
         // Rows per chunk: as many as one storage binding holds.
-        let rows = ((self.gpu.max_binding / (k as u64 * 4)) as usize).clamp(1, out_features);
+        let rows = ((self.gpu.max_binding / (k as u64 * bytes)) as usize).clamp(1, out_features);
         let mut chunks = Vec::new();
         for first in (0..out_features).step_by(rows) {
             let r = rows.min(out_features - first);
-            let chunk = self.upload(&w[first * k..(first + r) * k]);
+            let rows = &w[first * k..(first + r) * k];
+            let chunk = if fc == Fc::Half {
+                self.upload_half(rows)
+            } else {
+                self.upload(rows)
+            };
             chunks.push(chunk);
             let params = params([u(k), u(r), u(first), flags], NONE, NONE, NONE);
             let grid = [u(r.min(65_535)), u(r.div_ceil(65_535)), 1];
@@ -659,6 +732,26 @@ impl<'a> Lowering<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// f16 weights are packed two to a u32, the first low, an odd count padded, and read back
+    /// as the f16 nearest each value.
+    #[test]
+    fn half_weights_pack_and_read_back() {
+        let v = [1.0f32, -2.5, 0.1, 65504.0, 1e-8];
+        let bytes = pack_half(&v);
+        assert_eq!(bytes.len(), 12);
+        let first = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+        assert_eq!(first, 0xC100_3C00, "-2.5 high, 1.0 low");
+        let back = values(&bytes, true, v.len());
+        assert_eq!(back.len(), v.len());
+        assert_eq!(&back[..2], &[1.0, -2.5]);
+        assert!((back[2] - 0.1).abs() < 0.1 / 2048.0, "{}", back[2]);
+        assert_eq!(back[3], 65504.0);
+        assert!(back[4].abs() < 1e-7);
+        assert_eq!(pack_half(&[]).len(), 4);
+        assert!(values(&pack_half(&[]), true, 0).is_empty());
+        assert_eq!(values(&7f32.to_le_bytes(), false, 1), [7.0]);
+    }
 
     /// Every constant the kernels name is declared to them, once, with its value.
     #[test]

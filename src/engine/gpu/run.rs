@@ -205,12 +205,13 @@ impl Prepared for GpuNetwork {
             }
             let staged = self.read_back_weights()?;
             let mut host = Vec::with_capacity(staged.len());
-            for ((staging, mapped), (_, len)) in staged.into_iter().zip(&self.lowered.weights) {
+            for ((staging, mapped), w) in staged.into_iter().zip(&self.lowered.weights) {
                 mapped.await.map_err(backend)?;
-                let mut values = floats(&staging)?;
+                let values = {
+                    let view = staging.slice(..).get_mapped_range().map_err(backend)?;
+                    w.values(&view)
+                };
                 staging.unmap();
-                // An empty vector was uploaded as one value.
-                values.truncate(*len);
                 host.push(values);
             }
             if let Some(f) = self.gpu.fault() {
@@ -255,15 +256,15 @@ impl GpuNetwork {
             .lowered
             .weights
             .iter()
-            .map(|(buf, len)| {
-                let size = (*len as u64 * 4).max(4);
+            .map(|w| {
+                let size = w.size();
                 let staging = dev.create_buffer(&wgpu::BufferDescriptor {
                     label: Some("weights read-back"),
                     size,
                     usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
                     mapped_at_creation: false,
                 });
-                enc.copy_buffer_to_buffer(buf, 0, &staging, 0, size);
+                enc.copy_buffer_to_buffer(&w.buf, 0, &staging, 0, size);
                 staging
             })
             .collect();
@@ -293,8 +294,17 @@ impl GpuNetwork {
         let missing = || EngineError::Checkpoint(format!("{} holds no {role:?} tensor", node.name));
         let folded = &self.lowered.folded;
         match (&self.lowered.held[id], node.op.base(), role) {
-            (Held::Conv { w, winograd, .. }, Op::Conv2d(c), Role::Weight) => {
-                let w = std::mem::take(&mut host[*w]);
+            (
+                Held::Conv {
+                    w: at,
+                    layout,
+                    winograd,
+                    ..
+                },
+                Op::Conv2d(c),
+                Role::Weight,
+            ) => {
+                let w = layout.restore(&std::mem::take(&mut host[*at]));
                 let w = match winograd {
                     Some(wt) => {
                         let cg = self.an.layers[node.inputs[0]].shape[0] / c.groups;

@@ -194,6 +194,52 @@ pub(in crate::engine::gpu) fn winograd_unweights(
     w
 }
 
+/// How the convolution kernel holds a GEMM's weights W[g][o][k] (`groups` × `og` × `k`, row-major):
+/// transposed to [g][k][o], each row of `og` padded with zeros to a whole vec4, so that a slice's
+/// loads are one vec4 of four output channels per invocation, consecutive invocations on
+/// consecutive vec4s (shaders/conv_tile.wgsl).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(in crate::engine::gpu) struct KernelLayout {
+    pub groups: usize,
+    pub og: usize,
+    pub k: usize,
+}
+
+impl KernelLayout {
+    /// Output channels per row of k, padded to a whole vec4.
+    fn og4(&self) -> usize {
+        self.og.div_ceil(4) * 4
+    }
+
+    /// `w` as the kernel reads it.
+    pub fn arrange(&self, w: &[f32]) -> Vec<f32> {
+        let (og, k, og4) = (self.og, self.k, self.og4());
+        let mut out = vec![0f32; self.groups * k * og4];
+        for g in 0..self.groups {
+            for o in 0..og {
+                for (kk, &v) in w[(g * og + o) * k..][..k].iter().enumerate() {
+                    out[(g * k + kk) * og4 + o] = v;
+                }
+            }
+        }
+        out
+    }
+
+    /// The weights in W[g][o][k] again, from what the kernel holds.
+    pub fn restore(&self, held: &[f32]) -> Vec<f32> {
+        let (og, k, og4) = (self.og, self.k, self.og4());
+        let mut w = vec![0f32; self.groups * og * k];
+        for g in 0..self.groups {
+            for o in 0..og {
+                for (kk, v) in w[(g * og + o) * k..][..k].iter_mut().enumerate() {
+                    *v = held[(g * k + kk) * og4 + o];
+                }
+            }
+        }
+        w
+    }
+}
+
 impl Lowering<'_> {
     /// A convolution with its folded norm and its fused ReLU, on its chosen kernel.
     pub(super) fn conv(
@@ -220,18 +266,30 @@ impl Lowering<'_> {
         let flags = if p.bias.is_some() { FLAG_BIAS } else { 0 } | relu;
         let mut aux2 = p.bias.clone().unwrap_or_else(|| vec![0.0; c.out_channels]);
         if let Some(wt) = choice.winograd {
-            let w = self.upload(&winograd_weights(&p.w, c.out_channels, cg, wt));
+            // U: [products][O][C], a GEMM of `products` groups.
+            let layout = KernelLayout {
+                groups: wt.products(),
+                og: c.out_channels,
+                k: cg,
+            };
+            let w = self.upload(&layout.arrange(&winograd_weights(&p.w, c.out_channels, cg, wt)));
             let b = self.upload(&aux2);
             self.winograd(id, choice, w, b, flags, y2);
             self.out.folded[id] = p.folded;
             self.out.held[id] = Held::Conv {
                 w,
                 aux2: b,
+                layout,
                 winograd: Some(wt),
             };
             return Ok(());
         }
-        let w = self.upload(&p.w);
+        let layout = KernelLayout {
+            groups: c.groups,
+            og: c.out_channels / c.groups,
+            k: cg * per,
+        };
+        let w = self.upload(&layout.arrange(&p.w));
         for ci in 0..cg {
             for ky in 0..c.kernel[0] {
                 for kx in 0..c.kernel[1] {
@@ -279,6 +337,7 @@ impl Lowering<'_> {
         self.out.held[id] = Held::Conv {
             w,
             aux2: b,
+            layout,
             winograd: None,
         };
         Ok(())
@@ -349,6 +408,8 @@ fn gemm_kernel(choice: ConvChoice) -> &'static str {
         (Tile::T32, false) => "conv32",
         (Tile::T64, true) => "conv64_1x1",
         (Tile::T32, true) => "conv32_1x1",
+        (Tile::T128, false) => "conv128",
+        (Tile::T128, true) => "conv128_1x1",
     }
 }
 
@@ -386,6 +447,24 @@ mod tests {
                 ]),
             ),
         }
+    }
+
+    /// The kernel's layout pads each row of output channels to a whole vec4 and gives the
+    /// weights back as they were, grouped or not.
+    #[test]
+    fn kernel_layout_transposes_pads_and_restores() {
+        let l = KernelLayout {
+            groups: 2,
+            og: 3,
+            k: 2,
+        };
+        let w: Vec<f32> = (1..=12).map(|i| i as f32).collect();
+        let held = l.arrange(&w);
+        // Group 0: k = 0 holds o = 0, 1, 2 (w[0], w[2], w[4]) and a zero.
+        assert_eq!(&held[..8], &[1.0, 3.0, 5.0, 0.0, 2.0, 4.0, 6.0, 0.0]);
+        assert_eq!(&held[8..12], &[7.0, 9.0, 11.0, 0.0]);
+        assert_eq!(held.len(), 16);
+        assert_eq!(l.restore(&held), w);
     }
 
     /// For each tile: U = G g Gᵀ taken back by the left inverse gives g; and every output of a

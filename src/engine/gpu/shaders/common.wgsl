@@ -1,14 +1,17 @@
 // The binding layout every kernel of the WebGPU engine shares (src/engine/gpu/device.rs): the
 // dispatch's parameters, an input, two auxiliary read-only arrays (weights, bias, per-channel
 // coefficients), the output, and a second output (an op also writes the ReLU that the plan fuses
-// into it there). Prepended to each kernel's source, after the constants the lowering shares
-// with the kernels by name (src/engine/gpu/lower.rs, `wgsl_constants`): UNARY_RELU, UNARY_TANH,
-// UNARY_SCALED_TANH, UNARY_SIGMOID, UNARY_LEAKY, UNARY_CLIP, UNARY_SCALE, UNARY_AFFINE, UNARY_COPY (the modes of `unary`), POOL_MAX,
-// POOL_AVG, POOL_AVG_PIXELS, POOL_ADAPTIVE (the kinds of `pool`), FLAG_BIAS and FLAG_RELU (flag bits).
+// into it there). The input's and the first auxiliary array's element types, X and A, are each
+// kernel's (f32, or a vector for 16-byte loads: src/engine/gpu/device.rs declares them).
+// Prepended to each kernel's source, after the constants the lowering shares with the kernels by
+// name (src/engine/gpu/lower.rs, `wgsl_constants`): UNARY_RELU, UNARY_TANH, UNARY_SCALED_TANH,
+// UNARY_SIGMOID, UNARY_LEAKY, UNARY_CLIP, UNARY_SCALE, UNARY_AFFINE, UNARY_COPY (the modes of
+// `unary`), POOL_MAX, POOL_AVG, POOL_AVG_PIXELS, POOL_ADAPTIVE (the kinds of `pool`), FLAG_BIAS
+// and FLAG_RELU (flag bits).
 struct Params { a: vec4<u32>, b: vec4<u32>, c: vec4<u32>, d: vec4<u32> }
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> aux: array<f32>;
+@group(0) @binding(1) var<storage, read> x: array<X>;
+@group(0) @binding(2) var<storage, read> aux: array<A>;
 @group(0) @binding(3) var<storage, read> aux2: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 @group(0) @binding(5) var<storage, read_write> y2: array<f32>;

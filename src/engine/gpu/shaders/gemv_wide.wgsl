@@ -1,18 +1,10 @@
 // A fully connected layer at batch 1 reading its weights as vec4 (K a multiple of 4): y = W x + b,
 // one workgroup per output row, 256 invocations each summing a strided share of the row's K/4
 // vec4s (16 bytes per load, consecutive invocations on consecutive vec4s), then a tree
-// reduction in workgroup memory (shaders/gemv_row.wgsl). Its own bindings (the common layout,
-// with x and the weights as vec4 arrays): a = (K, rows in this chunk, first row, flags:
+// reduction in workgroup memory (shaders/gemv_row.wgsl). x and the weights are bound as vec4
+// arrays (X = A = vec4<f32>). a = (K, rows in this chunk, first row, flags:
 // FLAG_BIAS add the bias, FLAG_RELU also write the ReLU to y2). aux = the chunk's rows,
 // aux2 = bias.
-struct Params { a: vec4<u32>, b: vec4<u32>, c: vec4<u32>, d: vec4<u32> }
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> aux: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> aux2: array<f32>;
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
-@group(0) @binding(5) var<storage, read_write> y2: array<f32>;
-
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
