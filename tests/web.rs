@@ -107,6 +107,16 @@ async fn webgpu() -> atlas::engine::gpu::GpuEngine {
     engine
 }
 
+/// The browser compiles every kernel the WebGPU engine has, in every variant (a network builds
+/// only those it runs, and Chromium's Tint rejects some WGSL that naga accepts natively).
+#[wasm_bindgen_test]
+async fn every_webgpu_kernel_compiles_in_the_browser() {
+    let engine = webgpu().await;
+    if let Err(e) = engine.check_kernels().await {
+        panic!("{e}");
+    }
+}
+
 #[wasm_bindgen_test]
 async fn webgpu_engine_ops_and_lenet_in_the_browser() {
     let engine = webgpu().await;

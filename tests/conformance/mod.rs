@@ -112,6 +112,10 @@ pub async fn convolutions(engine: &dyn Engine) {
     for net in [
         conv_net(3, [13, 11], 5, 3, 2, 0, 1, 1),
         conv_net(16, [9, 9], 24, 1, 1, 0, 1, 1),
+        // 1 × 1 on maps whose pixels come in fours (a GPU engine may load them as vec4s), one
+        // grouped.
+        conv_net(20, [8, 6], 36, 1, 1, 0, 1, 1),
+        conv_net(16, [4, 5], 12, 1, 1, 0, 1, 4),
         conv_net(8, [10, 7], 8, 1, 2, 0, 1, 1),
         conv_net(32, [15, 13], 16, 3, 1, 1, 1, 1),
         conv_net(16, [8, 8], 32, 3, 1, 0, 1, 1),

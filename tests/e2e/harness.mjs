@@ -8,7 +8,7 @@ import os from 'node:os';
 import { chromium } from 'playwright-core';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-export const dist = path.join(root, 'dist');
+export const dist = process.env.E2E_DIST ? path.resolve(process.env.E2E_DIST) : path.join(root, 'dist');
 export const shotDir = path.join(root, 'target', 'e2e');
 
 const MIME = {

@@ -4,60 +4,73 @@
 //! `shaders/*.wgsl` (with the constants the lowering shares with them, `lower::wgsl_constants`),
 //! and the faults the device reports outside a run.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
-use super::kernels::{Fit, KernelPolicy};
+use super::kernels::{ConvInput, ConvKernel, Fit, KernelPolicy, Tile};
 use super::{backend, lower};
 use crate::engine::EngineError;
 
-/// A kernel: its name, WGSL source and entry point, the declarations it is compiled with (a
-/// variant's constants), and the element types of its input `X` and first auxiliary array `A` in
-/// the layout every kernel binds (shaders/common.wgsl): f32, or vectors where a kernel loads
-/// 16 bytes at a time.
+/// A kernel: its name, WGSL source (in pieces) and entry point, the declarations it is compiled
+/// with (a variant's constants), and the element types of its input `X` and first auxiliary
+/// array `A` in the layout every kernel binds (shaders/common.wgsl): f32, or vectors where a
+/// kernel loads 16 bytes at a time.
 struct Kernel {
-    name: &'static str,
-    source: &'static str,
+    name: String,
+    source: Vec<&'static str>,
     entry: &'static str,
-    defines: &'static str,
+    defines: String,
     x: &'static str,
     aux: &'static str,
 }
 
-const fn k(name: &'static str, source: &'static str, entry: &'static str) -> Kernel {
+fn k(name: &str, source: &'static str, entry: &'static str) -> Kernel {
     Kernel {
-        name,
-        source,
+        name: name.to_string(),
+        source: vec![source],
         entry,
-        defines: "",
+        defines: String::new(),
         x: "f32",
         aux: "f32",
     }
 }
 
-/// A tiled convolution (its own source after the pieces the tiled ones share), its weights read
-/// as vec4 (`lower::KernelLayout`).
-const fn conv(name: &'static str, source: &'static str, defines: &'static str) -> Kernel {
+/// A tiled convolution (`ConvKernel`): its input's loads (four scalars, or one vec4 where `x` is
+/// bound as vec4s), the pieces the tiled ones share, then its own source (the 4 × 4 blocks of
+/// 64- and 32-wide tiles, or the 8 × 8 ones of the 128-wide); the weights read as vec4
+/// (`lower::KernelLayout`).
+fn conv(c: ConvKernel) -> Kernel {
+    let (block, wg) = match c.tile {
+        Tile::T64 => (CONV, "const WG: u32 = 16u;\n"),
+        Tile::T32 => (CONV, "const WG: u32 = 8u;\n"),
+        Tile::T128 => (CONV128, ""),
+    };
+    let wide = c.input == ConvInput::PointwiseWide;
     Kernel {
-        defines,
+        name: c.name(),
+        source: vec![if wide { COLUMNS4 } else { COLUMNS }, CONV_TILE, block],
+        entry: "main",
+        defines: format!(
+            "{wg}const POINTWISE: bool = {};\nconst PREFETCH: bool = {};\n",
+            c.input != ConvInput::Gather,
+            c.prefetch
+        ),
+        x: if wide { "vec4<f32>" } else { "f32" },
         aux: "vec4<f32>",
-        ..k(name, source, "main")
     }
 }
 
-const CONV: &str = concat!(
-    include_str!("shaders/conv_tile.wgsl"),
-    include_str!("shaders/conv.wgsl")
-);
-const CONV128: &str = concat!(
-    include_str!("shaders/conv_tile.wgsl"),
-    include_str!("shaders/conv128.wgsl")
-);
+const CONV_TILE: &str = include_str!("shaders/conv_tile.wgsl");
+const CONV: &str = include_str!("shaders/conv.wgsl");
+const CONV128: &str = include_str!("shaders/conv128.wgsl");
+const COLUMNS: &str = include_str!("shaders/columns.wgsl");
+const COLUMNS4: &str = include_str!("shaders/columns4.wgsl");
 
-/// A GEMV with its row's reduction, x read as vec4 and the weights as `aux` vectors.
-const fn gemv(name: &'static str, source: &'static str, aux: &'static str) -> Kernel {
+/// A GEMV: the row's loop and reduction (shaders/gemv_row.wgsl) with a variant's reading of the
+/// weights, x and the weights bound as `x` and `aux`.
+fn gemv(name: &str, source: &'static str, x: &'static str, aux: &'static str) -> Kernel {
     Kernel {
-        defines: GEMV_ROW,
-        x: "vec4<f32>",
+        source: vec![source, GEMV_ROW],
+        x,
         aux,
         ..k(name, source, "main")
     }
@@ -68,62 +81,45 @@ const MAPS: &str = include_str!("shaders/maps.wgsl");
 const WINOGRAD: &str = include_str!("shaders/winograd.wgsl");
 const GEMV_ROW: &str = include_str!("shaders/gemv_row.wgsl");
 
-/// Every kernel, built once per device; the convolution in each of its variants
-/// (`super::kernels`).
-const KERNELS: [Kernel; 21] = [
-    conv(
-        "conv64",
-        CONV,
-        "const WG: u32 = 16u;\nconst POINTWISE: bool = false;\n",
-    ),
-    conv(
-        "conv32",
-        CONV,
-        "const WG: u32 = 8u;\nconst POINTWISE: bool = false;\n",
-    ),
-    conv(
-        "conv64_1x1",
-        CONV,
-        "const WG: u32 = 16u;\nconst POINTWISE: bool = true;\n",
-    ),
-    conv(
-        "conv32_1x1",
-        CONV,
-        "const WG: u32 = 8u;\nconst POINTWISE: bool = true;\n",
-    ),
-    conv("conv128", CONV128, "const POINTWISE: bool = false;\n"),
-    conv("conv128_1x1", CONV128, "const POINTWISE: bool = true;\n"),
-    k(
-        "splitk_reduce",
-        include_str!("shaders/splitk.wgsl"),
-        "reduce",
-    ),
-    k("winograd_input", WINOGRAD, "input"),
-    k("winograd_output", WINOGRAD, "output"),
-    k("winograd4_input", WINOGRAD, "input4"),
-    k("winograd4_output", WINOGRAD, "output4"),
-    Kernel {
-        defines: GEMV_ROW,
-        ..k("gemv", include_str!("shaders/gemv.wgsl"), "main")
-    },
-    gemv(
-        "gemv_wide",
-        include_str!("shaders/gemv_wide.wgsl"),
-        "vec4<f32>",
-    ),
-    gemv(
-        "gemv_half",
-        include_str!("shaders/gemv_half.wgsl"),
-        "vec4<u32>",
-    ),
-    k("pool", include_str!("shaders/pool.wgsl"), "main"),
-    k("unary", ELEMENTWISE, "unary"),
-    k("sum", ELEMENTWISE, "sum"),
-    k("accumulate", ELEMENTWISE, "accumulate"),
-    k("lrn", MAPS, "lrn"),
-    k("subsample", MAPS, "subsample"),
-    k("pad_shortcut", MAPS, "pad_shortcut"),
-];
+/// Every kernel: the convolution in each of its variants (`super::kernels::ConvKernel`), then
+/// the rest. A pipeline is built the first time a network's lowering needs it
+/// ([`Gpu::pipeline`]).
+static KERNELS: LazyLock<Vec<Kernel>> = LazyLock::new(|| {
+    ConvKernel::all()
+        .map(conv)
+        .chain([
+            k(
+                "splitk_reduce",
+                include_str!("shaders/splitk.wgsl"),
+                "reduce",
+            ),
+            k("winograd_input", WINOGRAD, "input"),
+            k("winograd_output", WINOGRAD, "output"),
+            k("winograd4_input", WINOGRAD, "input4"),
+            k("winograd4_output", WINOGRAD, "output4"),
+            gemv("gemv", include_str!("shaders/gemv.wgsl"), "f32", "f32"),
+            gemv(
+                "gemv_wide",
+                include_str!("shaders/gemv_wide.wgsl"),
+                "vec4<f32>",
+                "vec4<f32>",
+            ),
+            gemv(
+                "gemv_half",
+                include_str!("shaders/gemv_half.wgsl"),
+                "vec4<f32>",
+                "vec4<u32>",
+            ),
+            k("pool", include_str!("shaders/pool.wgsl"), "main"),
+            k("unary", ELEMENTWISE, "unary"),
+            k("sum", ELEMENTWISE, "sum"),
+            k("accumulate", ELEMENTWISE, "accumulate"),
+            k("lrn", MAPS, "lrn"),
+            k("subsample", MAPS, "subsample"),
+            k("pad_shortcut", MAPS, "pad_shortcut"),
+        ])
+        .collect()
+});
 const COMMON: &str = include_str!("shaders/common.wgsl");
 
 /// A device with the engine's pipelines, made once and shared by every prepared network.
@@ -132,7 +128,9 @@ pub struct Gpu {
     pub(super) queue: wgpu::Queue,
     info: wgpu::AdapterInfo,
     pub(super) layout: wgpu::BindGroupLayout,
-    pub(super) pipelines: Vec<wgpu::ComputePipeline>,
+    pipeline_layout: wgpu::PipelineLayout,
+    /// The pipeline of each kernel, built when first needed.
+    pipelines: Vec<OnceLock<wgpu::ComputePipeline>>,
     /// The largest storage binding the device allows (bytes).
     pub(super) max_binding: u64,
     /// What the kernels' choice needs to know of the device (`kernels::choose_conv`).
@@ -151,6 +149,39 @@ impl Gpu {
     pub(super) fn fault(&self) -> Option<String> {
         self.fault.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
+
+    /// The pipeline of kernel `i` ([`kernel`]), built the first time it is asked for (by the
+    /// lowering of a network that uses it: a network prepares only what it runs).
+    pub(super) fn pipeline(&self, i: usize) -> &wgpu::ComputePipeline {
+        self.pipelines[i].get_or_init(|| {
+            let kernel = &KERNELS[i];
+            let mut source = format!(
+                "{}{}alias X = {};\nalias A = {};\n{COMMON}\n",
+                lower::wgsl_constants(),
+                kernel.defines,
+                kernel.x,
+                kernel.aux,
+            );
+            for piece in &kernel.source {
+                source.push_str(piece);
+            }
+            let module = self
+                .device
+                .create_shader_module(wgpu::ShaderModuleDescriptor {
+                    label: Some(&kernel.name),
+                    source: wgpu::ShaderSource::Wgsl(source.into()),
+                });
+            self.device
+                .create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                    label: Some(&kernel.name),
+                    layout: Some(&self.pipeline_layout),
+                    module: &module,
+                    entry_point: Some(kernel.entry),
+                    compilation_options: Default::default(),
+                    cache: None,
+                })
+        })
+    }
 }
 
 /// The WebGPU engine.
@@ -162,8 +193,7 @@ pub struct GpuEngine {
 }
 
 impl GpuEngine {
-    /// Opens the first adapter wgpu finds (natively Vulkan, in the browser `navigator.gpu`) and
-    /// builds the pipelines.
+    /// Opens the first adapter wgpu finds (natively Vulkan, in the browser `navigator.gpu`).
     pub async fn open() -> Result<GpuEngine, EngineError> {
         let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
         let adapter = instance
@@ -241,33 +271,6 @@ impl GpuEngine {
             bind_group_layouts: &[Some(&layout)],
             immediate_size: 0,
         });
-        let pipelines = KERNELS
-            .iter()
-            .map(|kernel| {
-                let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-                    label: Some(kernel.name),
-                    source: wgpu::ShaderSource::Wgsl(
-                        format!(
-                            "{}{}alias X = {};\nalias A = {};\n{COMMON}\n{}",
-                            lower::wgsl_constants(),
-                            kernel.defines,
-                            kernel.x,
-                            kernel.aux,
-                            kernel.source
-                        )
-                        .into(),
-                    ),
-                });
-                device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                    label: Some(kernel.name),
-                    layout: Some(&pl),
-                    module: &module,
-                    entry_point: Some(kernel.entry),
-                    compilation_options: Default::default(),
-                    cache: None,
-                })
-            })
-            .collect();
         let fault = Arc::new(Mutex::new(None::<String>));
         let record = |fault: &Arc<Mutex<Option<String>>>, what: String| {
             fault
@@ -306,7 +309,8 @@ impl GpuEngine {
                 queue,
                 info,
                 layout,
-                pipelines,
+                pipeline_layout: pl,
+                pipelines: KERNELS.iter().map(|_| OnceLock::new()).collect(),
                 max_binding: limits.max_storage_buffer_binding_size,
                 timestamps: features.contains(wgpu::Features::TIMESTAMP_QUERY),
                 empty,
@@ -341,6 +345,31 @@ impl GpuEngine {
         self.gpu.device.destroy();
     }
 
+    /// Builds every kernel's pipeline (a network builds only those it runs), each in an error
+    /// scope, and names those the adapter's compiler rejects. The tests ask it of every adapter
+    /// they run on: the browser's compiler (Tint) rejects what naga natively accepts, such as a
+    /// barrier it finds in non-uniform control flow.
+    pub async fn check_kernels(&self) -> Result<(), EngineError> {
+        let mut failed = Vec::new();
+        for (i, kernel) in KERNELS.iter().enumerate() {
+            let scope = self
+                .gpu
+                .device
+                .push_error_scope(wgpu::ErrorFilter::Validation);
+            self.gpu.pipeline(i);
+            if let Some(e) = scope.pop().await {
+                failed.push(format!("{}: {e}", kernel.name));
+            }
+        }
+        if let Some(fault) = self.fault() {
+            failed.push(fault);
+        }
+        match failed.is_empty() {
+            true => Ok(()),
+            false => Err(backend(failed.join("; "))),
+        }
+    }
+
     /// The first fault the device reported (a lost device, a failed pipeline), if any.
     pub fn fault(&self) -> Option<String> {
         self.gpu.fault()
@@ -372,13 +401,14 @@ fn fit(info: &wgpu::AdapterInfo) -> Fit {
     Fit {
         groups: if software { threads } else { 256 },
         winograd: !(software && info.backend == wgpu::Backend::BrowserWebGpu),
+        prefetch: !software,
     }
 }
 
 /// The name of pipeline `i` (for the native profile).
 #[cfg(not(target_arch = "wasm32"))]
 pub(super) fn kernel_name(i: usize) -> &'static str {
-    KERNELS[i].name
+    &KERNELS[i].name
 }
 
 /// The pipeline of kernel `name`.

@@ -12,7 +12,11 @@
 //!   N = 49), K is cut into parts, each workgroup sums its part into a scratch buffer and one
 //!   more dispatch adds the parts, the bias and the ReLU;
 //! - 1 × 1 convolutions of stride 1 without padding read the input as the plain matrix it is
-//!   (no offset table, contiguous loads): "pointwise";
+//!   (no offset table, contiguous loads): "pointwise"; where its columns come in fours (N a
+//!   multiple of 4) as vec4s, one 16-byte load for four columns ("input4");
+//! - every tiled kernel loads the next slice of K into registers before it multiplies the one in
+//!   workgroup memory, so that the loads' latency passes during the products ("prefetch"; the
+//!   policy can turn it off, to measure it);
 //! - 3 × 3 stride-1 convolutions with enough channels go through Winograd (shaders/winograd.wgsl):
 //!   F(4×4, 3×3) where the map has enough 4 × 4 tiles (36 multiplies per 16 outputs instead of
 //!   144), F(2×2, 3×3) where it has only enough 2 × 2 ones (16 per 4 instead of 36); the products
@@ -23,8 +27,12 @@
 //! 16-bit floats, half the bytes, eight to a 16-byte load (where the length is a multiple of 8),
 //! unpacked to f32 in the shader (`unpack2x16float`, core WGSL: no `shader-f16` feature needed,
 //! so it runs on every adapter; the sums stay f32).
+//!
+//! Each tiled kernel is one pipeline per variant (`ConvKernel`: tile × input × prefetch), built
+//! only when a network uses it (`device::Gpu::pipeline`).
 
-use std::fmt;
+mod policy;
+pub use policy::KernelPolicy;
 
 /// A convolution's tile: the side of the square of outputs a workgroup computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,168 +120,6 @@ pub enum Fc {
     Half,
 }
 
-impl Fc {
-    fn name(self) -> &'static str {
-        match self {
-            Fc::Scalar => "scalar",
-            Fc::Wide => "wide",
-            Fc::Half => "half",
-        }
-    }
-}
-
-/// How the engine picks its kernels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct KernelPolicy {
-    /// The tile of every convolution, or by shape.
-    pub tile: Option<Tile>,
-    /// Parts of K per convolution (1: never split), or by shape.
-    pub split_k: Option<usize>,
-    /// 1 × 1 stride-1 unpadded convolutions as plain GEMM.
-    pub pointwise: bool,
-    /// How fully connected layers hold and read their weights.
-    pub fc: Fc,
-    /// 3 × 3 stride-1 convolutions through Winograd.
-    pub winograd: Winograd,
-    /// Winograd's output tile, or by the map's size.
-    pub winograd_tile: Option<WinogradTile>,
-    /// The workgroups a dispatch should have to fill the device, or the adapter's guess
-    /// (`device::fit`).
-    pub groups: Option<usize>,
-    /// Whether the tile by shape may be 128 × 128.
-    pub big_tiles: bool,
-}
-
-impl Default for KernelPolicy {
-    fn default() -> Self {
-        KernelPolicy::BY_SHAPE
-    }
-}
-
-impl KernelPolicy {
-    /// Everything chosen by shape.
-    pub const BY_SHAPE: KernelPolicy = KernelPolicy {
-        tile: None,
-        split_k: None,
-        pointwise: true,
-        fc: Fc::Wide,
-        winograd: Winograd::ByShape,
-        winograd_tile: None,
-        groups: None,
-        big_tiles: true,
-    };
-
-    /// The engine as it was before kernels were chosen by shape: one 64 × 64 tiled kernel for
-    /// every convolution, one scalar GEMV for every fully connected layer.
-    pub const BASELINE: KernelPolicy = KernelPolicy {
-        tile: Some(Tile::T64),
-        split_k: Some(1),
-        pointwise: false,
-        fc: Fc::Scalar,
-        winograd: Winograd::Off,
-        winograd_tile: None,
-        groups: None,
-        big_tiles: false,
-    };
-
-    /// Reads a policy: `auto` (by shape), `baseline`, or `auto`/`baseline` followed by settings
-    /// separated by commas — `tile=64|32|128|auto`, `tile128=on|off` (whether
-    /// the tile by shape may be 128), `split=N|auto`, `pointwise=on|off`,
-    /// `fc=wide|scalar|half`, `winograd=on|off|always` (on: where the shape pays), `wtile=2|4|auto`
-    /// (Winograd's F(2×2) or F(4×4) tiles), `groups=N` (the workgroups that fill the device) —
-    /// or the settings alone (on top of `auto`).
-    pub fn parse(s: &str) -> Result<KernelPolicy, String> {
-        let mut p = KernelPolicy::BY_SHAPE;
-        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (key, value) = part.split_once('=').unwrap_or((part, ""));
-            let bad = || format!("kernel setting '{part}' is not understood (see --help)");
-            match (key, value) {
-                ("auto", "") => p = KernelPolicy::BY_SHAPE,
-                ("baseline", "") => p = KernelPolicy::BASELINE,
-                ("tile", "64") => p.tile = Some(Tile::T64),
-                ("tile", "32") => p.tile = Some(Tile::T32),
-                ("tile", "128") => p.tile = Some(Tile::T128),
-                ("tile", "auto") => p.tile = None,
-                ("tile128", "on") => p.big_tiles = true,
-                ("tile128", "off") => p.big_tiles = false,
-                ("split", "auto") => p.split_k = None,
-                ("split", n) => {
-                    let n: usize = n.parse().map_err(|_| bad())?;
-                    if !(1..=MAX_PARTS).contains(&n) {
-                        return Err(format!("split={n}: between 1 and {MAX_PARTS}"));
-                    }
-                    p.split_k = Some(n);
-                }
-                ("pointwise", "on") => p.pointwise = true,
-                ("pointwise", "off") => p.pointwise = false,
-                ("fc", "wide") => p.fc = Fc::Wide,
-                ("fc", "scalar") => p.fc = Fc::Scalar,
-                ("fc", "half") => p.fc = Fc::Half,
-                ("winograd", "on") => p.winograd = Winograd::ByShape,
-                ("winograd", "off") => p.winograd = Winograd::Off,
-                ("winograd", "always") => p.winograd = Winograd::Always,
-                ("wtile", "2") => p.winograd_tile = Some(WinogradTile::F2),
-                ("wtile", "4") => p.winograd_tile = Some(WinogradTile::F4),
-                ("wtile", "auto") => p.winograd_tile = None,
-                ("groups", n) => {
-                    p.groups = Some(n.parse().ok().filter(|&n| n > 0).ok_or_else(bad)?)
-                }
-                _ => return Err(bad()),
-            }
-        }
-        Ok(p)
-    }
-
-    /// The policy in `ATLAS_GPU_KERNELS` (natively), by shape without it.
-    pub fn from_env() -> Result<KernelPolicy, String> {
-        #[cfg(not(target_arch = "wasm32"))]
-        if let Ok(s) = std::env::var("ATLAS_GPU_KERNELS") {
-            return KernelPolicy::parse(&s);
-        }
-        Ok(KernelPolicy::BY_SHAPE)
-    }
-}
-
-impl fmt::Display for KernelPolicy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if *self == KernelPolicy::BY_SHAPE {
-            return write!(f, "auto");
-        }
-        if *self == KernelPolicy::BASELINE {
-            return write!(f, "baseline");
-        }
-        let tile = match self.tile {
-            None => "auto",
-            Some(Tile::T64) => "64",
-            Some(Tile::T32) => "32",
-            Some(Tile::T128) => "128",
-        };
-        let split = self.split_k.map_or("auto".to_string(), |n| n.to_string());
-        let on = |b: bool| if b { "on" } else { "off" };
-        let fc = self.fc.name();
-        write!(
-            f,
-            "tile={tile},split={split},pointwise={},fc={fc},winograd={}",
-            on(self.pointwise),
-            match self.winograd {
-                Winograd::Off => "off",
-                Winograd::ByShape => "on",
-                Winograd::Always => "always",
-            }
-        )?;
-        if let Some(t) = self.winograd_tile {
-            write!(f, ",wtile={}", t.side())?;
-        }
-        if let Some(n) = self.groups {
-            write!(f, ",groups={n}")?;
-        }
-        if !self.big_tiles && self.tile.is_none() {
-            write!(f, ",tile128=off")?;
-        }
-        Ok(())
-    }
-}
-
 /// The most parts K is split into.
 pub const MAX_PARTS: usize = 16;
 /// The least depth of K a part is given where the split is by shape.
@@ -324,6 +170,9 @@ pub struct ConvChoice {
     /// Parts of K (1: not split).
     pub parts: usize,
     pub pointwise: bool,
+    /// A pointwise GEMM whose columns come in fours (N a multiple of 4) reads its input as vec4.
+    pub wide_input: bool,
+    pub prefetch: bool,
     pub winograd: Option<WinogradTile>,
 }
 
@@ -332,6 +181,75 @@ impl ConvChoice {
     pub fn workgroups(&self, s: &ConvShape) -> usize {
         let t = self.tile.outputs();
         s.n.div_ceil(t) * s.m.div_ceil(t) * s.groups * self.parts
+    }
+
+    /// The tiled GEMM kernel that runs it (the direct convolution, or Winograd's products).
+    pub fn kernel(&self) -> ConvKernel {
+        ConvKernel {
+            tile: self.tile,
+            input: match (self.pointwise, self.wide_input) {
+                (false, _) => ConvInput::Gather,
+                (true, false) => ConvInput::Pointwise,
+                (true, true) => ConvInput::PointwiseWide,
+            },
+            prefetch: self.prefetch,
+        }
+    }
+}
+
+/// How a tiled convolution kernel reads its input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConvInput {
+    /// Through strides, padding and an offset per depth (im2col in the load), four scalars.
+    Gather,
+    /// As the plain matrix it is (1 × 1, stride 1, unpadded), four scalars.
+    Pointwise,
+    /// The same, one vec4 (its columns N a multiple of 4, so that four columns never straddle a
+    /// row of the matrix).
+    PointwiseWide,
+}
+
+/// A tiled convolution kernel, one pipeline each: its tile, its input's loads, and whether it
+/// loads the next slice of K while it multiplies the one in workgroup memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConvKernel {
+    pub tile: Tile,
+    pub input: ConvInput,
+    pub prefetch: bool,
+}
+
+impl ConvKernel {
+    /// Every one of them.
+    pub fn all() -> impl Iterator<Item = ConvKernel> {
+        [Tile::T64, Tile::T32, Tile::T128]
+            .into_iter()
+            .flat_map(|tile| {
+                [
+                    ConvInput::Gather,
+                    ConvInput::Pointwise,
+                    ConvInput::PointwiseWide,
+                ]
+                .into_iter()
+                .flat_map(move |input| {
+                    [true, false].map(|prefetch| ConvKernel {
+                        tile,
+                        input,
+                        prefetch,
+                    })
+                })
+            })
+    }
+
+    /// Its name, as the profile shows it: `conv64`, `conv32_1x1`, `conv128_1x1v4`, with `_np`
+    /// where it does not prefetch.
+    pub fn name(&self) -> String {
+        let input = match self.input {
+            ConvInput::Gather => "",
+            ConvInput::Pointwise => "_1x1",
+            ConvInput::PointwiseWide => "_1x1v4",
+        };
+        let prefetch = if self.prefetch { "" } else { "_np" };
+        format!("conv{}{input}{prefetch}", self.tile.outputs())
     }
 }
 
@@ -343,6 +261,11 @@ pub struct Fit {
     /// Whether Winograd pays where the shape says it should: not on a browser's software adapter
     /// (SwiftShader ran SqueezeNet 1.1 1.5× slower with it, where lavapipe ran VGG-16 2× faster).
     pub winograd: bool,
+    /// Whether the tiled kernels prefetch the next slice of K: on a GPU, whose loads wait
+    /// hundreds of cycles; not on a CPU adapter, whose loads hit its caches and which has no
+    /// latency to hide (lavapipe ran the convolutions of 7 of 8 networks 2–10 % slower with it,
+    /// SwiftShader the same within its noise).
+    pub prefetch: bool,
 }
 
 /// Picks the kernel for a convolution of shape `s` on a device `fit` describes (its workgroups
@@ -406,10 +329,13 @@ pub fn choose_conv(policy: &KernelPolicy, fit: Fit, s: &ConvShape) -> ConvChoice
     // Every part gets at least one slice of K.
     .min(slices)
     .max(1);
+    let pointwise = policy.pointwise && s.pointwise;
     ConvChoice {
         tile,
         parts,
-        pointwise: policy.pointwise && s.pointwise,
+        pointwise,
+        wide_input: pointwise && policy.wide_input && s.n.is_multiple_of(4),
+        prefetch: policy.prefetch.unwrap_or(fit.prefetch),
         winograd: None,
     }
 }
@@ -457,6 +383,7 @@ mod tests {
         Fit {
             groups,
             winograd: true,
+            prefetch: true,
         }
     }
 
@@ -552,6 +479,7 @@ mod tests {
         let software = Fit {
             groups: 4,
             winograd: false,
+            prefetch: false,
         };
         assert_eq!(choose_conv(&p, software, &conv3).winograd, None);
         let always = KernelPolicy::parse("winograd=always").unwrap();
@@ -581,6 +509,43 @@ mod tests {
         );
     }
 
+    /// A pointwise GEMM loads its input as vec4 where its columns come in fours: ResNet-50's
+    /// 1 × 1 layers on 56 × 56 and VGG's Winograd products of 196 tiles, not SqueezeNet's 55 × 55
+    /// nor a 7 × 7 map, nor a 3 × 3 layer, nor where the policy says no.
+    #[test]
+    fn wide_input_where_the_columns_come_in_fours() {
+        let p = KernelPolicy::BY_SHAPE;
+        let pointwise = |n| ConvShape {
+            pointwise: true,
+            ..shape(256, n, 64)
+        };
+        let c = choose_conv(&p, fit(4), &pointwise(3_136));
+        assert!(c.wide_input && c.prefetch);
+        assert_eq!(c.kernel().name(), "conv128_1x1v4");
+        assert!(!choose_conv(&p, fit(4), &pointwise(3_025)).wide_input);
+        assert!(!choose_conv(&p, fit(4), &pointwise(49)).wide_input);
+        assert!(!choose_conv(&p, fit(4), &shape(256, 3_136, 64)).wide_input);
+        let conv3 = ConvShape {
+            winograd_map: Some([56, 56]),
+            ..shape(256, 56 * 56, 128 * 9)
+        };
+        assert!(choose_conv(&p, fit(256), &conv3).wide_input);
+        let off = KernelPolicy::parse("input4=off,prefetch=off").unwrap();
+        let c = choose_conv(&off, fit(4), &pointwise(3_136));
+        assert_eq!(c.kernel().name(), "conv128_1x1_np");
+        // Prefetching as the adapter suits (a GPU's fit, a CPU adapter's), or as forced.
+        let cpu = Fit {
+            prefetch: false,
+            ..fit(4)
+        };
+        assert!(!choose_conv(&p, cpu, &pointwise(3_136)).prefetch);
+        let on = KernelPolicy::parse("prefetch=on").unwrap();
+        assert!(choose_conv(&on, cpu, &pointwise(3_136)).prefetch);
+        let names: std::collections::BTreeSet<String> =
+            ConvKernel::all().map(|k| k.name()).collect();
+        assert_eq!(names.len(), 18);
+    }
+
     #[test]
     fn forced_settings_win_and_parts_never_exceed_the_slices() {
         let p = KernelPolicy::parse("tile=32,split=16,pointwise=off").unwrap();
@@ -597,38 +562,5 @@ mod tests {
             },
         );
         assert_eq!((b.tile, b.parts, b.pointwise), (Tile::T64, 1, false));
-    }
-
-    #[test]
-    fn policies_read_and_print_alike() {
-        for s in [
-            "auto",
-            "baseline",
-            "tile=32,split=4,pointwise=off,fc=scalar,winograd=always",
-            "tile=auto,split=auto,pointwise=on,fc=wide,winograd=off,groups=256",
-            "tile=32,split=4,pointwise=on,fc=wide,winograd=always,wtile=4",
-            "tile=auto,split=auto,pointwise=on,fc=half,winograd=on",
-            "tile=128,split=auto,pointwise=on,fc=wide,winograd=on",
-            "tile=auto,split=auto,pointwise=on,fc=wide,winograd=on,tile128=off",
-        ] {
-            assert_eq!(KernelPolicy::parse(s).unwrap().to_string(), s);
-        }
-        assert_eq!(
-            KernelPolicy::parse("baseline,fc=wide").unwrap().to_string(),
-            "tile=64,split=1,pointwise=off,fc=wide,winograd=off"
-        );
-        assert!(KernelPolicy::parse("tile=48").is_err());
-        assert!(KernelPolicy::parse("split=0").is_err());
-        assert!(KernelPolicy::parse("split=17").is_err());
-        assert!(KernelPolicy::parse("groups=0").is_err());
-        let gpu = KernelPolicy::parse("groups=256").unwrap();
-        assert_eq!(choose_conv(&gpu, fit(2), &shape(512, 49, 4_608)).parts, 8);
-        assert_eq!(choose_fc(&KernelPolicy::BY_SHAPE, 9216), Fc::Wide);
-        assert_eq!(choose_fc(&KernelPolicy::BY_SHAPE, 10), Fc::Scalar);
-        assert_eq!(choose_fc(&KernelPolicy::BASELINE, 9216), Fc::Scalar);
-        let half = KernelPolicy::parse("fc=half").unwrap();
-        assert_eq!(choose_fc(&half, 9216), Fc::Half);
-        assert_eq!(choose_fc(&half, 84), Fc::Wide);
-        assert_eq!(choose_fc(&half, 10), Fc::Scalar);
     }
 }

@@ -211,10 +211,7 @@ fn values(bytes: &[u8], in_f16: bool, len: usize) -> Vec<f32> {
             .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
             .collect()
     } else {
-        bytes
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect()
+        super::floats_of(bytes)
     };
     // An empty vector was uploaded as one value, an odd f16 one padded.
     v.truncate(len);
@@ -411,9 +408,11 @@ impl<'a> Lowering<'a> {
             entries: &entries,
         });
         self.out.bytes += 64;
+        let pipeline = kernel(name);
+        self.gpu.pipeline(pipeline);
         self.out.dispatches.push(Dispatch {
             node: self.node,
-            pipeline: kernel(name),
+            pipeline,
             bind,
             grid,
         });
@@ -762,7 +761,7 @@ mod tests {
         assert_eq!(decl.lines().count(), SHARED.len());
         let sources = [
             include_str!("shaders/conv.wgsl"),
-            include_str!("shaders/gemv.wgsl"),
+            include_str!("shaders/gemv_row.wgsl"),
             include_str!("shaders/elementwise.wgsl"),
             include_str!("shaders/pool.wgsl"),
         ]

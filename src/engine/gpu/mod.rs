@@ -45,6 +45,14 @@ fn bytes_of(v: &[f32]) -> &[u8] {
     unsafe { std::slice::from_raw_parts(v.as_ptr().cast(), std::mem::size_of_val(v)) }
 }
 
+/// The f32s whose little-endian bytes `bytes` are (as buffers are read back).
+fn floats_of(bytes: &[u8]) -> Vec<f32> {
+    bytes
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
+
 /// A prepared network on the GPU.
 pub struct GpuNetwork {
     gpu: Arc<Gpu>,

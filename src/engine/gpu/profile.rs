@@ -70,7 +70,7 @@ impl GpuNetwork {
                     end_of_pass_write_index: Some(q + 1),
                 }),
             });
-            pass.set_pipeline(&self.gpu.pipelines[d.pipeline]);
+            pass.set_pipeline(self.gpu.pipeline(d.pipeline));
             pass.set_bind_group(0, &d.bind, &[]);
             pass.dispatch_workgroups(d.grid[0], d.grid[1], d.grid[2]);
         }

@@ -62,7 +62,7 @@ impl GpuNetwork {
         {
             let mut pass = enc.begin_compute_pass(&Default::default());
             for d in &self.lowered.dispatches {
-                pass.set_pipeline(&self.gpu.pipelines[d.pipeline]);
+                pass.set_pipeline(self.gpu.pipeline(d.pipeline));
                 pass.set_bind_group(0, &d.bind, &[]);
                 pass.dispatch_workgroups(d.grid[0], d.grid[1], d.grid[2]);
             }
@@ -225,10 +225,7 @@ impl Prepared for GpuNetwork {
 /// The floats of a mapped read-back buffer.
 fn floats(staging: &wgpu::Buffer) -> Result<Vec<f32>, EngineError> {
     let view = staging.slice(..).get_mapped_range().map_err(backend)?;
-    Ok(view
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect())
+    Ok(super::floats_of(&view))
 }
 
 /// Asks for `staging` to be mapped for reading; the future resolves when it is.

@@ -8,7 +8,7 @@ use super::{backend, params, u, Buf, Held, Lowering, FLAG_BIAS, NONE};
 use crate::engine::fold;
 use crate::engine::gpu::device::Gpu;
 use crate::engine::gpu::kernels::{
-    choose_conv, ConvChoice, ConvShape, KernelPolicy, Tile, Winograd, WinogradTile,
+    choose_conv, ConvChoice, ConvShape, KernelPolicy, Winograd, WinogradTile,
 };
 use crate::engine::plan::{Fate, Plan};
 use crate::engine::{EngineError, Weights};
@@ -318,11 +318,11 @@ impl Lowering<'_> {
         let (wb, bb) = (Buf::Weight(w), Buf::Weight(b));
         if choice.parts == 1 {
             let bufs = [self.input(id), wb, bb, Buf::Node(id), y2];
-            self.dispatch(gemm_kernel(choice), conv_params, bufs, grid);
+            self.dispatch(&choice.kernel().name(), conv_params, bufs, grid);
         } else {
             let scratch = Buf::Scratch(Scratch::Parts);
             let bufs = [self.input(id), wb, bb, scratch, Buf::Sink];
-            self.dispatch(gemm_kernel(choice), conv_params, bufs, grid);
+            self.dispatch(&choice.kernel().name(), conv_params, bufs, grid);
             let count = self.count(id);
             let reduce = params(
                 [u(count), u(os[1] * os[2]), u(choice.parts), flags],
@@ -389,7 +389,7 @@ impl Lowering<'_> {
         );
         let grid = [u(tiles.div_ceil(t)), u(o.div_ceil(t)), u(q)];
         let bufs = [v, Buf::Weight(w), Buf::Empty, m, Buf::Sink];
-        self.dispatch(gemm_kernel(choice), gemm, bufs, grid);
+        self.dispatch(&choice.kernel().name(), gemm, bufs, grid);
         let output = params(
             [u(o), u(tiles), u(os[1]), u(os[2])],
             [u(tw), flags, 0, 0],
@@ -398,18 +398,6 @@ impl Lowering<'_> {
         );
         let bufs = [m, Buf::Empty, Buf::Weight(b), Buf::Node(id), y2];
         self.dispatch(output_kernel, output, bufs, super::grid_1d(o * tiles));
-    }
-}
-
-/// The GEMM kernel of a choice.
-fn gemm_kernel(choice: ConvChoice) -> &'static str {
-    match (choice.tile, choice.pointwise) {
-        (Tile::T64, false) => "conv64",
-        (Tile::T32, false) => "conv32",
-        (Tile::T64, true) => "conv64_1x1",
-        (Tile::T32, true) => "conv32_1x1",
-        (Tile::T128, false) => "conv128",
-        (Tile::T128, true) => "conv128_1x1",
     }
 }
 

@@ -3,8 +3,9 @@
 // the load). A workgroup of WG × WG invocations computes a 4·WG × 4·WG tile of Y from WG-deep
 // slices held in workgroup memory; each invocation keeps a 4 × 4 block of sums in four vec4
 // registers and loads one vec4 of each operand per slice (the weights' in one 16-byte load;
-// shaders/conv_tile.wgsl has the loads and stores, shared with conv128.wgsl). WG (16 or 8) and
-// POINTWISE are declared before this source, one pipeline per choice (src/engine/gpu/kernels.rs):
+// shaders/conv_tile.wgsl has the loads and stores, shared with conv128.wgsl). WG (16 or 8),
+// POINTWISE and PREFETCH are declared before this source, one pipeline per choice
+// (src/engine/gpu/kernels.rs, `ConvKernel`):
 // a POINTWISE kernel runs the 1 × 1 stride-1 unpadded convolutions, whose X̂ is the input itself
 // (contiguous loads, no offset table). Every index into a vector is a constant (no
 // per-invocation component indexing, which emulated GPUs turn into scatters). The bias is added
@@ -39,10 +40,27 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) l: v
     var acc1 = vec4<f32>(0.0);
     var acc2 = vec4<f32>(0.0);
     var acc3 = vec4<f32>(0.0);
+    // With PREFETCH the next slice's loads are issued before this one's products, so that
+    // their latency passes while it multiplies (one vec4 of each operand more in registers).
+    var a_next = vec4<f32>(0.0);
+    var b_next = vec4<f32>(0.0);
+    if (PREFETCH) {
+        a_next = load_weights(j, t, j.k_begin);
+        b_next = load_input(j, t, j.k_begin);
+    }
     for (var k0 = j.k_begin; k0 < j.k_end; k0 += TK) {
-        As[li] = load_weights(j, t, k0);
-        Bs[li] = load_input(j, t, k0);
+        if (PREFETCH) {
+            As[li] = a_next;
+            Bs[li] = b_next;
+        } else {
+            As[li] = load_weights(j, t, k0);
+            Bs[li] = load_input(j, t, k0);
+        }
         workgroupBarrier();
+        if (PREFETCH) {
+            a_next = load_weights(j, t, k0 + TK);
+            b_next = load_input(j, t, k0 + TK);
+        }
         for (var q = 0u; q < TK; q++) {
             let a = As[q * WG + l.y];
             let b = Bs[q * WG + l.x];

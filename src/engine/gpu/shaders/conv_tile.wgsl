@@ -3,7 +3,9 @@
 // loads, the loads of one slice of each operand (one vec4 per invocation, into As[li] and Bs[li])
 // and the store of a row of four sums. Parameters and layouts are conv.wgsl's; each kernel
 // declares TM (= TN, the tile's side), TK (a slice's depth) and AV = TM / 4 (the vec4s of one
-// column of a slice, TK · AV = the invocations), POINTWISE, and As and Bs.
+// column of a slice, TK · AV = the invocations), POINTWISE, PREFETCH, and As and Bs. `columns`
+// (a pointwise input's four columns) and `element` (one value of the input) come from
+// shaders/columns.wgsl or columns4.wgsl, as the kernel binds the input: f32 or vec4<f32>.
 
 // A workgroup's job: the same for all its invocations (from its id alone, so that the loop over
 // K and its barriers are in uniform control flow, as WGSL requires).
@@ -76,11 +78,7 @@ fn load_input(j: Job, t: Lane, k0: u32) -> vec4<f32> {
     let ok = t.ok;
     if (POINTWISE) {
         // X̂[k][n] is the input: channel k, pixel n.
-        let off = t.xg + kb * j.N + t.bn;
-        if (ok.x) { xb.x = x[off]; }
-        if (ok.y) { xb.y = x[off + 1u]; }
-        if (ok.z) { xb.z = x[off + 2u]; }
-        if (ok.w) { xb.w = x[off + 3u]; }
+        xb = columns(t.xg + kb * j.N + t.bn, ok);
     } else {
         let H = p.a.y; let W = p.a.z;
         let at = p.a.w + 3u * kb;
@@ -89,10 +87,10 @@ fn load_input(j: Job, t: Lane, k0: u32) -> vec4<f32> {
         let ix = t.ix0 + vec4<i32>(i32(aux2[at + 2u]));
         let inside = ok & (iy >= vec4<i32>(0)) & (iy < vec4<i32>(i32(H)))
             & (ix >= vec4<i32>(0)) & (ix < vec4<i32>(i32(W)));
-        if (inside.x) { xb.x = x[off + u32(iy.x) * W + u32(ix.x)]; }
-        if (inside.y) { xb.y = x[off + u32(iy.y) * W + u32(ix.y)]; }
-        if (inside.z) { xb.z = x[off + u32(iy.z) * W + u32(ix.z)]; }
-        if (inside.w) { xb.w = x[off + u32(iy.w) * W + u32(ix.w)]; }
+        if (inside.x) { xb.x = element(off + u32(iy.x) * W + u32(ix.x)); }
+        if (inside.y) { xb.y = element(off + u32(iy.y) * W + u32(ix.y)); }
+        if (inside.z) { xb.z = element(off + u32(iy.z) * W + u32(ix.z)); }
+        if (inside.w) { xb.w = element(off + u32(iy.w) * W + u32(ix.w)); }
     }
     return xb;
 }

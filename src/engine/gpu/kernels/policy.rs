@@ -1,0 +1,250 @@
+//! How the WebGPU engine picks its kernels, as a value: everything by shape (`auto`), the kernels
+//! before the choice (`baseline`), or any choice forced, read from and printed as the settings
+//! `atlas bench-gpu --kernels` and the conformance suite name (`KernelPolicy::parse`).
+
+use std::fmt;
+
+use super::{Fc, Tile, Winograd, WinogradTile, MAX_PARTS};
+
+impl Fc {
+    fn name(self) -> &'static str {
+        match self {
+            Fc::Scalar => "scalar",
+            Fc::Wide => "wide",
+            Fc::Half => "half",
+        }
+    }
+}
+
+/// How the engine picks its kernels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KernelPolicy {
+    /// The tile of every convolution, or by shape.
+    pub tile: Option<Tile>,
+    /// Parts of K per convolution (1: never split), or by shape.
+    pub split_k: Option<usize>,
+    /// 1 × 1 stride-1 unpadded convolutions as plain GEMM.
+    pub pointwise: bool,
+    /// How fully connected layers hold and read their weights.
+    pub fc: Fc,
+    /// 3 × 3 stride-1 convolutions through Winograd.
+    pub winograd: Winograd,
+    /// Winograd's output tile, or by the map's size.
+    pub winograd_tile: Option<WinogradTile>,
+    /// The workgroups a dispatch should have to fill the device, or the adapter's guess
+    /// (`device::fit`).
+    pub groups: Option<usize>,
+    /// Whether the tile by shape may be 128 × 128.
+    pub big_tiles: bool,
+    /// Whether a pointwise GEMM loads its input as vec4 where its columns come in fours.
+    pub wide_input: bool,
+    /// Whether the tiled kernels load the next slice of K into registers while they multiply
+    /// the one in workgroup memory, or as the adapter suits (`Fit::prefetch`).
+    pub prefetch: Option<bool>,
+}
+
+impl Default for KernelPolicy {
+    fn default() -> Self {
+        KernelPolicy::BY_SHAPE
+    }
+}
+
+impl KernelPolicy {
+    /// Everything chosen by shape.
+    pub const BY_SHAPE: KernelPolicy = KernelPolicy {
+        tile: None,
+        split_k: None,
+        pointwise: true,
+        fc: Fc::Wide,
+        winograd: Winograd::ByShape,
+        winograd_tile: None,
+        groups: None,
+        big_tiles: true,
+        wide_input: true,
+        prefetch: None,
+    };
+
+    /// The engine as it was before kernels were chosen by shape: one 64 × 64 tiled kernel for
+    /// every convolution, one scalar GEMV for every fully connected layer.
+    pub const BASELINE: KernelPolicy = KernelPolicy {
+        tile: Some(Tile::T64),
+        split_k: Some(1),
+        pointwise: false,
+        fc: Fc::Scalar,
+        winograd: Winograd::Off,
+        winograd_tile: None,
+        groups: None,
+        big_tiles: false,
+        wide_input: false,
+        prefetch: Some(false),
+    };
+
+    /// Reads a policy: `auto` (by shape), `baseline`, or `auto`/`baseline` followed by settings
+    /// separated by commas — `tile=64|32|128|auto`, `tile128=on|off` (whether
+    /// the tile by shape may be 128), `split=N|auto`, `pointwise=on|off`,
+    /// `fc=wide|scalar|half`, `winograd=on|off|always` (on: where the shape pays), `wtile=2|4|auto`
+    /// (Winograd's F(2×2) or F(4×4) tiles), `groups=N` (the workgroups that fill the device),
+    /// `input4=on|off` (a pointwise GEMM's input as vec4 where it can), `prefetch=on|off|auto`
+    /// (the next slice loaded while the current one is multiplied; auto: as the adapter suits) — or the settings alone (on top of
+    /// `auto`).
+    pub fn parse(s: &str) -> Result<KernelPolicy, String> {
+        let mut p = KernelPolicy::BY_SHAPE;
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (key, value) = part.split_once('=').unwrap_or((part, ""));
+            let bad = || format!("kernel setting '{part}' is not understood (see --help)");
+            match (key, value) {
+                ("auto", "") => p = KernelPolicy::BY_SHAPE,
+                ("baseline", "") => p = KernelPolicy::BASELINE,
+                ("tile", "64") => p.tile = Some(Tile::T64),
+                ("tile", "32") => p.tile = Some(Tile::T32),
+                ("tile", "128") => p.tile = Some(Tile::T128),
+                ("tile", "auto") => p.tile = None,
+                ("tile128", "on") => p.big_tiles = true,
+                ("tile128", "off") => p.big_tiles = false,
+                ("input4", "on") => p.wide_input = true,
+                ("input4", "off") => p.wide_input = false,
+                ("prefetch", "on") => p.prefetch = Some(true),
+                ("prefetch", "off") => p.prefetch = Some(false),
+                ("prefetch", "auto") => p.prefetch = None,
+                ("split", "auto") => p.split_k = None,
+                ("split", n) => {
+                    let n: usize = n.parse().map_err(|_| bad())?;
+                    if !(1..=MAX_PARTS).contains(&n) {
+                        return Err(format!("split={n}: between 1 and {MAX_PARTS}"));
+                    }
+                    p.split_k = Some(n);
+                }
+                ("pointwise", "on") => p.pointwise = true,
+                ("pointwise", "off") => p.pointwise = false,
+                ("fc", "wide") => p.fc = Fc::Wide,
+                ("fc", "scalar") => p.fc = Fc::Scalar,
+                ("fc", "half") => p.fc = Fc::Half,
+                ("winograd", "on") => p.winograd = Winograd::ByShape,
+                ("winograd", "off") => p.winograd = Winograd::Off,
+                ("winograd", "always") => p.winograd = Winograd::Always,
+                ("wtile", "2") => p.winograd_tile = Some(WinogradTile::F2),
+                ("wtile", "4") => p.winograd_tile = Some(WinogradTile::F4),
+                ("wtile", "auto") => p.winograd_tile = None,
+                ("groups", n) => {
+                    p.groups = Some(n.parse().ok().filter(|&n| n > 0).ok_or_else(bad)?)
+                }
+                _ => return Err(bad()),
+            }
+        }
+        Ok(p)
+    }
+
+    /// The policy in `ATLAS_GPU_KERNELS` (natively), by shape without it.
+    pub fn from_env() -> Result<KernelPolicy, String> {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Ok(s) = std::env::var("ATLAS_GPU_KERNELS") {
+            return KernelPolicy::parse(&s);
+        }
+        Ok(KernelPolicy::BY_SHAPE)
+    }
+}
+
+impl fmt::Display for KernelPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if *self == KernelPolicy::BY_SHAPE {
+            return write!(f, "auto");
+        }
+        if *self == KernelPolicy::BASELINE {
+            return write!(f, "baseline");
+        }
+        let tile = match self.tile {
+            None => "auto",
+            Some(Tile::T64) => "64",
+            Some(Tile::T32) => "32",
+            Some(Tile::T128) => "128",
+        };
+        let split = self.split_k.map_or("auto".to_string(), |n| n.to_string());
+        let on = |b: bool| if b { "on" } else { "off" };
+        let fc = self.fc.name();
+        write!(
+            f,
+            "tile={tile},split={split},pointwise={},fc={fc},winograd={}",
+            on(self.pointwise),
+            match self.winograd {
+                Winograd::Off => "off",
+                Winograd::ByShape => "on",
+                Winograd::Always => "always",
+            }
+        )?;
+        if let Some(t) = self.winograd_tile {
+            write!(f, ",wtile={}", t.side())?;
+        }
+        if let Some(n) = self.groups {
+            write!(f, ",groups={n}")?;
+        }
+        if !self.big_tiles && self.tile.is_none() {
+            write!(f, ",tile128=off")?;
+        }
+        if !self.wide_input {
+            write!(f, ",input4=off")?;
+        }
+        if let Some(p) = self.prefetch {
+            write!(f, ",prefetch={}", on(p))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::*;
+
+    fn fit(groups: usize) -> Fit {
+        Fit {
+            groups,
+            winograd: true,
+            prefetch: true,
+        }
+    }
+
+    fn shape(m: usize, n: usize, k: usize) -> ConvShape {
+        ConvShape {
+            m,
+            n,
+            k,
+            groups: 1,
+            pointwise: false,
+            winograd_map: None,
+        }
+    }
+
+    #[test]
+    fn policies_read_and_print_alike() {
+        for s in [
+            "auto",
+            "baseline",
+            "tile=32,split=4,pointwise=off,fc=scalar,winograd=always",
+            "tile=auto,split=auto,pointwise=on,fc=wide,winograd=off,groups=256",
+            "tile=32,split=4,pointwise=on,fc=wide,winograd=always,wtile=4",
+            "tile=auto,split=auto,pointwise=on,fc=half,winograd=on",
+            "tile=128,split=auto,pointwise=on,fc=wide,winograd=on",
+            "tile=auto,split=auto,pointwise=on,fc=wide,winograd=on,tile128=off",
+            "tile=auto,split=auto,pointwise=on,fc=wide,winograd=on,input4=off,prefetch=off",
+            "tile=32,split=auto,pointwise=on,fc=wide,winograd=on,prefetch=on",
+        ] {
+            assert_eq!(KernelPolicy::parse(s).unwrap().to_string(), s);
+        }
+        assert_eq!(
+            KernelPolicy::parse("baseline,fc=wide").unwrap().to_string(),
+            "tile=64,split=1,pointwise=off,fc=wide,winograd=off,input4=off,prefetch=off"
+        );
+        assert!(KernelPolicy::parse("tile=48").is_err());
+        assert!(KernelPolicy::parse("split=0").is_err());
+        assert!(KernelPolicy::parse("split=17").is_err());
+        assert!(KernelPolicy::parse("groups=0").is_err());
+        let gpu = KernelPolicy::parse("groups=256").unwrap();
+        assert_eq!(choose_conv(&gpu, fit(2), &shape(512, 49, 4_608)).parts, 8);
+        assert_eq!(choose_fc(&KernelPolicy::BY_SHAPE, 9216), Fc::Wide);
+        assert_eq!(choose_fc(&KernelPolicy::BY_SHAPE, 10), Fc::Scalar);
+        assert_eq!(choose_fc(&KernelPolicy::BASELINE, 9216), Fc::Scalar);
+        let half = KernelPolicy::parse("fc=half").unwrap();
+        assert_eq!(choose_fc(&half, 9216), Fc::Half);
+        assert_eq!(choose_fc(&half, 84), Fc::Wide);
+        assert_eq!(choose_fc(&half, 10), Fc::Scalar);
+    }
+}
