@@ -8,6 +8,7 @@ import os from 'node:os';
 import { chromium } from 'playwright-core';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
+// The release build the tests serve: dist/, or E2E_DIST (another build, to compare two pages).
 export const dist = process.env.E2E_DIST ? path.resolve(process.env.E2E_DIST) : path.join(root, 'dist');
 export const shotDir = path.join(root, 'target', 'e2e');
 

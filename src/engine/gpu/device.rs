@@ -345,6 +345,19 @@ impl GpuEngine {
         self.gpu.device.destroy();
     }
 
+    /// Resolves when the device has handled every pipeline asked of it so far. In the browser a
+    /// pipeline is compiled in the GPU process after the call that makes it returns (SwiftShader
+    /// takes up to 0.8 s for a tiled convolution), and a run would wait for it: awaited after a
+    /// network is prepared, so that the first forward pass's time is its own.
+    pub async fn compiled(&self) {
+        let scope = self
+            .gpu
+            .device
+            .push_error_scope(wgpu::ErrorFilter::Validation);
+        // Any error is an earlier call's, already reported as the device's fault.
+        let _ = scope.pop().await;
+    }
+
     /// Builds every kernel's pipeline (a network builds only those it runs), each in an error
     /// scope, and names those the adapter's compiler rejects. The tests ask it of every adapter
     /// they run on: the browser's compiler (Tint) rejects what naga natively accepts, such as a

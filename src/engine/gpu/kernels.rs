@@ -379,7 +379,7 @@ pub fn choose_fc(policy: &KernelPolicy, k: usize) -> Fc {
 mod tests {
     use super::*;
 
-    fn fit(groups: usize) -> Fit {
+    pub(super) fn fit(groups: usize) -> Fit {
         Fit {
             groups,
             winograd: true,
@@ -387,7 +387,7 @@ mod tests {
         }
     }
 
-    fn shape(m: usize, n: usize, k: usize) -> ConvShape {
+    pub(super) fn shape(m: usize, n: usize, k: usize) -> ConvShape {
         ConvShape {
             m,
             n,

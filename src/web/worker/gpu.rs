@@ -42,6 +42,8 @@ pub struct GpuRoom {
     pub last: Option<EngineKind>,
     /// The status last sent, to send only changes.
     sent: Option<EngineStatus>,
+    /// Whether a network was prepared on the GPU since its pipelines were last waited for.
+    compiling: bool,
 }
 
 impl Default for GpuRoom {
@@ -52,6 +54,7 @@ impl Default for GpuRoom {
             status_to: None,
             last: None,
             sent: None,
+            compiling: false,
         }
     }
 }
@@ -95,7 +98,7 @@ impl GpuRoom {
 
     /// Looks for an adapter (once), opens the engine on it when the choice wants it and checks
     /// it on the self-check's convolution (a failure is kept as the reason the CPU engine runs),
-    /// then puts the held networks where they run.
+    /// then puts the held networks where they run and waits for their pipelines.
     pub async fn settle(&mut self, held: &mut Holder) {
         if matches!(self.adapter, Adapter::Unknown) {
             self.adapter = match backend::detect().await {
@@ -127,6 +130,18 @@ impl GpuRoom {
             }
         }
         self.sync(held);
+        self.ready().await;
+    }
+
+    /// Waits for the pipelines of the networks last prepared on the GPU to be compiled (the
+    /// browser compiles them after the calls that make them return), so that the engine is ready
+    /// when the status line says so and a forward pass's time is its own.
+    pub async fn ready(&mut self) {
+        if std::mem::take(&mut self.compiling) {
+            if let Some(engine) = self.active() {
+                engine.compiled().await;
+            }
+        }
     }
 
     /// The GPU failed: every network leaves it, and the reason is kept for the status line.
@@ -166,7 +181,10 @@ impl GpuRoom {
         for h in held.all_mut().filter(|h| h.gpu.is_none()) {
             let net = h.net.network();
             match h.net.weights().and_then(|w| engine.prepare(net, w)) {
-                Ok(p) => h.gpu = Some(p),
+                Ok(p) => {
+                    h.gpu = Some(p);
+                    self.compiling = true;
+                }
                 Err(e) => {
                     failure = Some(
                         Msg::new("app-gpu-prepare-failed")

@@ -35,6 +35,9 @@ impl State {
         tag: u64,
         every_layer: bool,
     ) -> Result<WorkerResponse, Msg> {
+        // Not part of the forward pass's time: a network just put on the GPU compiling its
+        // pipelines.
+        self.gpu.ready().await;
         let h = self
             .held
             .touch(&model)

@@ -192,26 +192,8 @@ impl fmt::Display for KernelPolicy {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::{fit, shape};
     use super::super::*;
-
-    fn fit(groups: usize) -> Fit {
-        Fit {
-            groups,
-            winograd: true,
-            prefetch: true,
-        }
-    }
-
-    fn shape(m: usize, n: usize, k: usize) -> ConvShape {
-        ConvShape {
-            m,
-            n,
-            k,
-            groups: 1,
-            pointwise: false,
-            winograd_map: None,
-        }
-    }
 
     #[test]
     fn policies_read_and_print_alike() {

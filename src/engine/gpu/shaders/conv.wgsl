@@ -40,27 +40,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) l: v
     var acc1 = vec4<f32>(0.0);
     var acc2 = vec4<f32>(0.0);
     var acc3 = vec4<f32>(0.0);
-    // With PREFETCH the next slice's loads are issued before this one's products, so that
-    // their latency passes while it multiplies (one vec4 of each operand more in registers).
-    var a_next = vec4<f32>(0.0);
-    var b_next = vec4<f32>(0.0);
-    if (PREFETCH) {
-        a_next = load_weights(j, t, j.k_begin);
-        b_next = load_input(j, t, j.k_begin);
-    }
+    var next = ahead(j, t, j.k_begin);
     for (var k0 = j.k_begin; k0 < j.k_end; k0 += TK) {
-        if (PREFETCH) {
-            As[li] = a_next;
-            Bs[li] = b_next;
-        } else {
-            As[li] = load_weights(j, t, k0);
-            Bs[li] = load_input(j, t, k0);
-        }
+        stage(j, t, li, k0, next);
         workgroupBarrier();
-        if (PREFETCH) {
-            a_next = load_weights(j, t, k0 + TK);
-            b_next = load_input(j, t, k0 + TK);
-        }
+        next = ahead(j, t, k0 + TK);
         for (var q = 0u; q < TK; q++) {
             let a = As[q * WG + l.y];
             let b = Bs[q * WG + l.x];

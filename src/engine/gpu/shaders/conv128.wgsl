@@ -23,27 +23,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) l: v
     // acc[2·r + h]: row r of the block (0…3 the first four rows, 4…7 the second), columns of
     // half h.
     var acc: array<vec4<f32>, 16>;
-    // With PREFETCH the next slice's loads are issued before this one's products, so that
-    // their latency passes while it multiplies (one vec4 of each operand more in registers).
-    var a_next = vec4<f32>(0.0);
-    var b_next = vec4<f32>(0.0);
-    if (PREFETCH) {
-        a_next = load_weights(j, t, j.k_begin);
-        b_next = load_input(j, t, j.k_begin);
-    }
+    var next = ahead(j, t, j.k_begin);
     for (var k0 = j.k_begin; k0 < j.k_end; k0 += TK) {
-        if (PREFETCH) {
-            As[li] = a_next;
-            Bs[li] = b_next;
-        } else {
-            As[li] = load_weights(j, t, k0);
-            Bs[li] = load_input(j, t, k0);
-        }
+        stage(j, t, li, k0, next);
         workgroupBarrier();
-        if (PREFETCH) {
-            a_next = load_weights(j, t, k0 + TK);
-            b_next = load_input(j, t, k0 + TK);
-        }
+        next = ahead(j, t, k0 + TK);
         for (var q = 0u; q < TK; q++) {
             let a0 = As[q * AV + l.y];
             let a1 = As[q * AV + WG + l.y];

@@ -1,11 +1,12 @@
 // What the tiled convolution kernels share — shaders/conv.wgsl (4 × 4 sums per invocation, 64- and
 // 32-wide tiles) and conv128.wgsl (8 × 8, 128-wide): a workgroup's job, what each invocation
-// loads, the loads of one slice of each operand (one vec4 per invocation, into As[li] and Bs[li])
-// and the store of a row of four sums. Parameters and layouts are conv.wgsl's; each kernel
-// declares TM (= TN, the tile's side), TK (a slice's depth) and AV = TM / 4 (the vec4s of one
-// column of a slice, TK · AV = the invocations), POINTWISE, PREFETCH, and As and Bs. `columns`
-// (a pointwise input's four columns) and `element` (one value of the input) come from
-// shaders/columns.wgsl or columns4.wgsl, as the kernel binds the input: f32 or vec4<f32>.
+// loads, the loads of one slice of each operand (one vec4 per invocation, into As[li] and Bs[li],
+// loaded ahead with PREFETCH) and the store of a row of four sums. Parameters and layouts are
+// conv.wgsl's; each kernel declares TM (= TN, the tile's side), TK (a slice's depth) and
+// AV = TM / 4 (the vec4s of one column of a slice, TK · AV = the invocations), POINTWISE,
+// PREFETCH, and As and Bs. `columns` (a pointwise input's four columns) and `element` (one value
+// of the input) come from shaders/columns.wgsl or columns4.wgsl, as the kernel binds the input:
+// f32 or vec4<f32>.
 
 // A workgroup's job: the same for all its invocations (from its id alone, so that the loop over
 // K and its barriers are in uniform control flow, as WGSL requires).
@@ -93,6 +94,28 @@ fn load_input(j: Job, t: Lane, k0: u32) -> vec4<f32> {
         if (inside.w) { xb.w = element(off + u32(iy.w) * W + u32(ix.w)); }
     }
     return xb;
+}
+
+// One slice of each operand, as invocation li loads it.
+struct Slice { a: vec4<f32>, b: vec4<f32> }
+
+fn load_slice(j: Job, t: Lane, k0: u32) -> Slice {
+    return Slice(load_weights(j, t, k0), load_input(j, t, k0));
+}
+
+// What a kernel with PREFETCH loads of the slice at k0 before it multiplies the one in workgroup
+// memory, so that the loads' latency passes during the products (nothing without PREFETCH).
+fn ahead(j: Job, t: Lane, k0: u32) -> Slice {
+    if (PREFETCH) { return load_slice(j, t, k0); }
+    return Slice(vec4<f32>(0.0), vec4<f32>(0.0));
+}
+
+// The slice at k0 into workgroup memory (As[li], Bs[li]): the one loaded ahead, or loaded now.
+fn stage(j: Job, t: Lane, li: u32, k0: u32, loaded: Slice) {
+    var s = loaded;
+    if (!PREFETCH) { s = load_slice(j, t, k0); }
+    As[li] = s.a;
+    Bs[li] = s.b;
 }
 
 // Four sums of output row m (of the group), columns n…n+3, on their way out: the bias, the output,
