@@ -40,7 +40,7 @@ fi
 
 echo "== bench-gpu"
 ATLAS_BIN=.device/atlas RUNS=${RUNS:-30} \
-  ARGS="${ARGS:---kernels auto --kernels tile128=off --kernels prefetch=off --kernels input4=off --kernels baseline --kernels wtile=2 --kernels fc=half}" \
+  ARGS="${ARGS:---kernels auto --kernels tile128=off --kernels prefetch=off --kernels input4=off --kernels baseline --kernels wtile=2 --kernels fc=half --kernels cat=copy --kernels lean=off}" \
   timeout 300 bash scripts/bench_gpu.sh 2>&1 | tee "$OUT/bench.log"
 cp target/bench/gpu.json target/bench/gpu.md "$OUT"/ 2>/dev/null
 cp target/bench/torch_gpu.jsonl "$OUT"/ 2>/dev/null

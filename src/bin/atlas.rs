@@ -32,8 +32,8 @@ fn usage() -> ! {
          bench-gpu [model ...] [--runs N] [--warmup N] [--kernels POLICY]... [--torch FILE] [--out DIR]\n  \
                                     the WebGPU engine natively on the first adapter: median/min/max of\n  \
                                     forward + read-back (default 30 after 5), per-layer times from\n  \
-                                    timestamps, each POLICY (auto, baseline, or tile=64|32|128,split=N,\n  \
-                                    pointwise=on|off,fc=wide|scalar|half) timed in turn; FILE: torch_gpu.py's\n  \
+                                    timestamps, each POLICY (auto, baseline, or settings such as\n  \
+                                    tile=64|32|128,split=N,fc=half,cat=copy: README) timed in turn; FILE: torch_gpu.py's\n  \
                                     lines for ours / PyTorch; writes DIR/gpu.json and DIR/gpu.md (target/bench)\n  \
          self-check                 run the CPU engine's self-check"
     );

@@ -231,6 +231,46 @@ pub async fn merges(engine: &dyn Engine) {
     let mean = b.add("mean", Op::Mean, &[r2, r]);
     b.add("scale", Op::Scale { factor: 0.25 }, &[mean]);
     check_against_candle(engine, &b.finish()).await;
+    concatenations(engine).await;
+}
+
+/// Concatenations an engine may write in place: DenseNet's chain (each one's inputs begin the
+/// next's), a new feature computed from the chain itself, an input that another op reads too, a
+/// concatenation that branches off the chain, the image as an input, slices at offsets that no
+/// binding can start at (49 floats), and 1 × 1 convolutions that read a norm's ReLU.
+async fn concatenations(engine: &dyn Engine) {
+    let mut b = Builder::new("t", "t", "", [4, 8, 8]);
+    let x = b.input();
+    let a = b.conv("a", x, 4, 1, 1, 0);
+    let ar = b.relu("ar", a);
+    let c1 = b.concat("c1", &[x, ar]);
+    let n1 = b.bn("n1", c1);
+    let r1 = b.relu("r1", n1);
+    let f1 = b.conv("f1", r1, 4, 3, 1, 1);
+    let c2 = b.concat("c2", &[x, ar, f1]);
+    // Written from c2, which shares its buffer with c3.
+    let f2 = b.conv("f2", c2, 3, 3, 1, 1);
+    // f1 read by a convolution as well as by the concatenations.
+    let e = b.conv("e", f1, 2, 1, 1, 0);
+    let er = b.relu("er", e);
+    let c3 = b.concat("c3", &[x, ar, f1, f2, er]);
+    let side = b.max_pool("side", x, 3, 1, 1, false);
+    let c4 = b.concat("c4", &[x, ar, f1, side]);
+    // 1 × 1 convolutions of a norm's ReLU (DenseNet's BN → ReLU → 1×1), one of them grouped.
+    let n4 = b.bn("n4", c4);
+    let r4 = b.relu("r4", n4);
+    let g = b.conv_full("g", r4, 4, [1, 1], [1, 1], [0, 0], 2, true);
+    let n3 = b.bn("n3", c3);
+    let r3 = b.relu("r3", n3);
+    let h = b.conv("h", r3, 4, 1, 1, 0);
+    let t1 = b.conv("t1", x, 1, 2, 1, 0);
+    let t2 = b.conv("t2", x, 2, 2, 1, 0);
+    let t2r = b.relu("t2r", t2);
+    let t = b.concat("t", &[t1, t2r]);
+    let tp = b.max_pool("tp", t, 2, 1, 0, false);
+    let up = b.conv_full("up", tp, 4, [3, 3], [1, 1], [2, 2], 1, true);
+    b.concat("out", &[g, h, up]);
+    check_against_candle(engine, &b.finish()).await;
 }
 
 pub async fn lenet_partial_table(engine: &dyn Engine) {

@@ -133,6 +133,8 @@ pub struct Gpu {
     pipelines: Vec<OnceLock<wgpu::ComputePipeline>>,
     /// The largest storage binding the device allows (bytes).
     pub(super) max_binding: u64,
+    /// The multiple of bytes a storage binding may start at.
+    pub(super) offset_align: u64,
     /// What the kernels' choice needs to know of the device (`kernels::choose_conv`).
     pub(super) fit: Fit,
     /// Whether the device writes timestamps (`GpuNetwork::profile`).
@@ -223,8 +225,11 @@ impl GpuEngine {
         let limits = wgpu::Limits {
             max_storage_buffer_binding_size: al.max_storage_buffer_binding_size,
             max_buffer_size: al.max_buffer_size,
-            // Five storage arrays per kernel (WebGPU's default allows eight).
-            max_storage_buffers_per_shader_stage: 5,
+            // Where the device lets a binding start: a concatenation's inputs are written into
+            // their slices of it where their offsets allow (`lower/place.rs`).
+            min_storage_buffer_offset_alignment: al.min_storage_buffer_offset_alignment,
+            // Six storage arrays per kernel (WebGPU's default allows eight).
+            max_storage_buffers_per_shader_stage: 6,
             ..wgpu::Limits::downlevel_defaults()
         };
         let (device, queue) = adapter
@@ -264,6 +269,7 @@ impl GpuEngine {
                 storage(3, true),
                 storage(4, false),
                 storage(5, false),
+                storage(6, true),
             ],
         });
         let pl = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
@@ -312,6 +318,7 @@ impl GpuEngine {
                 pipeline_layout: pl,
                 pipelines: KERNELS.iter().map(|_| OnceLock::new()).collect(),
                 max_binding: limits.max_storage_buffer_binding_size,
+                offset_align: u64::from(limits.min_storage_buffer_offset_alignment),
                 timestamps: features.contains(wgpu::Features::TIMESTAMP_QUERY),
                 empty,
                 sink,

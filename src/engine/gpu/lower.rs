@@ -1,27 +1,35 @@
 //! The WebGPU engine's lowering: a network's description and checkpoint, with what the engines'
 //! plan (`crate::engine::plan`) folds and fuses, turned into buffers and dispatches made ahead —
-//! one output buffer per node (a node that computes nothing shares its input's, a folded norm its
-//! convolution's), weights uploaded in the layout the kernels read, and for each node the plan
-//! leaves its own op one function (`Lowering::conv`, `::norm`, …) that fills its kernel's
-//! parameters and bind group. A ReLU the plan fuses is written by the op before it, as the
-//! second output (`y2`), so that both nodes' outputs exist. The unary modes, pool kinds and
+//! each node's output at its place (`lower/place.rs`: a node that computes nothing shares its
+//! input's buffer, a folded norm its convolution's, an input of a concatenation is written into
+//! its slice), weights uploaded in the layout the kernels read, and for each node the plan leaves
+//! its own op one function (`Lowering::conv`, `::norm`, …) that fills its kernel's parameters and
+//! bind group. A ReLU the plan fuses is written by the op before it, as the second output (`y2`),
+//! so that both nodes' outputs exist; a run that keeps only the logits may skip what no one reads
+//! (`lower/lean.rs`). The unary modes, pool kinds and
 //! flags the kernels read are the named constants below, given to the kernels under the same
 //! names (`wgsl_constants`, prepended to every kernel's source).
 
 use wgpu::util::DeviceExt;
 
 use super::device::{kernel, Gpu};
-use super::kernels::{choose_fc, ConvChoice, Fc, KernelPolicy};
+use super::kernels::{ConvChoice, KernelPolicy};
 
 mod conv;
+mod lean;
+mod ops;
+mod place;
 use super::{backend, bytes_of};
-use crate::engine::fold::{self, take, Folded};
+use crate::engine::fold::Folded;
 use crate::engine::plan::{Fate, Plan};
 use crate::engine::{EngineError, Weights};
-use crate::zoo::graph::{Activation, Hw, Network, NodeId, Op, Pool, PoolKind};
+use crate::zoo::graph::{Network, NodeId, Op};
 use crate::zoo::Analysis;
 use conv::Scratch;
 pub(super) use conv::{winograd_unweights, KernelLayout};
+use lean::End;
+pub(super) use lean::Runs;
+pub(super) use place::Place;
 
 /// `unary` (shaders/elementwise.wgsl), its mode `a.y`: max(x, 0).
 pub const UNARY_RELU: u32 = 0;
@@ -52,9 +60,16 @@ pub const POOL_AVG_PIXELS: u32 = 3;
 pub const FLAG_BIAS: u32 = 2;
 /// Flags: also write the ReLU of the output into `y2` (the ReLU the plan fuses into the op).
 pub const FLAG_RELU: u32 = 4;
+/// Flags: add the residual (`res`) to the output before it goes out (`lower/lean.rs`).
+pub const FLAG_RESIDUAL: u32 = 8;
+/// Flags: write only the ReLU, not `y` (`lower/lean.rs`).
+pub const FLAG_NO_Y: u32 = 16;
+/// Flags: a pointwise convolution's input goes through the norm and ReLU before it, the norm's
+/// scales and shifts in `res` (`lower/lean.rs`).
+pub const FLAG_PROLOGUE: u32 = 32;
 
 /// The constants above, as the kernels name them.
-const SHARED: [(&str, u32); 15] = [
+const SHARED: [(&str, u32); 18] = [
     ("UNARY_RELU", UNARY_RELU),
     ("UNARY_TANH", UNARY_TANH),
     ("UNARY_SCALED_TANH", UNARY_SCALED_TANH),
@@ -70,6 +85,9 @@ const SHARED: [(&str, u32); 15] = [
     ("POOL_ADAPTIVE", POOL_ADAPTIVE),
     ("FLAG_BIAS", FLAG_BIAS),
     ("FLAG_RELU", FLAG_RELU),
+    ("FLAG_RESIDUAL", FLAG_RESIDUAL),
+    ("FLAG_NO_Y", FLAG_NO_Y),
+    ("FLAG_PROLOGUE", FLAG_PROLOGUE),
 ];
 
 /// The shared constants as WGSL `const` declarations, prepended to every kernel's source.
@@ -112,6 +130,8 @@ pub(super) struct Dispatch {
     pub pipeline: usize,
     pub bind: wgpu::BindGroup,
     pub grid: [u32; 3],
+    /// The runs it belongs to.
+    pub runs: Runs,
 }
 
 /// A buffer a dispatch binds.
@@ -162,12 +182,14 @@ pub(super) enum Held {
 
 /// A network lowered onto the GPU.
 pub(super) struct Lowered {
-    /// The buffer holding each node's output (several nodes may share one).
-    pub slot: Vec<usize>,
+    /// Where each node's output is (several nodes may share a buffer: `place.rs`).
+    pub place: Vec<Place>,
     pub buffers: Vec<wgpu::Buffer>,
     /// Folded norms by convolution: its own output is recovered from the norm's on read-back.
     pub folded: Vec<Option<Folded>>,
     pub dispatches: Vec<Dispatch>,
+    /// By node: whether a lean run (`Runs::Lean`) leaves its output unwritten.
+    pub lean_skips: Vec<bool>,
     /// Weights and per-channel vectors.
     pub weights: Vec<WeightBuf>,
     /// Where each node's parameters are.
@@ -236,6 +258,18 @@ struct Lowering<'a> {
     policy: &'a KernelPolicy,
     /// The node being lowered.
     node: NodeId,
+    /// By concatenation: the copies it still makes (`place::Layout::copies`).
+    copies: Vec<Vec<(NodeId, u64)>>,
+    /// The runs the next dispatches belong to.
+    runs: Runs,
+    /// By addition: whether a convolution's lean end computes it (`lower/lean.rs`).
+    taken: Vec<bool>,
+    /// By convolution: the norm it applies to its input in a lean run (`lower/lean.rs`).
+    prologue: Vec<Option<NodeId>>,
+    /// By norm: whether a convolution applies it in a lean run.
+    absorbed: Vec<bool>,
+    /// By absorbed norm: its scales, then its shifts, as the convolution reads them.
+    norm_vectors: Vec<Option<usize>>,
     out: Lowered,
 }
 
@@ -249,6 +283,7 @@ pub(super) fn lower(
     mut weights: Weights,
 ) -> Result<Lowered, EngineError> {
     let mut l = Lowering::new(gpu, policy, net, an, plan);
+    l.pick_prologues();
     for (id, node) in net.nodes.iter().enumerate() {
         if plan.fate(id) != Fate::Own {
             continue;
@@ -300,31 +335,24 @@ impl<'a> Lowering<'a> {
         plan: &'a Plan,
     ) -> Lowering<'a> {
         let n = net.nodes.len();
-        let mut slot = vec![usize::MAX; n];
-        let mut buffers = Vec::new();
+        let in_place = policy.in_place.then_some(gpu.offset_align / 4);
+        let layout = place::layout(net, an, plan, in_place);
         let mut bytes = 0;
-        for (id, node) in net.nodes.iter().enumerate() {
-            let alias = match plan.fate(id) {
-                Fate::Identity => Some(node.inputs[0]),
-                Fate::Folded { conv } => Some(conv),
-                Fate::Input | Fate::Own | Fate::Fused { .. } => None,
-            };
-            if let Some(src) = alias {
-                slot[id] = slot[src];
-                continue;
-            }
-            let size = an.layers[id].activations.max(1) * 4;
-            bytes += size;
-            slot[id] = buffers.len();
-            buffers.push(gpu.device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some(&node.name),
-                size,
-                usage: wgpu::BufferUsages::STORAGE
-                    | wgpu::BufferUsages::COPY_SRC
-                    | wgpu::BufferUsages::COPY_DST,
-                mapped_at_creation: false,
-            }));
-        }
+        let buffers = layout
+            .buffers
+            .iter()
+            .map(|&(len, id)| {
+                bytes += len * 4;
+                gpu.device.create_buffer(&wgpu::BufferDescriptor {
+                    label: Some(&net.nodes[id].name),
+                    size: len * 4,
+                    usage: wgpu::BufferUsages::STORAGE
+                        | wgpu::BufferUsages::COPY_SRC
+                        | wgpu::BufferUsages::COPY_DST,
+                    mapped_at_creation: false,
+                })
+            })
+            .collect();
         let (conv, scratch) = conv::choose(gpu, policy, net, an, plan);
         bytes += scratch.iter().map(wgpu::Buffer::size).sum::<u64>();
         Lowering {
@@ -334,11 +362,18 @@ impl<'a> Lowering<'a> {
             plan,
             policy,
             node: 0,
+            copies: layout.copies,
+            runs: Runs::Both,
+            taken: vec![false; n],
+            prologue: vec![None; n],
+            absorbed: vec![false; n],
+            norm_vectors: vec![None; n],
             out: Lowered {
-                slot,
+                place: layout.place,
                 buffers,
                 folded: vec![None; n],
                 dispatches: Vec::new(),
+                lean_skips: vec![false; n],
                 weights: Vec::new(),
                 held: vec![Held::Nothing; n],
                 conv,
@@ -376,30 +411,57 @@ impl<'a> Lowering<'a> {
         self.out.weights.len() - 1
     }
 
-    fn buffer(&self, b: Buf) -> &wgpu::Buffer {
-        match b {
-            Buf::Node(id) => &self.out.buffers[self.out.slot[id]],
+    /// What a dispatch binds for `b`: a node's output from its place (a slice of a
+    /// concatenation where it is placed in one), or a whole buffer.
+    fn binding(&self, b: Buf) -> wgpu::BindingResource<'_> {
+        let whole = match b {
+            Buf::Node(id) => {
+                let p = self.out.place[id];
+                let buffer = &self.out.buffers[p.buffer];
+                if p.offset > 0 {
+                    return wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+                        buffer,
+                        offset: p.offset * 4,
+                        size: std::num::NonZeroU64::new(self.count(id) as u64 * 4),
+                    });
+                }
+                buffer
+            }
             Buf::Weight(i) => &self.out.weights[i].buf,
             Buf::Empty => &self.gpu.empty,
             Buf::Sink => &self.gpu.sink,
             Buf::Scratch(i) => self.out.scratch.get(i as usize).unwrap_or(&self.gpu.sink),
-        }
+        };
+        whole.as_entire_binding()
     }
 
     /// Adds a dispatch of kernel `name`: its parameters, then (input, aux, aux2, y, y2).
     fn dispatch(&mut self, name: &str, params: Params, bufs: [Buf; 5], grid: [u32; 3]) {
+        self.dispatch_with(name, params, bufs, Buf::Empty, grid);
+    }
+
+    /// [`Lowering::dispatch`] with the residual `res` its output adds.
+    fn dispatch_with(
+        &mut self,
+        name: &str,
+        params: Params,
+        bufs: [Buf; 5],
+        res: Buf,
+        grid: [u32; 3],
+    ) {
         let dev = &self.gpu.device;
         let ubuf = dev.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: None,
             contents: bytes_of(&params.map(f32::from_bits)),
             usage: wgpu::BufferUsages::UNIFORM,
         });
-        let entries: Vec<wgpu::BindGroupEntry> = std::iter::once(&ubuf)
-            .chain(bufs.map(|b| self.buffer(b)))
+        let entries: Vec<wgpu::BindGroupEntry> = std::iter::once(ubuf.as_entire_binding())
+            .chain(bufs.map(|b| self.binding(b)))
+            .chain(std::iter::once(self.binding(res)))
             .enumerate()
-            .map(|(i, b)| wgpu::BindGroupEntry {
+            .map(|(i, resource)| wgpu::BindGroupEntry {
                 binding: i as u32,
-                resource: b.as_entire_binding(),
+                resource,
             })
             .collect();
         let bind = dev.create_bind_group(&wgpu::BindGroupDescriptor {
@@ -415,12 +477,24 @@ impl<'a> Lowering<'a> {
             pipeline,
             bind,
             grid,
+            runs: self.runs,
         });
     }
 
     /// The node's (first) input.
     fn input(&self, id: NodeId) -> Buf {
         Buf::Node(self.net.nodes[id].inputs[0])
+    }
+
+    /// The bindings of an op that reads only its input and writes only its output.
+    fn alone(&self, id: NodeId) -> [Buf; 5] {
+        [
+            self.input(id),
+            Buf::Empty,
+            Buf::Empty,
+            Buf::Node(id),
+            Buf::Sink,
+        ]
     }
 
     fn in_shape(&self, id: NodeId) -> &'a [usize] {
@@ -441,290 +515,6 @@ impl<'a> Lowering<'a> {
             Some(r) => (FLAG_RELU, Buf::Node(r)),
             None => (0, Buf::Sink),
         }
-    }
-
-    /// A batch norm the plan does not fold: its affine map, and its fused ReLU.
-    fn norm(&mut self, id: NodeId, eps: f64, weights: &Weights) -> Result<(), EngineError> {
-        let key = |s: &str| format!("{}.{s}", self.net.nodes[id].name);
-        let (s, t) = fold::norm_affine(weights, &key, eps)?;
-        let (s, t) = (self.upload(&s), self.upload(&t));
-        let count = self.count(id);
-        let per = u(self.in_shape(id)[1..].iter().product());
-        let (relu, y2) = self.relu(id);
-        let params = params([u(count), UNARY_AFFINE, per, relu], NONE, NONE, NONE);
-        let bufs = [
-            self.input(id),
-            Buf::Weight(s),
-            Buf::Weight(t),
-            Buf::Node(id),
-            y2,
-        ];
-        self.dispatch("unary", params, bufs, grid_1d(count));
-        self.out.held[id] = Held::Norm { scale: s, shift: t };
-        Ok(())
-    }
-
-    /// An element-wise kernel of `unary` on the node's input.
-    fn unary(&mut self, id: NodeId, mode: u32, z: u32) {
-        self.unary2(id, mode, z, 0);
-    }
-
-    /// [`Self::unary`] with a second operand `b.x` (the clip's upper bound).
-    fn unary2(&mut self, id: NodeId, mode: u32, z: u32, bx: u32) {
-        let count = self.count(id);
-        let params = params([u(count), mode, z, 0], [bx, 0, 0, 0], NONE, NONE);
-        let bufs = [
-            self.input(id),
-            Buf::Empty,
-            Buf::Empty,
-            Buf::Node(id),
-            Buf::Sink,
-        ];
-        self.dispatch("unary", params, bufs, grid_1d(count));
-    }
-
-    /// An activation the plan leaves on its own.
-    fn act(&mut self, id: NodeId, a: Activation) {
-        let mode = match a {
-            Activation::Relu => UNARY_RELU,
-            Activation::Tanh => UNARY_TANH,
-            Activation::ScaledTanh => UNARY_SCALED_TANH,
-            Activation::Sigmoid => UNARY_SIGMOID,
-            Activation::LeakyRelu { alpha } => return self.unary(id, UNARY_LEAKY, alpha.to_bits()),
-            Activation::Clip { min, max } => {
-                return self.unary2(id, UNARY_CLIP, min.to_bits(), max.to_bits())
-            }
-        };
-        self.unary(id, mode, 0);
-    }
-
-    fn scale(&mut self, id: NodeId, factor: f64) {
-        self.unary(id, UNARY_SCALE, (factor as f32).to_bits());
-    }
-
-    /// Max or average pooling (shaders/pool.wgsl).
-    fn pool(&mut self, id: NodeId, pl: &Pool) {
-        let (ins, os) = (self.in_shape(id), self.shape(id));
-        let kind = match pl.kind {
-            PoolKind::Max => POOL_MAX,
-            PoolKind::Avg if pl.count_include_pad => POOL_AVG,
-            PoolKind::Avg => POOL_AVG_PIXELS,
-        };
-        let (k, s, p) = (pl.kernel, pl.stride, pl.padding);
-        let params = params(
-            [u(ins[0]), u(ins[1]), u(ins[2]), kind],
-            [u(os[1]), u(os[2]), u(k[0]), u(k[1])],
-            [u(s[0]), u(s[1]), u(p[0]), u(p[1])],
-            NONE,
-        );
-        let bufs = [
-            self.input(id),
-            Buf::Empty,
-            Buf::Empty,
-            Buf::Node(id),
-            Buf::Sink,
-        ];
-        self.dispatch("pool", params, bufs, grid_1d(self.count(id)));
-    }
-
-    /// Adaptive average pooling (shaders/pool.wgsl).
-    fn adaptive(&mut self, id: NodeId) {
-        let (ins, os) = (self.in_shape(id), self.shape(id));
-        let params = params(
-            [u(ins[0]), u(ins[1]), u(ins[2]), POOL_ADAPTIVE],
-            [u(os[1]), u(os[2]), 0, 0],
-            NONE,
-            NONE,
-        );
-        let bufs = [
-            self.input(id),
-            Buf::Empty,
-            Buf::Empty,
-            Buf::Node(id),
-            Buf::Sink,
-        ];
-        self.dispatch("pool", params, bufs, grid_1d(self.count(id)));
-    }
-
-    /// LeNet-5's sub-sampling (shaders/maps.wgsl).
-    fn subsample(
-        &mut self,
-        id: NodeId,
-        k: Hw,
-        s: Hw,
-        weights: &mut Weights,
-    ) -> Result<(), EngineError> {
-        let key = |s: &str| format!("{}.{s}", self.net.nodes[id].name);
-        let coeff = take(weights, &key("weight"))?.values;
-        let bias = take(weights, &key("bias"))?.values;
-        let (coeff, bias) = (self.upload(&coeff), self.upload(&bias));
-        let (ins, os) = (self.in_shape(id), self.shape(id));
-        let params = params(
-            [u(ins[0]), u(ins[1]), u(ins[2]), 0],
-            [u(os[1]), u(os[2]), u(k[0]), u(k[1])],
-            [u(s[0]), u(s[1]), 0, 0],
-            NONE,
-        );
-        let bufs = [
-            self.input(id),
-            Buf::Weight(coeff),
-            Buf::Weight(bias),
-            Buf::Node(id),
-            Buf::Sink,
-        ];
-        self.dispatch("subsample", params, bufs, grid_1d(self.count(id)));
-        self.out.held[id] = Held::Subsample { coeff, bias };
-        Ok(())
-    }
-
-    /// Local response normalisation (shaders/maps.wgsl); `abk` = (α, β, k).
-    fn lrn(&mut self, id: NodeId, size: usize, abk: [f64; 3]) {
-        let ins = self.in_shape(id);
-        let hw = u(ins[1..].iter().product());
-        let f = |v: f64| (v as f32).to_bits();
-        let params = params(
-            [u(ins[0]), hw, u(size), 0],
-            [f(abk[0]), f(abk[1]), f(abk[2]), 0],
-            NONE,
-            NONE,
-        );
-        let bufs = [
-            self.input(id),
-            Buf::Empty,
-            Buf::Empty,
-            Buf::Node(id),
-            Buf::Sink,
-        ];
-        self.dispatch("lrn", params, bufs, grid_1d(self.count(id)));
-    }
-
-    /// A fully connected layer (shaders/gemv.wgsl) with its fused ReLU, its weights split by rows
-    /// where one binding cannot hold them.
-    fn linear(
-        &mut self,
-        id: NodeId,
-        out_features: usize,
-        bias: bool,
-        weights: &mut Weights,
-    ) -> Result<(), EngineError> {
-        let key = |s: &str| format!("{}.{s}", self.net.nodes[id].name);
-        let w = take(weights, &key("weight"))?.values;
-        let k = w.len() / out_features;
-        let b = if bias {
-            let b = take(weights, &key("bias"))?.values;
-            Some(self.upload(&b))
-        } else {
-            None
-        };
-        let (relu, y2) = self.relu(id);
-        let flags = if b.is_some() { FLAG_BIAS } else { 0 } | relu;
-        let fc = choose_fc(self.policy, k);
-        let (gemv, bytes) = match fc {
-            Fc::Scalar => ("gemv", 4),
-            Fc::Wide => ("gemv_wide", 4),
-            Fc::Half => ("gemv_half", 2),
-        };
-        // Rows per chunk: as many as one storage binding holds.
-        let rows = ((self.gpu.max_binding / (k as u64 * bytes)) as usize).clamp(1, out_features);
-        let mut chunks = Vec::new();
-        for first in (0..out_features).step_by(rows) {
-            let r = rows.min(out_features - first);
-            let rows = &w[first * k..(first + r) * k];
-            let chunk = if fc == Fc::Half {
-                self.upload_half(rows)
-            } else {
-                self.upload(rows)
-            };
-            chunks.push(chunk);
-            let params = params([u(k), u(r), u(first), flags], NONE, NONE, NONE);
-            let grid = [u(r.min(65_535)), u(r.div_ceil(65_535)), 1];
-            let aux2 = b.map_or(Buf::Empty, Buf::Weight);
-            let bufs = [self.input(id), Buf::Weight(chunk), aux2, Buf::Node(id), y2];
-            self.dispatch(gemv, params, bufs, grid);
-        }
-        self.out.held[id] = Held::Linear { chunks, bias: b };
-        Ok(())
-    }
-
-    /// A concatenation: each input copied into its slice.
-    fn concat(&mut self, id: NodeId) {
-        let net = self.net;
-        let inputs = &net.nodes[id].inputs;
-        // The longest concatenation before this one whose inputs begin this one's — DenseNet's
-        // (each layer's input is the layer before's and one more map) — is copied whole, in one
-        // dispatch instead of one per input.
-        let prefix = (0..id)
-            .filter(|&p| {
-                self.plan.fate(p) == Fate::Own
-                    && matches!(net.nodes[p].op.base(), Op::Concat)
-                    && inputs.starts_with(&net.nodes[p].inputs)
-            })
-            .max_by_key(|&p| net.nodes[p].inputs.len());
-        let skip = prefix.map_or(0, |p| net.nodes[p].inputs.len());
-        let mut at = 0;
-        for i in prefix.into_iter().chain(inputs[skip..].iter().copied()) {
-            let m = self.count(i);
-            let params = params([u(m), UNARY_COPY, 0, u(at)], NONE, NONE, NONE);
-            let bufs = [
-                Buf::Node(i),
-                Buf::Empty,
-                Buf::Empty,
-                Buf::Node(id),
-                Buf::Sink,
-            ];
-            self.dispatch("unary", params, bufs, grid_1d(m));
-            at += m;
-        }
-    }
-
-    /// An addition or a mean (shaders/elementwise.wgsl): the first two inputs summed, each
-    /// further one accumulated; the last dispatch writes the ReLU the plan fuses into it.
-    fn sum(&mut self, id: NodeId) {
-        let node = &self.net.nodes[id];
-        let inputs = &node.inputs;
-        let s = if matches!(node.op.base(), Op::Mean) {
-            1.0 / inputs.len() as f32
-        } else {
-            1.0
-        };
-        let count = self.count(id);
-        let (relu, y2) = self.relu(id);
-        let last = inputs.len() - 1;
-        let flags = |at: usize| if at == last { relu } else { 0 };
-        let p = |at: usize| params([u(count), 0, s.to_bits(), flags(at)], NONE, NONE, NONE);
-        let y2_at = |at: usize| if at == last { y2 } else { Buf::Sink };
-        let (a, b) = (Buf::Node(inputs[0]), Buf::Node(inputs[1]));
-        let bufs = [a, b, Buf::Empty, Buf::Node(id), y2_at(1)];
-        self.dispatch("sum", p(1), bufs, grid_1d(count));
-        for (at, &i) in inputs.iter().enumerate().skip(2) {
-            let bufs = [
-                Buf::Node(i),
-                Buf::Empty,
-                Buf::Empty,
-                Buf::Node(id),
-                y2_at(at),
-            ];
-            self.dispatch("accumulate", p(at), bufs, grid_1d(count));
-        }
-    }
-
-    /// The CIFAR ResNets' shortcut (shaders/maps.wgsl).
-    fn pad_shortcut(&mut self, id: NodeId, out_channels: usize, stride: usize) {
-        let (ins, os) = (self.in_shape(id), self.shape(id));
-        let params = params(
-            [u(ins[0]), u(ins[1]), u(ins[2]), u(stride)],
-            [u(out_channels), u(os[1]), u(os[2]), 0],
-            NONE,
-            NONE,
-        );
-        let bufs = [
-            self.input(id),
-            Buf::Empty,
-            Buf::Empty,
-            Buf::Node(id),
-            Buf::Sink,
-        ];
-        self.dispatch("pad_shortcut", params, bufs, grid_1d(self.count(id)));
     }
 }
 
@@ -760,6 +550,8 @@ mod tests {
         assert!(decl.contains("const FLAG_RELU: u32 = 4u;\n"), "{decl}");
         assert_eq!(decl.lines().count(), SHARED.len());
         let sources = [
+            include_str!("shaders/common.wgsl"),
+            include_str!("shaders/conv_tile.wgsl"),
             include_str!("shaders/conv.wgsl"),
             include_str!("shaders/gemv_row.wgsl"),
             include_str!("shaders/elementwise.wgsl"),

@@ -12,8 +12,9 @@
 //!
 //! In parts: `device` (the adapter, device, queue and pipelines, made once), `kernels` (which
 //! kernel each convolution and fully connected layer runs, by shape or by a forced policy),
-//! `lower` (a network turned into buffers and dispatches, one function per op kind; its
-//! convolutions in `lower/conv.rs`), `run` (encoding, submission and read-back of the outputs
+//! `lower` (a network turned into buffers and dispatches, one function per op kind: the
+//! convolutions in `lower/conv.rs`, the others in `lower/ops.rs`; where each output lives in
+//! `lower/place.rs`, what a run that keeps only the logits skips in `lower/lean.rs`), `run` (encoding, submission and read-back of the outputs
 //! and of the weights), and natively `profile` (per-dispatch timestamps) and `bench`
 //! (`atlas bench-gpu`). Results come back
 //! asynchronously ([`Prepared::run_async`]); natively [`Prepared::run`] waits for them, in the

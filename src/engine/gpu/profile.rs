@@ -32,11 +32,15 @@ impl GpuNetwork {
         crate::engine::checked_input(&self.net, input)?;
         let (dev, queue) = (&self.gpu.device, &self.gpu.queue);
         queue.write_buffer(
-            &self.lowered.buffers[self.lowered.slot[0]],
-            0,
+            &self.lowered.buffers[self.lowered.place[0].buffer],
+            self.lowered.place[0].offset * 4,
             bytes_of(input),
         );
-        let dispatches = &self.lowered.dispatches;
+        // The dispatches of a run that keeps the output, as the timed forwards run.
+        let lean = !self.lowered.lean_skips[self.net.output()];
+        let dispatches: Vec<_> = (self.lowered.dispatches.iter())
+            .filter(|d| d.runs.include(lean))
+            .collect();
         let sets: Vec<wgpu::QuerySet> = (0..(2 * dispatches.len()).div_ceil(QUERIES))
             .map(|_| {
                 dev.create_query_set(&wgpu::QuerySetDescriptor {

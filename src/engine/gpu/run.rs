@@ -54,14 +54,21 @@ impl GpuNetwork {
         let wanted = crate::engine::wanted_nodes(&self.net, &self.an, input, keep)?;
         let (dev, queue) = (&self.gpu.device, &self.gpu.queue);
         queue.write_buffer(
-            &self.lowered.buffers[self.lowered.slot[0]],
-            0,
+            &self.lowered.buffers[self.lowered.place[0].buffer],
+            self.lowered.place[0].offset * 4,
             bytes_of(input),
         );
         let mut enc = dev.create_command_encoder(&Default::default());
         {
             let mut pass = enc.begin_compute_pass(&Default::default());
-            for d in &self.lowered.dispatches {
+            // The lean run where it writes every node kept (`lower/lean.rs`).
+            let lean = !wanted.iter().any(|&id| self.lowered.lean_skips[id]);
+            for d in self
+                .lowered
+                .dispatches
+                .iter()
+                .filter(|d| d.runs.include(lean))
+            {
                 pass.set_pipeline(self.gpu.pipeline(d.pipeline));
                 pass.set_bind_group(0, &d.bind, &[]);
                 pass.dispatch_workgroups(d.grid[0], d.grid[1], d.grid[2]);
@@ -87,9 +94,10 @@ impl GpuNetwork {
         let mut at = 0;
         for (&id, &size) in wanted.iter().zip(&sizes) {
             if size > 0 {
+                let p = self.lowered.place[id];
                 enc.copy_buffer_to_buffer(
-                    &self.lowered.buffers[self.lowered.slot[id]],
-                    0,
+                    &self.lowered.buffers[p.buffer],
+                    p.offset * 4,
                     &staging,
                     at,
                     size,

@@ -41,6 +41,12 @@ pub struct KernelPolicy {
     /// Whether the tiled kernels load the next slice of K into registers while they multiply
     /// the one in workgroup memory, or as the adapter suits (`Fit::prefetch`).
     pub prefetch: Option<bool>,
+    /// Whether a concatenation's inputs are written into their slices of it where the device
+    /// allows (`lower/place.rs`), rather than copied there.
+    pub in_place: bool,
+    /// Whether a run that keeps only outputs it still writes skips what no one reads
+    /// (`lower/lean.rs`: residual additions in the convolution before, ReLUs written alone).
+    pub lean: bool,
 }
 
 impl Default for KernelPolicy {
@@ -62,6 +68,8 @@ impl KernelPolicy {
         big_tiles: true,
         wide_input: true,
         prefetch: None,
+        in_place: true,
+        lean: true,
     };
 
     /// The engine as it was before kernels were chosen by shape: one 64 × 64 tiled kernel for
@@ -77,6 +85,8 @@ impl KernelPolicy {
         big_tiles: false,
         wide_input: false,
         prefetch: Some(false),
+        in_place: false,
+        lean: false,
     };
 
     /// Reads a policy: `auto` (by shape), `baseline`, or `auto`/`baseline` followed by settings
@@ -85,8 +95,10 @@ impl KernelPolicy {
     /// `fc=wide|scalar|half`, `winograd=on|off|always` (on: where the shape pays), `wtile=2|4|auto`
     /// (Winograd's F(2×2) or F(4×4) tiles), `groups=N` (the workgroups that fill the device),
     /// `input4=on|off` (a pointwise GEMM's input as vec4 where it can), `prefetch=on|off|auto`
-    /// (the next slice loaded while the current one is multiplied; auto: as the adapter suits) — or the settings alone (on top of
-    /// `auto`).
+    /// (the next slice loaded while the current one is multiplied; auto: as the adapter suits),
+    /// `cat=inplace|copy` (a concatenation's inputs written into it, or copied), `lean=on|off`
+    /// (a run that keeps only the logits skips what no one reads) — or the settings alone (on top
+    /// of `auto`).
     pub fn parse(s: &str) -> Result<KernelPolicy, String> {
         let mut p = KernelPolicy::BY_SHAPE;
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -106,6 +118,10 @@ impl KernelPolicy {
                 ("prefetch", "on") => p.prefetch = Some(true),
                 ("prefetch", "off") => p.prefetch = Some(false),
                 ("prefetch", "auto") => p.prefetch = None,
+                ("cat", "inplace") => p.in_place = true,
+                ("cat", "copy") => p.in_place = false,
+                ("lean", "on") => p.lean = true,
+                ("lean", "off") => p.lean = false,
                 ("split", "auto") => p.split_k = None,
                 ("split", n) => {
                     let n: usize = n.parse().map_err(|_| bad())?;
@@ -144,49 +160,72 @@ impl KernelPolicy {
     }
 }
 
+impl KernelPolicy {
+    /// Every setting as `parse` reads it, in one order.
+    fn settings(&self) -> [String; 12] {
+        let on = |b: bool| if b { "on" } else { "off" };
+        let auto = |v: Option<String>| v.unwrap_or_else(|| "auto".into());
+        [
+            format!(
+                "tile={}",
+                auto(self.tile.map(|t| match t {
+                    Tile::T64 => "64".into(),
+                    Tile::T32 => "32".into(),
+                    Tile::T128 => "128".into(),
+                }))
+            ),
+            format!("split={}", auto(self.split_k.map(|n| n.to_string()))),
+            format!("pointwise={}", on(self.pointwise)),
+            format!("fc={}", self.fc.name()),
+            format!(
+                "winograd={}",
+                match self.winograd {
+                    Winograd::Off => "off",
+                    Winograd::ByShape => "on",
+                    Winograd::Always => "always",
+                }
+            ),
+            format!(
+                "wtile={}",
+                auto(self.winograd_tile.map(|t| t.side().to_string()))
+            ),
+            format!("groups={}", auto(self.groups.map(|n| n.to_string()))),
+            format!("tile128={}", on(self.big_tiles)),
+            format!("input4={}", on(self.wide_input)),
+            format!("prefetch={}", auto(self.prefetch.map(|p| on(p).into()))),
+            format!("cat={}", if self.in_place { "inplace" } else { "copy" }),
+            format!("lean={}", on(self.lean)),
+        ]
+    }
+}
+
+/// The policy as the settings by which it differs from `auto`, or from `baseline` after
+/// `baseline,` where that is shorter (as `parse` reads it back): bench tables name their columns
+/// so.
 impl fmt::Display for KernelPolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if *self == KernelPolicy::BY_SHAPE {
-            return write!(f, "auto");
-        }
-        if *self == KernelPolicy::BASELINE {
-            return write!(f, "baseline");
-        }
-        let tile = match self.tile {
-            None => "auto",
-            Some(Tile::T64) => "64",
-            Some(Tile::T32) => "32",
-            Some(Tile::T128) => "128",
+        let mine = self.settings();
+        let differing = |from: &KernelPolicy| -> Vec<String> {
+            let theirs = from.settings();
+            mine.iter()
+                .zip(theirs)
+                .filter(|(m, t)| **m != *t)
+                .map(|(m, _)| m.clone())
+                .collect()
         };
-        let split = self.split_k.map_or("auto".to_string(), |n| n.to_string());
-        let on = |b: bool| if b { "on" } else { "off" };
-        let fc = self.fc.name();
-        write!(
-            f,
-            "tile={tile},split={split},pointwise={},fc={fc},winograd={}",
-            on(self.pointwise),
-            match self.winograd {
-                Winograd::Off => "off",
-                Winograd::ByShape => "on",
-                Winograd::Always => "always",
-            }
-        )?;
-        if let Some(t) = self.winograd_tile {
-            write!(f, ",wtile={}", t.side())?;
+        let (auto, base) = (
+            differing(&KernelPolicy::BY_SHAPE),
+            differing(&KernelPolicy::BASELINE),
+        );
+        if auto.is_empty() {
+            write!(f, "auto")
+        } else if base.is_empty() {
+            write!(f, "baseline")
+        } else if base.len() < auto.len() {
+            write!(f, "baseline,{}", base.join(","))
+        } else {
+            write!(f, "{}", auto.join(","))
         }
-        if let Some(n) = self.groups {
-            write!(f, ",groups={n}")?;
-        }
-        if !self.big_tiles && self.tile.is_none() {
-            write!(f, ",tile128=off")?;
-        }
-        if !self.wide_input {
-            write!(f, ",input4=off")?;
-        }
-        if let Some(p) = self.prefetch {
-            write!(f, ",prefetch={}", on(p))?;
-        }
-        Ok(())
     }
 }
 
@@ -201,19 +240,28 @@ mod tests {
             "auto",
             "baseline",
             "tile=32,split=4,pointwise=off,fc=scalar,winograd=always",
-            "tile=auto,split=auto,pointwise=on,fc=wide,winograd=off,groups=256",
-            "tile=32,split=4,pointwise=on,fc=wide,winograd=always,wtile=4",
-            "tile=auto,split=auto,pointwise=on,fc=half,winograd=on",
-            "tile=128,split=auto,pointwise=on,fc=wide,winograd=on",
-            "tile=auto,split=auto,pointwise=on,fc=wide,winograd=on,tile128=off",
-            "tile=auto,split=auto,pointwise=on,fc=wide,winograd=on,input4=off,prefetch=off",
-            "tile=32,split=auto,pointwise=on,fc=wide,winograd=on,prefetch=on",
+            "winograd=off,groups=256",
+            "tile=32,split=4,winograd=always,wtile=4",
+            "fc=half",
+            "tile=128",
+            "tile128=off",
+            "input4=off,prefetch=off",
+            "tile=32,prefetch=on",
+            "cat=copy",
+            "baseline,fc=wide",
+            "baseline,winograd=on,cat=inplace",
+            "cat=copy,lean=off",
         ] {
-            assert_eq!(KernelPolicy::parse(s).unwrap().to_string(), s);
+            let p = KernelPolicy::parse(s).unwrap();
+            assert_eq!(p.to_string(), s);
+            assert_eq!(KernelPolicy::parse(&p.to_string()).unwrap(), p);
         }
+        // Settings that restate auto's are left out.
         assert_eq!(
-            KernelPolicy::parse("baseline,fc=wide").unwrap().to_string(),
-            "tile=64,split=1,pointwise=off,fc=wide,winograd=off,input4=off,prefetch=off"
+            KernelPolicy::parse("tile=auto,split=auto,pointwise=on,fc=wide,winograd=on,cat=copy")
+                .unwrap()
+                .to_string(),
+            "cat=copy"
         );
         assert!(KernelPolicy::parse("tile=48").is_err());
         assert!(KernelPolicy::parse("split=0").is_err());

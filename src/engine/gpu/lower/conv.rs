@@ -4,7 +4,8 @@
 //! (shaders/conv.wgsl), split over K with its reduce pass (shaders/splitk.wgsl), or Winograd
 //! F(2×2, 3×3) or F(4×4, 3×3) (shaders/winograd.wgsl) with its weights transformed here.
 
-use super::{backend, params, u, Buf, Held, Lowering, FLAG_BIAS, NONE};
+use super::lean::pairs;
+use super::{backend, params, u, Buf, End, Held, Lowering, FLAG_BIAS, NONE};
 use crate::engine::fold;
 use crate::engine::gpu::device::Gpu;
 use crate::engine::gpu::kernels::{
@@ -262,8 +263,7 @@ impl Lowering<'_> {
                 ins.iter().product::<usize>()
             )));
         }
-        let (relu, y2) = self.relu(id);
-        let flags = if p.bias.is_some() { FLAG_BIAS } else { 0 } | relu;
+        let ends = self.ends(id, if p.bias.is_some() { FLAG_BIAS } else { 0 });
         let mut aux2 = p.bias.clone().unwrap_or_else(|| vec![0.0; c.out_channels]);
         if let Some(wt) = choice.winograd {
             // U: [products][O][C], a GEMM of `products` groups.
@@ -274,7 +274,7 @@ impl Lowering<'_> {
             };
             let w = self.upload(&layout.arrange(&winograd_weights(&p.w, c.out_channels, cg, wt)));
             let b = self.upload(&aux2);
-            self.winograd(id, choice, w, b, flags, y2);
+            self.winograd(id, choice, w, b, &ends);
             self.out.folded[id] = p.folded;
             self.out.held[id] = Held::Conv {
                 w,
@@ -309,29 +309,47 @@ impl Lowering<'_> {
         ];
         let (k, s, pad, d) = (c.kernel, c.stride, c.padding, c.dilation);
         let parts = u(choice.parts) << 8;
-        let conv_params = params(
-            [u(ins[0]), u(ins[1]), u(ins[2]), u(os[0])],
-            [u(os[1]), u(os[2]), u(k[0]), u(k[1])],
-            [u(s[0]), u(s[1]), u(pad[0]), u(pad[1])],
-            [u(d[0]), u(d[1]), u(c.groups), flags | parts],
-        );
+        let conv_params = |flags: u32| {
+            params(
+                [u(ins[0]), u(ins[1]), u(ins[2]), u(os[0])],
+                [u(os[1]), u(os[2]), u(k[0]), u(k[1])],
+                [u(s[0]), u(s[1]), u(pad[0]), u(pad[1])],
+                [u(d[0]), u(d[1]), u(c.groups), flags | parts],
+            )
+        };
         let (wb, bb) = (Buf::Weight(w), Buf::Weight(b));
+        let kernel = choice.kernel().name();
+        let starts = self.starts(id);
         if choice.parts == 1 {
-            let bufs = [self.input(id), wb, bb, Buf::Node(id), y2];
-            self.dispatch(&choice.kernel().name(), conv_params, bufs, grid);
+            for (st, e) in pairs(&starts, &ends) {
+                let bufs = [st.input, wb, bb, e.y, e.y2];
+                let params = conv_params(st.flags | e.flags);
+                let res = if st.flags != 0 { st.res } else { e.res };
+                self.at_end(e, |l| l.dispatch_with(&kernel, params, bufs, res, grid));
+            }
         } else {
             let scratch = Buf::Scratch(Scratch::Parts);
-            let bufs = [self.input(id), wb, bb, scratch, Buf::Sink];
-            self.dispatch(&choice.kernel().name(), conv_params, bufs, grid);
+            for st in starts {
+                let bufs = [st.input, wb, bb, scratch, Buf::Sink];
+                let params = conv_params(st.flags);
+                self.at_run(st.runs, |l| {
+                    l.dispatch_with(&kernel, params, bufs, st.res, grid)
+                });
+            }
             let count = self.count(id);
-            let reduce = params(
-                [u(count), u(os[1] * os[2]), u(choice.parts), flags],
-                NONE,
-                NONE,
-                NONE,
-            );
-            let bufs = [scratch, Buf::Empty, bb, Buf::Node(id), y2];
-            self.dispatch("splitk_reduce", reduce, bufs, super::grid_1d(count));
+            for e in ends {
+                let reduce = params(
+                    [u(count), u(os[1] * os[2]), u(choice.parts), e.flags],
+                    NONE,
+                    NONE,
+                    NONE,
+                );
+                let bufs = [scratch, Buf::Empty, bb, e.y, e.y2];
+                let grid = super::grid_1d(count);
+                self.at_end(e, |l| {
+                    l.dispatch_with("splitk_reduce", reduce, bufs, e.res, grid)
+                });
+            }
         }
         self.out.folded[id] = p.folded;
         self.out.held[id] = Held::Conv {
@@ -345,16 +363,8 @@ impl Lowering<'_> {
 
     /// Winograd F(2×2, 3×3) or F(4×4, 3×3), as `choice` says: the input transform, the 16 or 36
     /// products as one grouped pointwise GEMM (weights `w`, U), the output transform with the
-    /// bias (`b`) and the ReLU.
-    fn winograd(
-        &mut self,
-        id: NodeId,
-        choice: ConvChoice,
-        w: usize,
-        b: usize,
-        flags: u32,
-        y2: Buf,
-    ) {
+    /// bias (`b`) and the ReLU, one for each of `ends`.
+    fn winograd(&mut self, id: NodeId, choice: ConvChoice, w: usize, b: usize, ends: &[End]) {
         let (ins, os) = (self.in_shape(id), self.shape(id));
         let (Op::Conv2d(c), Some(wt)) = (self.net.nodes[id].op.base(), choice.winograd) else {
             return;
@@ -390,14 +400,19 @@ impl Lowering<'_> {
         let grid = [u(tiles.div_ceil(t)), u(o.div_ceil(t)), u(q)];
         let bufs = [v, Buf::Weight(w), Buf::Empty, m, Buf::Sink];
         self.dispatch(&choice.kernel().name(), gemm, bufs, grid);
-        let output = params(
-            [u(o), u(tiles), u(os[1]), u(os[2])],
-            [u(tw), flags, 0, 0],
-            NONE,
-            NONE,
-        );
-        let bufs = [m, Buf::Empty, Buf::Weight(b), Buf::Node(id), y2];
-        self.dispatch(output_kernel, output, bufs, super::grid_1d(o * tiles));
+        for &e in ends {
+            let output = params(
+                [u(o), u(tiles), u(os[1]), u(os[2])],
+                [u(tw), e.flags, 0, 0],
+                NONE,
+                NONE,
+            );
+            let bufs = [m, Buf::Empty, Buf::Weight(b), e.y, e.y2];
+            let grid = super::grid_1d(o * tiles);
+            self.at_end(e, |l| {
+                l.dispatch_with(output_kernel, output, bufs, e.res, grid)
+            });
+        }
     }
 }
 

@@ -78,8 +78,13 @@ fn load_input(j: Job, t: Lane, k0: u32) -> vec4<f32> {
     if (kb >= j.k_end) { return xb; }
     let ok = t.ok;
     if (POINTWISE) {
-        // X̂[k][n] is the input: channel k, pixel n.
+        // X̂[k][n] is the input: channel k, pixel n; with FLAG_PROLOGUE, after the norm and ReLU
+        // that the lean run leaves to this convolution (scales, then shifts, in `res`).
         xb = columns(t.xg + kb * j.N + t.bn, ok);
+        if ((j.flags & FLAG_PROLOGUE) != 0u) {
+            let c = j.g * j.K + kb;
+            xb = max(xb * res[c] + vec4<f32>(res[p.a.x + c]), vec4<f32>(0.0));
+        }
     } else {
         let H = p.a.y; let W = p.a.z;
         let at = p.a.w + 3u * kb;
@@ -118,22 +123,25 @@ fn stage(j: Job, t: Lane, li: u32, k0: u32, loaded: Slice) {
     Bs[li] = s.b;
 }
 
-// Four sums of output row m (of the group), columns n…n+3, on their way out: the bias, the output,
-// and the ReLU where asked; a part of a split K goes out raw, `part_rows` rows down the scratch.
+// Four sums of output row m (of the group), columns n…n+3, on their way out: the bias, then as
+// the flags ask (`put`); a part of a split K goes out raw, `part_rows` rows down the scratch.
 fn store_row(j: Job, row: vec4<f32>, m: u32, n: u32) {
     if (m >= j.og) { return; }
     let oc = j.g * j.og + m;
     let N = j.N;
-    var v = row;
-    var relu = false;
-    if (!j.split) {
-        if ((j.flags & FLAG_BIAS) != 0u) { v += vec4<f32>(aux2[oc]); }
-        relu = (j.flags & FLAG_RELU) != 0u;
-    }
-    let r = max(v, vec4<f32>(0.0));
     let at = (j.part_rows + oc) * N + n;
-    if (n < N) { y[at] = v.x; if (relu) { y2[at] = r.x; } }
-    if (n + 1u < N) { y[at + 1u] = v.y; if (relu) { y2[at + 1u] = r.y; } }
-    if (n + 2u < N) { y[at + 2u] = v.z; if (relu) { y2[at + 2u] = r.z; } }
-    if (n + 3u < N) { y[at + 3u] = v.w; if (relu) { y2[at + 3u] = r.w; } }
+    if (j.split) {
+        if (n < N) { y[at] = row.x; }
+        if (n + 1u < N) { y[at + 1u] = row.y; }
+        if (n + 2u < N) { y[at + 2u] = row.z; }
+        if (n + 3u < N) { y[at + 3u] = row.w; }
+        return;
+    }
+    var v = row;
+    if ((j.flags & FLAG_BIAS) != 0u) { v += vec4<f32>(aux2[oc]); }
+    let flags = j.flags & 0xffu;
+    if (n < N) { put(at, v.x, flags); }
+    if (n + 1u < N) { put(at + 1u, v.y, flags); }
+    if (n + 2u < N) { put(at + 2u, v.z, flags); }
+    if (n + 3u < N) { put(at + 3u, v.w, flags); }
 }

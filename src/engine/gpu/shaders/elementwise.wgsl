@@ -2,11 +2,11 @@
 // `unary`: y = f(x) with the mode a.y = UNARY_RELU, UNARY_TANH, UNARY_SCALED_TANH (LeNet's
 //   1.7159·tanh(2x/3)), UNARY_SIGMOID (1/(1 + e^−x)), UNARY_LEAKY (α = bitcast(a.z)), UNARY_CLIP (between bitcast(a.z) and
 //   bitcast(b.x)), UNARY_SCALE (by bitcast(a.z)), UNARY_AFFINE (the per-channel affine map
-//   aux[c]·x + aux2[c] of an unfolded batch norm; a.z = values per channel, a.w = flags: FLAG_RELU
-//   also writes the ReLU to y2), UNARY_COPY (into y at offset a.w, a slice of a concatenation);
+//   aux[c]·x + aux2[c] of an unfolded batch norm; a.z = values per channel, a.w = `put`'s flags), UNARY_COPY (into y at offset a.w, a slice of a concatenation);
 // `sum`: y = s·(x + aux) with s = bitcast(a.z) (the first two inputs of an add or a mean);
 // `accumulate`: y += s·x (each further input);
-// both with a.w = flags: FLAG_RELU also writes the ReLU of the result to y2 (the last dispatch).
+// both with a.w = flags: FLAG_RELU also writes the ReLU of the result to y2 (the last dispatch;
+// `sum` through `put`).
 @compute @workgroup_size(256)
 fn unary(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
     let i = flat_index(gid, nw);
@@ -22,9 +22,7 @@ fn unary(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups)
         case UNARY_SCALE: { y[i] = v * bitcast<f32>(p.a.z); }
         case UNARY_AFFINE: {
             let c = i / p.a.z;
-            let r = aux[c] * v + aux2[c];
-            y[i] = r;
-            if ((p.a.w & FLAG_RELU) != 0u) { y2[i] = max(r, 0.0); }
+            put(i, aux[c] * v + aux2[c], p.a.w);
         }
         default: { y[p.a.w + i] = v; } // UNARY_COPY
     }
@@ -34,9 +32,7 @@ fn unary(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups)
 fn sum(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
     let i = flat_index(gid, nw);
     if (i >= p.a.x) { return; }
-    let v = bitcast<f32>(p.a.z) * (x[i] + aux[i]);
-    y[i] = v;
-    if ((p.a.w & FLAG_RELU) != 0u) { y2[i] = max(v, 0.0); }
+    put(i, bitcast<f32>(p.a.z) * (x[i] + aux[i]), p.a.w);
 }
 
 @compute @workgroup_size(256)

@@ -1,7 +1,6 @@
 // The second step of a convolution split over K (shaders/conv.wgsl): y = Σ_parts x[part] + bias,
 // one invocation per output value, and the ReLU that follows it into y2.
-// a = (O·N values, N, parts, flags: FLAG_BIAS add the bias aux2[o], FLAG_RELU also write the
-// ReLU to y2). x = the scratch [parts][O][N]; aux2 = the convolution's bias (then its offsets).
+// a = (O·N values, N, parts, flags: FLAG_BIAS add the bias aux2[o], then `put`'s). x = the scratch [parts][O][N]; aux2 = the convolution's bias (then its offsets).
 @compute @workgroup_size(256)
 fn reduce(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
     let i = flat_index(gid, nw);
@@ -12,6 +11,5 @@ fn reduce(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
         s += x[q * count + i];
     }
     if ((flags & FLAG_BIAS) != 0u) { s += aux2[i / N]; }
-    y[i] = s;
-    if ((flags & FLAG_RELU) != 0u) { y2[i] = max(s, 0.0); }
+    put(i, s, flags);
 }

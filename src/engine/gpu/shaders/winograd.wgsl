@@ -8,7 +8,7 @@
 // M = [α²][O][P]; the output transform turns each tile's α² values into Y = Aᵀ M A, adds the bias
 // and writes the ReLU that follows into y2.
 // input:  a = (C, H, W, P), b = (tiles across TW, PH, PW, 0); x = the input, y = V.
-// output: a = (O, P, OH, OW), b = (TW, flags: FLAG_BIAS, FLAG_RELU, 0, 0); x = M, aux2 = bias.
+// output: a = (O, P, OH, OW), b = (TW, flags: FLAG_BIAS, then `put`'s, 0, 0); x = M, aux2 = bias.
 
 // Invocation i's patch: its channel's first value and its top-left corner (padding taken off),
 // for tiles of `side` outputs.
@@ -40,9 +40,7 @@ fn put_y(v: f32, t: OutTile, dy: u32, dx: u32) {
     let OH = p.a.z; let OW = p.a.w;
     let yy = t.oy + dy; let xx = t.ox + dx;
     if (yy >= OH || xx >= OW) { return; }
-    let at = t.o * OH * OW + yy * OW + xx;
-    y[at] = v;
-    if ((p.b.y & FLAG_RELU) != 0u) { y2[at] = max(v, 0.0); }
+    put(t.o * OH * OW + yy * OW + xx, v, p.b.y);
 }
 
 // F(2×2, 3×3): one 4 × 4 patch per invocation.
