@@ -50,9 +50,10 @@ fn conv(c: ConvKernel) -> Kernel {
         source: vec![if wide { COLUMNS4 } else { COLUMNS }, CONV_TILE, block],
         entry: "main",
         defines: format!(
-            "{wg}const POINTWISE: bool = {};\nconst PREFETCH: bool = {};\n",
+            "{wg}const POINTWISE: bool = {};\nconst PREFETCH: bool = {};\nconst PROLOGUE: bool = {};\n",
             c.input != ConvInput::Gather,
-            c.prefetch
+            c.prefetch,
+            c.prologue
         ),
         x: if wide { "vec4<f32>" } else { "f32" },
         aux: "vec4<f32>",

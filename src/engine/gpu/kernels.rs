@@ -193,6 +193,7 @@ impl ConvChoice {
                 (true, true) => ConvInput::PointwiseWide,
             },
             prefetch: self.prefetch,
+            prologue: false,
         }
     }
 }
@@ -216,6 +217,9 @@ pub struct ConvKernel {
     pub tile: Tile,
     pub input: ConvInput,
     pub prefetch: bool,
+    /// A pointwise one that applies the norm and ReLU before it to its input as it loads it
+    /// (`lower/lean.rs`), its scales and shifts bound as `res`.
+    pub prologue: bool,
 }
 
 impl ConvKernel {
@@ -231,17 +235,24 @@ impl ConvKernel {
                 ]
                 .into_iter()
                 .flat_map(move |input| {
-                    [true, false].map(|prefetch| ConvKernel {
-                        tile,
-                        input,
-                        prefetch,
+                    let prologues: &[bool] = match input {
+                        ConvInput::Gather => &[false],
+                        _ => &[false, true],
+                    };
+                    [true, false].into_iter().flat_map(move |prefetch| {
+                        prologues.iter().map(move |&prologue| ConvKernel {
+                            tile,
+                            input,
+                            prefetch,
+                            prologue,
+                        })
                     })
                 })
             })
     }
 
     /// Its name, as the profile shows it: `conv64`, `conv32_1x1`, `conv128_1x1v4`, with `_np`
-    /// where it does not prefetch.
+    /// where it does not prefetch and `_bn` where it applies the norm before it.
     pub fn name(&self) -> String {
         let input = match self.input {
             ConvInput::Gather => "",
@@ -249,7 +260,8 @@ impl ConvKernel {
             ConvInput::PointwiseWide => "_1x1v4",
         };
         let prefetch = if self.prefetch { "" } else { "_np" };
-        format!("conv{}{input}{prefetch}", self.tile.outputs())
+        let prologue = if self.prologue { "_bn" } else { "" };
+        format!("conv{}{input}{prefetch}{prologue}", self.tile.outputs())
     }
 }
 
@@ -543,7 +555,9 @@ mod tests {
         assert!(choose_conv(&on, cpu, &pointwise(3_136)).prefetch);
         let names: std::collections::BTreeSet<String> =
             ConvKernel::all().map(|k| k.name()).collect();
-        assert_eq!(names.len(), 18);
+        // 3 tiles × 3 input loads × prefetch or not, and each pointwise one with a norm before it.
+        assert_eq!(names.len(), 30);
+        assert!(names.contains("conv128_1x1v4_np_bn"));
     }
 
     #[test]

@@ -64,12 +64,9 @@ pub const FLAG_RELU: u32 = 4;
 pub const FLAG_RESIDUAL: u32 = 8;
 /// Flags: write only the ReLU, not `y` (`lower/lean.rs`).
 pub const FLAG_NO_Y: u32 = 16;
-/// Flags: a pointwise convolution's input goes through the norm and ReLU before it, the norm's
-/// scales and shifts in `res` (`lower/lean.rs`).
-pub const FLAG_PROLOGUE: u32 = 32;
 
 /// The constants above, as the kernels name them.
-const SHARED: [(&str, u32); 18] = [
+const SHARED: [(&str, u32); 17] = [
     ("UNARY_RELU", UNARY_RELU),
     ("UNARY_TANH", UNARY_TANH),
     ("UNARY_SCALED_TANH", UNARY_SCALED_TANH),
@@ -87,7 +84,6 @@ const SHARED: [(&str, u32); 18] = [
     ("FLAG_RELU", FLAG_RELU),
     ("FLAG_RESIDUAL", FLAG_RESIDUAL),
     ("FLAG_NO_Y", FLAG_NO_Y),
-    ("FLAG_PROLOGUE", FLAG_PROLOGUE),
 ];
 
 /// The shared constants as WGSL `const` declarations, prepended to every kernel's source.

@@ -4,12 +4,12 @@
 //! (shaders/conv.wgsl), split over K with its reduce pass (shaders/splitk.wgsl), or Winograd
 //! F(2×2, 3×3) or F(4×4, 3×3) (shaders/winograd.wgsl) with its weights transformed here.
 
-use super::lean::pairs;
+use super::lean::{pairs, Start};
 use super::{backend, params, u, Buf, End, Held, Lowering, FLAG_BIAS, NONE};
 use crate::engine::fold;
 use crate::engine::gpu::device::Gpu;
 use crate::engine::gpu::kernels::{
-    choose_conv, ConvChoice, ConvShape, KernelPolicy, Winograd, WinogradTile,
+    choose_conv, ConvChoice, ConvKernel, ConvShape, KernelPolicy, Winograd, WinogradTile,
 };
 use crate::engine::plan::{Fate, Plan};
 use crate::engine::{EngineError, Weights};
@@ -318,20 +318,29 @@ impl Lowering<'_> {
             )
         };
         let (wb, bb) = (Buf::Weight(w), Buf::Weight(b));
-        let kernel = choice.kernel().name();
         let starts = self.starts(id);
+        let kernel = |st: Start| {
+            let prologue = st.prologue;
+            ConvKernel {
+                prologue,
+                ..choice.kernel()
+            }
+            .name()
+        };
         if choice.parts == 1 {
             for (st, e) in pairs(&starts, &ends) {
                 let bufs = [st.input, wb, bb, e.y, e.y2];
-                let params = conv_params(st.flags | e.flags);
-                let res = if st.flags != 0 { st.res } else { e.res };
+                let params = conv_params(e.flags);
+                let res = if st.prologue { st.res } else { e.res };
+                let kernel = kernel(st);
                 self.at_end(e, |l| l.dispatch_with(&kernel, params, bufs, res, grid));
             }
         } else {
             let scratch = Buf::Scratch(Scratch::Parts);
             for st in starts {
                 let bufs = [st.input, wb, bb, scratch, Buf::Sink];
-                let params = conv_params(st.flags);
+                let params = conv_params(0);
+                let kernel = kernel(st);
                 self.at_run(st.runs, |l| {
                     l.dispatch_with(&kernel, params, bufs, st.res, grid)
                 });

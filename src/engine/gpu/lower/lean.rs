@@ -11,13 +11,13 @@
 //! - A convolution or a standalone norm whose ReLU the plan fuses writes only the ReLU.
 //! - A pointwise convolution whose input is the ReLU of a norm that only it reads (DenseNet's
 //!   first convolution of each layer and each transition's: BN → ReLU → 1×1) applies the norm
-//!   and the ReLU as it loads its input (`FLAG_PROLOGUE`), and the norm's own dispatch is left
-//!   out.
+//!   and the ReLU as it loads its input (a `_bn` kernel: `kernels::ConvKernel::prologue`), and
+//!   the norm's own dispatch is left out.
 //!
 //! Either leaves the op's own output unwritten (`Lowered::lean_skips`): a run that keeps it runs
 //! the full list.
 
-use super::{Buf, Lowering, FLAG_NO_Y, FLAG_PROLOGUE, FLAG_RELU, FLAG_RESIDUAL};
+use super::{Buf, Lowering, FLAG_NO_Y, FLAG_RELU, FLAG_RESIDUAL};
 use crate::engine::plan::Fate;
 use crate::zoo::graph::{NodeId, Op};
 
@@ -53,13 +53,13 @@ pub(super) struct End {
     pub res: Buf,
 }
 
-/// How a convolution's first dispatch reads its input in one kind of run: the input, its flags,
-/// and the norm's scales and shifts (in `res`) where it applies the norm before it.
+/// How a convolution's first dispatch reads its input in one kind of run: the input, and
+/// whether it applies the norm before it (its scales and shifts in `res`).
 #[derive(Clone, Copy)]
 pub(super) struct Start {
     pub runs: Runs,
     pub input: Buf,
-    pub flags: u32,
+    pub prologue: bool,
     pub res: Buf,
 }
 
@@ -122,7 +122,7 @@ impl Lowering<'_> {
         let full = Start {
             runs: Runs::Both,
             input: self.input(id),
-            flags: 0,
+            prologue: false,
             res: Buf::Empty,
         };
         let Some((n, st)) = self.prologue[id].and_then(|n| Some((n, self.norm_vectors[n]?))) else {
@@ -136,7 +136,7 @@ impl Lowering<'_> {
             Start {
                 runs: Runs::Lean,
                 input: Buf::Node(self.net.nodes[n].inputs[0]),
-                flags: FLAG_PROLOGUE,
+                prologue: true,
                 res: Buf::Weight(st),
             },
         ]

@@ -78,10 +78,10 @@ fn load_input(j: Job, t: Lane, k0: u32) -> vec4<f32> {
     if (kb >= j.k_end) { return xb; }
     let ok = t.ok;
     if (POINTWISE) {
-        // X̂[k][n] is the input: channel k, pixel n; with FLAG_PROLOGUE, after the norm and ReLU
-        // that the lean run leaves to this convolution (scales, then shifts, in `res`).
+        // X̂[k][n] is the input: channel k, pixel n; in a PROLOGUE kernel, after the norm and
+        // ReLU that the lean run leaves to this convolution (scales, then shifts, in `res`).
         xb = columns(t.xg + kb * j.N + t.bn, ok);
-        if ((j.flags & FLAG_PROLOGUE) != 0u) {
+        if (PROLOGUE) {
             let c = j.g * j.K + kb;
             xb = max(xb * res[c] + vec4<f32>(res[p.a.x + c]), vec4<f32>(0.0));
         }
