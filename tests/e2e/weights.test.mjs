@@ -210,7 +210,12 @@ test('ResNet-50, VGG-16 and DenseNet-121 from the Hub in one click, as torchvisi
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=kept-weights]').length >= 6).catch(async (e) => {
     throw new Error(`${e.message}: the list shows ${await rows.count()}: ${await manager.innerText()}`);
   });
-  assert.match(await manager.getByTestId('storage-estimate').innerText(), /This site stores .* MiB/);
+  // The estimate is read when the manager opens; it arrives a moment after the list.
+  const estimate = manager.getByTestId('storage-estimate');
+  await page.waitForFunction(() => /This site stores/.test(document.querySelector('[data-testid=storage-estimate]')?.innerText ?? '')).catch(async (e) => {
+    throw new Error(`${e.message}: the estimate reads ${await estimate.innerText()}`);
+  });
+  assert.match(await estimate.innerText(), /This site stores .* MiB/);
   await screenshot(page, 'weights-manager');
   const before = await rows.count();
   await manager.locator('[data-testid=kept-weights][data-model=resnet50] [data-testid=kept-delete]').first().click();
