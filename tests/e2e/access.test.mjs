@@ -8,7 +8,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serveDist, launch, openPage, screenshot, audit } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot, audit, openAllDetails, openWeightsFile } from './harness.mjs';
 import { DIGITS, place, drawByTouch } from './digits.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -61,7 +61,7 @@ test('phone: the picker is a menu, the page is as wide as the screen, a finger d
   const before = await page.evaluate(() => window.scrollY);
   await drawByTouch(page, pad, place(DIGITS[3], { size: 210, cx: 140, cy: 140 }));
   await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent !== '–');
-  await page.waitForTimeout(200);
+  await page.waitForSelector('[data-testid=lenet-lab][data-busy=false]');
   assert.equal(await page.getByTestId('prediction').innerText(), '3');
   assert.equal(await page.evaluate(() => window.scrollY), before, 'drawing scrolled the page');
   // The prediction is in view while the pad is: right under it, not below the previews.
@@ -149,15 +149,14 @@ test('axe-core finds no violation in any view, in either language, on a desktop 
     for (const lang of ['en', 'zh']) {
       for (const view of VIEWS) {
         await show(page, view, lang);
-        await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+        await openAllDetails(page);
         const v = await audit(page);
         if (v.length) found[`${name} ${lang} ${view}`] = v;
       }
     }
     // The photo lab with real weights, a classified photo, its layers and what it looks at.
     await show(page, 'squeezenet1_1');
-    await page.getByTestId('weights-input').setInputFiles(weightsFile);
-    await page.waitForSelector('[data-testid=weights-loaded]', { timeout: 120_000 });
+    await openWeightsFile(page, weightsFile);
     await page.locator('[data-testid=sample-photo][data-photo="chelsea.png"]').click();
     await page.locator('[data-testid=top5][data-photo="chelsea.png"] [data-testid=top5-row]').first().waitFor({ timeout: 60_000 });
     await page.getByTestId('saliency-run').click();

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openAtlas, screenshot } from './harness.mjs';
+import { openAtlas, screenshot, openWeightsFile } from './harness.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const weightsFile = path.resolve(root, '..', 'shared', 'weights', 'squeezenet1_1.safetensors');
@@ -18,8 +18,7 @@ before(async () => {
   atlas = await openAtlas();
   ({ server, page, errors } = atlas);
   await page.locator('[data-testid=model-entry][data-model=squeezenet1_1]').click();
-  await page.getByTestId('weights-input').setInputFiles(weightsFile);
-  await page.waitForSelector('[data-testid=weights-loaded]', { timeout: 120_000 });
+  await openWeightsFile(page, weightsFile);
   await page.locator('[data-testid=sample-photo][data-photo="chelsea.png"]').click();
   await page.locator('[data-testid=top5][data-photo="chelsea.png"] [data-testid=top5-row]').first().waitFor({ timeout: 60_000 });
 });
@@ -96,8 +95,7 @@ test('a link names the photo lab\'s layer and unit: the lab says what to load, t
   const wants = page.getByTestId('link-wants');
   await wants.waitFor();
   assert.match(await wants.innerText(), /unit 5 at \(10, 12\) of layer features\.3\.expand3x3: load the weights and a photo/);
-  await page.getByTestId('weights-input').setInputFiles(weightsFile);
-  await page.waitForSelector('[data-testid=weights-loaded]', { timeout: 120_000 });
+  await openWeightsFile(page, weightsFile);
   await page.locator('[data-testid=sample-photo][data-photo="chelsea.png"]').click();
   await page.locator('[data-testid=top5][data-photo="chelsea.png"] [data-testid=top5-row]').first().waitFor({ timeout: 60_000 });
   assert.equal(await wants.count(), 0);

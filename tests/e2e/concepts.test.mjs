@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot, openWeightsFile } from './harness.mjs';
 import { DIGITS, place, drawStrokes } from './digits.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -48,8 +48,7 @@ async function shot(testid, name) {
 
 /** Loads a checkpoint file and gives a photo; waits for the top-5. */
 async function classify(weights, photo) {
-  await page.getByTestId('weights-input').setInputFiles(weights);
-  await page.waitForSelector('[data-testid=weights-loaded]', { timeout: 120_000 });
+  await openWeightsFile(page, weights);
   await page.getByTestId('photo-input').setInputFiles(path.join(shared, 'photos', photo));
   await page.locator(`[data-testid=top5][data-photo="${photo}"]`).waitFor({ timeout: 120_000 });
 }

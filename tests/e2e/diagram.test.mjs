@@ -127,7 +127,9 @@ test('on a phone every long network still fits: the diagram as wide as its panel
       // The phone's picker is a menu: open each network by its address.
       await phone.page.goto(`${atlas.server.url}?view=${model}`);
       await phone.page.waitForSelector(`[data-testid=diagram-panel][data-net=${model}]`);
-      await phone.page.waitForTimeout(100);
+      // The diagram is drawn again once its panel's width is measured (an effect after the render).
+      await phone.page.waitForFunction(() => document.querySelector('[data-testid=network-diagram]').getBoundingClientRect().width
+        <= document.querySelector('.diagram-wrap').clientWidth, null, { timeout: 5_000 }).catch(() => {});
       const w = await widths(phone.page);
       assert.ok(w.svg <= w.panel, `${model}: ${w.svg} px in ${w.panel}`);
       assert.equal(w.doc, 390, model);

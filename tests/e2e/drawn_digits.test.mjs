@@ -74,10 +74,11 @@ async function draw(box, strokes) {
   }
 }
 
-/** The prediction once the worker has answered the last stroke: the ten probabilities unchanged
- *  over three reads 50 ms apart. */
+/** The prediction once the worker has answered the last stroke: no drawing in flight or waiting,
+ *  and the ten probabilities unchanged over three reads 50 ms apart. */
 async function settled() {
   await page.waitForFunction(() => document.querySelector('[data-testid=prediction]')?.textContent !== '–');
+  await page.waitForSelector('[data-testid=lenet-lab][data-busy=false]');
   const read = () => page.getByTestId('probabilities').locator('[data-digit]').evaluateAll((els) => els.map((e) => e.dataset.prob).join(','));
   let last = await read();
   for (let same = 0; same < 2;) {

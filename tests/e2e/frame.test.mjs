@@ -40,6 +40,8 @@ test('with WebGPU: frame renders, worker answers, backend says WebGPU', async ()
     await page.waitForSelector('[data-testid=worker-status][data-state=ready]', { timeout: 30_000 });
     assert.match(await worker.innerText(), /self-check passed/);
     const backend = page.getByTestId('backend-status');
+    // The engine's status comes after the self-check's answer, once the adapter was looked for.
+    await page.waitForSelector('[data-testid=backend-status][data-engine=cpu]', { timeout: 30_000 });
     assert.equal(await backend.innerText(), 'CPU (packed, wasm SIMD)');
     assert.equal(await backend.getAttribute('data-engine'), 'cpu');
     await page.waitForFunction(() => document.querySelector('[data-testid=backend-status]')?.dataset.adapter);
@@ -66,6 +68,7 @@ test('without WebGPU: the status line says CPU engine, no WebGPU, and the page s
     const { page, errors } = await openPage(context, server.url);
     await page.waitForSelector('[data-testid=worker-status][data-state=ready]', { timeout: 30_000 });
     await page.waitForFunction(() => /no WebGPU/i.test(document.querySelector('[data-testid=gpu-note]')?.textContent));
+    await page.waitForSelector('[data-testid=backend-status][data-engine=cpu]');
     assert.equal(await page.getByTestId('backend-status').innerText(), 'CPU (packed, wasm SIMD)');
     assert.equal(await page.getByTestId('backend-status').getAttribute('data-engine'), 'cpu');
     assert.equal(await page.getByTestId('backend-status').getAttribute('data-adapter'), '');
@@ -73,7 +76,8 @@ test('without WebGPU: the status line says CPU engine, no WebGPU, and the page s
     assert.match(await page.getByTestId('gpu-note').innerText(), /^No WebGPU: .*(missing|no adapter)/);
     // Asking for WebGPU where there is none keeps the CPU engine and says so.
     await page.getByTestId('backend-toggle').selectOption('webgpu');
-    await page.waitForFunction(() => document.querySelector('[data-testid=backend-toggle]')?.value === 'webgpu');
+    // The worker's answer to the new choice: still the CPU engine.
+    await page.waitForSelector('[data-testid=backend-status][data-choice=webgpu]');
     assert.equal(await page.getByTestId('backend-status').getAttribute('data-engine'), 'cpu');
     assert.match(await page.getByTestId('gpu-note').innerText(), /no WebGPU/i);
     await screenshot(page, 'frame-cpu');

@@ -110,3 +110,24 @@ export async function audit(page) {
       .map((n) => n.target.join(' ')).join(' | ')}${v.nodes.length > 4 ? ` and ${v.nodes.length - 4} more` : ''}`);
   });
 }
+
+/** Opens every folded `<details>`, so that an audit or a scan sees what it holds, and waits for
+ *  what the weights manager reads when it opens (the storage estimate comes a moment after). */
+export async function openAllDetails(page) {
+  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+  await page.waitForFunction(() => {
+    const estimate = document.querySelector('[data-testid=weights-manager] [data-testid=storage-estimate]');
+    return !estimate || /MiB/.test(estimate.textContent);
+  }, null, { timeout: 10_000 });
+}
+
+/** Opens a checkpoint file in the photo lab and waits until the lab says that file is loaded. A
+ *  load in flight (the copy shipped with the page, which SqueezeNet 1.1 fetches when it opens)
+ *  is let finish first; once the reader has asked for weights, the shipped copy is not fetched. */
+export async function openWeightsFile(page, file, { timeout = 120_000 } = {}) {
+  await page.waitForSelector('[data-testid=weights-input]:not([disabled])', { timeout });
+  await page.getByTestId('weights-input').setInputFiles(file);
+  const name = typeof file === 'string' ? path.basename(file) : file.name;
+  await page.waitForFunction((n) => document.querySelector('[data-testid=weights-loaded]')?.textContent.includes(n),
+    name, { timeout });
+}

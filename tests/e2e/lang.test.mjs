@@ -4,7 +4,7 @@
 // sentences left behind (citations and other deliberately English text carry lang="en").
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openAtlas, screenshot } from './harness.mjs';
+import { openAtlas, screenshot, openAllDetails, openWeightsFile } from './harness.mjs';
 
 let atlas, server, page, errors;
 before(async () => {
@@ -21,6 +21,7 @@ test('switch language: the status line reads in Chinese, the choice is kept and 
   assert.match(await page.getByTestId('worker-status').innerText(), /Worker ready/);
   await page.getByTestId('lang-toggle').selectOption('zh');
   await page.waitForSelector('[data-testid=lang-toggle][data-lang=zh]');
+  await htmlLang('zh-CN');
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
   assert.equal(await page.getByTestId('worker-status').innerText(), 'Worker 已就绪，引擎自检通过');
   const status = await page.getByTestId('status-line').innerText();
@@ -39,6 +40,7 @@ test('switch language: the status line reads in Chinese, the choice is kept and 
   assert.match(await page.getByTestId('worker-status').innerText(), /已就绪/);
   await page.goto(server.url + '?view=resnet18');
   await page.waitForSelector('[data-testid=main-view][data-model=resnet18]');
+  await htmlLang('zh-CN');
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
   assert.match(page.url(), /lang=zh/);
   // The address wins over what the browser keeps; choosing English puts it in the address.
@@ -47,8 +49,10 @@ test('switch language: the status line reads in Chinese, the choice is kept and 
   assert.match(await page.getByTestId('worker-status').innerText(), /^Worker /);
   await page.getByTestId('lang-toggle').selectOption('zh');
   await page.waitForSelector('[data-testid=lang-toggle][data-lang=zh]');
+  await htmlLang('zh-CN');
   await page.getByTestId('lang-toggle').selectOption('en');
   await page.waitForSelector('[data-testid=lang-toggle][data-lang=en]');
+  await htmlLang('en');
   assert.match(page.url(), /lang=en/);
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.deepEqual(errors(), []);
@@ -58,6 +62,11 @@ test('switch language: the status line reads in Chinese, the choice is kept and 
  *  words, or a Chinese text with a run of six (a name inside a Chinese sentence is fine). Skipped:
  *  what is marked lang="en" (citations, ImageNet's class names), code, the language menu's own
  *  options, and tooltips marked data-cite (a paper's citation). */
+/** Waits for `<html lang>` (set by an effect after the render that changed the language). */
+async function htmlLang(code) {
+  await page.waitForFunction((c) => document.documentElement.lang === c, code, { timeout: 10_000 }).catch(() => {});
+}
+
 async function englishLeft() {
   return page.evaluate(() => {
     const out = new Set();
@@ -92,7 +101,7 @@ test('every view in Chinese: no English sentence left outside citations', async 
     await page.waitForSelector(`[data-testid=main-view][data-model=${view}], [data-testid=compare-view]`);
     await page.waitForSelector('[data-testid=worker-status][data-state=ready]');
     // Open what is folded so that its text is checked too.
-    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+    await openAllDetails(page);
     const found = await englishLeft();
     if (found.length) left[view] = found;
   }
@@ -109,8 +118,7 @@ test('the photo lab in Chinese: weights, a classified photo, its layers, the sal
   const weights = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'weights', 'squeezenet1_1.safetensors');
   if (!fs.existsSync(weights)) throw new Error(`missing ${weights} (../shared holds the test material)`);
   await page.goto(`${server.url}?view=squeezenet1_1&lang=zh`);
-  await page.getByTestId('weights-input').setInputFiles(weights);
-  await page.waitForSelector('[data-testid=weights-loaded]', { timeout: 120_000 });
+  await openWeightsFile(page, weights);
   await page.locator('[data-testid=sample-photo][data-photo="chelsea.png"]').click();
   await page.locator('[data-testid=top5][data-photo="chelsea.png"] [data-testid=top5-row]').first().waitFor({ timeout: 60_000 });
   await page.getByTestId('saliency-run').click();

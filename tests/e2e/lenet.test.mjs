@@ -30,9 +30,9 @@ async function clear() {
 }
 
 async function predicted() {
-  // The prediction follows the last stroke within a frame or two; wait until it settles.
+  // The prediction of the last stroke: the lab has no drawing in flight or waiting.
   await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent !== '–');
-  await page.waitForTimeout(150);
+  await page.waitForSelector('[data-testid=lenet-lab][data-busy=false]');
   return page.getByTestId('prediction').innerText();
 }
 
@@ -83,7 +83,7 @@ test('undo removes the last stroke, clear empties the pad', async () => {
   assert.equal(await canvas.getAttribute('data-strokes'), '2');
   await page.getByTestId('undo-button').click();
   assert.equal(await canvas.getAttribute('data-strokes'), '1');
-  await page.waitForTimeout(200);
+  await page.waitForSelector('[data-testid=lenet-lab][data-busy=false]');
   assert.notEqual(await page.getByTestId('prediction').innerText(), '4');
   await page.getByTestId('clear-button').click();
   assert.equal(await canvas.getAttribute('data-strokes'), '0');

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot, openWeightsFile } from './harness.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const shared = path.resolve(root, '..', 'shared');
@@ -93,8 +93,7 @@ async function expectError(page, re) {
 
 test('hostile checkpoints get a message and the loaded weights keep classifying', async () => {
   const { page, unexpected } = await open('?view=lenet5');
-  await page.getByTestId('weights-input').setInputFiles(stPath);
-  await page.waitForSelector('[data-testid=weights-loaded]');
+  await openWeightsFile(page, stPath);
   const before = await classify(page, 'rocket-1.jpg');
   await page.getByTestId('weights-input').setInputFiles({ name: 'huge.safetensors', mimeType: 'application/octet-stream', buffer: huge });
   // (In wasm32 no tensor of 2^33 values can exist: the header is refused before the network's
@@ -139,8 +138,7 @@ test('a worker that dies is replaced, says so, and loads again what it can', asy
 
 test('weights opened from a file are named as lost when the worker dies', async () => {
   const { page, unexpected } = await open('?view=lenet5&bench');
-  await page.getByTestId('weights-input').setInputFiles(stPath);
-  await page.waitForSelector('[data-testid=weights-loaded]');
+  await openWeightsFile(page, stPath);
   await classify(page, 'rocket-x.jpg');
   await page.evaluate(() => window.atlasCrashWorker('panic'));
   const notice = page.getByTestId('worker-restarted');
@@ -151,8 +149,7 @@ test('weights opened from a file are named as lost when the worker dies', async 
   assert.match(m, /weights opened from a file cannot be loaded again/);
   assert.equal(await page.getByTestId('photo-lab').getAttribute('data-weights'), 'none');
   // Opening it again works at once.
-  await page.getByTestId('weights-input').setInputFiles(stPath);
-  await page.waitForSelector('[data-testid=weights-loaded]');
+  await openWeightsFile(page, stPath);
   await classify(page, 'rocket-y.jpg');
   assert.deepEqual(unexpected(), []);
 });

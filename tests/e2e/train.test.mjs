@@ -94,7 +94,7 @@ test('the trained weights download as .safetensors and read a drawn digit on the
     await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent === '–');
     await drawStrokes(page, page.getByTestId('digit-canvas'), place(DIGITS[digit], { size: 200, cx: 140, cy: 140 }));
     await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent !== '–');
-    await page.waitForTimeout(300);
+    await page.waitForSelector('[data-testid=lenet-lab][data-busy=false]');
     read.push(await page.getByTestId('prediction').innerText());
   }
   const right = read.filter((d, i) => d === String(i)).length;

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot, openWeightsFile } from './harness.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const shared = path.resolve(root, '..', 'shared');
@@ -75,8 +75,7 @@ test('forced WebGPU: real SqueezeNet 1.1 gives torchvision\'s top-5 on every pho
   assert.match(await status().innerText(), /^WebGPU · .*swiftshader/i);
   await page.locator('[data-testid=model-entry][data-model=squeezenet1_1]').click();
   await page.waitForSelector('[data-testid=main-view][data-model=squeezenet1_1] [data-testid=photo-lab]');
-  await page.getByTestId('weights-input').setInputFiles(weightsFile);
-  await page.waitForSelector('[data-testid=weights-loaded]', { timeout: 120_000 });
+  await openWeightsFile(page, weightsFile);
   const photos = Object.keys(reference.top5);
   assert.equal(photos.length, 9);
   for (const photo of photos) {
@@ -105,6 +104,8 @@ test('a lost device falls back to the CPU engine with a message; the next photo 
 
 test('the choice is kept across a reload', async () => {
   await page.getByTestId('backend-toggle').selectOption('cpu');
+  // The engine is the CPU's already (the device was lost): wait for the worker's answer.
+  await page.waitForSelector('[data-testid=backend-status][data-choice=cpu]');
   await waitEngine('cpu');
   assert.match(await page.getByTestId('gpu-note').innerText(), /CPU chosen/);
   await page.reload();

@@ -124,12 +124,15 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
     // The pinned unit, read by the worker's answers: each new drawing recomputes its gradient.
     let pinned_ref = use_mut_ref(|| None::<HoveredUnit>);
     let pipeline = use_mut_ref(Pipeline::default);
+    // Whether a drawing is in flight or waiting (`data-busy`): false once the last one came back.
+    let busy = use_state_eq(|| false);
     // The channel, set once it exists, for the receiver to send the next drawing on.
     let channel = use_mut_ref(|| None::<Worker>);
 
     let worker = {
         let (status, shown, pipeline) = (status.clone(), shown.clone(), pipeline.clone());
         let (erf, pinned_ref, channel) = (erf.clone(), pinned_ref.clone(), channel.clone());
+        let busy = busy.clone();
         let model = model.clone();
         use_worker(model.clone(), pick, move |reply: Reply| match reply {
             Reply::Loaded => status.set(Status::Ready),
@@ -158,11 +161,13 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
                 if let (Some(ink), Some(w)) = (next, &worker) {
                     pipeline.borrow_mut().offer(w, &model, ink);
                 }
+                busy.set(pipeline.borrow().in_flight);
             }
             Reply::Gradient(g) => erf.set(Some(Rc::new(g))),
             Reply::Failed(msg) => {
                 // Whatever was running is over (a lost worker answers every request so).
                 pipeline.borrow_mut().in_flight = false;
+                busy.set(false);
                 status.set(Status::Failed(msg))
             }
         })
@@ -198,8 +203,10 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
     };
     let on_ink = {
         let (worker, pipeline, model) = (worker.clone(), pipeline.clone(), model.clone());
+        let busy = busy.clone();
         Callback::from(move |ink: Rc<Image8>| {
             pipeline.borrow_mut().offer(&worker, &model, (*ink).clone());
+            busy.set(true);
         })
     };
     let on_hover = {
@@ -250,7 +257,7 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
     });
 
     html! {
-        <section class="lenet-lab" data-testid="lenet-lab" data-status={match &*status { Status::Loading => "loading", Status::Ready => "ready", Status::Failed(_) => "failed" }}>
+        <section class="lenet-lab" data-testid="lenet-lab" data-busy={busy.to_string()} data-status={match &*status { Status::Loading => "loading", Status::Ready => "ready", Status::Failed(_) => "failed" }}>
             <h3>{ lang.t("lenet-draw-title") }</h3>
             <p class="note weights-source" data-testid="lenet-weights-source"
                 data-source={if trained.is_some() { "trained" } else { "shipped" }}>

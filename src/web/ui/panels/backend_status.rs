@@ -28,6 +28,12 @@ pub struct BackendStatusProps {
 #[function_component(BackendStatus)]
 pub fn backend_status(props: &BackendStatusProps) -> Html {
     let lang = use_lang();
+    // The choice the worker has answered (`data-choice`), which a new choice precedes.
+    let answered = props
+        .engine
+        .as_ref()
+        .map(|s| s.choice.key().to_string())
+        .unwrap_or_default();
     let (shown, kind, adapter, note) = match (&props.engine, &props.worker) {
         (Some(s), _) => (
             match (s.kind, s.adapter.is_empty()) {
@@ -119,7 +125,7 @@ pub fn backend_status(props: &BackendStatusProps) -> Html {
         <footer class="status-line" data-testid="status-line">
             <span class="compute">{ lang.t("app-status-compute") }</span>
             <span class="backend" data-testid="backend-status" data-engine={kind}
-                data-adapter={adapter} title={lang.t("app-status-engine-title")}>{ shown }</span>
+                data-adapter={adapter} data-choice={answered} title={lang.t("app-status-engine-title")}>{ shown }</span>
             <span class="sep">{ " · " }</span>
             <label class="backend-choice">
                 { lang.t("app-status-choice") }

@@ -135,6 +135,8 @@ impl PhotoLab {
             .and_then(|w| w.location().href().ok())
             .and_then(|base| web_sys::Url::new_with_base(&url, &base).ok())
             .map_or(url, |u| u.href());
+        // Weights were asked for: the shipped copy is not fetched after them, over them.
+        self.shipped_asked = true;
         self.error = None;
         self.weights = WeightsState::Loading {
             source: label.clone(),
