@@ -232,6 +232,39 @@ pub async fn merges(engine: &dyn Engine) {
     b.add("scale", Op::Scale { factor: 0.25 }, &[mean]);
     check_against_candle(engine, &b.finish()).await;
     concatenations(engine).await;
+    siblings(engine).await;
+}
+
+/// 1 × 1 convolutions with their norms and ReLUs that read one input, as GoogLeNet's Inception
+/// branches do (an engine may run two as one GEMM): channels that fill no tile, 49 pixels, one
+/// written into a concatenation, one read by a 3 × 3 convolution, one without a norm; and two
+/// whose ReLUs are slices of one concatenation.
+async fn siblings(engine: &dyn Engine) {
+    let mut b = Builder::new("t", "t", "", [12, 7, 7]);
+    let x = b.input();
+    let branch = |b: &mut Builder, name: &str, m: usize, norm: bool| {
+        let c = b.conv_full(name, x, m, [1, 1], [1, 1], [0, 0], 1, !norm);
+        let n = if norm {
+            b.bn(&format!("{name}.bn"), c)
+        } else {
+            c
+        };
+        b.relu(&format!("{name}.relu"), n)
+    };
+    let b1 = branch(&mut b, "b1", 5, true);
+    let r2 = branch(&mut b, "r2", 16, true);
+    let b2 = b.conv("b2", r2, 6, 3, 1, 1);
+    let r3 = branch(&mut b, "r3", 3, true);
+    let b3 = b.conv("b3", r3, 4, 3, 1, 1);
+    let r4 = branch(&mut b, "r4", 7, false);
+    let b4 = b.max_pool("b4", r4, 3, 1, 1, true);
+    let cat = b.concat("cat", &[b1, b2, b3, b4]);
+    // Two more whose ReLUs are slices of one concatenation.
+    let s1 = branch(&mut b, "s1", 4, true);
+    let s2 = branch(&mut b, "s2", 9, true);
+    let both = b.concat("both", &[s1, s2]);
+    b.concat("out", &[cat, both]);
+    check_against_candle(engine, &b.finish()).await;
 }
 
 /// Concatenations an engine may write in place: DenseNet's chain (each one's inputs begin the

@@ -17,6 +17,7 @@ use super::kernels::{ConvChoice, KernelPolicy};
 
 mod conv;
 mod lean;
+mod merge;
 mod ops;
 mod place;
 use super::{backend, bytes_of};
@@ -64,9 +65,12 @@ pub const FLAG_RELU: u32 = 4;
 pub const FLAG_RESIDUAL: u32 = 8;
 /// Flags: write only the ReLU, not `y` (`lower/lean.rs`).
 pub const FLAG_NO_Y: u32 = 16;
+/// Flags: the output is two nodes' outputs one after the other, each ReLU'd: values before
+/// `p.d.x` into `y`, the rest into `y2` from its start (`lower/merge.rs`).
+pub const FLAG_SPLIT: u32 = 32;
 
 /// The constants above, as the kernels name them.
-const SHARED: [(&str, u32); 17] = [
+const SHARED: [(&str, u32); 18] = [
     ("UNARY_RELU", UNARY_RELU),
     ("UNARY_TANH", UNARY_TANH),
     ("UNARY_SCALED_TANH", UNARY_SCALED_TANH),
@@ -84,6 +88,7 @@ const SHARED: [(&str, u32); 17] = [
     ("FLAG_RELU", FLAG_RELU),
     ("FLAG_RESIDUAL", FLAG_RESIDUAL),
     ("FLAG_NO_Y", FLAG_NO_Y),
+    ("FLAG_SPLIT", FLAG_SPLIT),
 ];
 
 /// The shared constants as WGSL `const` declarations, prepended to every kernel's source.
@@ -266,6 +271,10 @@ struct Lowering<'a> {
     absorbed: Vec<bool>,
     /// By absorbed norm: its scales, then its shifts, as the convolution reads them.
     norm_vectors: Vec<Option<usize>>,
+    /// By convolution: its part in a pair merged in a lean run (`lower/merge.rs`).
+    merge: Vec<Option<merge::Merge>>,
+    /// By convolution: its folded weights, taken from the checkpoint early for a merged GEMM.
+    taken_params: Vec<Option<crate::engine::fold::ConvParams>>,
     out: Lowered,
 }
 
@@ -280,6 +289,7 @@ pub(super) fn lower(
 ) -> Result<Lowered, EngineError> {
     let mut l = Lowering::new(gpu, policy, net, an, plan);
     l.pick_prologues();
+    l.pick_merges();
     for (id, node) in net.nodes.iter().enumerate() {
         if plan.fate(id) != Fate::Own {
             continue;
@@ -364,6 +374,8 @@ impl<'a> Lowering<'a> {
             prologue: vec![None; n],
             absorbed: vec![false; n],
             norm_vectors: vec![None; n],
+            merge: vec![None; n],
+            taken_params: (0..n).map(|_| None).collect(),
             out: Lowered {
                 place: layout.place,
                 buffers,

@@ -14,8 +14,9 @@
 //! kernel each convolution and fully connected layer runs, by shape or by a forced policy),
 //! `lower` (a network turned into buffers and dispatches, one function per op kind: the
 //! convolutions in `lower/conv.rs`, the others in `lower/ops.rs`; where each output lives in
-//! `lower/place.rs`, what a run that keeps only the logits skips in `lower/lean.rs`), `run` (encoding, submission and read-back of the outputs
-//! and of the weights), and natively `profile` (per-dispatch timestamps) and `bench`
+//! `lower/place.rs`, what a run that keeps only the logits skips in `lower/lean.rs` and the
+//! sibling 1 × 1 convolutions it runs as one GEMM in `lower/merge.rs`), `run` (encoding,
+//! submission and read-back of the outputs and of the weights), and natively `profile` (per-dispatch timestamps) and `bench`
 //! (`atlas bench-gpu`). Results come back
 //! asynchronously ([`Prepared::run_async`]); natively [`Prepared::run`] waits for them, in the
 //! browser only `run_async` works (a worker cannot block).

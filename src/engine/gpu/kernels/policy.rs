@@ -47,6 +47,9 @@ pub struct KernelPolicy {
     /// Whether a run that keeps only outputs it still writes skips what no one reads
     /// (`lower/lean.rs`: residual additions in the convolution before, ReLUs written alone).
     pub lean: bool,
+    /// Whether the lean run merges sibling pointwise convolutions into one GEMM
+    /// (`lower/merge.rs`).
+    pub merge: bool,
 }
 
 impl Default for KernelPolicy {
@@ -70,6 +73,7 @@ impl KernelPolicy {
         prefetch: None,
         in_place: true,
         lean: true,
+        merge: true,
     };
 
     /// The engine as it was before kernels were chosen by shape: one 64 × 64 tiled kernel for
@@ -87,6 +91,7 @@ impl KernelPolicy {
         prefetch: Some(false),
         in_place: false,
         lean: false,
+        merge: false,
     };
 
     /// Reads a policy: `auto` (by shape), `baseline`, or `auto`/`baseline` followed by settings
@@ -97,8 +102,9 @@ impl KernelPolicy {
     /// `input4=on|off` (a pointwise GEMM's input as vec4 where it can), `prefetch=on|off|auto`
     /// (the next slice loaded while the current one is multiplied; auto: as the adapter suits),
     /// `cat=inplace|copy` (a concatenation's inputs written into it, or copied), `lean=on|off`
-    /// (a run that keeps only the logits skips what no one reads) — or the settings alone (on top
-    /// of `auto`).
+    /// (a run that keeps only the logits skips what no one reads), `merge=on|off` (the lean run
+    /// merges sibling pointwise convolutions into one GEMM) — or the settings alone (on top of
+    /// `auto`).
     pub fn parse(s: &str) -> Result<KernelPolicy, String> {
         let mut p = KernelPolicy::BY_SHAPE;
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -122,6 +128,8 @@ impl KernelPolicy {
                 ("cat", "copy") => p.in_place = false,
                 ("lean", "on") => p.lean = true,
                 ("lean", "off") => p.lean = false,
+                ("merge", "on") => p.merge = true,
+                ("merge", "off") => p.merge = false,
                 ("split", "auto") => p.split_k = None,
                 ("split", n) => {
                     let n: usize = n.parse().map_err(|_| bad())?;
@@ -162,7 +170,7 @@ impl KernelPolicy {
 
 impl KernelPolicy {
     /// Every setting as `parse` reads it, in one order.
-    fn settings(&self) -> [String; 12] {
+    fn settings(&self) -> [String; 13] {
         let on = |b: bool| if b { "on" } else { "off" };
         let auto = |v: Option<String>| v.unwrap_or_else(|| "auto".into());
         [
@@ -195,6 +203,7 @@ impl KernelPolicy {
             format!("prefetch={}", auto(self.prefetch.map(|p| on(p).into()))),
             format!("cat={}", if self.in_place { "inplace" } else { "copy" }),
             format!("lean={}", on(self.lean)),
+            format!("merge={}", on(self.merge)),
         ]
     }
 }
@@ -251,6 +260,8 @@ mod tests {
             "baseline,fc=wide",
             "baseline,winograd=on,cat=inplace",
             "cat=copy,lean=off",
+            "merge=off",
+            "baseline,lean=on,merge=on",
         ] {
             let p = KernelPolicy::parse(s).unwrap();
             assert_eq!(p.to_string(), s);

@@ -5,8 +5,8 @@
 //! F(2×2, 3×3) or F(4×4, 3×3) (shaders/winograd.wgsl) with its weights transformed here.
 
 use super::lean::{pairs, Start};
-use super::{backend, params, u, Buf, End, Held, Lowering, FLAG_BIAS, NONE};
-use crate::engine::fold;
+use super::merge::Merge;
+use super::{backend, params, u, Buf, End, Held, Lowering, Runs, FLAG_BIAS, NONE};
 use crate::engine::gpu::device::Gpu;
 use crate::engine::gpu::kernels::{
     choose_conv, ConvChoice, ConvKernel, ConvShape, KernelPolicy, Winograd, WinogradTile,
@@ -251,7 +251,7 @@ impl Lowering<'_> {
     ) -> Result<(), EngineError> {
         let (ins, os) = (self.in_shape(id), self.shape(id));
         let (cg, per) = (ins[0] / c.groups, c.kernel[0] * c.kernel[1]);
-        let p = fold::conv_params(self.net, id, c, cg, per, self.plan.fold(id), weights)?;
+        let p = self.conv_params(id, c, weights)?;
         let name = &self.net.nodes[id].name;
         let choice =
             self.out.conv[id].ok_or_else(|| backend(format!("{name}: no kernel was chosen")))?;
@@ -263,7 +263,16 @@ impl Lowering<'_> {
                 ins.iter().product::<usize>()
             )));
         }
-        let ends = self.ends(id, if p.bias.is_some() { FLAG_BIAS } else { 0 });
+        let mut ends = self.ends(id, if p.bias.is_some() { FLAG_BIAS } else { 0 });
+        // A merged pair's lean run is the first one's GEMM of both (`lower/merge.rs`).
+        match self.merge[id] {
+            Some(Merge::First { second, choice }) => {
+                ends.retain(|e| e.runs != Runs::Lean);
+                self.merged(id, second, choice, &p, weights)?;
+            }
+            Some(Merge::Second) => ends.retain(|e| e.runs != Runs::Lean),
+            None => {}
+        }
         let mut aux2 = p.bias.clone().unwrap_or_else(|| vec![0.0; c.out_channels]);
         if let Some(wt) = choice.winograd {
             // U: [products][O][C], a GEMM of `products` groups.

@@ -14,7 +14,10 @@
 //!   and the ReLU as it loads its input (a `_bn` kernel: `kernels::ConvKernel::prologue`), and
 //!   the norm's own dispatch is left out.
 //!
-//! Either leaves the op's own output unwritten (`Lowered::lean_skips`): a run that keeps it runs
+//! - Two pointwise convolutions of one input that each write only their ReLU run as one GEMM
+//!   (`lower/merge.rs`).
+//!
+//! Each leaves the op's own output unwritten (`Lowered::lean_skips`): a run that keeps it runs
 //! the full list.
 
 use super::{Buf, Lowering, FLAG_NO_Y, FLAG_RELU, FLAG_RESIDUAL};

@@ -20,10 +20,17 @@ struct Params { a: vec4<u32>, b: vec4<u32>, c: vec4<u32>, d: vec4<u32> }
 
 // An output value on its way out, as `flags` ask: plus the residual at the same place
 // (FLAG_RESIDUAL); into y unless FLAG_NO_Y (a run that reads only the ReLU); its ReLU into y2
-// (FLAG_RELU).
+// (FLAG_RELU); or, with FLAG_SPLIT, its ReLU into y before p.d.x and into y2 after (the two
+// convolutions of a merged GEMM).
 fn put(at: u32, value: f32, flags: u32) {
     var v = value;
     if ((flags & FLAG_RESIDUAL) != 0u) { v += res[at]; }
+    if ((flags & FLAG_SPLIT) != 0u) {
+        // Two nodes' ReLUs, one after the other: the second's from p.d.x on (lower/merge.rs).
+        let second = p.d.x;
+        if (at < second) { y[at] = max(v, 0.0); } else { y2[at - second] = max(v, 0.0); }
+        return;
+    }
     if ((flags & FLAG_NO_Y) == 0u) { y[at] = v; }
     if ((flags & FLAG_RELU) != 0u) { y2[at] = max(v, 0.0); }
 }
