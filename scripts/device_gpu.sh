@@ -4,8 +4,8 @@
 # then `make bench-gpu` with PyTorch eager on CUDA in the same run for the ratio ours / PyTorch,
 # under the kernels by shape, the same without 128 × 128 tiles, without prefetching the next slice
 # of K, without vec4 loads of a 1 × 1 layer's input, the baseline kernels, F(2×2)-only Winograd,
-# f16 fully connected weights, concatenations copied, no lean run and no merged sibling 1 × 1
-# convolutions. Everything it prints and writes lands in $OUT
+# f16 fully connected weights, concatenations copied, no lean run, no merged sibling 1 × 1
+# convolutions and no max pool taken into the 1 × 1 convolution after it. Everything it prints and writes lands in $OUT
 # (conformance.log, bench.log, gpu.json, gpu.md, torch_gpu.jsonl).
 # RUNS (default 30) repeats each forward; SKIP_CONFORMANCE=1 runs the benchmark alone.
 set -uo pipefail
@@ -41,7 +41,7 @@ fi
 
 echo "== bench-gpu"
 ATLAS_BIN=.device/atlas RUNS=${RUNS:-30} \
-  ARGS="${ARGS:---kernels auto --kernels tile128=off --kernels prefetch=off --kernels input4=off --kernels baseline --kernels wtile=2 --kernels fc=half --kernels cat=copy --kernels lean=off --kernels merge=off}" \
+  ARGS="${ARGS:---kernels auto --kernels tile128=off --kernels prefetch=off --kernels input4=off --kernels baseline --kernels wtile=2 --kernels fc=half --kernels cat=copy --kernels lean=off --kernels merge=off --kernels poolin=off}" \
   timeout 300 bash scripts/bench_gpu.sh 2>&1 | tee "$OUT/bench.log"
 cp target/bench/gpu.json target/bench/gpu.md "$OUT"/ 2>/dev/null
 cp target/bench/torch_gpu.jsonl "$OUT"/ 2>/dev/null

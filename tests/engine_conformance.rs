@@ -119,12 +119,12 @@ fn webgpu_with(policy: &str) -> atlas::engine::gpu::GpuEngine {
 const KERNEL_MODELS: [&str; 4] = ["resnet18", "squeezenet1_1", "alexnet", "googlenet"];
 conformance!(
     webgpu_as_on_a_gpu,
-    super::webgpu_with("groups=256,prefetch=on"),
+    super::webgpu_with("groups=256,prefetch=on,poolin=on"),
     super::KERNEL_MODELS
 );
 conformance!(
     webgpu_small_tiles_split_k_winograd,
-    super::webgpu_with("tile=32,split=4,winograd=always,wtile=4,prefetch=on"),
+    super::webgpu_with("tile=32,split=4,winograd=always,wtile=4,prefetch=on,poolin=on"),
     super::KERNEL_MODELS
 );
 conformance!(

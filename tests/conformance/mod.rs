@@ -19,7 +19,7 @@ macro_rules! onnx_fixture {
     };
 }
 use atlas::zoo::builder::Builder;
-use atlas::zoo::graph::{Activation, Conv, Network, Op};
+use atlas::zoo::graph::{Activation, Conv, Network, NodeId, Op};
 
 /// Runs `net` with splitmix weights on `engine` and on candle (`cpu::forward`), keeping every
 /// node and then only the output, and compares every kept node (relative to its largest value).
@@ -264,6 +264,31 @@ async fn siblings(engine: &dyn Engine) {
     let s2 = branch(&mut b, "s2", 9, true);
     let both = b.concat("both", &[s1, s2]);
     b.concat("out", &[cat, both]);
+    check_against_candle(engine, &b.finish()).await;
+    pools_before_pointwise(engine).await;
+}
+
+/// Max pools read only by a 1 × 1 convolution (an engine may take the pool into the
+/// convolution's loads): GoogLeNet's 3 × 3 stride-1 pool in ceil mode, SqueezeNet's 3 × 3
+/// stride-2 one, a 2 × 2 one with padding, on odd maps; and a pool that two read.
+async fn pools_before_pointwise(engine: &dyn Engine) {
+    let mut b = Builder::new("t", "t", "", [6, 11, 9]);
+    let x = b.input();
+    let conv = |b: &mut Builder, name: &str, from: NodeId, m: usize| {
+        let c = b.conv_full(name, from, m, [1, 1], [1, 1], [0, 0], 1, false);
+        let n = b.bn(&format!("{name}.bn"), c);
+        b.relu(&format!("{name}.relu"), n)
+    };
+    let p1 = b.max_pool("p1", x, 3, 1, 1, true);
+    let c1 = conv(&mut b, "c1", p1, 5);
+    let p2 = b.max_pool("p2", c1, 3, 2, 0, true);
+    let c2 = conv(&mut b, "c2", p2, 7);
+    let p3 = b.max_pool("p3", c2, 2, 1, 1, false);
+    let c3 = b.conv("c3", p3, 3, 1, 1, 0);
+    let p4 = b.max_pool("p4", c3, 2, 1, 0, false);
+    let d1 = conv(&mut b, "d1", p4, 4);
+    let d2 = conv(&mut b, "d2", p4, 2);
+    b.concat("out", &[d1, d2]);
     check_against_candle(engine, &b.finish()).await;
 }
 

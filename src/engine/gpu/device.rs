@@ -6,7 +6,7 @@
 
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
-use super::kernels::{ConvInput, ConvKernel, Fit, KernelPolicy, Tile};
+use super::kernels::{ConvInput, ConvKernel, Fit, KernelPolicy, Prologue, Tile};
 use super::{backend, lower};
 use crate::engine::EngineError;
 
@@ -50,10 +50,11 @@ fn conv(c: ConvKernel) -> Kernel {
         source: vec![if wide { COLUMNS4 } else { COLUMNS }, CONV_TILE, block],
         entry: "main",
         defines: format!(
-            "{wg}const POINTWISE: bool = {};\nconst PREFETCH: bool = {};\nconst PROLOGUE: bool = {};\n",
+            "{wg}const POINTWISE: bool = {};\nconst PREFETCH: bool = {};\nconst PROLOGUE: bool = {};\nconst POOLED: bool = {};\n",
             c.input != ConvInput::Gather,
             c.prefetch,
-            c.prologue
+            c.prologue == Prologue::Norm,
+            c.prologue == Prologue::MaxPool,
         ),
         x: if wide { "vec4<f32>" } else { "f32" },
         aux: "vec4<f32>",
@@ -423,6 +424,7 @@ fn fit(info: &wgpu::AdapterInfo) -> Fit {
         groups: if software { threads } else { 256 },
         winograd: !(software && info.backend == wgpu::Backend::BrowserWebGpu),
         prefetch: !software,
+        pool_in: !software,
     }
 }
 

@@ -193,9 +193,23 @@ impl ConvChoice {
                 (true, true) => ConvInput::PointwiseWide,
             },
             prefetch: self.prefetch,
-            prologue: false,
+            prologue: Prologue::None,
         }
     }
+}
+
+/// What a pointwise convolution applies to its input as it loads it, in a lean run
+/// (`lower/lean.rs`): the op before it, whose own dispatch the run leaves out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prologue {
+    None,
+    /// The norm and ReLU before it (DenseNet's BN → ReLU → 1×1), its scales and shifts bound
+    /// as `res`.
+    Norm,
+    /// The max pool before it (GoogLeNet's fourth branches, SqueezeNet's squeeze layers after a
+    /// pool), its window read from the pool's input: `p.a.y`, `p.a.z` that input's height and
+    /// width, `p.c` the pool's strides and padding, `p.d.x`, `p.d.y` its window.
+    MaxPool,
 }
 
 /// How a tiled convolution kernel reads its input.
@@ -217,9 +231,8 @@ pub struct ConvKernel {
     pub tile: Tile,
     pub input: ConvInput,
     pub prefetch: bool,
-    /// A pointwise one that applies the norm and ReLU before it to its input as it loads it
-    /// (`lower/lean.rs`), its scales and shifts bound as `res`.
-    pub prologue: bool,
+    /// What a pointwise one applies to its input as it loads it.
+    pub prologue: Prologue,
 }
 
 impl ConvKernel {
@@ -235,9 +248,12 @@ impl ConvKernel {
                 ]
                 .into_iter()
                 .flat_map(move |input| {
-                    let prologues: &[bool] = match input {
-                        ConvInput::Gather => &[false],
-                        _ => &[false, true],
+                    let prologues: &[Prologue] = match input {
+                        ConvInput::Gather => &[Prologue::None],
+                        ConvInput::Pointwise => {
+                            &[Prologue::None, Prologue::Norm, Prologue::MaxPool]
+                        }
+                        ConvInput::PointwiseWide => &[Prologue::None, Prologue::Norm],
                     };
                     [true, false].into_iter().flat_map(move |prefetch| {
                         prologues.iter().map(move |&prologue| ConvKernel {
@@ -252,7 +268,8 @@ impl ConvKernel {
     }
 
     /// Its name, as the profile shows it: `conv64`, `conv32_1x1`, `conv128_1x1v4`, with `_np`
-    /// where it does not prefetch and `_bn` where it applies the norm before it.
+    /// where it does not prefetch, `_bn` where it applies the norm before it and `_mp` where the
+    /// max pool.
     pub fn name(&self) -> String {
         let input = match self.input {
             ConvInput::Gather => "",
@@ -260,7 +277,11 @@ impl ConvKernel {
             ConvInput::PointwiseWide => "_1x1v4",
         };
         let prefetch = if self.prefetch { "" } else { "_np" };
-        let prologue = if self.prologue { "_bn" } else { "" };
+        let prologue = match self.prologue {
+            Prologue::None => "",
+            Prologue::Norm => "_bn",
+            Prologue::MaxPool => "_mp",
+        };
         format!("conv{}{input}{prefetch}{prologue}", self.tile.outputs())
     }
 }
@@ -278,6 +299,11 @@ pub struct Fit {
     /// latency to hide (lavapipe ran the convolutions of 7 of 8 networks 2–10 % slower with it,
     /// SwiftShader the same within its noise).
     pub prefetch: bool,
+    /// Whether a lean run's pointwise convolution takes the max pool before it into its loads
+    /// (`Prologue::MaxPool`): on a GPU, where it saves a dispatch and its barrier; not on a CPU
+    /// adapter, where the 9 gathered loads per value cost more than the pool's pass (lavapipe:
+    /// the pools and their convolutions 1.2–1.5× as long, GoogLeNet 1.02–1.06×).
+    pub pool_in: bool,
 }
 
 /// Picks the kernel for a convolution of shape `s` on a device `fit` describes (its workgroups
@@ -396,6 +422,7 @@ mod tests {
             groups,
             winograd: true,
             prefetch: true,
+            pool_in: true,
         }
     }
 
@@ -492,6 +519,7 @@ mod tests {
             groups: 4,
             winograd: false,
             prefetch: false,
+            pool_in: false,
         };
         assert_eq!(choose_conv(&p, software, &conv3).winograd, None);
         let always = KernelPolicy::parse("winograd=always").unwrap();
@@ -555,9 +583,11 @@ mod tests {
         assert!(choose_conv(&on, cpu, &pointwise(3_136)).prefetch);
         let names: std::collections::BTreeSet<String> =
             ConvKernel::all().map(|k| k.name()).collect();
-        // 3 tiles × 3 input loads × prefetch or not, and each pointwise one with a norm before it.
-        assert_eq!(names.len(), 30);
+        // 3 tiles × 3 input loads × prefetch or not, each pointwise one with a norm before it,
+        // and each scalar pointwise one with a max pool before it.
+        assert_eq!(names.len(), 36);
         assert!(names.contains("conv128_1x1v4_np_bn"));
+        assert!(names.contains("conv32_1x1_mp"));
     }
 
     #[test]

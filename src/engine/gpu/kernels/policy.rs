@@ -50,6 +50,9 @@ pub struct KernelPolicy {
     /// Whether the lean run merges sibling pointwise convolutions into one GEMM
     /// (`lower/merge.rs`).
     pub merge: bool,
+    /// Whether the lean run's pointwise convolutions take the max pool before them into their
+    /// loads (`lower/lean.rs`), or as the adapter suits (`Fit::pool_in`).
+    pub pool_in: Option<bool>,
 }
 
 impl Default for KernelPolicy {
@@ -74,6 +77,7 @@ impl KernelPolicy {
         in_place: true,
         lean: true,
         merge: true,
+        pool_in: None,
     };
 
     /// The engine as it was before kernels were chosen by shape: one 64 × 64 tiled kernel for
@@ -92,6 +96,7 @@ impl KernelPolicy {
         in_place: false,
         lean: false,
         merge: false,
+        pool_in: Some(false),
     };
 
     /// Reads a policy: `auto` (by shape), `baseline`, or `auto`/`baseline` followed by settings
@@ -103,8 +108,9 @@ impl KernelPolicy {
     /// (the next slice loaded while the current one is multiplied; auto: as the adapter suits),
     /// `cat=inplace|copy` (a concatenation's inputs written into it, or copied), `lean=on|off`
     /// (a run that keeps only the logits skips what no one reads), `merge=on|off` (the lean run
-    /// merges sibling pointwise convolutions into one GEMM) — or the settings alone (on top of
-    /// `auto`).
+    /// merges sibling pointwise convolutions into one GEMM), `poolin=on|off|auto` (the lean run's
+    /// pointwise convolutions take the max pool before them into their loads; auto: as the
+    /// adapter suits) — or the settings alone (on top of `auto`).
     pub fn parse(s: &str) -> Result<KernelPolicy, String> {
         let mut p = KernelPolicy::BY_SHAPE;
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -130,6 +136,9 @@ impl KernelPolicy {
                 ("lean", "off") => p.lean = false,
                 ("merge", "on") => p.merge = true,
                 ("merge", "off") => p.merge = false,
+                ("poolin", "on") => p.pool_in = Some(true),
+                ("poolin", "off") => p.pool_in = Some(false),
+                ("poolin", "auto") => p.pool_in = None,
                 ("split", "auto") => p.split_k = None,
                 ("split", n) => {
                     let n: usize = n.parse().map_err(|_| bad())?;
@@ -170,7 +179,7 @@ impl KernelPolicy {
 
 impl KernelPolicy {
     /// Every setting as `parse` reads it, in one order.
-    fn settings(&self) -> [String; 13] {
+    fn settings(&self) -> [String; 14] {
         let on = |b: bool| if b { "on" } else { "off" };
         let auto = |v: Option<String>| v.unwrap_or_else(|| "auto".into());
         [
@@ -204,6 +213,7 @@ impl KernelPolicy {
             format!("cat={}", if self.in_place { "inplace" } else { "copy" }),
             format!("lean={}", on(self.lean)),
             format!("merge={}", on(self.merge)),
+            format!("poolin={}", auto(self.pool_in.map(|p| on(p).into()))),
         ]
     }
 }
@@ -261,7 +271,8 @@ mod tests {
             "baseline,winograd=on,cat=inplace",
             "cat=copy,lean=off",
             "merge=off",
-            "baseline,lean=on,merge=on",
+            "poolin=on",
+            "baseline,lean=on,merge=on,poolin=on",
         ] {
             let p = KernelPolicy::parse(s).unwrap();
             assert_eq!(p.to_string(), s);

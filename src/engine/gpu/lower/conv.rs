@@ -9,7 +9,8 @@ use super::merge::Merge;
 use super::{backend, params, u, Buf, End, Held, Lowering, Runs, FLAG_BIAS, NONE};
 use crate::engine::gpu::device::Gpu;
 use crate::engine::gpu::kernels::{
-    choose_conv, ConvChoice, ConvKernel, ConvShape, KernelPolicy, Winograd, WinogradTile,
+    choose_conv, ConvChoice, ConvInput, ConvKernel, ConvShape, KernelPolicy, Prologue, Winograd,
+    WinogradTile,
 };
 use crate::engine::plan::{Fate, Plan};
 use crate::engine::{EngineError, Weights};
@@ -329,18 +330,42 @@ impl Lowering<'_> {
         let (wb, bb) = (Buf::Weight(w), Buf::Weight(b));
         let starts = self.starts(id);
         let kernel = |st: Start| {
-            let prologue = st.prologue;
+            let base = choice.kernel();
             ConvKernel {
-                prologue,
-                ..choice.kernel()
+                prologue: st.prologue,
+                // A max pool's window is gathered value by value.
+                input: match st.prologue {
+                    Prologue::MaxPool => ConvInput::Pointwise,
+                    _ => base.input,
+                },
+                ..base
             }
             .name()
+        };
+        // A max pool before it: its input's map, strides, padding and window (`Prologue`).
+        let pooled = |st: Start, mut params: super::Params| {
+            let Some(r) = st.pool else {
+                return params;
+            };
+            let Op::Pool2d(pl) = self.net.nodes[r].op.base() else {
+                return params;
+            };
+            let map = &self.an.layers[self.net.nodes[r].inputs[0]].shape;
+            let (s, pad, k) = (pl.stride, pl.padding, pl.kernel);
+            params[1..3].copy_from_slice(&[u(map[1]), u(map[2])]);
+            params[8..12].copy_from_slice(&[u(s[0]), u(s[1]), u(pad[0]), u(pad[1])]);
+            params[12..14].copy_from_slice(&[u(k[0]), u(k[1])]);
+            params
         };
         if choice.parts == 1 {
             for (st, e) in pairs(&starts, &ends) {
                 let bufs = [st.input, wb, bb, e.y, e.y2];
-                let params = conv_params(e.flags);
-                let res = if st.prologue { st.res } else { e.res };
+                let params = pooled(st, conv_params(e.flags));
+                let res = if st.prologue == Prologue::Norm {
+                    st.res
+                } else {
+                    e.res
+                };
                 let kernel = kernel(st);
                 self.at_end(e, |l| l.dispatch_with(&kernel, params, bufs, res, grid));
             }
@@ -348,7 +373,7 @@ impl Lowering<'_> {
             let scratch = Buf::Scratch(Scratch::Parts);
             for st in starts {
                 let bufs = [st.input, wb, bb, scratch, Buf::Sink];
-                let params = conv_params(0);
+                let params = pooled(st, conv_params(0));
                 let kernel = kernel(st);
                 self.at_run(st.runs, |l| {
                     l.dispatch_with(&kernel, params, bufs, st.res, grid)

@@ -21,8 +21,9 @@
 //! the full list.
 
 use super::{Buf, Lowering, FLAG_NO_Y, FLAG_RELU, FLAG_RESIDUAL};
+use crate::engine::gpu::kernels::Prologue;
 use crate::engine::plan::Fate;
-use crate::zoo::graph::{NodeId, Op};
+use crate::zoo::graph::{NodeId, Op, PoolKind};
 
 /// The runs a dispatch belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,14 +57,16 @@ pub(super) struct End {
     pub res: Buf,
 }
 
-/// How a convolution's first dispatch reads its input in one kind of run: the input, and
-/// whether it applies the norm before it (its scales and shifts in `res`).
+/// How a convolution's first dispatch reads its input in one kind of run: the input, and what
+/// it applies to it as it loads it (the norm before it: its scales and shifts in `res`; the max
+/// pool before it: its node, for its window).
 #[derive(Clone, Copy)]
 pub(super) struct Start {
     pub runs: Runs,
     pub input: Buf,
-    pub prologue: bool,
+    pub prologue: Prologue,
     pub res: Buf,
+    pub pool: Option<NodeId>,
 }
 
 /// The dispatches of an op that has `starts` and `ends`: one for both runs, or the full run's
@@ -84,9 +87,10 @@ pub(super) fn pairs(starts: &[Start], ends: &[End]) -> Vec<(Start, End)> {
 }
 
 impl Lowering<'_> {
-    /// Picks the pointwise convolutions that apply the norm and ReLU before them in a lean run:
-    /// their kernel is a pointwise GEMM, they end no residual block (`res` holds the norm), the
-    /// ReLU is only theirs, and the norm's input is not in a buffer they write.
+    /// Picks the pointwise convolutions that apply the op before them in a lean run: their kernel
+    /// is a pointwise GEMM and they end no residual block (`res` holds the norm); a max pool that
+    /// only they read (with `pool_in`), or the ReLU of a norm that only they read; and the op's
+    /// input is not in a buffer they write.
     pub(super) fn pick_prologues(&mut self) {
         if !self.policy.lean {
             return;
@@ -99,6 +103,13 @@ impl Lowering<'_> {
                 continue;
             }
             let r = self.net.nodes[id].inputs[0];
+            let pool_in = self.policy.pool_in.unwrap_or(self.gpu.fit.pool_in);
+            if pool_in && self.pool_before(id, r) {
+                self.prologue[id] = Some(r);
+                self.absorbed[r] = true;
+                self.skip_in_lean(r);
+                continue;
+            }
             let Fate::Fused { by: n } = self.plan.fate(r) else {
                 continue;
             };
@@ -119,15 +130,53 @@ impl Lowering<'_> {
         }
     }
 
-    /// How convolution `id` starts: one way for both runs, or also with the norm and ReLU
-    /// before it applied to its loads (`pick_prologues`).
+    /// Whether pointwise convolution `id` may take the max pool `r` it reads into its loads:
+    /// the pool has no other reader, and its input is not in a buffer the convolution writes.
+    fn pool_before(&self, id: NodeId, r: NodeId) -> bool {
+        let (Op::Pool2d(pool), Op::Conv2d(c)) =
+            (self.net.nodes[r].op.base(), self.net.nodes[id].op.base())
+        else {
+            return false;
+        };
+        if pool.kind != PoolKind::Max || c.groups != 1 || self.plan.fate(r) != Fate::Own {
+            return false;
+        }
+        if self.plan.consumers(r) != [id] || self.plan.residual(id).is_some() {
+            return false;
+        }
+        let buffer = |x: NodeId| self.out.place[x].buffer;
+        let source = buffer(self.net.nodes[r].inputs[0]);
+        let written = [Some(id), self.plan.relu(id)];
+        !written.iter().flatten().any(|&w| buffer(w) == source)
+    }
+
+    /// How convolution `id` starts: one way for both runs, or also with the norm and ReLU, or
+    /// the max pool, before it applied to its loads (`pick_prologues`).
     pub(super) fn starts(&self, id: NodeId) -> Vec<Start> {
         let full = Start {
             runs: Runs::Both,
             input: self.input(id),
-            prologue: false,
+            prologue: Prologue::None,
             res: Buf::Empty,
+            pool: None,
         };
+        if let Some(r) =
+            self.prologue[id].filter(|&r| matches!(self.net.nodes[r].op, Op::Pool2d(_)))
+        {
+            return vec![
+                Start {
+                    runs: Runs::Full,
+                    ..full
+                },
+                Start {
+                    runs: Runs::Lean,
+                    input: Buf::Node(self.net.nodes[r].inputs[0]),
+                    prologue: Prologue::MaxPool,
+                    res: Buf::Empty,
+                    pool: Some(r),
+                },
+            ];
+        }
         let Some((n, st)) = self.prologue[id].and_then(|n| Some((n, self.norm_vectors[n]?))) else {
             return vec![full];
         };
@@ -139,8 +188,9 @@ impl Lowering<'_> {
             Start {
                 runs: Runs::Lean,
                 input: Buf::Node(self.net.nodes[n].inputs[0]),
-                prologue: true,
+                prologue: Prologue::Norm,
                 res: Buf::Weight(st),
+                pool: None,
             },
         ]
     }

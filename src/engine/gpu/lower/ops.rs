@@ -97,7 +97,14 @@ impl Lowering<'_> {
             NONE,
         );
         let bufs = self.alone(id);
-        self.dispatch("pool", params, bufs, grid_1d(self.count(id)));
+        // The lean run's convolution after it takes its windows (`lower/lean.rs`).
+        let runs = if self.absorbed[id] {
+            Runs::Full
+        } else {
+            Runs::Both
+        };
+        let grid = grid_1d(self.count(id));
+        self.at_run(runs, |l| l.dispatch("pool", params, bufs, grid));
     }
 
     /// Adaptive average pooling (shaders/pool.wgsl).

@@ -4,9 +4,9 @@
 // loaded ahead with PREFETCH) and the store of a row of four sums. Parameters and layouts are
 // conv.wgsl's; each kernel declares TM (= TN, the tile's side), TK (a slice's depth) and
 // AV = TM / 4 (the vec4s of one column of a slice, TK · AV = the invocations), POINTWISE,
-// PREFETCH, and As and Bs. `columns` (a pointwise input's four columns) and `element` (one value
-// of the input) come from shaders/columns.wgsl or columns4.wgsl, as the kernel binds the input:
-// f32 or vec4<f32>.
+// PREFETCH, PROLOGUE (a norm and ReLU before it), POOLED (a max pool before it), and As and Bs.
+// `columns` (a pointwise input's four columns) and `element` (one value of the input) come from
+// shaders/columns.wgsl or columns4.wgsl, as the kernel binds the input: f32 or vec4<f32>.
 
 // A workgroup's job: the same for all its invocations (from its id alone, so that the loop over
 // K and its barriers are in uniform control flow, as WGSL requires).
@@ -77,7 +77,27 @@ fn load_input(j: Job, t: Lane, k0: u32) -> vec4<f32> {
     var xb = vec4<f32>(0.0);
     if (kb >= j.k_end) { return xb; }
     let ok = t.ok;
-    if (POINTWISE) {
+    if (POOLED) {
+        // X̂[k][n] is the max pool's output that the lean run leaves to this convolution: the
+        // maximum of its window (p.d.x × p.d.y from t.iy0, t.ix0) of channel k of the pool's
+        // input (H × W), clipped to it.
+        let H = p.a.y; let W = p.a.z;
+        let base = t.xg + kb * H * W;
+        var m = vec4<f32>(bitcast<f32>(0xff7fffffu)); // −f32::MAX
+        for (var dy = 0u; dy < p.d.x; dy++) {
+            let iy = t.iy0 + vec4<i32>(i32(dy));
+            let rows = ok & (iy >= vec4<i32>(0)) & (iy < vec4<i32>(i32(H)));
+            for (var dx = 0u; dx < p.d.y; dx++) {
+                let ix = t.ix0 + vec4<i32>(i32(dx));
+                let inside = rows & (ix >= vec4<i32>(0)) & (ix < vec4<i32>(i32(W)));
+                if (inside.x) { m.x = max(m.x, element(base + u32(iy.x) * W + u32(ix.x))); }
+                if (inside.y) { m.y = max(m.y, element(base + u32(iy.y) * W + u32(ix.y))); }
+                if (inside.z) { m.z = max(m.z, element(base + u32(iy.z) * W + u32(ix.z))); }
+                if (inside.w) { m.w = max(m.w, element(base + u32(iy.w) * W + u32(ix.w))); }
+            }
+        }
+        xb = select(vec4<f32>(0.0), m, ok);
+    } else if (POINTWISE) {
         // X̂[k][n] is the input: channel k, pixel n; in a PROLOGUE kernel, after the norm and
         // ReLU that the lean run leaves to this convolution (scales, then shifts, in `res`).
         xb = columns(t.xg + kb * j.N + t.bn, ok);
