@@ -2,12 +2,15 @@
 # Issue 22's check on a lent GPU machine, in one call (what scripts/device_pack.sh packed here
 # travels in .device and .gl): the WebGPU engine's conformance suite on the GPU's Vulkan driver,
 # then `make bench-gpu` with PyTorch eager on CUDA in the same run for the ratio ours / PyTorch,
-# under the kernels by shape, the same without 128 × 128 tiles, without prefetching the next slice
-# of K, without vec4 loads of a 1 × 1 layer's input, the baseline kernels, F(2×2)-only Winograd,
-# f16 fully connected weights, concatenations copied, no lean run, no merged sibling 1 × 1
-# convolutions and no max pool taken into the 1 × 1 convolution after it. Everything it prints and writes lands in $OUT
-# (conformance.log, bench.log, gpu.json, gpu.md, torch_gpu.jsonl).
-# RUNS (default 30) repeats each forward; SKIP_CONFORMANCE=1 runs the benchmark alone.
+# under the kernels by shape and the baseline kernels; then each change against the kernels by
+# shape: without 128 × 128 tiles, without prefetching the next slice of K, without vec4 loads of a
+# 1 × 1 layer's input, F(2×2)-only Winograd, f16 fully connected weights, concatenations copied,
+# no lean run, no merged sibling 1 × 1 convolutions, no max pool taken into the 1 × 1 convolution
+# after it. Everything it prints and writes lands in $OUT (conformance.log, bench.log, gpu.json,
+# gpu.md, torch_gpu.jsonl, then ablations.log and ablations/). At most 150 + 180 + 180 s: run it
+# with timeout_s=540. RUNS (default 30) repeats each forward of the first part, ABLATION_RUNS (15)
+# of the second; MODELS (space-separated) narrows both; SKIP_CONFORMANCE=1 runs the benchmark
+# alone.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-target/device-out}
@@ -34,15 +37,24 @@ if [ ! -e "$built" ]; then mkdir -p "$(dirname "$built")"; ln -s "$PWD" "$built"
 status=0
 if [ "${SKIP_CONFORMANCE:-0}" != 1 ]; then
   echo "== conformance (WebGPU engine, every policy)"
-  timeout 240 .device/engine_conformance webgpu --test-threads=2 2>&1 | tee "$OUT/conformance.log"
+  timeout 150 .device/engine_conformance webgpu --test-threads=4 2>&1 | tee "$OUT/conformance.log"
   status=${PIPESTATUS[0]}
   echo "conformance exit status: $status"
 fi
 
-echo "== bench-gpu"
-ATLAS_BIN=.device/atlas RUNS=${RUNS:-30} \
-  ARGS="${ARGS:---kernels auto --kernels tile128=off --kernels prefetch=off --kernels input4=off --kernels baseline --kernels wtile=2 --kernels fc=half --kernels cat=copy --kernels lean=off --kernels merge=off --kernels poolin=off}" \
-  timeout 300 bash scripts/bench_gpu.sh 2>&1 | tee "$OUT/bench.log"
+# First the issue's table (kernels by shape and the baseline, with PyTorch), kept in $OUT at once;
+# then each change against auto, fewer runs, so that a slow machine loses only the second part.
+echo "== bench-gpu: auto and baseline, with PyTorch"
+read -r -a models <<< "${MODELS:-}"
+ATLAS_BIN=.device/atlas RUNS=${RUNS:-30} ARGS="${ARGS:---kernels auto --kernels baseline} ${MODELS:-}" \
+  timeout 180 bash scripts/bench_gpu.sh 2>&1 | tee "$OUT/bench.log"
 cp target/bench/gpu.json target/bench/gpu.md "$OUT"/ 2>/dev/null
 cp target/bench/torch_gpu.jsonl "$OUT"/ 2>/dev/null
+torch=()
+[ -f target/bench/torch_gpu.jsonl ] && torch=(--torch target/bench/torch_gpu.jsonl)
+echo "== bench-gpu: each change against auto"
+timeout 180 .device/atlas bench-gpu "${models[@]}" --runs "${ABLATION_RUNS:-15}" "${torch[@]}" --out "$OUT/ablations" \
+  --kernels auto --kernels tile128=off --kernels prefetch=off --kernels input4=off --kernels wtile=2 \
+  --kernels fc=half --kernels cat=copy --kernels lean=off --kernels merge=off --kernels poolin=off \
+  2>&1 | tee "$OUT/ablations.log"
 exit "$status"

@@ -4,7 +4,7 @@
 # built `atlas` and engine-conformance test binaries, the ../shared files they read, and Debian's
 # Vulkan loader, in two folders git ignores (.device, .gl) that the device tool's `carry` takes.
 # Then, with the device tool: run(command="bash scripts/device_gpu.sh", carry=[".gl", ".device"],
-# timeout_s=420). About 35 MB travel.
+# timeout_s=540). About 35 MB travel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
