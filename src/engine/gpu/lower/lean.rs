@@ -161,7 +161,7 @@ impl Lowering<'_> {
             pool: None,
         };
         if let Some(r) =
-            self.prologue[id].filter(|&r| matches!(self.net.nodes[r].op, Op::Pool2d(_)))
+            self.prologue[id].filter(|&r| matches!(self.net.nodes[r].op.base(), Op::Pool2d(_)))
         {
             return vec![
                 Start {

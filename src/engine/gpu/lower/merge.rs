@@ -150,11 +150,17 @@ impl Lowering<'_> {
         pa: &ConvParams,
         weights: &mut crate::engine::Weights,
     ) -> Result<(), EngineError> {
-        let (Op::Conv2d(ca), Op::Conv2d(cb)) = (
+        let (Op::Conv2d(ca), Op::Conv2d(cb), Some(ra), Some(rb)) = (
             self.net.nodes[first].op.base(),
             self.net.nodes[second].op.base(),
+            self.plan.relu(first),
+            self.plan.relu(second),
         ) else {
-            return Ok(());
+            // `pick_merges` pairs only convolutions with their ReLUs.
+            return Err(super::backend(format!(
+                "{} and {} cannot be merged",
+                self.net.nodes[first].name, self.net.nodes[second].name
+            )));
         };
         let pb = self.conv_params(second, cb, weights)?;
         let (ma, mb) = (ca.out_channels, cb.out_channels);
@@ -183,10 +189,6 @@ impl Lowering<'_> {
             [1, 1, 0, 0],
             [u(ma * s.n), 1, 1, flags],
         );
-        let (ra, rb) = (self.plan.relu(first), self.plan.relu(second));
-        let (Some(ra), Some(rb)) = (ra, rb) else {
-            return Ok(());
-        };
         let bufs = [
             self.input(first),
             Buf::Weight(w),
