@@ -107,11 +107,13 @@ fn every_webgpu_kernel_builds() {
 /// choice (a CPU adapter wants few workgroups) runs the 64 × 64 tiles whole, so these run every
 /// op and the networks whose shapes reach every kernel — 1 × 1 convolutions, grouped ones, late
 /// 7 × 7 layers, fully connected ones — through the others: what a GPU chooses by shape
-/// (`groups=256`, the next slice prefetched: lavapipe's own choice does not); small tiles split
-/// over K everywhere with Winograd F(4×4, 3×3) for every 3 × 3 stride-1 convolution (the op
-/// tests' small odd maps and paddings included); the same with the 128 × 128 tiles of 8 × 8 sums
-/// split in three (both prefetching); the ops alone with Winograd F(2×2, 3×3) everywhere (the
-/// networks' larger maps take it by shape on lavapipe); and the kernels before the choice.
+/// (`groups=256`, the next slice prefetched, the pools taken into the 1 × 1 convolutions after
+/// them, the run submitted in command buffers of growing size: lavapipe's own choice does none
+/// of these); small tiles split over K everywhere with Winograd F(4×4, 3×3) for every 3 × 3
+/// stride-1 convolution (the op tests' small odd maps and paddings included); the same with the
+/// 128 × 128 tiles of 8 × 8 sums split in three (both prefetching); the ops alone with Winograd
+/// F(2×2, 3×3) everywhere (the networks' larger maps take it by shape on lavapipe); and the
+/// kernels before the choice.
 fn webgpu_with(policy: &str) -> atlas::engine::gpu::GpuEngine {
     let p = atlas::engine::gpu::kernels::KernelPolicy::parse(policy).unwrap();
     webgpu().with_policy(p)
@@ -119,7 +121,7 @@ fn webgpu_with(policy: &str) -> atlas::engine::gpu::GpuEngine {
 const KERNEL_MODELS: [&str; 4] = ["resnet18", "squeezenet1_1", "alexnet", "googlenet"];
 conformance!(
     webgpu_as_on_a_gpu,
-    super::webgpu_with("groups=256,prefetch=on,poolin=on"),
+    super::webgpu_with("groups=256,prefetch=on,poolin=on,chunks=on"),
     super::KERNEL_MODELS
 );
 conformance!(
@@ -129,7 +131,7 @@ conformance!(
 );
 conformance!(
     webgpu_tile128_split_k_winograd,
-    super::webgpu_with("tile=128,split=3,winograd=always,wtile=4,prefetch=on"),
+    super::webgpu_with("tile=128,split=3,winograd=always,wtile=4,prefetch=on,chunks=on"),
     super::KERNEL_MODELS
 );
 const NO_MODELS: [&str; 0] = [];

@@ -143,6 +143,17 @@ async fn webgpu_engine_squeezenet_resnet_googlenet_logits_in_the_browser() {
     ] {
         conformance::splitmix_logits(&engine, model, reference).await;
     }
+    // What a hardware adapter's own choice adds, which SwiftShader's leaves out: the run
+    // submitted in command buffers of growing size, the max pools taken into the 1 × 1
+    // convolutions after them.
+    let as_on_a_gpu =
+        atlas::engine::gpu::kernels::KernelPolicy::parse("chunks=on,poolin=on").expect("a policy");
+    conformance::splitmix_logits(
+        &engine.with_policy(as_on_a_gpu),
+        "squeezenet1_1",
+        include_str!("../../shared/reference/squeezenet1_1.json"),
+    )
+    .await;
 }
 
 #[wasm_bindgen_test]

@@ -48,6 +48,11 @@ pub struct Timing {
     pub max_ms: f64,
     /// Sum of the layers' device times (from timestamps), if the device has them.
     pub device_ms: Option<f64>,
+    /// The host's time from a run's start to its last submission (median over the runs): what
+    /// the device cannot overlap with its work when the run is one command buffer.
+    pub record_ms: f64,
+    /// The submissions of a run.
+    pub submits: usize,
     pub layers: Vec<LayerTime>,
     /// The logits' sum, to see that every policy computed the same.
     pub output_sum: f64,
@@ -145,6 +150,7 @@ fn time(
     let input = crate::engine::splitmix::input(net.input_shape().map_or(0, |s| s.iter().product()));
     let output = net.output();
     let mut times = Vec::with_capacity(o.runs);
+    let mut recording = Vec::with_capacity(o.runs);
     let mut output_sum = 0.0;
     for i in 0..o.warmup + o.runs.max(1) {
         let t = Instant::now();
@@ -152,10 +158,12 @@ fn time(
         let dt = t.elapsed().as_secs_f64() * 1e3;
         if i >= o.warmup {
             times.push(dt);
+            recording.push(prepared.recorded().ms);
         }
         output_sum = out.values[0].iter().map(|&v| f64::from(v)).sum();
     }
     let (median_ms, min_ms, max_ms) = stats(times);
+    let submits = prepared.recorded().submits;
     let mut layers: Vec<LayerTime> = Vec::new();
     let mut at: BTreeMap<usize, usize> = BTreeMap::new();
     let profile = prepared.profile(&input)?;
@@ -183,6 +191,8 @@ fn time(
         min_ms,
         max_ms,
         device_ms: profile.map(|_| layers.iter().map(|l| l.ms).sum()),
+        record_ms: stats(recording).0,
+        submits,
         layers,
         output_sum,
     })
@@ -276,6 +286,22 @@ impl Report {
                 }
             }
             s.push('\n');
+        }
+        s.push_str(
+            "\nThe host's part, from a run's start to its last submission (median), and its submissions:\n",
+        );
+        for r in &self.rows {
+            for t in &r.timings {
+                let _ = writeln!(
+                    s,
+                    "  {} ({}): {} in {} submission{}",
+                    r.model,
+                    t.policy,
+                    ms(t.record_ms),
+                    t.submits,
+                    if t.submits == 1 { "" } else { "s" }
+                );
+            }
         }
         if !self.timestamps {
             s.push_str("\n(no per-layer times: the adapter has no timestamp queries)\n");

@@ -425,6 +425,7 @@ fn fit(info: &wgpu::AdapterInfo) -> Fit {
         winograd: !(software && info.backend == wgpu::Backend::BrowserWebGpu),
         prefetch: !software,
         pool_in: !software,
+        chunks: !software,
     }
 }
 

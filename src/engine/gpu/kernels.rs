@@ -304,6 +304,13 @@ pub struct Fit {
     /// adapter, where the 9 gathered loads per value cost more than the pool's pass (lavapipe:
     /// the pools and their convolutions 1.2–1.5× as long, GoogLeNet 1.02–1.06×).
     pub pool_in: bool,
+    /// Whether a run is submitted in command buffers of growing size (`run.rs`): on a GPU, which
+    /// computes the first layers while the host records the rest; not on a CPU adapter, which
+    /// has no device apart from the host to overlap with — lavapipe runs each submission in the
+    /// submitting thread, SwiftShader on the same cores — and where each submission only adds
+    /// its cost (lavapipe: SqueezeNet 1.1 0.99–1.25× as long chunked, the others 0.99–1.03×;
+    /// SwiftShader page 1.00–1.01×).
+    pub chunks: bool,
 }
 
 /// Picks the kernel for a convolution of shape `s` on a device `fit` describes (its workgroups
@@ -423,6 +430,7 @@ mod tests {
             winograd: true,
             prefetch: true,
             pool_in: true,
+            chunks: true,
         }
     }
 
@@ -520,6 +528,7 @@ mod tests {
             winograd: false,
             prefetch: false,
             pool_in: false,
+            chunks: false,
         };
         assert_eq!(choose_conv(&p, software, &conv3).winograd, None);
         let always = KernelPolicy::parse("winograd=always").unwrap();

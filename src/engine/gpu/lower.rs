@@ -197,6 +197,9 @@ pub(super) struct Lowered {
     pub held: Vec<Held>,
     /// The kernel of each convolution.
     pub conv: Vec<Option<ConvChoice>>,
+    /// Whether a run is submitted in command buffers of growing size (`KernelPolicy::chunks`,
+    /// `Fit::chunks`).
+    pub chunked: bool,
     /// Scratch shared by the convolutions, by [`Scratch`] (as large as the largest needs).
     scratch: Vec<wgpu::Buffer>,
     pub bytes: u64,
@@ -385,6 +388,7 @@ impl<'a> Lowering<'a> {
                 weights: Vec::new(),
                 held: vec![Held::Nothing; n],
                 conv,
+                chunked: policy.chunks.unwrap_or(gpu.fit.chunks),
                 scratch,
                 bytes,
             },

@@ -7,8 +7,8 @@
 //! binding cannot hold them), a fused ReLU written by the op before it, one output buffer per
 //! node (aliases where a node computes nothing: flatten, dropout, a folded norm), and every
 //! dispatch's parameters and bind group made ahead. A run writes the input, records every
-//! dispatch into one command buffer, submits it once, and reads back only the kept nodes'
-//! outputs. Kernels: `shaders/*.wgsl`.
+//! dispatch into command buffers of growing size, submitting each as soon as it is recorded, and
+//! reads back only the kept nodes' outputs. Kernels: `shaders/*.wgsl`.
 //!
 //! In parts: `device` (the adapter, device, queue and pipelines, made once), `kernels` (which
 //! kernel each convolution and fully connected layer runs, by shape or by a forced policy),
@@ -33,6 +33,7 @@ mod run;
 use std::sync::Arc;
 
 pub use self::device::{Gpu, GpuEngine};
+pub use self::run::Recorded;
 use super::plan::Plan;
 use super::{Engine, EngineError, Prepared, Weights};
 use crate::zoo::graph::{Network, NodeId};
@@ -66,6 +67,8 @@ pub struct GpuNetwork {
     lowered: lower::Lowered,
     /// The last run's read-back buffer, with the nodes it holds.
     staging: Option<(Vec<NodeId>, wgpu::Buffer)>,
+    /// What the host spent recording the last run (natively).
+    recorded: Recorded,
 }
 
 impl Engine for GpuEngine {
@@ -92,6 +95,7 @@ impl GpuEngine {
             plan,
             lowered,
             staging: None,
+            recorded: Recorded::default(),
         })
     }
 }
@@ -100,5 +104,11 @@ impl GpuNetwork {
     /// The kernel chosen for each convolution (by node).
     pub fn conv_kernels(&self) -> &[Option<kernels::ConvChoice>] {
         &self.lowered.conv
+    }
+
+    /// What the host spent recording and submitting the last run (natively; zero in the
+    /// browser, which has no clock here).
+    pub fn recorded(&self) -> Recorded {
+        self.recorded
     }
 }

@@ -1,6 +1,6 @@
 //! Running a network lowered onto the GPU: a run writes the input, records every dispatch and
-//! the copies of the kept outputs into one command buffer, submits it once, and reads back only
-//! the kept nodes' outputs (a folded convolution's own output recovered from its norm's). The
+//! the copies of the kept outputs into command buffers of growing size, submits each as soon as
+//! it is recorded, and reads back only the kept nodes' outputs (a folded convolution's own output recovered from its norm's). The
 //! weights the network computes with are read back the same way (`Prepared::weights`).
 //! Results come back asynchronously; natively the synchronous calls wait for them
 //! (`device.poll`), in the browser only the asynchronous ones work (a worker cannot block).
@@ -17,6 +17,20 @@ use crate::engine::plan::Fate;
 use crate::engine::{Activations, EngineError, Prepared, Weights};
 use crate::zoo::graph::{Network, NodeId, Op};
 use crate::zoo::params::Role;
+
+/// The dispatches of a chunked run's first command buffer; each next one holds twice as many.
+/// Small, so that the device starts early; doubling, so that a network of n dispatches takes
+/// about log2(n / 4) submissions, each of which costs the host a little.
+const FIRST_CHUNK: usize = 4;
+
+/// What the host spent on the last run before the device had all of it: the time from its start
+/// to its last submission (writing the input, recording and submitting every command buffer),
+/// and how many submissions it made. Natively only (the benchmark reports it).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Recorded {
+    pub ms: f64,
+    pub submits: usize,
+}
 
 /// A submitted run whose kept outputs are being copied into `staging`.
 struct Pending {
@@ -48,9 +62,15 @@ impl Future for Mapped {
 }
 
 impl GpuNetwork {
-    /// Writes the input, records every dispatch and the copies of the kept outputs into one
-    /// command buffer, submits it and asks for the read-back buffer to be mapped.
+    /// Writes the input, records every dispatch and the copies of the kept outputs, submits
+    /// them and asks for the read-back buffer to be mapped. Chunked (`KernelPolicy::chunks`), the
+    /// dispatches go in command buffers of 4, 8, 16, … dispatches, each submitted as soon as it
+    /// is recorded, so that the device computes the first layers while the host still records
+    /// the later ones (as a CUDA stream runs kernels while the next are launched); in one command
+    /// buffer the device waits for the whole network to be recorded.
     fn submit(&mut self, input: &[f32], keep: &[NodeId]) -> Result<Pending, EngineError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        let start = std::time::Instant::now();
         let wanted = crate::engine::wanted_nodes(&self.net, &self.an, input, keep)?;
         let (dev, queue) = (&self.gpu.device, &self.gpu.queue);
         queue.write_buffer(
@@ -58,21 +78,37 @@ impl GpuNetwork {
             self.lowered.place[0].offset * 4,
             bytes_of(input),
         );
+        // The lean run where it writes every node kept (`lower/lean.rs`).
+        let lean = !wanted.iter().any(|&id| self.lowered.lean_skips[id]);
+        let mut dispatches = self
+            .lowered
+            .dispatches
+            .iter()
+            .filter(|d| d.runs.include(lean))
+            .peekable();
+        let mut chunk = if self.lowered.chunked {
+            FIRST_CHUNK
+        } else {
+            usize::MAX
+        };
         let mut enc = dev.create_command_encoder(&Default::default());
-        {
-            let mut pass = enc.begin_compute_pass(&Default::default());
-            // The lean run where it writes every node kept (`lower/lean.rs`).
-            let lean = !wanted.iter().any(|&id| self.lowered.lean_skips[id]);
-            for d in self
-                .lowered
-                .dispatches
-                .iter()
-                .filter(|d| d.runs.include(lean))
+        let mut submits = 0;
+        loop {
             {
-                pass.set_pipeline(self.gpu.pipeline(d.pipeline));
-                pass.set_bind_group(0, &d.bind, &[]);
-                pass.dispatch_workgroups(d.grid[0], d.grid[1], d.grid[2]);
+                let mut pass = enc.begin_compute_pass(&Default::default());
+                for d in dispatches.by_ref().take(chunk) {
+                    pass.set_pipeline(self.gpu.pipeline(d.pipeline));
+                    pass.set_bind_group(0, &d.bind, &[]);
+                    pass.dispatch_workgroups(d.grid[0], d.grid[1], d.grid[2]);
+                }
             }
+            if dispatches.peek().is_none() {
+                break;
+            }
+            queue.submit([enc.finish()]);
+            submits += 1;
+            enc = dev.create_command_encoder(&Default::default());
+            chunk = chunk.saturating_mul(2);
         }
         // Read back only the kept nodes, into one staging buffer.
         let sizes: Vec<u64> = wanted
@@ -106,6 +142,15 @@ impl GpuNetwork {
             at += size;
         }
         queue.submit([enc.finish()]);
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.recorded = Recorded {
+                ms: start.elapsed().as_secs_f64() * 1e3,
+                submits: submits + 1,
+            };
+        }
+        #[cfg(target_arch = "wasm32")]
+        let _ = submits;
         let mapped = map(&staging);
         #[cfg(not(target_arch = "wasm32"))]
         dev.poll(wgpu::PollType::wait_indefinitely())

@@ -53,6 +53,10 @@ pub struct KernelPolicy {
     /// Whether the lean run's pointwise convolutions take the max pool before them into their
     /// loads (`lower/lean.rs`), or as the adapter suits (`Fit::pool_in`).
     pub pool_in: Option<bool>,
+    /// Whether a run submits its dispatches in command buffers of growing size, so the device
+    /// starts on the first while the host records the rest (`run.rs`), rather than in one, or as
+    /// the adapter suits (`Fit::chunks`).
+    pub chunks: Option<bool>,
 }
 
 impl Default for KernelPolicy {
@@ -78,6 +82,7 @@ impl KernelPolicy {
         lean: true,
         merge: true,
         pool_in: None,
+        chunks: None,
     };
 
     /// The engine as it was before kernels were chosen by shape: one 64 × 64 tiled kernel for
@@ -97,6 +102,7 @@ impl KernelPolicy {
         lean: false,
         merge: false,
         pool_in: Some(false),
+        chunks: Some(false),
     };
 
     /// Reads a policy: `auto` (by shape), `baseline`, or `auto`/`baseline` followed by settings
@@ -110,7 +116,8 @@ impl KernelPolicy {
     /// (a run that keeps only the logits skips what no one reads), `merge=on|off` (the lean run
     /// merges sibling pointwise convolutions into one GEMM), `poolin=on|off|auto` (the lean run's
     /// pointwise convolutions take the max pool before them into their loads; auto: as the
-    /// adapter suits) — or the settings alone (on top of `auto`).
+    /// adapter suits), `chunks=on|off|auto` (a run submitted in command buffers of growing size, or
+    /// in one; auto: as the adapter suits) — or the settings alone (on top of `auto`).
     pub fn parse(s: &str) -> Result<KernelPolicy, String> {
         let mut p = KernelPolicy::BY_SHAPE;
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -139,6 +146,9 @@ impl KernelPolicy {
                 ("poolin", "on") => p.pool_in = Some(true),
                 ("poolin", "off") => p.pool_in = Some(false),
                 ("poolin", "auto") => p.pool_in = None,
+                ("chunks", "on") => p.chunks = Some(true),
+                ("chunks", "off") => p.chunks = Some(false),
+                ("chunks", "auto") => p.chunks = None,
                 ("split", "auto") => p.split_k = None,
                 ("split", n) => {
                     let n: usize = n.parse().map_err(|_| bad())?;
@@ -179,7 +189,7 @@ impl KernelPolicy {
 
 impl KernelPolicy {
     /// Every setting as `parse` reads it, in one order.
-    fn settings(&self) -> [String; 14] {
+    fn settings(&self) -> [String; 15] {
         let on = |b: bool| if b { "on" } else { "off" };
         let auto = |v: Option<String>| v.unwrap_or_else(|| "auto".into());
         [
@@ -214,6 +224,7 @@ impl KernelPolicy {
             format!("lean={}", on(self.lean)),
             format!("merge={}", on(self.merge)),
             format!("poolin={}", auto(self.pool_in.map(|p| on(p).into()))),
+            format!("chunks={}", auto(self.chunks.map(|p| on(p).into()))),
         ]
     }
 }
@@ -273,6 +284,9 @@ mod tests {
             "merge=off",
             "poolin=on",
             "baseline,lean=on,merge=on,poolin=on",
+            "chunks=off",
+            "chunks=on",
+            "baseline,chunks=auto",
         ] {
             let p = KernelPolicy::parse(s).unwrap();
             assert_eq!(p.to_string(), s);
