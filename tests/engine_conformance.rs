@@ -155,6 +155,39 @@ conformance!(
     super::KERNEL_MODELS
 );
 
+/// Merged sibling 1 × 1 convolutions (`lower/merge.rs`) in a run that keeps only the logits: the
+/// second of each pair dispatches nothing of its own, also where the merged GEMM is split over K
+/// (a GPU's choice, `groups=256`: its parts and their reduce pass serve both), so that GoogLeNet
+/// dispatches for one node fewer per Inception module, 9 in all; a run that keeps every node
+/// still computes both.
+#[test]
+fn merged_pairs_dispatch_once_also_split_over_k() {
+    use std::collections::BTreeSet;
+    let net = atlas::zoo::build("googlenet").unwrap();
+    let nodes = |policy: &str| -> BTreeSet<usize> {
+        let prepared = webgpu_with(policy)
+            .prepare_gpu(&net, atlas::engine::Weights::splitmix(&net))
+            .unwrap();
+        prepared.output_run_nodes().into_iter().collect()
+    };
+    for gpu_like in ["groups=256", "tile=32,split=4", "auto"] {
+        let (merged, apart) = (
+            nodes(&format!("{gpu_like},merge=on")),
+            nodes(&format!("{gpu_like},merge=off")),
+        );
+        assert!(merged.is_subset(&apart), "{gpu_like}");
+        let left_out: Vec<&str> = apart
+            .difference(&merged)
+            .map(|&id| net.nodes[id].name.as_str())
+            .collect();
+        assert_eq!(left_out.len(), 9, "{gpu_like}: {left_out:?}");
+        assert!(
+            left_out.iter().all(|n| n.starts_with("inception")),
+            "{gpu_like}: {left_out:?}"
+        );
+    }
+}
+
 /// How the page's worker moves a network to the GPU: the weights read back from a network prepared
 /// on the packed CPU engine (norms folded there, given back as identities) prepare it on the
 /// WebGPU engine, which then computes the reference logits.

@@ -276,6 +276,9 @@ struct Lowering<'a> {
     norm_vectors: Vec<Option<usize>>,
     /// By convolution: its part in a pair merged in a lean run (`lower/merge.rs`).
     merge: Vec<Option<merge::Merge>>,
+    /// Floats of each scratch buffer (`conv::Scratch`) the convolutions and merged GEMMs need,
+    /// made once they are all chosen (`make_scratch`).
+    scratch_floats: [u64; 3],
     /// By convolution: its folded weights, taken from the checkpoint early for a merged GEMM.
     taken_params: Vec<Option<crate::engine::fold::ConvParams>>,
     out: Lowered,
@@ -293,6 +296,7 @@ pub(super) fn lower(
     let mut l = Lowering::new(gpu, policy, net, an, plan);
     l.pick_prologues();
     l.pick_merges();
+    l.make_scratch();
     for (id, node) in net.nodes.iter().enumerate() {
         if plan.fate(id) != Fate::Own {
             continue;
@@ -334,8 +338,7 @@ pub(super) fn lower(
 
 impl<'a> Lowering<'a> {
     /// Makes the output buffers: a node that computes nothing (flatten, dropout), or a folded
-    /// norm, shares its input's; picks each convolution's kernel, and makes the scratch of the
-    /// largest split one.
+    /// norm, shares its input's; picks each convolution's kernel and how much scratch they need.
     fn new(
         gpu: &'a Gpu,
         policy: &'a KernelPolicy,
@@ -362,8 +365,7 @@ impl<'a> Lowering<'a> {
                 })
             })
             .collect();
-        let (conv, scratch) = conv::choose(gpu, policy, net, an, plan);
-        bytes += scratch.iter().map(wgpu::Buffer::size).sum::<u64>();
+        let (conv, scratch_floats) = conv::choose(gpu, policy, net, an, plan);
         Lowering {
             gpu,
             net,
@@ -379,6 +381,7 @@ impl<'a> Lowering<'a> {
             norm_vectors: vec![None; n],
             merge: vec![None; n],
             taken_params: (0..n).map(|_| None).collect(),
+            scratch_floats,
             out: Lowered {
                 place: layout.place,
                 buffers,
@@ -389,10 +392,16 @@ impl<'a> Lowering<'a> {
                 held: vec![Held::Nothing; n],
                 conv,
                 chunked: policy.chunks.unwrap_or(gpu.fit.chunks),
-                scratch,
+                scratch: Vec::new(),
                 bytes,
             },
         }
+    }
+
+    /// Makes the scratch buffers, as large as the largest need (`conv::choose`, `pick_merges`).
+    fn make_scratch(&mut self) {
+        self.out.scratch = conv::scratch(self.gpu, self.scratch_floats);
+        self.out.bytes += self.out.scratch.iter().map(wgpu::Buffer::size).sum::<u64>();
     }
 
     /// Uploads weights; returns their index.

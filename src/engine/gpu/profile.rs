@@ -23,6 +23,16 @@ pub struct DispatchTime {
 const QUERIES: usize = 4096;
 
 impl GpuNetwork {
+    /// The node of each dispatch of a run that keeps only the output (the lean run, where it
+    /// writes the output), in order: what the timed forwards dispatch.
+    pub fn output_run_nodes(&self) -> Vec<NodeId> {
+        let lean = !self.lowered.lean_skips[self.net.output()];
+        (self.lowered.dispatches.iter())
+            .filter(|d| d.runs.include(lean))
+            .map(|d| d.node)
+            .collect()
+    }
+
     /// One forward of `input` timed dispatch by dispatch; `None` where the device has no
     /// timestamps.
     pub fn profile(&mut self, input: &[f32]) -> Result<Option<Vec<DispatchTime>>, EngineError> {
@@ -36,7 +46,8 @@ impl GpuNetwork {
             self.lowered.place[0].offset * 4,
             bytes_of(input),
         );
-        // The dispatches of a run that keeps the output, as the timed forwards run.
+        // The dispatches of a run that keeps the output, as the timed forwards run
+        // (`output_run_nodes`).
         let lean = !self.lowered.lean_skips[self.net.output()];
         let dispatches: Vec<_> = (self.lowered.dispatches.iter())
             .filter(|d| d.runs.include(lean))

@@ -1,6 +1,6 @@
 //! The WebGPU engine's convolutions: each one's kernel chosen by shape (`super::super::kernels`),
-//! the scratch the choices need made once for the network (as large as the largest needs: the
-//! convolutions run one after another), and each convolution lowered — the tiled implicit GEMM
+//! the scratch the choices (and the merged GEMMs, `lower/merge.rs`) need made once for the
+//! network (as large as the largest needs: the convolutions run one after another), and each convolution lowered — the tiled implicit GEMM
 //! (shaders/conv.wgsl), split over K with its reduce pass (shaders/splitk.wgsl), or Winograd
 //! F(2×2, 3×3) or F(4×4, 3×3) (shaders/winograd.wgsl) with its weights transformed here.
 
@@ -48,7 +48,7 @@ fn conv_shape(net: &Network, an: &Analysis, id: NodeId) -> Option<ConvShape> {
 }
 
 /// Floats of each scratch a convolution with `choice` needs.
-fn needs(s: &ConvShape, choice: &ConvChoice) -> [u64; 3] {
+pub(super) fn needs(s: &ConvShape, choice: &ConvChoice) -> [u64; 3] {
     let (m, n) = (s.m as u64, s.n as u64);
     match (s.winograd_map, choice.winograd) {
         (Some(map), Some(wt)) => {
@@ -60,15 +60,16 @@ fn needs(s: &ConvShape, choice: &ConvChoice) -> [u64; 3] {
     }
 }
 
-/// Each convolution's kernel (by node), and the scratch they need. A Winograd layer whose
-/// transforms would not fit one storage binding runs the direct kernel.
+/// Each convolution's kernel (by node), and the floats of each scratch they need (the most any
+/// one needs: they run one after another). A Winograd layer whose transforms would not fit one
+/// storage binding runs the direct kernel.
 pub(super) fn choose(
     gpu: &Gpu,
     policy: &KernelPolicy,
     net: &Network,
     an: &Analysis,
     plan: &Plan,
-) -> (Vec<Option<ConvChoice>>, Vec<wgpu::Buffer>) {
+) -> (Vec<Option<ConvChoice>>, [u64; 3]) {
     let mut most = [0u64; 3];
     let choices = (0..net.nodes.len())
         .map(|id| {
@@ -87,8 +88,13 @@ pub(super) fn choose(
             Some(choice)
         })
         .collect();
+    (choices, most)
+}
+
+/// The scratch buffers of `floats` each, by [`Scratch`].
+pub(super) fn scratch(gpu: &Gpu, floats: [u64; 3]) -> Vec<wgpu::Buffer> {
     let labels = ["split-K parts", "Winograd V", "Winograd M"];
-    let scratch = most
+    floats
         .iter()
         .zip(labels)
         .map(|(&floats, label)| {
@@ -99,8 +105,7 @@ pub(super) fn choose(
                 mapped_at_creation: false,
             })
         })
-        .collect();
-    (choices, scratch)
+        .collect()
 }
 
 /// G of F(2×2, 3×3) and its left inverse (g₀ = u₀, g₁ = u₁ − u₂, g₂ = u₃).
@@ -371,11 +376,17 @@ impl Lowering<'_> {
             }
         } else {
             let scratch = Buf::Scratch(Scratch::Parts);
+            // The parts only for the runs whose reduce reads them (a merged pair's lean run
+            // computes its own, `lower/merge.rs`).
+            let needed: Vec<Runs> = ends.iter().map(|e| e.runs).collect();
             for st in starts {
+                let Some(runs) = st.runs.within(&needed) else {
+                    continue;
+                };
                 let bufs = [st.input, wb, bb, scratch, Buf::Sink];
                 let params = pooled(st, conv_params(0));
                 let kernel = kernel(st);
-                self.at_run(st.runs, |l| {
+                self.at_run(runs, |l| {
                     l.dispatch_with(&kernel, params, bufs, st.res, grid)
                 });
             }

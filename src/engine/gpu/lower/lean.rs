@@ -44,6 +44,18 @@ impl Runs {
             Runs::Lean => lean,
         }
     }
+
+    /// The runs a dispatch of these runs serves when only the runs `needed` read what it writes
+    /// (none where they share none).
+    pub fn within(self, needed: &[Runs]) -> Option<Runs> {
+        let serves = |lean: bool| self.include(lean) && needed.iter().any(|r| r.include(lean));
+        match (serves(false), serves(true)) {
+            (true, true) => Some(Runs::Both),
+            (true, false) => Some(Runs::Full),
+            (false, true) => Some(Runs::Lean),
+            (false, false) => None,
+        }
+    }
 }
 
 /// How an op's last dispatch ends in one kind of run: its flags (beyond the bias), where it
@@ -292,5 +304,24 @@ impl Lowering<'_> {
         self.runs = runs;
         add(self);
         self.runs = Runs::Both;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Runs;
+
+    /// A dispatch serves only the runs that read what it writes.
+    #[test]
+    fn runs_within_those_needed() {
+        assert_eq!(Runs::Both.within(&[Runs::Full]), Some(Runs::Full));
+        assert_eq!(
+            Runs::Both.within(&[Runs::Full, Runs::Lean]),
+            Some(Runs::Both)
+        );
+        assert_eq!(Runs::Both.within(&[Runs::Both]), Some(Runs::Both));
+        assert_eq!(Runs::Lean.within(&[Runs::Full]), None);
+        assert_eq!(Runs::Lean.within(&[Runs::Both]), Some(Runs::Lean));
+        assert_eq!(Runs::Full.within(&[]), None);
     }
 }

@@ -8,7 +8,10 @@
 //! tile of 64 alone. A run that keeps every node runs both convolutions as before.
 //!
 //! Of three or more such siblings (GoogLeNet's first branch also reads the input) the pair whose
-//! merging pads least is taken: a dispatch has two outputs to write.
+//! merging pads least is taken: a dispatch has two outputs to write. Where the merged GEMM is
+//! split over K (a GPU's late 14 × 14 and 7 × 7 layers), its parts are summed by one reduce pass
+//! that writes both ReLUs, so that the pair takes two dispatches instead of four; the scratch of
+//! the parts is made large enough for it.
 
 use super::{params, u, Buf, Lowering, FLAG_BIAS, FLAG_SPLIT};
 use crate::engine::fold::{self, ConvParams};
@@ -72,8 +75,8 @@ impl Lowering<'_> {
     }
 
     /// Picks the pairs to merge, among the mergeable convolutions of each input: the pair that
-    /// pads least, where merging pads no more than the two alone, and whose GEMM is not split
-    /// over K (its scratch is sized for the convolutions alone).
+    /// pads least, where merging pads no more than the two alone, and whose parts, if its GEMM
+    /// is split over K, fit one binding (the scratch grows to hold them).
     pub(super) fn pick_merges(&mut self) {
         if !(self.policy.lean && self.policy.merge) {
             return;
@@ -101,8 +104,10 @@ impl Lowering<'_> {
                         if relu_buffer[a] == relu_buffer[b] {
                             continue;
                         }
-                        let choice = choose_conv(self.policy, self.gpu.fit, &self.gemm(a, ma + mb));
-                        if choice.parts > 1 {
+                        let shape = self.gemm(a, ma + mb);
+                        let choice = choose_conv(self.policy, self.gpu.fit, &shape);
+                        let parts = super::conv::needs(&shape, &choice)[0];
+                        if !choice.pointwise || parts * 4 > self.gpu.max_binding {
                             continue;
                         }
                         let alone = self.padded(a, ma, &ca) + self.padded(b, mb, &cb);
@@ -115,7 +120,9 @@ impl Lowering<'_> {
                 let Some((_, i, j, choice)) = best else {
                     break;
                 };
-                let ((a, _), (b, _)) = (siblings[i], siblings[j]);
+                let ((a, ma), (b, mb)) = (siblings[i], siblings[j]);
+                let parts = super::conv::needs(&self.gemm(a, ma + mb), &choice)[0];
+                self.scratch_floats[0] = self.scratch_floats[0].max(parts);
                 self.merge[a] = Some(Merge::First { second: b, choice });
                 self.merge[b] = Some(Merge::Second);
                 siblings.remove(j);
@@ -172,34 +179,50 @@ impl Lowering<'_> {
         };
         let w = self.upload(&layout.arrange(&[&pa.w[..], &pb.w[..]].concat()));
         let bias = |p: &ConvParams, m: usize| p.bias.clone().unwrap_or_else(|| vec![0.0; m]);
-        let mut aux2 = [bias(pa, ma), bias(&pb, mb)].concat();
-        let (ins, os) = (self.in_shape(first), self.shape(first));
-        // The input offset of each k (the kernels' layout; a pointwise GEMM reads it as a matrix).
-        for ci in 0..ins[0] {
-            aux2.extend([(ci * ins[1] * ins[2]) as f32, 0.0, 0.0]);
-        }
-        let b = self.upload(&aux2);
+        // The bias of both; a pointwise GEMM reads no input offsets after it.
+        let b = self.upload(&[bias(pa, ma), bias(&pb, mb)].concat());
         self.taken_params[second] = Some(pb);
+        let (ins, os) = (self.in_shape(first), self.shape(first));
         let t = choice.tile.outputs();
-        let grid = [u(s.n.div_ceil(t)), u(s.m.div_ceil(t)), 1];
-        let flags = FLAG_BIAS | FLAG_SPLIT;
-        let p = params(
-            [u(ins[0]), u(ins[1]), u(ins[2]), u(s.m)],
-            [u(os[1]), u(os[2]), 1, 1],
-            [1, 1, 0, 0],
-            [u(ma * s.n), 1, 1, flags],
-        );
-        let bufs = [
-            self.input(first),
-            Buf::Weight(w),
-            Buf::Weight(b),
-            Buf::Node(ra),
-            Buf::Node(rb),
-        ];
+        let grid = [u(s.n.div_ceil(t)), u(s.m.div_ceil(t)), u(choice.parts)];
+        // Where the second one's ReLU begins in the GEMM's output (`put`'s FLAG_SPLIT).
+        let second_at = u(ma * s.n);
+        let gemm = |flags: u32| {
+            params(
+                [u(ins[0]), u(ins[1]), u(ins[2]), u(s.m)],
+                [u(os[1]), u(os[2]), 1, 1],
+                [1, 1, 0, 0],
+                [second_at, 1, 1, flags | u(choice.parts) << 8],
+            )
+        };
+        let (x, w, b) = (self.input(first), Buf::Weight(w), Buf::Weight(b));
         let kernel = choice.kernel().name();
-        self.at_run(super::Runs::Lean, |l| {
-            l.dispatch_with(&kernel, p, bufs, Buf::Empty, grid)
-        });
+        let flags = FLAG_BIAS | FLAG_SPLIT;
+        if choice.parts == 1 {
+            let (p, bufs) = (gemm(flags), [x, w, b, Buf::Node(ra), Buf::Node(rb)]);
+            self.at_run(super::Runs::Lean, |l| {
+                l.dispatch_with(&kernel, p, bufs, Buf::Empty, grid)
+            });
+        } else {
+            // The parts into the scratch, then one pass sums them into both ReLUs.
+            let scratch = Buf::Scratch(super::conv::Scratch::Parts);
+            let (p, bufs) = (gemm(0), [x, w, b, scratch, Buf::Sink]);
+            self.at_run(super::Runs::Lean, |l| {
+                l.dispatch_with(&kernel, p, bufs, Buf::Empty, grid)
+            });
+            let count = s.m * s.n;
+            let reduce = params(
+                [u(count), u(s.n), u(choice.parts), flags],
+                [0; 4],
+                [0; 4],
+                [second_at, 0, 0, 0],
+            );
+            let bufs = [scratch, Buf::Empty, b, Buf::Node(ra), Buf::Node(rb)];
+            let grid = super::grid_1d(count);
+            self.at_run(super::Runs::Lean, |l| {
+                l.dispatch_with("splitk_reduce", reduce, bufs, Buf::Empty, grid)
+            });
+        }
         Ok(())
     }
 }

@@ -1,6 +1,8 @@
 // The second step of a convolution split over K (shaders/conv.wgsl): y = Σ_parts x[part] + bias,
 // one invocation per output value, and the ReLU that follows it into y2.
-// a = (O·N values, N, parts, flags: FLAG_BIAS add the bias aux2[o], then `put`'s). x = the scratch [parts][O][N]; aux2 = the convolution's bias (then its offsets).
+// a = (O·N values, N, parts, flags: FLAG_BIAS add the bias aux2[o], then `put`'s); d.x = where a
+// merged pair's second ReLU begins (FLAG_SPLIT, lower/merge.rs). x = the scratch [parts][O][N];
+// aux2 = the convolution's bias (then its offsets).
 @compute @workgroup_size(256)
 fn reduce(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
     let i = flat_index(gid, nw);
