@@ -6,7 +6,7 @@
 # shape: without 128 × 128 tiles, without prefetching the next slice of K, without vec4 loads of a
 # 1 × 1 layer's input, F(2×2)-only Winograd, f16 fully connected weights, concatenations copied,
 # no lean run, no merged sibling 1 × 1 convolutions, no max pool taken into the 1 × 1 convolution
-# after it, a run submitted in one command buffer. Everything it prints and writes lands in $OUT (conformance.log, bench.log, gpu.json,
+# after it, a run submitted in one command buffer, no convolution split over K. Everything it prints and writes lands in $OUT (conformance.log, bench.log, gpu.json,
 # gpu.md, torch_gpu.jsonl, then ablations.log and ablations/). At most 150 + 180 + 180 s: run it
 # with timeout_s=540. RUNS (default 30) repeats each forward of the first part, ABLATION_RUNS (15)
 # of the second; MODELS (space-separated) narrows both; SKIP_CONFORMANCE=1 runs the benchmark
@@ -56,6 +56,6 @@ echo "== bench-gpu: each change against auto"
 timeout 180 .device/atlas bench-gpu "${models[@]}" --runs "${ABLATION_RUNS:-15}" "${torch[@]}" --out "$OUT/ablations" \
   --kernels auto --kernels tile128=off --kernels prefetch=off --kernels input4=off --kernels wtile=2 \
   --kernels fc=half --kernels cat=copy --kernels lean=off --kernels merge=off --kernels poolin=off \
-  --kernels chunks=off \
+  --kernels chunks=off --kernels split=1 \
   2>&1 | tee "$OUT/ablations.log"
 exit "$status"

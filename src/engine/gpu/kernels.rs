@@ -308,7 +308,7 @@ pub struct Fit {
     /// computes the first layers while the host records the rest; not on a CPU adapter, which
     /// has no device apart from the host to overlap with — lavapipe runs each submission in the
     /// submitting thread, SwiftShader on the same cores — and where each submission only adds
-    /// its cost (lavapipe: SqueezeNet 1.1 0.99–1.25× as long chunked, the others 0.99–1.03×;
+    /// its cost (lavapipe: SqueezeNet 1.1 0.99–1.25× as long chunked, the others 0.99–1.04×;
     /// SwiftShader page 1.00–1.01×).
     pub chunks: bool,
 }
