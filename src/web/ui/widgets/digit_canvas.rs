@@ -1,6 +1,6 @@
 //! The drawing pad: a canvas taking Pointer Events (mouse, touch, pen), an adjustable brush,
-//! clear and undo of the last stroke. After every stroke segment it hands the ink (one value in
-//! [0, 1] per canvas pixel) to its parent.
+//! clear and undo of the last stroke. After every move (with the moves the browser coalesced into
+//! it) it hands the ink (one value in [0, 1] per canvas pixel) to its parent.
 
 use std::rc::Rc;
 
@@ -80,6 +80,26 @@ fn position(canvas: &HtmlCanvasElement, e: &PointerEvent) -> (f64, f64) {
     )
 }
 
+/// The points a `pointermove` stands for: the browser hands over one move per frame and keeps the
+/// moves between in `getCoalescedEvents()` (a fast pen or mouse gives several a frame); where the
+/// browser lacks it or lists none, the event itself.
+fn moves(e: &PointerEvent) -> Vec<PointerEvent> {
+    let listed = js_sys::Reflect::has(e, &"getCoalescedEvents".into()).unwrap_or(false);
+    let coalesced: Vec<PointerEvent> = if listed {
+        e.get_coalesced_events()
+            .iter()
+            .filter_map(|m| m.dyn_into().ok())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if coalesced.is_empty() {
+        vec![e.clone()]
+    } else {
+        coalesced
+    }
+}
+
 #[function_component(DigitCanvas)]
 pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
     let lang = use_lang();
@@ -141,16 +161,18 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
             let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() else {
                 return;
             };
-            let p = position(&c, &e);
-            let seg = {
+            let ctx = context(&c);
+            {
                 let mut s = strokes.borrow_mut();
                 let Some(stroke) = s.last_mut() else { return };
-                let last = *stroke.points.last().expect("a stroke has a point");
-                stroke.points.push(p);
-                (stroke.width, last)
-            };
-            if let Some(ctx) = context(&c) {
-                draw_segment(&ctx, seg.0, seg.1, p);
+                for m in moves(&e) {
+                    let p = position(&c, &m);
+                    let last = *stroke.points.last().expect("a stroke has a point");
+                    stroke.points.push(p);
+                    if let Some(ctx) = &ctx {
+                        draw_segment(ctx, stroke.width, last, p);
+                    }
+                }
             }
             emit();
         })
