@@ -205,6 +205,15 @@ pub(super) struct Lowered {
     pub bytes: u64,
 }
 
+impl Lowered {
+    /// The dispatches of a run that keeps the nodes `kept`, in order: the lean run where it writes
+    /// every one of them (`lower/lean.rs`), the full run otherwise.
+    pub fn run_keeping(&self, kept: &[NodeId]) -> impl Iterator<Item = &Dispatch> {
+        let lean = !kept.iter().any(|&id| self.lean_skips[id]);
+        self.dispatches.iter().filter(move |d| d.runs.include(lean))
+    }
+}
+
 /// A buffer of weights: `len` values, as f32 or (`half`) as f16 two to a u32, the first in the
 /// low 16 bits (as WGSL's `unpack2x16float` reads them).
 pub(super) struct WeightBuf {

@@ -26,9 +26,7 @@ impl GpuNetwork {
     /// The node of each dispatch of a run that keeps only the output (the lean run, where it
     /// writes the output), in order: what the timed forwards dispatch.
     pub fn output_run_nodes(&self) -> Vec<NodeId> {
-        let lean = !self.lowered.lean_skips[self.net.output()];
-        (self.lowered.dispatches.iter())
-            .filter(|d| d.runs.include(lean))
+        (self.lowered.run_keeping(&[self.net.output()]))
             .map(|d| d.node)
             .collect()
     }
@@ -46,12 +44,8 @@ impl GpuNetwork {
             self.lowered.place[0].offset * 4,
             bytes_of(input),
         );
-        // The dispatches of a run that keeps the output, as the timed forwards run
-        // (`output_run_nodes`).
-        let lean = !self.lowered.lean_skips[self.net.output()];
-        let dispatches: Vec<_> = (self.lowered.dispatches.iter())
-            .filter(|d| d.runs.include(lean))
-            .collect();
+        // The dispatches of a run that keeps the output, as the timed forwards run.
+        let dispatches: Vec<_> = self.lowered.run_keeping(&[self.net.output()]).collect();
         let sets: Vec<wgpu::QuerySet> = (0..(2 * dispatches.len()).div_ceil(QUERIES))
             .map(|_| {
                 dev.create_query_set(&wgpu::QuerySetDescriptor {

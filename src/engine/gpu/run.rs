@@ -78,14 +78,7 @@ impl GpuNetwork {
             self.lowered.place[0].offset * 4,
             bytes_of(input),
         );
-        // The lean run where it writes every node kept (`lower/lean.rs`).
-        let lean = !wanted.iter().any(|&id| self.lowered.lean_skips[id]);
-        let mut dispatches = self
-            .lowered
-            .dispatches
-            .iter()
-            .filter(|d| d.runs.include(lean))
-            .peekable();
+        let mut dispatches = self.lowered.run_keeping(&wanted).peekable();
         let mut chunk = if self.lowered.chunked {
             FIRST_CHUNK
         } else {
