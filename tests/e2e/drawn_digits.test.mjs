@@ -65,8 +65,8 @@ async function setBrush(px) {
  *  Chromium's own input (CDP `Input.dispatchMouseEvent`, what page.mouse sends) without waiting
  *  for each to be handled: Chromium hands the page one pointermove a frame and the moves between
  *  in its getCoalescedEvents(), which the pad draws, so the ink is the one the same points give one
- *  by one (checked pixel for pixel on 30 digits when this was written) at a frame per stroke
- *  instead of a frame per point. */
+ *  by one (the last test checks it pixel for pixel) at a frame per stroke instead of a frame per
+ *  point. */
 let cdp = null;
 async function draw(box, strokes) {
   cdp ??= await page.context().newCDPSession(page);
@@ -83,6 +83,24 @@ async function draw(box, strokes) {
     await mouse('mouseReleased', s[s.length - 1], false);
   }
 }
+
+/** The same strokes one move at a time, each waited for (page.mouse: a frame per point). */
+async function drawOneByOne(box, strokes) {
+  const sx = box.width / SET.canvas;
+  const sy = box.height / SET.canvas;
+  for (const s of strokes) {
+    await page.mouse.move(box.x + s[0][0] * sx, box.y + s[0][1] * sy);
+    await page.mouse.down();
+    for (const [x, y] of s.slice(1)) await page.mouse.move(box.x + x * sx, box.y + y * sy, { steps: 1 });
+    await page.mouse.up();
+  }
+}
+
+/** The pad's ink: the alpha of every canvas pixel. */
+const ink = () => page.getByTestId('digit-canvas').evaluate((c) => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  return Array.from({ length: d.length / 4 }, (_, i) => d[4 * i + 3]);
+});
 
 /** The prediction once the worker has answered the last stroke: no drawing in flight or waiting,
  *  and the ten probabilities unchanged over three reads 50 ms apart. */
@@ -142,5 +160,27 @@ test(`held-out drawn digits, eight people's hands among them (${PLAYED.length} o
   // The eight people's digits on their own too (a small share of all: at most 4 of 80 misread).
   const people = [...byHand].filter(([k]) => k !== 'first set').reduce((a, [, h]) => [a[0] + h.right, a[1] + h.n], [0, 0]);
   assert.ok(people[0] / people[1] >= 0.95, `the eight hands: ${people[0]} of ${people[1]}`);
+  assert.deepEqual(errors(), []);
+});
+
+test('the pad draws the moves the browser coalesced: all moves at once give the ink of one at a time', async () => {
+  await page.waitForSelector('[data-testid=lenet-lab][data-status=ready]', { timeout: 30_000 });
+  const canvas = page.getByTestId('digit-canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  // The two of the hands' digits with the most points a stroke (the fastest-sampled strokes).
+  const dense = [...HANDS.digits].sort((a, b) => b.strokes.flat().length / b.strokes.length - a.strokes.flat().length / a.strokes.length).slice(0, 2);
+  for (const d of dense) {
+    await clear();
+    await setBrush(d.brush);
+    await drawOneByOne(box, d.strokes);
+    const one = await ink();
+    await clear();
+    await draw(box, d.strokes);
+    const all = await ink();
+    assert.ok(one.some((a) => a > 0), 'the digit left ink');
+    const differ = one.filter((a, i) => a !== all[i]).length;
+    assert.equal(differ, 0, `${d.hand} ${d.label}: ${differ} pixels differ`);
+  }
   assert.deepEqual(errors(), []);
 });
