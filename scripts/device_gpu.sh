@@ -3,15 +3,15 @@
 # travels in .device and .gl): the WebGPU engine's conformance suite on the GPU's Vulkan driver,
 # then `make bench-gpu` with PyTorch eager on CUDA in the same run for the ratio ours / PyTorch,
 # under the kernels by shape and the baseline kernels; then each change against the kernels by
-# shape, in two groups, each with its own time limit so that a slow machine loses at most one:
-# first what decides how many dispatches and submissions a run makes (a run submitted in one
-# command buffer, no convolution split over K, no Winograd, no lean run, no merged sibling 1 × 1
-# convolutions, no max pool taken into the 1 × 1 convolution after it); then the kernels' own choices (no 128 × 128
-# tiles, no prefetch of the next slice of K, no vec4 loads of a 1 × 1 layer's input, F(2×2)-only
-# Winograd, f16 fully connected weights, concatenations copied). Everything it prints and writes
-# lands in $OUT (conformance.log, bench.log, gpu.json, gpu.md, torch_gpu.jsonl, then
-# ablations.log and ablations/, ablations2.log and ablations2/). At most 150 + 180 + 100 + 100 s:
-# run it with timeout_s=540. RUNS (default 30) repeats each forward of the first part,
+# shape, in two groups, each with its own time limit so that a slow machine loses at most one: first
+# what decides how many dispatches and submissions a run makes (a run submitted in one command
+# buffer, no convolution split over K, no Winograd, no lean run, no merged sibling 1 × 1
+# convolutions, no max pool taken into the 1 × 1 convolution after it); then the kernels' own
+# choices (no 128 × 128 tiles, no prefetch of the next slice of K, no vec4 loads of a 1 × 1 layer's
+# input, F(2×2)-only Winograd, f16 fully connected weights, concatenations copied). Everything it
+# prints and writes lands in $OUT (conformance.log, bench.log, gpu.json, gpu.md, torch_gpu.jsonl,
+# then ablations.log and ablations/, ablations2.log and ablations2/). At most 150 + 180 + 100 + 100
+# s: run it with timeout_s=540. RUNS (default 30) repeats each forward of the first part,
 # ABLATION_RUNS (15) of the others; MODELS (space-separated) narrows them all; SKIP_CONFORMANCE=1
 # runs the benchmark alone.
 set -uo pipefail
