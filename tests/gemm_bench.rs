@@ -77,10 +77,7 @@ fn gemm_ours_against_rten_gemm() {
             ex.gemm(&mut theirs, a, b, GemmOptions::default()).unwrap();
         });
         let scale = theirs.iter().fold(1f32, |s, v| s.max(v.abs()));
-        let diff = ours
-            .iter()
-            .zip(&theirs)
-            .fold(0f32, |d, (x, y)| d.max((x - y).abs()));
+        let (diff, _) = atlas::engine::largest_difference(&ours, &theirs);
         assert!(diff <= 1e-4 * scale, "{what}: results differ by {diff}");
         let gmacs = |ms: f64| (m * k * n) as f64 / ms / 1e6;
         wins += usize::from(ours_ms < rten_ms);

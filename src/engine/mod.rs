@@ -29,6 +29,28 @@ pub fn softmax(logits: &[f32]) -> Vec<f32> {
     exp.iter().map(|&e| (e / sum) as f32).collect()
 }
 
+/// The largest absolute difference between `got` and `want` (paired up to the shorter: callers
+/// compare the lengths first) and its index. A value that is not finite on either side counts as
+/// an infinite difference: `f32::max` drops a NaN, so a fold of plain differences would let an
+/// engine whose outputs are all NaN agree with anything.
+pub fn largest_difference(got: &[f32], want: &[f32]) -> (f32, usize) {
+    let mut worst = (0f32, 0);
+    for (i, (a, b)) in got.iter().zip(want).enumerate() {
+        let d = if a.is_finite() && b.is_finite() {
+            (a - b).abs()
+        } else {
+            f32::INFINITY
+        };
+        if d > worst.0 {
+            worst = (d, i);
+        }
+        if d == f32::INFINITY {
+            break;
+        }
+    }
+    worst
+}
+
 /// Errors an engine reports to the reader.
 #[derive(Debug)]
 pub enum EngineError {
@@ -188,5 +210,31 @@ pub fn now_ms() -> f64 {
             .elapsed()
             .as_secs_f64()
             * 1e3
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::largest_difference;
+
+    #[test]
+    fn a_value_that_is_not_finite_is_an_infinite_difference() {
+        assert_eq!(
+            largest_difference(&[1.0, 2.5, 3.0], &[1.0, 2.0, 3.25]),
+            (0.5, 1)
+        );
+        assert_eq!(
+            largest_difference(&[1.0, f32::NAN], &[1.0, 2.0]),
+            (f32::INFINITY, 1)
+        );
+        assert_eq!(
+            largest_difference(&[0.0; 3], &[0.0, 0.0, f32::NAN]).0,
+            f32::INFINITY
+        );
+        assert_eq!(
+            largest_difference(&[f32::INFINITY], &[f32::INFINITY]).0,
+            f32::INFINITY
+        );
+        assert_eq!(largest_difference(&[], &[]), (0.0, 0));
     }
 }

@@ -77,8 +77,9 @@ pub async fn logits_error_with(
         .as_array()
         .ok_or("the reference has no splitmix_v1.logits")?
         .iter()
-        .map(|x| x.as_f64().unwrap_or(f64::NAN) as f32)
-        .collect();
+        .map(|x| x.as_f64().map(|v| v as f32))
+        .collect::<Option<_>>()
+        .ok_or("a splitmix_v1 logit of the reference is not a number")?;
     let net = crate::zoo::build(model).ok_or_else(|| format!("the zoo has no {model}"))?;
     weights.check(&net, &[]).map_err(|e| e.to_string())?;
     logits_error_of(engine, &net, weights, &theirs).await
@@ -108,11 +109,7 @@ pub async fn logits_error_of(
         ));
     }
     let scale = theirs.iter().fold(0f32, |m, v| m.max(v.abs()));
-    let worst = ours
-        .iter()
-        .zip(theirs)
-        .fold(0f32, |m, (a, b)| m.max((a - b).abs()));
-    Ok(worst / scale)
+    Ok(crate::engine::largest_difference(ours, theirs).0 / scale)
 }
 
 #[cfg(test)]
