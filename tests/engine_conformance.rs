@@ -1,6 +1,7 @@
 //! The engine conformance suite (`tests/conformance/`) natively, for every engine: each op with
-//! its edge cases against candle, and the splitmix-v1 logits of all 18 reference models within
-//! 1e-3 of ../shared/reference. A new engine joins with one line: `conformance!(name, Engine)`.
+//! its edge cases against candle (candle itself, the reference, against onnxruntime's outputs),
+//! and the splitmix-v1 logits of all 18 reference models within 1e-3 of ../shared/reference. A
+//! new engine joins with one line: `conformance!(name, Engine)`.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod conformance;
@@ -35,6 +36,19 @@ macro_rules! logits_test {
 }
 
 macro_rules! conformance {
+    // Candle is the op checks' reference, so against itself they could not fail: it is checked
+    // only against what it does not compute, onnxruntime's outputs and torchvision's logits.
+    (reference $name:ident, $engine:expr) => {
+        mod $name {
+            use super::conformance as suite;
+
+            #[test]
+            fn onnx_fixtures_match_onnxruntime() {
+                pollster::block_on(suite::onnx_fixtures(&$engine));
+            }
+            logits_test!($engine, super::MODELS);
+        }
+    };
     (logits_only $name:ident, $engine:expr, $models:expr) => {
         mod $name {
             use super::conformance as suite;
@@ -78,7 +92,7 @@ macro_rules! conformance {
     };
 }
 
-conformance!(candle, atlas::engine::cpu::CandleEngine);
+conformance!(reference candle, atlas::engine::cpu::CandleEngine);
 conformance!(packed, atlas::engine::packed::PackedEngine);
 
 /// The WebGPU engine on this machine's first adapter (lavapipe, Vulkan on the CPU, where there is
@@ -232,11 +246,7 @@ fn weights_read_back_from_the_webgpu_engine_are_the_packed_engines() {
             let g = &back.tensors[key];
             assert_eq!(g.shape, t.shape, "{model} {key}");
             let scale = t.values.iter().fold(1e-6f32, |m, v| m.max(v.abs()));
-            let worst = g
-                .values
-                .iter()
-                .zip(&t.values)
-                .fold(0f32, |m, (a, b)| m.max((a - b).abs()));
+            let (worst, _) = atlas::engine::largest_difference(&g.values, &t.values);
             assert!(worst <= 1e-5 * scale, "{model} {key}: {worst} of {scale}");
         }
         if model == "lenet5" {

@@ -24,6 +24,11 @@ use atlas::zoo::graph::{Activation, Conv, Network, NodeId, Op};
 /// Runs `net` with splitmix weights on `engine` and on candle (`cpu::forward`), keeping every
 /// node and then only the output, and compares every kept node (relative to its largest value).
 async fn check_against_candle(engine: &dyn Engine, net: &Network) {
+    assert_ne!(
+        engine.name(),
+        cpu::CandleEngine.name(),
+        "candle against itself cannot fail: check it with `reference_checks`"
+    );
     let weights = Weights::splitmix(net);
     let n = match net.nodes[0].op {
         Op::Input {
@@ -69,10 +74,7 @@ async fn check_against_candle(engine: &dyn Engine, net: &Network) {
 fn assert_close(got: &[f32], want: &[f32], what: &str) {
     assert_eq!(got.len(), want.len(), "{what}: length");
     let scale = want.iter().fold(1e-6f32, |m, v| m.max(v.abs()));
-    let worst = got
-        .iter()
-        .zip(want)
-        .fold(0f32, |m, (a, b)| m.max((a - b).abs()));
+    let (worst, _) = atlas::engine::largest_difference(got, want);
     assert!(
         worst / scale <= 1e-4,
         "{what}: max difference {worst} against values up to {scale}"
@@ -402,18 +404,7 @@ pub async fn onnx_fixtures(engine: &dyn Engine) {
         };
         assert_eq!(got.len(), want.len(), "{name}: output length");
         let scale = want.iter().fold(1f32, |m, v| m.max(v.abs()));
-        let (worst, at) =
-            got.iter()
-                .zip(&want)
-                .enumerate()
-                .fold((0f32, 0), |(m, i), (j, (a, b))| {
-                    let d = (a - b).abs();
-                    if d > m {
-                        (d, j)
-                    } else {
-                        (m, i)
-                    }
-                });
+        let (worst, at) = atlas::engine::largest_difference(&got, &want);
         assert!(
             worst <= 1e-4 * scale,
             "{} on {name}: output {at} is {} but onnxruntime gives {} (scale {scale})",
@@ -422,6 +413,12 @@ pub async fn onnx_fixtures(engine: &dyn Engine) {
             want[at]
         );
     }
+}
+
+/// What the reference engine (candle) is checked against: the outputs of onnxruntime (its
+/// logits against torchvision's are `splitmix_logits`).
+pub async fn reference_checks(engine: &dyn Engine) {
+    onnx_fixtures(engine).await;
 }
 
 /// Every op check of the suite.
