@@ -10,6 +10,8 @@
 
 use std::path::PathBuf;
 
+mod support;
+
 use atlas::engine::checkpoint::expected::Plan;
 use atlas::engine::safetensors;
 use atlas::engine::Weights;
@@ -96,14 +98,15 @@ fn every_hub_model_s_timm_keys_read_as_the_description() {
 #[test]
 fn timm_s_layout_pairs_with_torchvision_s_entry_by_entry() {
     let layout = timm_layout();
-    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference");
     let mut checked = 0;
-    for (id, _) in hub::COPIES {
-        let p = shared.join(format!("{id}.json"));
-        if !p.exists() {
-            // ../shared/reference holds 18 of the zoo's networks; the rest are checked above.
-            continue;
-        }
+    // ../shared/reference holds 18 of the zoo's networks; the rest are checked above.
+    let with_reference: Vec<&str> = hub::COPIES
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| support::REFERENCE_MODELS.contains(id))
+        .collect();
+    for id in &with_reference {
+        let p = support::shared(&format!("reference/{id}.json"));
         let reference: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
         let tv: Vec<(String, usize)> = reference["state_dict"]
@@ -127,7 +130,10 @@ fn timm_s_layout_pairs_with_torchvision_s_entry_by_entry() {
         }
         checked += 1;
     }
-    assert!(checked >= 8, "only {checked} models had a reference");
+    assert!(
+        checked >= 8 && checked == with_reference.len(),
+        "{checked} models checked"
+    );
 }
 
 /// A file in timm's layout (names and shapes from the fixture, values the splitmix-v1

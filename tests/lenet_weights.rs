@@ -121,6 +121,11 @@ fn browser_fixture_holds_the_native_logits() {
     let fresh = serde_json::Value::Object(fresh);
     if std::env::var("UPDATE_FIXTURES").is_ok() {
         std::fs::write(&fixture, serde_json::to_string_pretty(&fresh).unwrap()).unwrap();
+        panic!(
+            "{} rewritten from these weights: compared with nothing (run again without \
+             UPDATE_FIXTURES)",
+            fixture.display()
+        );
     }
     let stored: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&fixture).unwrap_or_else(|e| {
@@ -134,6 +139,7 @@ fn browser_fixture_holds_the_native_logits() {
         for (name, _) in atlas::digits::test_patterns() {
             let a = fresh[model][name].as_array().unwrap();
             let b = stored[model][name].as_array().unwrap();
+            assert_eq!((a.len(), b.len()), (10, 10), "{model}/{name}");
             for (x, y) in a.iter().zip(b) {
                 let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
                 assert!(

@@ -113,7 +113,25 @@ fn lenet5_layers_match_the_paper() {
         );
         assert_eq!(an.layers[node(&n, name)].params, value);
     }
-    // The paper's connections: multiply-adds with the bias as one more input.
+    // The paper's connections (LeCun et al. 1998, section II.B), all five quoted, each the
+    // multiply-adds with the bias as one more input.
+    let mut quoted: Vec<(&str, u64)> = n
+        .quotes
+        .iter()
+        .filter(|q| q.what == "connections")
+        .map(|q| (q.layer.as_str(), q.value))
+        .collect();
+    quoted.sort();
+    assert_eq!(
+        quoted,
+        [
+            ("c1", 122_304),
+            ("c3", 151_600),
+            ("c5", 48_120),
+            ("s2", 5_880),
+            ("s4", 2_000)
+        ]
+    );
     for q in n.quotes.iter().filter(|q| q.what == "connections") {
         let i = node(&n, &q.layer);
         let l = &an.layers[i];

@@ -350,7 +350,10 @@ fn the_shared_types_are_defined_in_shared_rs_only() {
             "struct LibraryContext",
         ] {
             let defined = src.contains(&format!("pub {ty}")) || src.contains(&format!("\n{ty}"));
-            assert!(!defined || rel == "shared.rs", "{rel} defines {ty}");
+            assert!(
+                defined == (rel == "shared.rs"),
+                "{rel}: defines {ty}: {defined}"
+            );
         }
     }
 }

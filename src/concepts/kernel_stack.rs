@@ -241,6 +241,7 @@ mod tests {
                     3,
                 ),
             ];
+            assert_eq!(rows.len(), want.len());
             for (row, (id, params, macs, rf, nonlin)) in rows.iter().zip(want) {
                 assert_eq!(row.variant.id(), id);
                 assert_eq!(row.params, params, "{id} C={c} H={h}");

@@ -253,17 +253,15 @@ mod tests {
             // The figures are the same: the tables' numbers and the bars' values.
             let (te, tz) = (en.table.unwrap(), zh.table.unwrap());
             assert_eq!(te.rows.len(), tz.rows.len());
+            let numbers = |row: &[String]| -> Vec<String> {
+                row[1..]
+                    .iter()
+                    .filter(|c| c.chars().all(|ch| !ch.is_alphabetic()))
+                    .cloned()
+                    .collect()
+            };
             for (re, rz) in te.rows.iter().zip(&tz.rows) {
-                assert_eq!(
-                    re[1..]
-                        .iter()
-                        .filter(|c| c.chars().all(|ch| !ch.is_alphabetic()))
-                        .count(),
-                    rz[1..]
-                        .iter()
-                        .filter(|c| c.chars().all(|ch| !ch.is_alphabetic()))
-                        .count()
-                );
+                assert_eq!(numbers(re), numbers(rz), "{key}: {re:?} / {rz:?}");
             }
             let values =
                 |b: Option<Bars>| b.map(|b| b.bars.iter().map(|x| x.1).collect::<Vec<_>>());
