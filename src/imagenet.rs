@@ -98,13 +98,18 @@ fn triangle(x: f64) -> f64 {
 /// PIL's fixed-point precision for 8-bit resampling (`PRECISION_BITS` in Resample.c).
 const PRECISION_BITS: u32 = 32 - 8 - 2;
 
-/// For each output position: the first input index and the fixed-point weights (PIL's
-/// `precompute_coeffs` + `normalize_coeffs_8bpc`, antialiased: the filter widens by the scale).
-fn coefficients(in_size: usize, out_size: usize) -> Vec<(usize, Vec<i32>)> {
+/// For each output position of `range` (of `out_size`): the first input index and the fixed-point
+/// weights (PIL's `precompute_coeffs` + `normalize_coeffs_8bpc`, antialiased: the filter widens by
+/// the scale).
+fn coefficients(
+    in_size: usize,
+    out_size: usize,
+    range: std::ops::Range<usize>,
+) -> Vec<(usize, Vec<i32>)> {
     let scale = in_size as f64 / out_size as f64;
     let filterscale = scale.max(1.0);
     let support = filterscale; // bilinear support 1.0 × filterscale
-    (0..out_size)
+    range
         .map(|xx| {
             let center = (xx as f64 + 0.5) * scale;
             let ss = 1.0 / filterscale;
@@ -134,12 +139,35 @@ fn clip8(acc: i64) -> u8 {
 /// Resizes an RGB image to `out_w × out_h` as PIL's `Image.resize(…, BILINEAR)` does: a
 /// horizontal pass, then a vertical one, each rounded to 8 bits.
 pub fn resize_bilinear(img: &Image8, out_w: usize, out_h: usize) -> Image8 {
+    resize_bilinear_window(img, (out_w, out_h), (0, 0), (out_w, out_h))
+}
+
+/// The window of `size` (width, height) at `origin` of the image resized to `out` as
+/// [`resize_bilinear`] resizes it, computing only that window (each output pixel depends only on
+/// its own coefficients): a photo of extreme proportions, resized so that its short side is 256,
+/// may be millions of pixels long, of which the centre crop keeps 224.
+pub fn resize_bilinear_window(
+    img: &Image8,
+    out: (usize, usize),
+    origin: (usize, usize),
+    size: (usize, usize),
+) -> Image8 {
     let img = img.to_rgb();
     let (w, h) = (img.width, img.height);
+    let (cw, ch) = size;
     let half = 1i64 << (PRECISION_BITS - 1);
-    let hc = coefficients(w, out_w);
-    let mut mid = vec![0u8; out_w * h * 3];
-    for y in 0..h {
+    let hc = coefficients(w, out.0, origin.0..origin.0 + cw);
+    let vc = coefficients(h, out.1, origin.1..origin.1 + ch);
+    // Only the input rows the vertical pass reads.
+    let r0 = vc.iter().map(|(m, _)| *m).min().unwrap_or(0);
+    let r1 = vc
+        .iter()
+        .map(|(m, k)| m + k.len())
+        .max()
+        .unwrap_or(0)
+        .max(r0);
+    let mut mid = vec![0u8; cw * (r1 - r0) * 3];
+    for y in r0..r1 {
         let row = &img.data[y * w * 3..(y + 1) * w * 3];
         for (xx, (xmin, k)) in hc.iter().enumerate() {
             for c in 0..3 {
@@ -147,36 +175,40 @@ pub fn resize_bilinear(img: &Image8, out_w: usize, out_h: usize) -> Image8 {
                 for (i, &kk) in k.iter().enumerate() {
                     acc += row[(xmin + i) * 3 + c] as i64 * kk as i64;
                 }
-                mid[(y * out_w + xx) * 3 + c] = clip8(acc);
+                mid[((y - r0) * cw + xx) * 3 + c] = clip8(acc);
             }
         }
     }
-    let vc = coefficients(h, out_h);
-    let mut out = vec![0u8; out_w * out_h * 3];
+    let mut data = vec![0u8; cw * ch * 3];
     for (yy, (ymin, k)) in vc.iter().enumerate() {
-        for x in 0..out_w * 3 {
+        for x in 0..cw * 3 {
             let mut acc = half;
             for (i, &kk) in k.iter().enumerate() {
-                acc += mid[(ymin + i) * out_w * 3 + x] as i64 * kk as i64;
+                acc += mid[(ymin - r0 + i) * cw * 3 + x] as i64 * kk as i64;
             }
-            out[yy * out_w * 3 + x] = clip8(acc);
+            data[yy * cw * 3 + x] = clip8(acc);
         }
     }
     Image8 {
-        width: out_w,
-        height: out_h,
+        width: cw,
+        height: ch,
         channels: 3,
-        data: out,
+        data,
     }
 }
 
 /// The size `Resize(size)` gives: the shorter side becomes `size`, the longer one
-/// `int(size × long / short)` (truncated, as torchvision computes it).
+/// `int(size × long / short)` (truncated, as torchvision computes it; in 64 bits, so that a long
+/// strip of a photo does not overflow a 32-bit `usize`, and saturated where it would).
 pub fn resized_size(width: usize, height: usize, size: usize) -> (usize, usize) {
+    let scaled = |long: usize, short: usize| {
+        let v = size as u64 * long as u64 / short.max(1) as u64;
+        usize::try_from(v).unwrap_or(usize::MAX)
+    };
     if width <= height {
-        (size, size * height / width)
+        (size, scaled(height, width))
     } else {
-        (size * width / height, size)
+        (scaled(width, height), size)
     }
 }
 
@@ -199,23 +231,6 @@ pub fn crop_origin(width: usize, height: usize, size: usize) -> (usize, usize) {
     )
 }
 
-/// The crop of `size × size` at the centre (the image must be at least that large).
-pub fn center_crop(img: &Image8, size: usize) -> Image8 {
-    let (x0, y0) = crop_origin(img.width, img.height, size);
-    let c = img.channels;
-    let mut data = Vec::with_capacity(size * size * c);
-    for y in y0..y0 + size {
-        let start = (y * img.width + x0) * c;
-        data.extend_from_slice(&img.data[start..start + size * c]);
-    }
-    Image8 {
-        width: size,
-        height: size,
-        channels: c,
-        data,
-    }
-}
-
 /// What the network sees: the 224×224 crop (8-bit, for showing) and its normalised
 /// `[3, 224, 224]` tensor.
 #[derive(Clone, Debug, PartialEq)]
@@ -235,7 +250,7 @@ pub fn preprocess_with(img: &Image8, mean: [f32; 3], std: [f32; 3]) -> Prepared 
 pub fn preprocess_sized(img: &Image8, mean: [f32; 3], std: [f32; 3], size: [usize; 2]) -> Prepared {
     let crop = if size[0] == size[1] {
         let (w, h) = resized_size(img.width, img.height, size[0] * RESIZE / CROP);
-        center_crop(&resize_bilinear(img, w, h), size[0])
+        resize_bilinear_window(img, (w, h), crop_origin(w, h, size[0]), (size[0], size[0]))
     } else {
         resize_bilinear(img, size[1], size[0])
     };
@@ -296,12 +311,82 @@ mod tests {
         assert_eq!(crop_origin(343, 256, 224), (60, 16));
     }
 
+    /// The crop of `size × size` at the centre: the plain way, which the window must equal.
+    fn center_crop(img: &Image8, size: usize) -> Image8 {
+        let (x0, y0) = crop_origin(img.width, img.height, size);
+        let c = img.channels;
+        let mut data = Vec::with_capacity(size * size * c);
+        for y in y0..y0 + size {
+            let start = (y * img.width + x0) * c;
+            data.extend_from_slice(&img.data[start..start + size * c]);
+        }
+        Image8 {
+            width: size,
+            height: size,
+            channels: c,
+            data,
+        }
+    }
+
+    /// A pseudo-random RGB image.
+    fn noise(width: usize, height: usize) -> Image8 {
+        let mut x = 0x9e37_79b9u32;
+        let data = (0..width * height * 3)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                (x >> 24) as u8
+            })
+            .collect();
+        Image8::new(width, height, 3, data).unwrap()
+    }
+
+    /// The centre window computed alone is the centre crop of the whole resize, byte for byte,
+    /// shrinking and enlarging, both orientations, at the crop's odd offsets.
+    #[test]
+    fn the_resized_window_is_the_crop_of_the_whole_resize() {
+        for (w, h, size) in [
+            (640, 480, 224),
+            (480, 640, 224),
+            (343, 256, 224),
+            (120, 90, 224),
+            (1000, 37, 32),
+            (3, 500, 64),
+        ] {
+            let img = noise(w, h);
+            let (rw, rh) = resized_size(w, h, size * RESIZE / CROP);
+            let whole = center_crop(&resize_bilinear(&img, rw, rh), size);
+            let window =
+                resize_bilinear_window(&img, (rw, rh), crop_origin(rw, rh, size), (size, size));
+            assert_eq!(window, whole, "{w}×{h} to {size}");
+        }
+    }
+
+    /// A strip 30,000 pixels long and one high (resized: 7,680,000 × 256) is prepared from its
+    /// centre alone: 224 × 224 values, a grey strip staying grey.
+    #[test]
+    fn a_long_strip_is_prepared_without_resizing_all_of_it() {
+        let strip = Image8::new(30_000, 1, 3, vec![90; 90_000]).unwrap();
+        assert_eq!(resized_size(30_000, 1, RESIZE), (7_680_000, 256));
+        let p = preprocess(&strip);
+        assert_eq!((p.crop.width, p.crop.height), (CROP, CROP));
+        assert!(p.crop.data.iter().all(|&v| v == 90));
+        let tall = Image8::new(1, 30_000, 3, vec![90; 90_000]).unwrap();
+        assert_eq!(preprocess(&tall).crop, p.crop);
+        // 256 × 2^32 / 1 needs 64 bits on any target.
+        assert_eq!(
+            resized_size(1 << 20, 1, 1 << 12),
+            (usize::try_from(1u64 << 32).unwrap_or(usize::MAX), 1 << 12)
+        );
+    }
+
     #[test]
     fn a_flat_image_stays_flat_and_weights_sum_to_one() {
         let img = Image8::new(50, 40, 3, vec![200; 50 * 40 * 3]).unwrap();
         let out = resize_bilinear(&img, 17, 23);
         assert!(out.data.iter().all(|&v| v == 200));
-        for (_, k) in coefficients(1000, 256) {
+        for (_, k) in coefficients(1000, 256, 0..256) {
             let s: i64 = k.iter().map(|&v| v as i64).sum();
             assert!((s - (1 << PRECISION_BITS)).abs() <= k.len() as i64);
         }

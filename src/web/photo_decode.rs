@@ -14,7 +14,8 @@ use crate::i18n::Msg;
 use crate::imagenet::Image8;
 
 /// Photos above this many pixels are first reduced by the browser (shorter side to
-/// [`REDUCED_SIDE`]) so that a 50-megapixel photo does not need 200 MB of pixels in each thread.
+/// [`REDUCED_SIDE`], or less for a strip so long that this would leave it above the bound, never
+/// enlarged) so that a 50-megapixel photo does not need 200 MB of pixels in each thread.
 pub const MAX_PIXELS: u64 = 16_000_000;
 pub const REDUCED_SIDE: u32 = 1024;
 
@@ -64,7 +65,7 @@ pub async fn decode(blob: &Blob, name: &str) -> Result<Decoded, Msg> {
     let (bmp, note) = if pixels > MAX_PIXELS {
         first.close();
         let short = original.0.min(original.1) as f64;
-        let scale = REDUCED_SIDE as f64 / short;
+        let scale = (REDUCED_SIDE as f64 / short).min((MAX_PIXELS as f64 / pixels as f64).sqrt());
         let (w, h) = (
             (original.0 as f64 * scale).round().max(1.0) as u32,
             (original.1 as f64 * scale).round().max(1.0) as u32,
