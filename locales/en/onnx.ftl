@@ -48,3 +48,4 @@ onnx-running = Running…
 onnx-blank = Nothing to classify yet.
 onnx-ran = Ran on { $engine } in { $ms } ms.
 onnx-error-too-large = { $file } would keep { $mib } MiB of layer outputs for one image: more than a page can hold
+onnx-error-decoded-too-large = { $file } ({ $file-mib } MiB) would take { $mib } MiB once decoded, more than a page can hold (a network's file decodes to about its own size: much more is a damaged or hostile file)

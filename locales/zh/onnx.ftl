@@ -48,3 +48,4 @@ onnx-running = 正在运行…
 onnx-blank = 还没有可分类的内容。
 onnx-ran = 在 { $engine } 上运行，用时 { $ms } 毫秒。
 onnx-error-too-large = { $file } 处理一张图像需要保存 { $mib } MiB 的层输出：超出了网页能容纳的内存
+onnx-error-decoded-too-large = { $file }（{ $file-mib } MiB）解码后将占用 { $mib } MiB，超出了网页能容纳的内存（网络文件解码后约与文件本身一样大：大得多说明文件已损坏或是恶意构造的）

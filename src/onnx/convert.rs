@@ -10,7 +10,7 @@ use std::rc::Rc;
 use super::fold::{self, reshape_dims};
 use super::names::{block_of, module_path};
 use super::proto::{GraphProto, NodeProto};
-use super::tensor::{Attrs, Const};
+use super::tensor::{Attrs, Const, MAX_ELEMENTS};
 use super::{ImportError, Imported};
 use crate::engine::Weights;
 use crate::i18n::Msg;
@@ -37,6 +37,19 @@ struct Importer {
     /// Values that are a softmax of a layer's output (allowed only as the graph's output).
     softmaxed: HashMap<String, NodeId>,
     opset: i64,
+    /// Values made by constant folding so far.
+    folded_values: usize,
+    /// The file's name, for messages.
+    file: String,
+    /// The bytes of the layers' outputs so far, the input's included.
+    bytes_so_far: u64,
+}
+
+/// The message for a network whose layers' outputs would keep `bytes`.
+fn too_large(file: &str, bytes: u64) -> ImportError {
+    ImportError::new("onnx-error-too-large")
+        .arg("file", file)
+        .arg("mib", bytes >> 20)
 }
 
 mod checks;
@@ -122,7 +135,37 @@ impl Importer {
         (name, block)
     }
 
-    fn push(&mut self, n: &NodeProto, op: Op, inputs: Vec<NodeId>, shape: Vec<usize>) -> NodeId {
+    /// Adds a layer with its output `shape`, which must hold at least one value and no more than
+    /// one forward pass may keep (so that no count of the analysis overflows).
+    fn push(
+        &mut self,
+        n: &NodeProto,
+        op: Op,
+        inputs: Vec<NodeId>,
+        shape: Vec<usize>,
+    ) -> Result<NodeId, ImportError> {
+        if shape.contains(&0) {
+            let name = if n.name.is_empty() {
+                &n.op_type
+            } else {
+                &n.name
+            };
+            return Err(ImportError::node(
+                name,
+                &n.op_type,
+                format!("an output of shape {shape:?} is empty"),
+            ));
+        }
+        let bytes = shape
+            .iter()
+            .try_fold(4u64, |v, &d| v.checked_mul(d as u64))
+            .unwrap_or(u64::MAX);
+        self.bytes_so_far = self.bytes_so_far.saturating_add(bytes);
+        if bytes > MAX_FORWARD_BYTES {
+            // One output alone is past what the whole pass may keep (said with what the layers
+            // read so far keep).
+            return Err(too_large(&self.file, self.bytes_so_far));
+        }
         let module = op.is_module() || matches!(op, Op::Flatten);
         let (name, block) =
             self.layer_name(&n.name, &n.op_type, module && !matches!(op, Op::Flatten));
@@ -133,7 +176,7 @@ impl Importer {
             block,
         });
         self.shapes.push(shape);
-        self.nodes.len() - 1
+        Ok(self.nodes.len() - 1)
     }
 
     fn weight(&mut self, id: NodeId, suffix: &str, shape: Vec<usize>, values: Vec<f32>) {
@@ -169,8 +212,20 @@ impl Importer {
             }
         }
         if all_const {
+            if let ("Identity", [Some(c)]) = (op, &consts[..]) {
+                // The same values under another name: shared, not copied.
+                return Ok(Value::Const(c.clone()));
+            }
             let refs: Vec<Option<&Const>> = consts.iter().map(|c| c.as_deref()).collect();
             if let Some(c) = fold::fold(op, at.name, &refs, &attrs, self.opset)? {
+                // Each fold makes new values (a chain of Reshapes of one big weight copies it
+                // each time): all of them together may hold what one tensor may.
+                self.folded_values = self.folded_values.saturating_add(c.len());
+                if self.folded_values > MAX_ELEMENTS {
+                    return Err(at.err(format!(
+                        "the constants computed at import pass {MAX_ELEMENTS} values"
+                    )));
+                }
                 return Ok(Value::Const(Rc::new(c)));
             }
         }
@@ -178,7 +233,7 @@ impl Importer {
         let same = |me: &mut Importer, o: Op| -> Result<Value, ImportError> {
             let i = me.map_input(n, 0, &at)?;
             let s = me.shapes[i].clone();
-            Ok(Value::Node(me.push(n, o, vec![i], s)))
+            Ok(Value::Node(me.push(n, o, vec![i], s)?))
         };
         match op {
             "Conv" => self.conv(n, &at, &attrs),
@@ -199,7 +254,7 @@ impl Importer {
                     vecs.push(t.floats());
                 }
                 let eps = attrs.float("epsilon", 1e-5) as f64;
-                let id = self.push(n, Op::BatchNorm2d { eps }, vec![i], self.shapes[i].clone());
+                let id = self.push(n, Op::BatchNorm2d { eps }, vec![i], self.shapes[i].clone())?;
                 for (suffix, v) in ["weight", "bias", "running_mean", "running_var"]
                     .iter()
                     .zip(vecs)
@@ -256,7 +311,7 @@ impl Importer {
                     Op::AdaptiveAvgPool2d { output: [1, 1] },
                     vec![i],
                     vec![c, 1, 1],
-                )))
+                )?))
             }
             "GlobalMaxPool" => {
                 let i = x()?;
@@ -274,7 +329,7 @@ impl Importer {
                     Op::Pool2d(pool),
                     vec![i],
                     vec![c, 1, 1],
-                )))
+                )?))
             }
             "Gemm" | "MatMul" => self.linear(n, &at, &attrs),
             "Add" | "Sum" => self.add(n, &at),
@@ -284,7 +339,7 @@ impl Importer {
                 if axis != 1 {
                     return Err(at.err(format!("axis {axis}: only Flatten(axis = 1) is run")));
                 }
-                Ok(self.flatten(n, i))
+                self.flatten(n, i)
             }
             "Reshape" => {
                 let i = x()?;
@@ -299,7 +354,7 @@ impl Importer {
                 if to == from {
                     Ok(Value::Node(i))
                 } else if to == [1, total] {
-                    Ok(self.flatten(n, i))
+                    self.flatten(n, i)
                 } else {
                     Err(at.err(format!(
                         "reshapes {from:?} to {to:?}: only the Reshape that flattens is run"
@@ -307,6 +362,9 @@ impl Importer {
                 }
             }
             "Concat" => {
+                if n.input.is_empty() {
+                    return Err(at.err("no inputs".into()));
+                }
                 let mut ids = Vec::new();
                 for k in 0..n.input.len() {
                     ids.push(self.map_input(n, k, &at)?);
@@ -326,8 +384,11 @@ impl Importer {
                     )));
                 }
                 let mut shape = shapes[0].clone();
-                shape[0] = shapes.iter().map(|s| s[0]).sum();
-                Ok(Value::Node(self.push(n, Op::Concat, ids, shape)))
+                shape[0] = shapes
+                    .iter()
+                    .try_fold(0usize, |c, s| c.checked_add(s[0]))
+                    .ok_or_else(|| at.err("too many channels".into()))?;
+                Ok(Value::Node(self.push(n, Op::Concat, ids, shape)?))
             }
             "LRN" => {
                 let size = attrs.int("size", 0);
@@ -372,12 +433,17 @@ impl Importer {
         }
     }
 
-    fn flatten(&mut self, n: &NodeProto, i: NodeId) -> Value {
+    fn flatten(&mut self, n: &NodeProto, i: NodeId) -> Result<Value, ImportError> {
         if self.shapes[i].len() == 1 {
-            return Value::Node(i);
+            return Ok(Value::Node(i));
         }
         let total = self.shapes[i].iter().product();
-        Value::Node(self.push(n, Op::Flatten, vec![i], vec![total]))
+        Ok(Value::Node(self.push(
+            n,
+            Op::Flatten,
+            vec![i],
+            vec![total],
+        )?))
     }
 }
 
@@ -405,6 +471,9 @@ pub fn convert(
         values: HashMap::new(),
         softmaxed: HashMap::new(),
         opset,
+        folded_values: 0,
+        file: file.to_string(),
+        bytes_so_far: 4 * (c * h * w) as u64,
     };
     im.values.insert(input, Value::Node(0));
     for t in &g.initializer {
@@ -484,9 +553,7 @@ pub fn convert(
     // What one image's forward pass keeps must fit a page's memory (wasm32 has 4 GiB in all).
     let bytes = crate::zoo::analyse(&probe).forward_bytes;
     if bytes > MAX_FORWARD_BYTES {
-        return Err(ImportError::new("onnx-error-too-large")
-            .arg("file", file)
-            .arg("mib", bytes >> 20));
+        return Err(too_large(file, bytes));
     }
     let nodes = probe.nodes;
     let net = Network {

@@ -57,7 +57,8 @@ pub fn reshape_dims(from: &[usize], spec: &[i64], node: &str) -> Result<Vec<usiz
                 infer = Some(i);
                 out.push(1);
             }
-            d if d > 0 => out.push(d as usize),
+            d if d > 0 => out
+                .push(usize::try_from(d).map_err(|_| bad(format!("shape {spec:?} is too large")))?),
             _ => return Err(bad(format!("shape {spec:?} is not valid"))),
         }
     }
@@ -76,12 +77,13 @@ pub fn reshape_dims(from: &[usize], spec: &[i64], node: &str) -> Result<Vec<usiz
     Ok(out)
 }
 
-/// Element-wise arithmetic with NumPy broadcasting of a one-element operand.
+/// Element-wise arithmetic with NumPy broadcasting of a one-element operand (against an empty
+/// one, the result is empty).
 fn arith(op: &str, a: &Const, b: &Const, node: &str) -> Result<Const, ImportError> {
-    let (dims, n) = if a.len() >= b.len() {
-        (a.dims.clone(), a.len())
-    } else {
+    let (dims, n) = if a.len() == 1 && b.len() != 1 {
         (b.dims.clone(), b.len())
+    } else {
+        (a.dims.clone(), a.len())
     };
     if a.len() != b.len() && a.len() != 1 && b.len() != 1 {
         return Err(ImportError::node(
@@ -194,6 +196,13 @@ pub fn fold(
             if op == "Unsqueeze" {
                 let axes = axes.ok_or_else(|| bad("no axes".into()))?;
                 let rank = dims.len() + axes.len();
+                if rank > super::tensor::MAX_RANK {
+                    return Err(bad(format!(
+                        "{} axes added to rank {}",
+                        axes.len(),
+                        dims.len()
+                    )));
+                }
                 let mut ax: Vec<usize> = axes
                     .iter()
                     .map(|&a| axis(a, rank, node, op))
@@ -232,7 +241,12 @@ pub fn fold(
                 return Err(bad("folds only 1-D constants".into()));
             }
             let ints = parts.iter().all(|c| matches!(c.data, Data::I64(_)));
-            let n = parts.iter().map(|c| c.len()).sum();
+            // The size first: a file may name one constant a thousand times.
+            let n = parts
+                .iter()
+                .try_fold(0usize, |n, c| n.checked_add(c.len()))
+                .ok_or_else(|| bad("the concatenation is too large".into()))?;
+            elements(&[n], node)?;
             if ints {
                 Const::i64(
                     vec![n],
@@ -262,6 +276,8 @@ pub fn fold(
             if step < 1 {
                 return Err(bad(format!("step {step}")));
             }
+            // A step past the end takes one value (and stays within a 32-bit usize).
+            let step = step.min(n.max(1));
             let s = clampi(starts.and_then(|s| s.first().copied()).unwrap_or(0), n);
             let e = clampi(ends.and_then(|e| e.first().copied()).unwrap_or(n), n);
             let idx: Vec<usize> = (s..e).step_by(step as usize).map(|i| i as usize).collect();
@@ -283,6 +299,12 @@ pub fn fold(
                 return Err(bad("folds only the transpose of a matrix".into()));
             }
             let (r, c) = (x.dims[0], x.dims[1]);
+            if x.is_empty() {
+                return Ok(Some(Const {
+                    dims: vec![c, r],
+                    data: x.data.clone(),
+                }));
+            }
             let idx: Vec<usize> = (0..c)
                 .flat_map(|j| (0..r).map(move |i| i * c + j))
                 .collect();
@@ -317,9 +339,11 @@ pub fn constant(attrs: &Attrs, node: &str) -> Result<Const, ImportError> {
         return Ok(Const::i64(vec![], vec![attrs.int("value_int", 0)]));
     }
     if let Some(v) = attrs.ints("value_ints") {
+        elements(&[v.len()], node)?;
         return Ok(Const::i64(vec![v.len()], v));
     }
     if let Some(v) = attrs.floats("value_floats") {
+        elements(&[v.len()], node)?;
         return Ok(Const::f32(vec![v.len()], v));
     }
     Err(ImportError::node(

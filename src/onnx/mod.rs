@@ -2,7 +2,8 @@
 //! description of the zoo's kind ([`crate::zoo::Network`]) and its weights, so that everything
 //! the page derives from a description — the table, the receptive fields, the diagram, the
 //! forward pass on either engine, the feature maps — follows for it as for a built-in network.
-//! The protobuf is decoded by `prost` ([`proto`]); [`convert`] maps the graph's operators onto the
+//! The protobuf is decoded by `prost` ([`proto`]), once [`wire`] has measured what that would
+//! allocate; [`convert`] maps the graph's operators onto the
 //! description's, folding the shape arithmetic exporters leave ([`fold`]); anything else is a
 //! clear error naming the node, never a panic (the file is the user's, untrusted).
 
@@ -11,6 +12,7 @@ pub mod fold;
 pub mod names;
 pub mod proto;
 pub mod tensor;
+pub mod wire;
 
 use crate::engine::Weights;
 use crate::i18n::{Arg, Msg};
@@ -46,6 +48,9 @@ pub const SUPPORTED: &[&str] = &[
     "Identity",
     "Softmax",
 ];
+
+/// The most a file's decoded messages may take (VGG-19's file, the zoo's largest, takes 548 MiB).
+pub const MAX_DECODED_BYTES: u64 = 1 << 30;
 
 /// Why a file could not be opened, as the page says it (a catalogue message).
 #[derive(Clone, Debug, PartialEq)]
@@ -98,6 +103,15 @@ pub struct Imported {
 /// Reads `bytes` (a `.onnx` file named `file`) into a description and weights.
 pub fn import(bytes: &[u8], file: &str) -> Result<Imported, ImportError> {
     use prost::Message;
+    // Measured before decoding: a file of empty messages would make decoding allocate tens of
+    // times its size.
+    let decoded = wire::decoded_bytes(bytes);
+    if decoded > MAX_DECODED_BYTES {
+        return Err(ImportError::new("onnx-error-decoded-too-large")
+            .arg("file", file)
+            .arg("mib", decoded >> 20)
+            .arg("file-mib", bytes.len() >> 20));
+    }
     let model = proto::ModelProto::decode(bytes).map_err(|e| {
         ImportError::new("onnx-error-decode")
             .arg("file", file)

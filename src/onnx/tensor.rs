@@ -22,11 +22,22 @@ pub struct Const {
     pub data: Data,
 }
 
-/// The elements `dims` hold, or an error when the product overflows or passes [`MAX_ELEMENTS`].
+/// The most dimensions a constant may have (ONNX's tensors have a handful).
+pub const MAX_RANK: usize = 16;
+
+/// The elements `dims` hold, or an error when the product overflows or passes [`MAX_ELEMENTS`],
+/// when one dimension alone does (an empty tensor of 0 × 4,000,000,000 would still send a loop
+/// over its long side), or when there are more than [`MAX_RANK`] of them.
 pub fn elements(dims: &[usize], name: &str) -> Result<usize, ImportError> {
+    if dims.len() > MAX_RANK {
+        return Err(ImportError::tensor(
+            name,
+            format!("has {} dimensions", dims.len()),
+        ));
+    }
     dims.iter()
         .try_fold(1usize, |n, &d| n.checked_mul(d))
-        .filter(|&n| n <= MAX_ELEMENTS)
+        .filter(|&n| n <= MAX_ELEMENTS && dims.iter().all(|&d| d <= MAX_ELEMENTS))
         .ok_or_else(|| ImportError::tensor(name, format!("dimensions {dims:?} are too large")))
 }
 
@@ -92,7 +103,13 @@ impl Const {
         if t.data_location == 1 {
             return Err(ImportError::new("onnx-error-external").arg("name", name));
         }
-        let mut dims = Vec::with_capacity(t.dims.len().min(8));
+        if t.dims.len() > MAX_RANK {
+            return Err(ImportError::tensor(
+                name,
+                format!("has {} dimensions", t.dims.len()),
+            ));
+        }
+        let mut dims = Vec::with_capacity(t.dims.len());
         for &d in &t.dims {
             let d = usize::try_from(d)
                 .map_err(|_| ImportError::tensor(name, format!("has a negative dimension {d}")))?;

@@ -102,9 +102,12 @@ impl Field {
                 padding[a] as i64,
                 dilation[a] as i64,
             );
-            f.lo[a] = self.lo[a] - p * self.jump[a];
-            f.hi[a] = self.hi[a] + (-p + (k - 1) * d) * self.jump[a];
-            f.jump[a] = self.jump[a] * s;
+            // Saturating: an imported file may stack strides until a jump passes i64 (the
+            // figures then stop growing; the zoo's stay far below).
+            let j = self.jump[a];
+            f.lo[a] = self.lo[a].saturating_sub(p.saturating_mul(j));
+            f.hi[a] = self.hi[a].saturating_add(((k - 1) * d).saturating_sub(p).saturating_mul(j));
+            f.jump[a] = j.saturating_mul(s);
         }
         f
     }
@@ -394,15 +397,9 @@ impl Walk {
         let activations: u64 = shape.iter().map(|&d| d as u64).product();
         let (rf, jump, start) = match field {
             Some(f) => (
-                Some([
-                    (f.hi[0] - f.lo[0] + 1) as usize,
-                    (f.hi[1] - f.lo[1] + 1) as usize,
-                ]),
-                Some([f.jump[0] as usize, f.jump[1] as usize]),
-                Some([
-                    (f.lo[0] + f.hi[0]) as f64 / 2.0,
-                    (f.lo[1] + f.hi[1]) as f64 / 2.0,
-                ]),
+                Some([0, 1].map(|a| to_size(f.hi[a].saturating_sub(f.lo[a]).saturating_add(1)))),
+                Some([to_size(f.jump[0]), to_size(f.jump[1])]),
+                Some([0, 1].map(|a| (f.lo[a] as f64 + f.hi[a] as f64) / 2.0)),
             ),
             None => (None, None, None),
         };
@@ -418,6 +415,11 @@ impl Walk {
             start,
         });
     }
+}
+
+/// A field's extent as a `usize`, saturated on a 32-bit target.
+fn to_size(v: i64) -> usize {
+    usize::try_from(v.max(0)).unwrap_or(usize::MAX)
 }
 
 fn merge(fields: &[Option<Field>], at: &str) -> Option<Field> {
@@ -475,13 +477,14 @@ pub fn unit_field(
 ) -> Option<UnitField> {
     let l = an.layers.get(node)?;
     let (rf, jump, start) = (l.rf?, l.jump?, l.start?);
+    let step = |i: usize, j: usize| i64::try_from(i.saturating_mul(j)).unwrap_or(i64::MAX);
     // `start` is the centre of unit 0's field; rf − 1 is even or odd alike on both sides.
     let first = |a: usize| (start[a] - (rf[a] as f64 - 1.0) / 2.0).round() as i64;
     Some(UnitField {
         rf,
         jump,
-        y0: first(0) + (y * jump[0]) as i64,
-        x0: first(1) + (x * jump[1]) as i64,
+        y0: first(0).saturating_add(step(y, jump[0])),
+        x0: first(1).saturating_add(step(x, jump[1])),
     })
 }
 

@@ -72,9 +72,12 @@ fn check(mutant: &[u8], what: &str) -> bool {
             let an = atlas::zoo::analyse(&imported.net);
             if an.forward_bytes < 64 << 20 && an.inference_macs() < 2_000_000_000 {
                 let [c, h, w] = imported.net.input_shape().unwrap();
-                if let Ok(mut p) = PackedEngine.prepare(&imported.net, imported.weights) {
-                    let _ = p.run(&vec![0.5; c * h * w], &[imported.net.output()]);
-                }
+                // A mutant that imports is well formed: it prepares and runs (values may be odd).
+                let mut p = PackedEngine
+                    .prepare(&imported.net, imported.weights)
+                    .unwrap_or_else(|e| panic!("{what}: imported but does not prepare: {e}"));
+                p.run(&vec![0.5; c * h * w], &[imported.net.output()])
+                    .unwrap_or_else(|e| panic!("{what}: imported but does not run: {e}"));
             }
             true
         }

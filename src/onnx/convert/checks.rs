@@ -7,6 +7,10 @@ use crate::onnx::tensor::{Attrs, Const};
 use crate::onnx::{ImportError, SUPPORTED};
 use crate::zoo::graph::Hw;
 
+/// The largest kernel, stride, dilation or padding read (checked again by [`check_window`]);
+/// a larger value is refused before it is converted, so that none wraps in a 32-bit `usize`.
+const MAX_WINDOW: i64 = 4096;
+
 /// A square-or-not pair from an attribute list, or `default` for each axis.
 pub(super) fn pair(
     v: Option<Vec<i64>>,
@@ -16,9 +20,11 @@ pub(super) fn pair(
 ) -> Result<Hw, ImportError> {
     match v.as_deref() {
         None => Ok([default, default]),
-        Some([a, b]) if *a >= 0 && *b >= 0 => Ok([*a as usize, *b as usize]),
+        Some([a, b]) if (0..=MAX_WINDOW).contains(a) && (0..=MAX_WINDOW).contains(b) => {
+            Ok([*a as usize, *b as usize])
+        }
         Some(other) => Err(at.err(format!(
-            "{what} {other:?}: two non-negative values expected"
+            "{what} {other:?}: two values from 0 to {MAX_WINDOW} expected"
         ))),
     }
 }
@@ -49,11 +55,13 @@ pub(super) fn padding(
     let (begin, end) = match auto.as_str() {
         "" | "NOTSET" => match attrs.ints("pads").as_deref() {
             None => ([0, 0], [0, 0]),
-            Some([t, l, b, r]) if [t, l, b, r].iter().all(|&&v| v >= 0) => {
+            Some([t, l, b, r]) if [t, l, b, r].iter().all(|&&v| (0..=MAX_WINDOW).contains(&v)) => {
                 ([*t as usize, *l as usize], [*b as usize, *r as usize])
             }
             Some(other) => {
-                return Err(at.err(format!("pads {other:?}: four non-negative values expected")))
+                return Err(at.err(format!(
+                    "pads {other:?}: four values from 0 to {MAX_WINDOW} expected"
+                )))
             }
         },
         "VALID" => ([0, 0], [0, 0]),
@@ -195,7 +203,7 @@ pub(super) fn image_input(g: &GraphProto) -> Result<(String, [usize; 3]), Import
             }
         }
     }
-    if chw[0] > 4096 || chw[0] * chw[1] * chw[2] > 1 << 26 {
+    if chw[0] > 4096 || chw.iter().map(|&d| d as u64).product::<u64>() > 1 << 26 {
         return Err(ImportError::new("onnx-error-input-rank")
             .arg("input", &input.name)
             .arg("dims", text));

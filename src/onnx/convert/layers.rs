@@ -28,7 +28,7 @@ impl Importer {
             )));
         };
         let groups = attrs.int("group", 1);
-        if groups < 1
+        if !(1..=c as i64).contains(&groups)
             || c % groups as usize != 0
             || m % groups as usize != 0
             || cg * groups as usize != c
@@ -69,7 +69,7 @@ impl Importer {
         };
         let oh = window_out(h, kh, stride[0], pad[0], dilation[0], false);
         let ow = window_out(w, kw, stride[1], pad[1], dilation[1], false);
-        let id = self.push(n, Op::Conv2d(conv), vec![i], vec![m, oh, ow]);
+        let id = self.push(n, Op::Conv2d(conv), vec![i], vec![m, oh, ow])?;
         self.weight(id, "weight", weight.dims.clone(), weight.floats());
         if let Some(b) = bias {
             self.weight(id, "bias", vec![m], b.floats());
@@ -125,7 +125,7 @@ impl Importer {
             Op::Pool2d(pool),
             vec![i],
             vec![c, oh, ow],
-        )))
+        )?))
     }
 
     /// Gemm (y = α·A·B' + β·C) and MatMul (a following Add of a constant becomes its bias).
@@ -157,6 +157,9 @@ impl Importer {
         if rows_in != f {
             return Err(at.err(format!("weight {:?} does not take {f} inputs", b.dims)));
         }
+        if out == 0 {
+            return Err(at.err(format!("weight {:?} has no outputs", b.dims)));
+        }
         let alpha = if gemm { attrs.float("alpha", 1.0) } else { 1.0 };
         let v = b.floats();
         // The description's weight is [out, in].
@@ -181,7 +184,7 @@ impl Importer {
             out_features: out,
             bias: bias.is_some(),
         };
-        let id = self.push(n, op, vec![i], vec![out]);
+        let id = self.push(n, op, vec![i], vec![out])?;
         self.weight(id, "weight", vec![out, f], weight);
         if let Some(b) = bias {
             self.weight(id, "bias", vec![out], b);
@@ -228,6 +231,6 @@ impl Importer {
             )));
         }
         let shape = self.shapes[ids[0]].clone();
-        Ok(Value::Node(self.push(n, Op::Add, ids, shape)))
+        Ok(Value::Node(self.push(n, Op::Add, ids, shape)?))
     }
 }
