@@ -210,6 +210,14 @@ fn at_side(mut net: Network, side: usize) -> Network {
 
 /// Runs the experiment for a ResNet spec (ResNet-34 on the page): both networks, both settings.
 pub fn run(spec: &ResNetSpec, config: &FlowConfig) -> Result<Flow, EngineError> {
+    // ResNet's five halvings need 32 pixels; batch norm needs two images; more of either than
+    // these is not an experiment a page runs.
+    if !(32..=512).contains(&config.side) || !(2..=64).contains(&config.batch) {
+        return Err(EngineError::Input(format!(
+            "images of {0}×{0} in batches of {1}: sides of 32 to 512 and batches of 2 to 64 are run",
+            config.side, config.batch
+        )));
+    }
     let residual_net = at_side(resnet(spec), config.side);
     let plain_net = at_side(plain(spec), config.side);
     let vars = init(&residual_net, config.seed)?;
@@ -340,6 +348,11 @@ mod tests {
             // Same weights, same images: the classifier sees different features, so the losses
             // differ, but both are near ln(1000) ≈ 6.9 for a fresh network with batch norm.
             assert!(r.plain_loss > 0.0 && r.residual_loss > 0.0);
+            if r.batch_norm {
+                for loss in [r.plain_loss, r.residual_loss] {
+                    assert!((5.0..9.0).contains(&loss), "loss {loss} with batch norm");
+                }
+            }
         }
         let off = &flow.runs[0];
         assert!(!off.batch_norm);

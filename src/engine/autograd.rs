@@ -152,6 +152,12 @@ pub fn forward_probed(
     stats: NormStats,
     probe: &mut dyn FnMut(NodeId, Tensor) -> Result<Tensor, EngineError>,
 ) -> Result<Vec<Option<Tensor>>, EngineError> {
+    if target >= net.nodes.len() {
+        return Err(EngineError::Input(format!(
+            "node {target} of a network of {} nodes",
+            net.nodes.len()
+        )));
+    }
     let need = ancestors(net, target);
     let mut outs: Vec<Option<Tensor>> = vec![None; net.nodes.len()];
     outs[0] = Some(input.clone());

@@ -99,9 +99,13 @@ impl Sink {
                         p.feed(&head).map_err(|e| e.0)?;
                         Form::Stream(p)
                     } else {
-                        // The size the server announced, within what the network can need.
-                        let reserve = capacity.min(self.most).max(head.len() as u64) as usize;
-                        let mut v = Vec::with_capacity(reserve);
+                        // The size the server announced, within what the network can need;
+                        // a reservation the memory cannot give is left to growth (a server
+                        // may announce anything).
+                        let announced = capacity.min(self.most).max(head.len() as u64);
+                        let mut v = Vec::new();
+                        let _ =
+                            v.try_reserve_exact(usize::try_from(announced).unwrap_or(usize::MAX));
                         v.extend_from_slice(&head);
                         Form::Bytes(v)
                     };

@@ -375,9 +375,9 @@ impl State {
             .ok_or_else(|| Msg::new("errors-no-input-node"))?;
         let input = crate::engine::splitmix::input(c * height * width);
         let output = net.output();
-        let mut times_ms = Vec::with_capacity(runs);
+        let mut times_ms = Vec::new();
         let mut output_sum = 0.0;
-        for i in 0..warmup + runs {
+        for i in 0..warmup.saturating_add(runs) {
             let start = now_ms();
             let a = h.net.run(&input, &[output]).map_err(forward_failed)?;
             output_sum = a.values[0].iter().map(|&v| v as f64).sum();
