@@ -35,6 +35,10 @@ fn usage() -> ! {
                                     timestamps, each POLICY (auto, baseline, or settings such as\n  \
                                     tile=64|32|128,split=N,fc=half,cat=copy: README) timed in turn; FILE: torch_gpu.py's\n  \
                                     lines for ours / PyTorch; writes DIR/gpu.json and DIR/gpu.md (target/bench)\n  \
+         classify <model> PHOTO... [--weights FILE] [--json]\n  \
+                                    the page's top-5 for each photo (PNG or JPEG), on the packed CPU\n  \
+                                    engine with FILE's weights (.safetensors/.pth; default: the\n  \
+                                    page's static/weights/<model>.safetensors), prepared as the page does\n  \
          self-check                 run the CPU engine's self-check"
     );
     std::process::exit(2);
@@ -97,6 +101,7 @@ fn main() {
         }
         Some("bench-train") => bench_train(&args[1..]),
         Some("bench-gpu") => bench_gpu(&args[1..]),
+        Some("classify") => classify(&args[1..]),
         Some("self-check") => match atlas::engine_check::run() {
             Ok(c) if c.ok => println!(
                 "{} engine: ok (conv {:?}); candle: ok (matmul sum {})",
@@ -155,6 +160,77 @@ fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
         .map(String::as_str)
+}
+
+/// `atlas classify`: each photo through the network as the page's worker takes it (decoded to
+/// RGBA, prepared by the network's input kind, run on the packed engine), its top-5 printed.
+#[cfg(not(target_arch = "wasm32"))]
+fn classify(args: &[String]) {
+    use atlas::engine::{packed::PackedEngine, Engine};
+    let Some(model) = args.first() else { usage() };
+    let fail = |e: String| -> ! {
+        eprintln!("{e}");
+        std::process::exit(1)
+    };
+    let default = format!("static/weights/{model}.safetensors");
+    let file = flag(args, "--weights").unwrap_or(&default);
+    let bytes = std::fs::read(file).unwrap_or_else(|e| fail(format!("{file}: {e}")));
+    let (net, weights) = atlas::pretrained::load_checkpoint(model, &bytes)
+        .unwrap_or_else(|e| fail(format!("{file}: {}", e.0.text(atlas::i18n::Lang::En))));
+    let kind = atlas::inputs::InputKind::of(model, &net, None)
+        .unwrap_or_else(|e| fail(e.text(atlas::i18n::Lang::En)));
+    let mut prepared = PackedEngine
+        .prepare(&net, weights)
+        .unwrap_or_else(|e| fail(e.to_string()));
+    let classes = atlas::imagenet::classes();
+    let photos: Vec<&String> = args[1..]
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| !a.starts_with("--") && args[*i] != "--weights")
+        .map(|(_, a)| a)
+        .collect();
+    let mut out = Vec::new();
+    for photo in photos {
+        let rgba = image::open(photo)
+            .unwrap_or_else(|e| fail(format!("{photo}: {e}")))
+            .to_rgba8();
+        let (w, h) = (rgba.width() as usize, rgba.height() as usize);
+        let image =
+            atlas::imagenet::Image8::new(w, h, 4, rgba.into_raw()).unwrap_or_else(|e| fail(e));
+        let ready = kind
+            .prepare(&image)
+            .unwrap_or_else(|e| fail(e.text(atlas::i18n::Lang::En)));
+        let logits = prepared
+            .run(&ready.tensor, &[net.output()])
+            .unwrap_or_else(|e| fail(e.to_string()));
+        let top: Vec<serde_json::Value> = kind
+            .probabilities(&logits.values[0])
+            .into_iter()
+            .map(|(index, prob)| {
+                let label = match kind {
+                    atlas::inputs::InputKind::Digit { .. } => index.to_string(),
+                    _ => classes.get(index).copied().unwrap_or("").to_string(),
+                };
+                serde_json::json!({ "index": index, "label": label, "prob": prob })
+            })
+            .collect();
+        out.push(serde_json::json!({ "photo": photo, "top5": top }));
+    }
+    if args.iter().any(|a| a == "--json") {
+        println!("{}", serde_json::Value::Array(out));
+        return;
+    }
+    for p in out {
+        println!("{}", p["photo"].as_str().unwrap_or_default());
+        for r in p["top5"].as_array().into_iter().flatten() {
+            println!(
+                "  {:>6.2} %  {:>4}  {}",
+                r["prob"].as_f64().unwrap_or(0.0) * 100.0,
+                r["index"],
+                r["label"].as_str().unwrap_or_default()
+            );
+        }
+    }
 }
 
 /// The networks `make bench-gpu` times by default: the issue's table.
