@@ -14,14 +14,14 @@ mod hostile;
 #[path = "onnx/mutations.rs"]
 mod mutations;
 
-/// The system allocator, refusing any one request over 2 GiB: a size read from a damaged or
-/// hostile file then aborts the run loudly ("memory allocation of N bytes failed") instead of
-/// paging or passing on a machine with the memory.
+/// The system allocator, refusing any one request of 1 GiB or more: a size read from a damaged
+/// or hostile file then aborts the run loudly ("memory allocation of N bytes failed") instead of
+/// paging or passing on a machine with the memory (the worker's 32-bit memory could not give it).
 struct Refusing;
 
 unsafe impl std::alloc::GlobalAlloc for Refusing {
     unsafe fn alloc(&self, l: std::alloc::Layout) -> *mut u8 {
-        if l.size() > 2 << 30 {
+        if l.size() >= 1 << 30 {
             return std::ptr::null_mut();
         }
         std::alloc::System.alloc(l)
@@ -30,7 +30,7 @@ unsafe impl std::alloc::GlobalAlloc for Refusing {
         std::alloc::System.dealloc(p, l)
     }
     unsafe fn realloc(&self, p: *mut u8, l: std::alloc::Layout, new: usize) -> *mut u8 {
-        if new > 2 << 30 {
+        if new >= 1 << 30 {
             return std::ptr::null_mut();
         }
         std::alloc::System.realloc(p, l, new)

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use super::fold::{self, reshape_dims};
 use super::names::{block_of, module_path};
 use super::proto::{GraphProto, NodeProto};
-use super::tensor::{Attrs, Const, MAX_ELEMENTS};
+use super::tensor::{Attrs, Const, MAX_ELEMENTS, MAX_RANK};
 use super::{ImportError, Imported};
 use crate::engine::Weights;
 use crate::i18n::Msg;
@@ -217,15 +217,12 @@ impl Importer {
                 return Ok(Value::Const(c.clone()));
             }
             let refs: Vec<Option<&Const>> = consts.iter().map(|c| c.as_deref()).collect();
-            if let Some(c) = fold::fold(op, at.name, &refs, &attrs, self.opset)? {
-                // Each fold makes new values (a chain of Reshapes of one big weight copies it
-                // each time): all of them together may hold what one tensor may.
+            // Each fold makes new values (a chain of Reshapes of one big weight copies it each
+            // time): all of them together may hold what one tensor may, each one sized before
+            // it is computed.
+            let budget = MAX_ELEMENTS.saturating_sub(self.folded_values);
+            if let Some(c) = fold::fold(op, at.name, &refs, &attrs, self.opset, budget)? {
                 self.folded_values = self.folded_values.saturating_add(c.len());
-                if self.folded_values > MAX_ELEMENTS {
-                    return Err(at.err(format!(
-                        "the constants computed at import pass {MAX_ELEMENTS} values"
-                    )));
-                }
                 return Ok(Value::Const(Rc::new(c)));
             }
         }
@@ -345,6 +342,7 @@ impl Importer {
                 let i = x()?;
                 let spec = self
                     .const_input(n, 1, &at)?
+                    .filter(|c| c.len() <= MAX_RANK)
                     .and_then(|c| c.ints())
                     .ok_or_else(|| at.err("the shape must be a constant".into()))?;
                 let mut from = vec![1];

@@ -2,7 +2,7 @@
 //! Unsqueeze → Concat → Reshape`, `Constant`, `Cast`) evaluated on constants at import, so that a
 //! `Reshape` reads a known shape. Only small tensors are computed here; every index is checked.
 
-use super::tensor::{elements, Attrs, Const, Data};
+use super::tensor::{elements, Attrs, Const, Data, MAX_RANK};
 use super::ImportError;
 
 /// The operators folded when all their inputs are constants.
@@ -77,6 +77,20 @@ pub fn reshape_dims(from: &[usize], spec: &[i64], node: &str) -> Result<Vec<usiz
     Ok(out)
 }
 
+/// The most values one folded constant may hold: floats (a weight transposed at import, as
+/// VGG-16's 102,760,448 of fc6 may be) and integers (shape arithmetic needs a few).
+pub const MAX_FOLDED_FLOATS: usize = 1 << 27;
+pub const MAX_FOLDED_INTS: usize = 1 << 24;
+
+/// One value of `c` as f64, a one-element constant broadcast.
+fn value(c: &Const, i: usize) -> f64 {
+    let i = if c.len() == 1 { 0 } else { i };
+    match &c.data {
+        Data::F32(v) => v[i] as f64,
+        Data::I64(v) => v[i] as f64,
+    }
+}
+
 /// Element-wise arithmetic with NumPy broadcasting of a one-element operand (against an empty
 /// one, the result is empty).
 fn arith(op: &str, a: &Const, b: &Const, node: &str) -> Result<Const, ImportError> {
@@ -92,18 +106,10 @@ fn arith(op: &str, a: &Const, b: &Const, node: &str) -> Result<Const, ImportErro
             format!("constants of shapes {:?} and {:?}", a.dims, b.dims),
         ));
     }
-    let at = |v: &[f64], i: usize| if v.len() == 1 { v[0] } else { v[i] };
     let int = matches!((&a.data, &b.data), (Data::I64(_), Data::I64(_)));
-    let f = |c: &Const| -> Vec<f64> {
-        match &c.data {
-            Data::F32(v) => v.iter().map(|&x| x as f64).collect(),
-            Data::I64(v) => v.iter().map(|&x| x as f64).collect(),
-        }
-    };
-    let (x, y) = (f(a), f(b));
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
-        let (p, q) = (at(&x, i), at(&y, i));
+        let (p, q) = (value(a, i), value(b, i));
         out.push(match op {
             "Add" => p + q,
             "Sub" => p - q,
@@ -135,14 +141,19 @@ fn pick(c: &Const, dims: Vec<usize>, idx: &[usize]) -> Const {
 }
 
 /// Evaluates `op` on constant inputs. `ins` are the node's inputs (None for an omitted optional
-/// one). Returns None when the operator is not one that folds.
+/// one); `budget` is how many values constants computed at import may still make. Returns None
+/// when the operator is not one that folds.
 pub fn fold(
     op: &str,
     node: &str,
     ins: &[Option<&Const>],
     attrs: &Attrs,
     opset: i64,
+    budget: usize,
 ) -> Result<Option<Const>, ImportError> {
+    if !FOLDED.contains(&op) {
+        return Ok(None);
+    }
     let bad = |d: String| ImportError::node(node, op, d);
     let need = |i: usize| -> Result<&Const, ImportError> {
         ins.get(i)
@@ -151,6 +162,48 @@ pub fn fold(
             .ok_or_else(|| ImportError::node(node, op, format!("input {i} is missing")))
     };
     let ints_of = |c: &Const| c.ints().ok_or_else(|| bad("expects integers".into()));
+    // Axes, shapes, starts and steps: a few integers.
+    let few_ints = |c: &Const| {
+        if c.len() > MAX_RANK {
+            return Err(bad(format!("{} values where a few are expected", c.len())));
+        }
+        ints_of(c)
+    };
+    // What the result may hold, known before it is computed: no more values than the largest
+    // input (a concatenation: their sum; a gather: its indices), as integers where it is.
+    let present: Vec<&Const> = ins.iter().flatten().copied().collect();
+    let is_int = |c: &Const| matches!(c.data, Data::I64(_));
+    let most = match op {
+        "Shape" => MAX_RANK,
+        "Gather" => ins.get(1).copied().flatten().map_or(0, Const::len),
+        "Concat" => present
+            .iter()
+            .try_fold(0usize, |n, c| n.checked_add(c.len()))
+            .unwrap_or(usize::MAX),
+        _ => present.iter().map(|c| c.len()).max().unwrap_or(0),
+    };
+    let ints = match op {
+        "Shape" => true,
+        "Cast" => match attrs.int("to", 1) {
+            6 | 7 => true,
+            1 | 10 | 11 => false,
+            _ => present.first().is_some_and(|c| is_int(c)),
+        },
+        "Concat" | "Add" | "Sub" | "Mul" | "Div" => present.iter().all(|c| is_int(c)),
+        _ => present.first().is_some_and(|c| is_int(c)),
+    };
+    let cap = if ints {
+        MAX_FOLDED_INTS
+    } else {
+        MAX_FOLDED_FLOATS
+    }
+    .min(budget);
+    if most > cap {
+        return Err(bad(format!(
+            "its result may hold {most} values: more than the {cap} a constant computed at \
+             import may"
+        )));
+    }
     let out = match op {
         "Identity" => need(0)?.clone(),
         "Cast" => {
@@ -188,7 +241,7 @@ pub fn fold(
         "Unsqueeze" | "Squeeze" => {
             let x = need(0)?;
             let axes = if opset >= 13 {
-                ins.get(1).copied().flatten().map(ints_of).transpose()?
+                ins.get(1).copied().flatten().map(few_ints).transpose()?
             } else {
                 attrs.ints("axes")
             };
@@ -240,23 +293,19 @@ pub fn fold(
             if parts.iter().any(|c| c.dims.len() > 1) {
                 return Err(bad("folds only 1-D constants".into()));
             }
-            let ints = parts.iter().all(|c| matches!(c.data, Data::I64(_)));
-            // The size first: a file may name one constant a thousand times.
-            let n = parts
-                .iter()
-                .try_fold(0usize, |n, c| n.checked_add(c.len()))
-                .ok_or_else(|| bad("the concatenation is too large".into()))?;
-            elements(&[n], node)?;
+            // Sized above (a file may name one constant a thousand times): built at its size.
             if ints {
-                Const::i64(
-                    vec![n],
-                    parts
-                        .iter()
-                        .flat_map(|c| c.ints().unwrap_or_default())
-                        .collect(),
-                )
+                let mut v = Vec::with_capacity(most);
+                for c in &parts {
+                    v.extend(ints_of(c)?);
+                }
+                Const::i64(vec![most], v)
             } else {
-                Const::f32(vec![n], parts.iter().flat_map(|c| c.floats()).collect())
+                let mut v = Vec::with_capacity(most);
+                for c in &parts {
+                    v.extend(c.floats());
+                }
+                Const::f32(vec![most], v)
             }
         }
         "Slice" => {
@@ -265,7 +314,7 @@ pub fn fold(
                 return Err(bad("folds only a slice of a 1-D constant".into()));
             }
             let (starts, ends, steps) = if opset >= 10 {
-                let get = |i: usize| ins.get(i).copied().flatten().map(ints_of).transpose();
+                let get = |i: usize| ins.get(i).copied().flatten().map(few_ints).transpose();
                 (get(1)?, get(2)?, get(4)?)
             } else {
                 (attrs.ints("starts"), attrs.ints("ends"), None)
@@ -286,7 +335,7 @@ pub fn fold(
         "Add" | "Sub" | "Mul" | "Div" => arith(op, need(0)?, need(1)?, node)?,
         "Reshape" => {
             let (x, s) = (need(0)?, need(1)?);
-            let dims = reshape_dims(&x.dims, &ints_of(s)?, node)?;
+            let dims = reshape_dims(&x.dims, &few_ints(s)?, node)?;
             Const {
                 dims,
                 data: x.data.clone(),

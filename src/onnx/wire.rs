@@ -2,9 +2,9 @@
 //! decodes it. A message costs its struct in its parent's list whatever its length on the wire,
 //! so a file of empty messages multiplies itself: two bytes (`0a 00`) make a 72-byte `NodeProto`,
 //! one byte of a packed varint an 8-byte `i64`. The walk follows the messages of [`super::proto`]
-//! (fields it does not know are skipped, as prost skips them), adds up each message's struct, each
-//! string's bytes and header and each repeated number's width, and stops at the first malformed
-//! field (prost then gives its error).
+//! (fields it does not know are skipped, as prost skips them, groups included), adds up each
+//! message's struct, each string's bytes and header and each repeated number's width, and stops
+//! at the first malformed field (prost then gives its error).
 
 use std::mem::size_of;
 
@@ -153,6 +153,34 @@ fn varint(b: &[u8], mut at: usize) -> Option<(u64, usize)> {
     None
 }
 
+/// The end of the group of field `number` whose fields start at `at` (after its end-group key),
+/// or None where it does not end well (prost then fails too). Nested groups are skipped alike,
+/// up to prost's recursion limit.
+fn skip_group(b: &[u8], mut at: usize, number: u64, depth: usize) -> Option<usize> {
+    if depth > 100 {
+        return None;
+    }
+    loop {
+        let (key, next) = varint(b, at)?;
+        let (inner, wire) = (key >> 3, key & 7);
+        at = match wire {
+            0 => varint(b, next)?.1,
+            1 => next.checked_add(8)?,
+            5 => next.checked_add(4)?,
+            2 => {
+                let (len, start) = varint(b, next)?;
+                start.checked_add(usize::try_from(len).ok()?)?
+            }
+            3 => skip_group(b, next, inner, depth + 1)?,
+            4 if inner == number => return Some(next),
+            _ => return None,
+        };
+        if at > b.len() {
+            return None;
+        }
+    }
+}
+
 /// The bytes decoding `b` as a message of `schema` allocates, its own struct left out.
 fn walk(b: &[u8], schema: &Schema) -> u64 {
     let mut cost = 0u64;
@@ -193,18 +221,26 @@ fn walk(b: &[u8], schema: &Schema) -> u64 {
                     None => break,
                 }
             }
+            // A group (onnx.proto has none): prost skips it, fields and nested groups, and
+            // goes on decoding after it; so does the walk.
+            3 => match skip_group(b, next, number, 0) {
+                Some(end) => (&b[end..end], end),
+                None => break,
+            },
             _ => break,
         };
+        // Lists grow by doubling as prost pushes to them: each entry of one is counted twice.
         cost = cost.saturating_add(match (kind, wire) {
-            (Some(Kind::Msg(s)), 2) => (s.size as u64).saturating_add(walk(payload, s)),
-            (Some(Kind::Bytes), 2) => (payload.len() + HEADER) as u64,
+            (Some(Kind::Msg(s)), 2) => (2 * s.size as u64).saturating_add(walk(payload, s)),
+            (Some(Kind::Bytes), 2) => (payload.len() + 2 * HEADER) as u64,
             // A packed run: floats at their width, integers one per varint (a byte without its
             // high bit ends one).
-            (Some(Kind::Numbers { float: true, .. }), 2) => payload.len() as u64,
+            (_, 3) => 0,
+            (Some(Kind::Numbers { float: true, .. }), 2) => 2 * payload.len() as u64,
             (Some(Kind::Numbers { width, .. }), 2) => {
-                (payload.iter().filter(|&&x| x & 0x80 == 0).count() * width) as u64
+                (payload.iter().filter(|&&x| x & 0x80 == 0).count() * width * 2) as u64
             }
-            (Some(Kind::Numbers { width, .. }), _) => width as u64,
+            (Some(Kind::Numbers { width, .. }), _) => 2 * width as u64,
             _ => 0,
         });
         at = end;
@@ -212,8 +248,9 @@ fn walk(b: &[u8], schema: &Schema) -> u64 {
     cost
 }
 
-/// The bytes decoding `bytes` as an ONNX `ModelProto` would allocate (an estimate from above:
-/// every number counted at its width as one of a list).
+/// The bytes decoding `bytes` as an ONNX `ModelProto` would allocate: every message, string and
+/// number counted as one of a list, at twice its size (the capacity a list that doubles may
+/// reach; growing one briefly holds its old buffer as well), the bytes of a string once.
 pub fn decoded_bytes(bytes: &[u8]) -> u64 {
     (MODEL.size as u64).saturating_add(walk(bytes, &MODEL))
 }
@@ -294,6 +331,37 @@ mod tests {
         );
     }
 
+    /// A group before the graph (field 15: start `7b`, end `7c`; nested, with a field inside)
+    /// is skipped as prost skips it, and what follows is still counted.
+    #[test]
+    fn a_group_does_not_hide_what_follows_it() {
+        let plain = empty_nodes(1000);
+        let cost = decoded_bytes(&plain);
+        for group in [
+            vec![0x7b, 0x7c],
+            vec![0x7b, 0x0b, 0x08, 0x01, 0x0c, 0x12, 0x01, 0x61, 0x7c],
+        ] {
+            let mut file = group.clone();
+            file.extend(&plain);
+            assert_eq!(
+                ModelProto::decode(&file[..])
+                    .unwrap()
+                    .graph
+                    .unwrap()
+                    .node
+                    .len(),
+                1000
+            );
+            assert_eq!(decoded_bytes(&file), cost, "{group:02x?}");
+        }
+        // A group that never ends, or ends with another field's number: prost fails, the walk
+        // stops.
+        assert!(ModelProto::decode(&[0x7b, 0x08, 0x01][..]).is_err());
+        decoded_bytes(&[0x7b, 0x08, 0x01]);
+        decoded_bytes(&[0x7b, 0x74]);
+        decoded_bytes(&[0x7b; 300]);
+    }
+
     /// Cut short, or with a length past the end: the walk stops, with no panic.
     #[test]
     fn a_malformed_file_is_walked_without_a_panic() {
@@ -301,7 +369,9 @@ mod tests {
         for cut in 0..file.len() {
             decoded_bytes(&file[..cut]);
         }
-        decoded_bytes(&[0x3a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+        decoded_bytes(&[
+            0x3a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+        ]);
         decoded_bytes(&[0x3a, 0x05, 0x0a, 0x80]);
         decoded_bytes(&[0xff; 16]);
     }

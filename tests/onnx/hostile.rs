@@ -2,8 +2,8 @@
 //! attributes are what no exporter writes — empty layers, absurd groups and steps, a constant
 //! concatenated with itself a hundred thousand times, strides stacked past any field. Each must
 //! give a message naming what is wrong (or open, where the graph is merely odd), quickly and
-//! without a panic; the test binary refuses any allocation over 2 GiB, so that one sized from the
-//! file fails loudly instead of paging.
+//! without a panic; the test binary refuses any allocation of 1 GiB or more, so that one sized
+//! from the file fails loudly instead of paging (the worker's 32-bit memory could not give it).
 
 use atlas::i18n::Lang;
 use atlas::onnx::proto::*;
@@ -210,7 +210,25 @@ fn constant_folding_is_bounded_before_it_computes() {
     refused(
         &file([3, 8, 8], nodes, vec![], "y"),
         "a constant concatenated 100,000 times",
-        "too large",
+        "may hold 1000000000 values",
+    );
+    // 16,384 integers 8,193 times: 134 million, within the values a tensor may hold but not the
+    // integers a fold may make (the list doubling to 2^28 would pass the 32-bit worker's
+    // isize::MAX).
+    let nodes = vec![
+        node(
+            "Constant",
+            &[],
+            "c",
+            vec![ints("value_ints", &vec![7; 16_384])],
+        ),
+        node("Concat", &vec!["c"; 8_193], "cc", vec![int("axis", 0)]),
+        node("Relu", &["x"], "y", vec![]),
+    ];
+    refused(
+        &file([3, 8, 8], nodes, vec![], "y"),
+        "16,384 integers 8,193 times",
+        "may hold 134234112 values",
     );
     // A thousand axes added to a scalar.
     let nodes = vec![
@@ -226,7 +244,7 @@ fn constant_folding_is_bounded_before_it_computes() {
     refused(
         &file([3, 8, 8], nodes, vec![axes], "y"),
         "1000 axes",
-        "1000 axes added to rank 0",
+        "1000 values where a few are expected",
     );
 }
 
@@ -318,6 +336,10 @@ fn a_file_of_empty_messages_is_refused_before_it_is_decoded() {
     bytes.push(len as u8);
     bytes.extend([0x0a, 0x00].repeat(n));
     refused(&bytes, "40,000,000 empty nodes", "would take");
+    // Behind a group (field 15, empty), which prost skips before decoding the rest.
+    let mut grouped = vec![0x7b, 0x7c];
+    grouped.extend(&bytes);
+    refused(&grouped, "the same behind a group", "would take");
 }
 
 /// The estimate is close for real files: the exported SqueezeNet 1.1 and ResNet-18 of
