@@ -4,42 +4,46 @@
 #[cfg(not(target_arch = "wasm32"))]
 fn usage() -> ! {
     eprintln!(
-        "usage: atlas <command>\n\n\
-         commands:\n  \
-         models                     list the networks of the zoo\n  \
-         summary <model> [--json]   per-layer shapes, params, MACs, memory, receptive fields\n  \
-         summary FILE.onnx [--json] the same for a network in an ONNX file (as the page opens it)\n  \
-         train-lenet --mnist DIR --out FILE [--variant lenet5|lenet5_modern] [--epochs N] [--seed S] [--limit N]\n  \
-                                    [--drawn FILE] [--hands FILE] [--no-fonts]\n  \
-                                    train LeNet-5 on MNIST (both variants unless --variant); writes\n  \
-                                    FILE for lenet5 and lenet5_modern.safetensors beside it, each with a .json report;\n  \
-                                    measures the held-out drawn digits FILE (tests/fixtures/drawn_digits.json)\n  \
-         fetch-weights <model> [--f16] [--from FILE] [--hub [BASE]] [--out DIR]\n  \
-                                    download torchvision's checkpoint (sha256-checked; with --hub\n  \
-                                    the Hugging Face Hub's timm/<model>.tv_in1k copy, or a mirror at\n  \
-                                    BASE) or convert FILE (.pth/.safetensors) into DIR\n  \
-                                    (static/weights) as <model>.safetensors, listed in\n  \
-                                    DIR/manifest.json for the page\n  \
-         splitmix <model> --out FILE  write the deterministic splitmix-v1 checkpoint of ../shared/reference\n  \
-                                    (torchvision key names) as .safetensors, e.g. to try a large network in the page\n  \
-         explain [concept]          the page's explainers of the networks after ResNet, as text
-  \
-                                    (mlpconv, fire, dense-block, cardinality, widening, survival, fractal)
-  \
-         bench-train --mnist DIR [--steps N] [--augment]\n  \
-                                    training speed of both LeNet-5 variants (batch 64, one thread):\n  \
-                                    examples per second, as the page's training lab trains\n  \
-         bench-gpu [model ...] [--runs N] [--warmup N] [--kernels POLICY]... [--torch FILE] [--out DIR]\n  \
-                                    the WebGPU engine natively on the first adapter: median/min/max of\n  \
-                                    forward + read-back (default 30 after 5), per-layer times from\n  \
-                                    timestamps, each POLICY (auto, baseline, or settings such as\n  \
-                                    tile=64|32|128,split=N,fc=half,cat=copy: README) timed in turn; FILE: torch_gpu.py's\n  \
-                                    lines for ours / PyTorch; writes DIR/gpu.json and DIR/gpu.md (target/bench)\n  \
-         classify <model> PHOTO... [--weights FILE] [--json]\n  \
-                                    the page's top-5 for each photo (PNG or JPEG), on the packed CPU\n  \
-                                    engine with FILE's weights (.safetensors/.pth; default: the\n  \
-                                    page's static/weights/<model>.safetensors), prepared as the page does\n  \
-         self-check                 run the CPU engine's self-check"
+        r#"usage: atlas <command>
+
+commands:
+  models                     list the networks of the zoo
+  summary <model> [--json]   per-layer shapes, params, MACs, memory, receptive fields
+  summary FILE.onnx [--json] the same for a network in an ONNX file (as the page opens it)
+  train-lenet --mnist DIR --out FILE [--variant lenet5|lenet5_modern] [--epochs N] [--seed S]
+              [--limit N] [--drawn FILE] [--hands FILE] [--no-fonts]
+                             train LeNet-5 on MNIST (both variants unless --variant); writes
+                             FILE for lenet5 and lenet5_modern.safetensors beside it, each with
+                             a .json report; measures the held-out drawn digits FILE
+                             (tests/fixtures/drawn_digits.json)
+  fetch-weights <model> [--f16] [--from FILE] [--hub [BASE]] [--out DIR]
+                             download torchvision's checkpoint (sha256-checked; with --hub the
+                             Hugging Face Hub's timm/<model>.tv_in1k copy, or a mirror at BASE)
+                             or convert FILE (.pth/.safetensors) into DIR (static/weights) as
+                             <model>.safetensors, listed in DIR/manifest.json for the page
+  splitmix <model> --out FILE
+                             write the deterministic splitmix-v1 checkpoint of ../shared/reference
+                             (torchvision key names) as .safetensors, e.g. to try a large network
+                             in the page
+  explain [concept]          the page's explainers of the networks after ResNet, as text
+                             (mlpconv, fire, dense-block, cardinality, widening, survival, fractal)
+  classify <model> PHOTO... [--weights FILE] [--json]
+                             the page's top-5 for each photo (PNG or JPEG, EXIF orientation
+                             applied) on the packed CPU engine with FILE's weights
+                             (.safetensors/.pth; default: the page's
+                             static/weights/<model>.safetensors), prepared as the page prepares
+                             it; photo networks (LeNet-5 reads the page's pad)
+  bench-train --mnist DIR [--steps N] [--augment]
+                             training speed of both LeNet-5 variants (batch 64, one thread):
+                             examples per second, as the page's training lab trains
+  bench-gpu [model ...] [--runs N] [--warmup N] [--kernels POLICY]... [--torch FILE] [--out DIR]
+                             the WebGPU engine natively on the first adapter: median/min/max of
+                             forward + read-back (default 30 after 5), per-layer times from
+                             timestamps, each POLICY (auto, baseline, or settings such as
+                             tile=64|32|128,split=N,fc=half,cat=copy: README) timed in turn;
+                             FILE: torch_gpu.py's lines for ours / PyTorch; writes DIR/gpu.json
+                             and DIR/gpu.md (target/bench)
+  self-check                 run the CPU engine's self-check"#
     );
     std::process::exit(2);
 }
@@ -179,6 +183,11 @@ fn classify(args: &[String]) {
         .unwrap_or_else(|e| fail(format!("{file}: {}", e.0.text(atlas::i18n::Lang::En))));
     let kind = atlas::inputs::InputKind::of(model, &net, None)
         .unwrap_or_else(|e| fail(e.text(atlas::i18n::Lang::En)));
+    if let atlas::inputs::InputKind::Digit { .. } = kind {
+        fail(format!(
+            "{model} reads a drawn digit (the pad's ink), not a photo: draw it in the page"
+        ));
+    }
     let mut prepared = PackedEngine
         .prepare(&net, weights)
         .unwrap_or_else(|e| fail(e.to_string()));
@@ -189,12 +198,19 @@ fn classify(args: &[String]) {
         .filter(|(i, a)| !a.starts_with("--") && args[*i] != "--weights")
         .map(|(_, a)| a)
         .collect();
+    if photos.is_empty() || args.last().is_some_and(|a| a == "--weights") {
+        usage();
+    }
     let mut out = Vec::new();
     for photo in photos {
-        let rgba = image::open(photo)
-            .unwrap_or_else(|e| fail(format!("{photo}: {e}")))
-            .to_rgba8();
+        let rgba = decode_oriented(photo).unwrap_or_else(|e| fail(format!("{photo}: {e}")));
         let (w, h) = (rgba.width() as usize, rgba.height() as usize);
+        if (w * h) as u64 > 16_000_000 {
+            eprintln!(
+                "{photo}: {w}×{h}; the page first has the browser reduce a photo over 16 \
+                 megapixels (short side to 1024), so its top-5 may differ a little"
+            );
+        }
         let image =
             atlas::imagenet::Image8::new(w, h, 4, rgba.into_raw()).unwrap_or_else(|e| fail(e));
         let ready = kind
@@ -231,6 +247,20 @@ fn classify(args: &[String]) {
             );
         }
     }
+}
+
+/// A photo decoded to RGBA with its EXIF orientation applied, as the page's
+/// `createImageBitmap(…, { imageOrientation: "from-image" })` decodes it.
+#[cfg(not(target_arch = "wasm32"))]
+fn decode_oriented(path: &str) -> image::ImageResult<image::RgbaImage> {
+    use image::ImageDecoder;
+    let mut decoder = image::ImageReader::open(path)?
+        .with_guessed_format()?
+        .into_decoder()?;
+    let orientation = decoder.orientation()?;
+    let mut img = image::DynamicImage::from_decoder(decoder)?;
+    img.apply_orientation(orientation);
+    Ok(img.to_rgba8())
 }
 
 /// The networks `make bench-gpu` times by default: the issue's table.

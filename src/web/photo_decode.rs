@@ -14,8 +14,9 @@ use crate::i18n::Msg;
 use crate::imagenet::Image8;
 
 /// Photos above this many pixels are first reduced by the browser (shorter side to
-/// [`REDUCED_SIDE`], or less for a strip so long that this would leave it above the bound, never
-/// enlarged) so that a 50-megapixel photo does not need 200 MB of pixels in each thread.
+/// [`REDUCED_SIDE`], or less for a strip so long that this would leave it above the bound, though
+/// never under one pixel; never enlarged) so that a 50-megapixel photo does not need 200 MB of
+/// pixels in each thread.
 pub const MAX_PIXELS: u64 = 16_000_000;
 pub const REDUCED_SIDE: u32 = 1024;
 
