@@ -16,9 +16,20 @@ const reference = JSON.parse(fs.readFileSync(path.join(shared, 'reference', 'pho
 let server, context, page, errors, dir;
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-bundled-'));
-  fs.copyFileSync(path.join(root, 'static', 'weights', 'manifest.json'), path.join(dir, 'manifest.json'));
+  // The shipped manifest without SqueezeNet 1.1: the entry the page reads is the one
+  // `fetch-weights` writes.
+  const shipped = JSON.parse(fs.readFileSync(path.join(root, 'static', 'weights', 'manifest.json'), 'utf8'));
+  delete shipped.squeezenet1_1;
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(shipped));
   execFileSync('cargo', ['run', '--release', '--quiet', '--bin', 'atlas', '--', 'fetch-weights', 'squeezenet1_1',
     '--f16', '--from', path.join(shared, 'weights', 'squeezenet1_1.pth'), '--out', dir], { cwd: root, stdio: 'inherit' });
+  const written = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  assert.deepEqual(written.squeezenet1_1, {
+    file: 'squeezenet1_1.safetensors',
+    bytes: fs.statSync(path.join(dir, 'squeezenet1_1.safetensors')).size,
+    dtype: 'f16',
+  }, 'fetch-weights lists the file it wrote');
+  assert.equal(written.lenet5, shipped.lenet5, 'and keeps the entries it found');
   const file = (name, type) => (req, res) => {
     res.writeHead(200, { 'content-type': type });
     fs.createReadStream(path.join(dir, name)).pipe(res);

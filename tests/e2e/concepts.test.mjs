@@ -260,7 +260,10 @@ test('squeezenet1_1: a clicked unit\'s receptive field on the crop and its effec
       await map.focus();
       await page.keyboard.press('ArrowRight');
       await page.waitForFunction((v) => Number(document.querySelector('[data-testid=rf-box]').dataset.x0) === v, x0 + row.jump[1]);
+      // The moved unit's own effective field (the heat map is shown only for the picked unit).
       await page.getByTestId('erf-heatmap').waitFor({ timeout: 60_000 });
+      assert.equal(Number(await page.getByTestId('erf-heatmap').getAttribute('data-inside')), 1,
+        `${layer}: the moved unit's effective field lies inside its theoretical one`);
       await shot('network-input-preview', 'photo-squeezenet-receptive-field');
     }
   }
@@ -349,11 +352,14 @@ test('lenet5: a pinned unit shows its receptive field and its effective field on
   await c3.click({ position: { x: 5, y: 5 } });
   const rf = page.getByTestId('rf-box');
   await rf.waitFor();
-  const row = summary('lenet5').layers.find((l) => l.name === 'c3');
-  assert.equal(Number(await rf.getAttribute('data-rf')), row.receptive_field[0]);
-  assert.equal(Number(await rf.getAttribute('data-x0')), row.rf_origin[1]);
+  // C1's 5 × 5, S2's 2 × 2 of stride 2 (6), C3's 5 × 5 at a jump of 2: 6 + 4·2 = 14 pixels,
+  // from the corner of the 32 × 32 input for the corner unit.
+  assert.equal(Number(await rf.getAttribute('data-rf')), 14);
+  assert.equal(Number(await rf.getAttribute('data-x0')), 0);
+  assert.equal(Number(await rf.getAttribute('data-y0')), 0);
   const erf = page.getByTestId('erf-heatmap');
   await erf.waitFor({ timeout: 30_000 });
+  assert.equal(Number(await erf.getAttribute('data-inside')), 1, 'the gradient lies inside the field');
   await shot('digit-canvas', 'lenet-pinned-unit');
   assert.deepEqual(errors(), []);
 });

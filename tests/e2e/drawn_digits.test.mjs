@@ -55,7 +55,7 @@ async function setBrush(px) {
   // brush readout shows the new width), and a frame more.
   await page.waitForFunction((v) => {
     const readout = document.querySelector('.brush-px');
-    return !readout || new RegExp(`^\\s*${v}\\b`).test(readout.textContent);
+    return readout && new RegExp(`^\\s*${v}\\b`).test(readout.textContent);
   }, px);
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done())));
   brush = px;

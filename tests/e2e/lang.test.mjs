@@ -62,9 +62,11 @@ test('switch language: the status line reads in Chinese, the choice is kept and 
  *  words, or a Chinese text with a run of six (a name inside a Chinese sentence is fine). Skipped:
  *  what is marked lang="en" (citations, ImageNet's class names), code, the language menu's own
  *  options, and tooltips marked data-cite (a paper's citation). */
-/** Waits for `<html lang>` (set by an effect after the render that changed the language). */
+/** Waits for `<html lang>` (set by an effect after the render that changed the language) to
+ *  be `code`; fails saying what it is when it does not become so. */
 async function htmlLang(code) {
   await page.waitForFunction((c) => document.documentElement.lang === c, code, { timeout: 10_000 }).catch(() => {});
+  assert.equal(await page.getAttribute('html', 'lang'), code, '<html lang>');
 }
 
 async function englishLeft() {

@@ -1,7 +1,8 @@
 // End-to-end: VGG-16 in a tab. A full-size VGG-16 checkpoint (the deterministic splitmix-v1
 // weights, 138,357,544 values, written by `atlas splitmix`) is opened in the page: the size is
 // stated before anything loads, loading shows progress, the worker's memory is measured and
-// stated, a photo is classified, and the page answers while the network runs; the kernel panel
+// stated, a photo is classified as the native command line classifies it with the same
+// checkpoint, and the page answers while the network runs; the kernel panel
 // then shows the first block's stacked 3×3 convolutions on that photo, layer by layer. A VGG-13
 // opened next takes the held networks past the worker's bound: VGG-16 is unloaded and the page
 // says so.
@@ -14,7 +15,7 @@ import path from 'node:path';
 import { serveDist, launch, openPage, screenshot } from './harness.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-let server, context, page, errors, dir, file, file13;
+let server, context, page, errors, dir, file, file13, native;
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-large-'));
   file = path.join(dir, 'vgg16.safetensors');
@@ -23,6 +24,11 @@ before(async () => {
     execFileSync('cargo', ['run', '--release', '--quiet', '--bin', 'atlas', '--', 'splitmix', model, '--out', out],
       { cwd: root, stdio: 'inherit' });
   }
+  // The top-5 the native command line gives for the same checkpoint and photo (the packed
+  // engine, prepared as the page prepares it).
+  native = JSON.parse(execFileSync('cargo', ['run', '--release', '--quiet', '--bin', 'atlas', '--', 'classify', 'vgg16',
+    path.join(root, 'static', 'photos', 'coffee.png'), '--weights', file, '--json'],
+  { cwd: root, encoding: 'utf8' }))[0].top5;
   server = await serveDist();
   context = await launch();
   ({ page, errors } = await openPage(context, server.url));
@@ -50,7 +56,12 @@ test('vgg16: 527.8 MiB stated up front, loaded with progress, memory stated, pho
   assert.equal(await page.evaluate(() => document.querySelector('[data-testid=photo-status]').textContent), 'running the network…');
   const top5 = page.locator('[data-testid=top5][data-photo="coffee.png"]');
   await top5.waitFor({ timeout: 180_000 });
-  assert.equal(await top5.getByTestId('top5-row').count(), 5);
+  const rows = await top5.getByTestId('top5-row').evaluateAll((rs) => rs.map((r) => ({
+    index: Number(r.dataset.index), prob: Number(r.dataset.prob) })));
+  assert.equal(rows.length, 5);
+  assert.equal(rows[0].index, native[0].index, `the page's top class: ${JSON.stringify(rows)}`);
+  rows.forEach((r, i) => assert.ok(Math.abs(r.prob - native[i].prob) <= 1e-3,
+    `rank ${i + 1}: the page ${r.prob}, natively ${native[i].prob}`));
   assert.match(await page.getByTestId('timing').innerText(), /forward pass \d+ ms .* worker memory [\d.]+ MiB/);
   await page.getByTestId('feature-map').first().waitFor({ timeout: 60_000 });
   await top5.scrollIntoViewIfNeeded();

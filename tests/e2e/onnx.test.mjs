@@ -124,6 +124,18 @@ test('an MNIST network opened by drop reads a drawn digit; a labels file names i
   assert.ok(rows.every((r) => r.label === String(r.index)), JSON.stringify(rows));
   const total = rows.reduce((s, r) => s + r.prob, 0);
   assert.ok(total > 0 && total <= 1.0001, `${total}`);
+  assert.ok(rows.every((r, i) => i === 0 || rows[i - 1].prob >= r.prob), `in order: ${JSON.stringify(rows)}`);
+  // The file's weights are random, so what it reads is no measure; but it reads the pad: another
+  // digit drawn gives other outputs.
+  const seen = JSON.stringify(rows);
+  await page.getByTestId('clear-button').click();
+  await drawStrokes(page, page.getByTestId('digit-canvas'), place(DIGITS[7], { size: 200, cx: 140, cy: 140 }));
+  await page.waitForFunction((seen) => {
+    const rs = [...document.querySelectorAll('[data-testid=top5][data-photo="pad"] [data-testid=top5-row]')];
+    return rs.length === 5 && JSON.stringify(rs.map((r) => ({
+      index: Number(r.dataset.index), label: r.dataset.label, prob: Number(r.dataset.prob),
+    }))) !== seen;
+  }, seen, { timeout: 30_000 });
   const names = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
   await page.getByTestId('onnx-labels').setInputFiles({ name: 'digits.txt', mimeType: 'text/plain', buffer: Buffer.from(names.join('\n')) });
   await page.waitForFunction(() => /10 names from your file/.test(document.querySelector('[data-testid=onnx-naming]')?.textContent ?? ''));

@@ -114,10 +114,9 @@ after(async () => {
 });
 
 const hubBase = () => `http://127.0.0.1:${hub.address().port}`;
-// Failures the tests provoke on purpose: the CORS refusal and the cancelled download.
-const expected = [/CORS|Access-Control-Allow-Origin|net::ERR_FAILED|ERR_ABORTED|aborted|cancel/i];
-
-async function open(query) {
+/** A page at `query`; `unexpected()` gives its errors but those matching `expected`, the
+ *  failures a test provokes on purpose (none unless it says). */
+async function open(query, expected = []) {
   const { page, errors } = await openPage(context, server.url + query);
   await page.getByTestId('model-picker').waitFor();
   return { page, unexpected: () => errors().filter((e) => !expected.some((re) => re.test(e))) };
@@ -224,7 +223,9 @@ test('ResNet-50, VGG-16 and DenseNet-121 from the Hub in one click, as torchvisi
 });
 
 test('without CORS the page says what to do; a download is cancelled; a full disk is said', async () => {
-  const { page, unexpected } = await open(`?hub=${encodeURIComponent(hubBase())}`);
+  const { page, unexpected } = await open(`?hub=${encodeURIComponent(hubBase())}`,
+    // The CORS refusal and the cancelled download.
+    [/CORS|Access-Control-Allow-Origin|net::ERR_FAILED|ERR_ABORTED|aborted|cancel/i]);
   await choose(page, 'densenet121');
   // The Hub address changed in the page: a server that refuses other sites.
   const manager = page.getByTestId('weights-manager');

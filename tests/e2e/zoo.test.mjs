@@ -1,8 +1,10 @@
 // End-to-end: the zoo in the page — the layer table, totals and diagram of a chosen network agree
-// with the description (read back through the native `atlas summary --json`) and with torchvision.
+// with the description (read back through the native `atlas summary --json`) and with torchvision
+// (../shared/reference).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { openAtlas, screenshot } from './harness.mjs';
 
@@ -11,6 +13,25 @@ function summary(model) {
   const out = execFileSync('cargo', ['run', '--release', '--quiet', '--bin', 'atlas', '--', 'summary', model, '--json'],
     { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   return JSON.parse(out);
+}
+
+/// torchvision's figures for `model` (../shared/reference).
+function reference(model) {
+  const file = path.resolve(root, '..', 'shared', 'reference', `${model}.json`);
+  assert.ok(fs.existsSync(file), `missing ${file} (these checks need ../shared)`);
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/// Every torchvision module of `model` that holds parameters is a row of the page's table with
+/// torchvision's count.
+async function rowsHaveTorchvisionsParams(model) {
+  const want = reference(model).layers.filter((l) => l.params > 0);
+  const shown = Object.fromEntries(await page.getByTestId('layer-row').evaluateAll(
+    (rows) => rows.map((r) => [r.dataset.layer, r.dataset.params])));
+  const wrong = want.filter((l) => shown[l.name] !== String(l.params))
+    .map((l) => `${l.name}: ${shown[l.name]} shown, torchvision ${l.params}`);
+  assert.deepEqual(wrong, [], `${model}: rows against torchvision`);
+  return want.length;
 }
 
 let atlas, server, page, errors;
@@ -36,6 +57,7 @@ test('resnet50: 25,557,032 params and 4,089,184,256 MACs, every layer listed', a
   assert.equal(await first.getAttribute('data-layer'), 'conv1');
   assert.equal(await first.getAttribute('data-params'), '9408');
   assert.match(await first.innerText(), /64×112×112/);
+  assert.equal(await rowsHaveTorchvisionsParams('resnet50'), 107, "ResNet-50's 53 convolutions, 53 norms and fc");
   // Every layer of the diagram shows the four projection shortcuts and sixteen additions.
   const diagram = page.getByTestId('network-diagram');
   await page.getByTestId('diagram-every-layer').click();
@@ -64,8 +86,9 @@ test('googlenet: Inception branches side by side, merged by concatenation', asyn
   const diagram = page.getByTestId('network-diagram');
   await page.getByTestId('diagram-every-layer').click();
   assert.equal(await diagram.locator('g.dnode.merge').count(), 9);
-  const s = summary('googlenet');
-  assert.equal(await page.getByTestId('total-params').getAttribute('data-value'), String(s.total_params));
+  assert.equal(await page.getByTestId('total-params').getAttribute('data-value'),
+    String(reference('googlenet').total_params));
+  await rowsHaveTorchvisionsParams('googlenet');
   await screenshot(page, 'zoo-googlenet');
   assert.deepEqual(errors(), []);
 });
