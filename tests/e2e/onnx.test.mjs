@@ -180,6 +180,18 @@ test('bad files are refused with a message, and what was open stays', async () =
   const good = fs.readFileSync(path.join(fixtures, 'net_branches.onnx'));
   await refused(good.subarray(0, good.length >> 1), 'cut.onnx', /cut\.onnx is not an ONNX model, or it is cut short/);
   await refused(Buffer.from('not a model at all\n'), 'notes.onnx', /notes\.onnx (is not an ONNX model|holds no network graph)/);
+  // Ten million empty nodes (20 MB, two bytes each): decoded, each would be a NodeProto in a
+  // list; the worker measures that on the wire format first and refuses the file.
+  const nodes = 10_000_000;
+  const head = [0x3a];
+  for (let len = 2 * nodes; ; len = Math.floor(len / 128)) {
+    if (len < 128) { head.push(len); break; }
+    head.push((len % 128) | 0x80);
+  }
+  const hostile = Buffer.alloc(head.length + 2 * nodes);
+  Buffer.from(head).copy(hostile);
+  for (let i = head.length; i < hostile.length; i += 2) hostile[i] = 0x0a;
+  await refused(hostile, 'hostile.onnx', /hostile\.onnx \(19 MiB\) would take \d{4} MiB once decoded/);
   await screenshot(page, 'onnx-error');
   // The networks opened before are still there and still run.
   for (const name of ['squeezenet1_1.onnx', 'net_mnist.onnx', 'net_cifar.onnx']) {
