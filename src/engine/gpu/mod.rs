@@ -106,8 +106,8 @@ impl GpuNetwork {
         &self.lowered.conv
     }
 
-    /// What the host spent recording and submitting the last run (natively; zero in the
-    /// browser, which has no clock here).
+    /// What the host spent recording and submitting the last run (`performance.now()` in the
+    /// browser).
     pub fn recorded(&self) -> Recorded {
         self.recorded
     }

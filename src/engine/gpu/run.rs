@@ -25,7 +25,7 @@ const FIRST_CHUNK: usize = 4;
 
 /// What the host spent on the last run before the device had all of it: the time from its start
 /// to its last submission (writing the input, recording and submitting every command buffer),
-/// and how many submissions it made. Natively only (the benchmark reports it).
+/// and how many submissions it made (`make bench-gpu` reports it).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Recorded {
     pub ms: f64,
@@ -69,8 +69,7 @@ impl GpuNetwork {
     /// the later ones (as a CUDA stream runs kernels while the next are launched); in one command
     /// buffer the device waits for the whole network to be recorded.
     fn submit(&mut self, input: &[f32], keep: &[NodeId]) -> Result<Pending, EngineError> {
-        #[cfg(not(target_arch = "wasm32"))]
-        let start = std::time::Instant::now();
+        let start = crate::engine::now_ms();
         let wanted = crate::engine::wanted_nodes(&self.net, &self.an, input, keep)?;
         let (dev, queue) = (&self.gpu.device, &self.gpu.queue);
         queue.write_buffer(
@@ -135,15 +134,10 @@ impl GpuNetwork {
             at += size;
         }
         queue.submit([enc.finish()]);
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            self.recorded = Recorded {
-                ms: start.elapsed().as_secs_f64() * 1e3,
-                submits: submits + 1,
-            };
-        }
-        #[cfg(target_arch = "wasm32")]
-        let _ = submits;
+        self.recorded = Recorded {
+            ms: crate::engine::now_ms() - start,
+            submits: submits + 1,
+        };
         let mapped = map(&staging);
         #[cfg(not(target_arch = "wasm32"))]
         dev.poll(wgpu::PollType::wait_indefinitely())
