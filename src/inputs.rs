@@ -208,6 +208,49 @@ mod tests {
         );
     }
 
+    /// Photos of every proportion — one pixel, strips a pixel across, 4 channels and 1 — for
+    /// square networks of 224, 32 and 299 and a non-square one of 64 × 100: each gives its
+    /// network's tensor and crop, with no panic, and a digit pad of any size gives its digit.
+    #[test]
+    fn photos_of_any_shape_are_prepared_for_any_network() {
+        let mut rng = crate::rng::Rng::new(7);
+        let kinds = [[224, 224], [32, 32], [299, 299], [64, 100]].map(|size| InputKind::Photo {
+            mean: imagenet::MEAN,
+            std: imagenet::STD,
+            size,
+        });
+        for (w, h) in [
+            (1, 1),
+            (1, 5000),
+            (5000, 1),
+            (2, 3),
+            (223, 224),
+            (640, 480),
+            (3, 4000),
+        ] {
+            for channels in [1, 3, 4] {
+                let data = (0..w * h * channels)
+                    .map(|_| rng.below(256) as u8)
+                    .collect();
+                let image = Image8::new(w, h, channels, data).unwrap();
+                for kind in &kinds {
+                    let InputKind::Photo { size, .. } = kind else {
+                        unreachable!()
+                    };
+                    let ready = kind.prepare(&image).unwrap();
+                    assert_eq!(ready.tensor.len(), 3 * size[0] * size[1], "{w}×{h}");
+                    assert!(ready.tensor.iter().all(|v| v.is_finite()));
+                    let Seen::Crop { crop, .. } = ready.seen else {
+                        panic!("a crop")
+                    };
+                    assert_eq!((crop.height, crop.width), (size[0], size[1]), "{w}×{h}");
+                }
+                let digit = InputKind::Digit { side: 32 }.prepare(&image).unwrap();
+                assert!(matches!(digit.seen, Seen::Digit { .. } | Seen::Blank));
+            }
+        }
+    }
+
     #[test]
     fn a_small_network_s_photo_is_resized_and_cropped_to_its_size() {
         // 300×200 for a 32×32 network: shorter side to 32·256/224 = 36, the centre 32×32.
