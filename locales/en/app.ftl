@@ -26,6 +26,7 @@ app-worker-restarted = the worker stopped ({ $reason }) and a new one started{ $
     }
 app-worker-restarted-lost = ; open again from their files: { $lost }
 app-worker-gave-up = the worker stopped again ({ $reason }): reload the page
+app-worker-none = no worker is running
 
 ## Why this engine (the status line's note)
 app-note-looking = looking for WebGPU…

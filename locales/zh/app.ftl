@@ -26,6 +26,7 @@ app-worker-restarted = Worker 已停止（{ $reason }），已启动新的 Worke
     }
 app-worker-restarted-lost = ；请重新打开这些网络的权重文件：{ $lost }
 app-worker-gave-up = Worker 再次停止（{ $reason }）：请重新加载页面
+app-worker-none = 没有正在运行的 Worker
 
 ## 为什么用这个引擎（状态栏的说明）
 app-note-looking = 正在查找 WebGPU…

@@ -136,6 +136,21 @@ test('a worker that dies is replaced, says so, and loads again what it can', asy
   assert.deepEqual(unexpected(), []);
 });
 
+test('a worker that keeps dying is given up, and the status line says none runs', async () => {
+  const { page, unexpected } = await open('?view=lenet5&bench');
+  await page.waitForSelector('[data-testid=worker-status][data-state=ready]');
+  for (const n of [1, 2, 3]) {
+    await page.evaluate(() => window.atlasCrashWorker('panic'));
+    await page.locator(`[data-testid=worker-restarted][data-count="${n}"]`).waitFor({ timeout: 20_000 });
+    // The dead worker's "ready" is not left standing: the new one checks itself again.
+    if (n < 3) await page.waitForSelector('[data-testid=worker-status][data-state=ready]', { timeout: 20_000 });
+  }
+  assert.equal(await page.getByTestId('worker-restarted').getAttribute('data-gave-up'), 'true');
+  await page.waitForSelector('[data-testid=worker-status][data-state=failed]', { timeout: 5_000 });
+  assert.match(await page.getByTestId('worker-status').innerText(), /^No worker is running/);
+  assert.deepEqual(unexpected(), []);
+});
+
 test('weights opened from a file are named as lost when the worker dies', async () => {
   const { page, unexpected } = await open('?view=lenet5&bench');
   await openWeightsFile(page, stPath);

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg};
 use crate::protocol::{BackendChoice, EngineStatus, WorkerRequest, WorkerResponse};
 use crate::view_state::ViewState;
 use crate::web::host::{Restart, WorkerHost, WORKER_SCRIPT};
@@ -232,9 +232,19 @@ pub fn app() -> Html {
         (*use_memo((), move |_| {
             let host = WorkerHost::start(WORKER_SCRIPT);
             let count = std::cell::Cell::new(0usize);
+            // A worker that died takes its state and engine with it: the status line says the
+            // new one is starting (its self-check and engine choice are replayed to it) or, where
+            // the page gave up, that none runs.
+            let (state_now, engine_now) = (worker_state.clone(), engine.clone());
             host.on_restart(move |r| {
                 count.set(count.get() + 1);
                 restarts.set(count.get());
+                state_now.set(if r.gave_up {
+                    WorkerState::Failed(Msg::new("app-worker-none"))
+                } else {
+                    WorkerState::Starting
+                });
+                engine_now.set(None);
                 restarted.set(Some(r));
             });
             let ctx = WorkerContext(Rc::new(host));
