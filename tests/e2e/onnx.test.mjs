@@ -129,6 +129,9 @@ test('an MNIST network opened by drop reads a drawn digit; a labels file names i
   // digit drawn gives other outputs.
   const seen = JSON.stringify(rows);
   await page.getByTestId('clear-button').click();
+  // A blank pad runs nothing, and no engine or time is stated for it.
+  await page.waitForSelector('[data-testid=onnx-result][data-engine=""]');
+  assert.equal(await page.getByTestId('onnx-timing').count(), 0);
   await drawStrokes(page, page.getByTestId('digit-canvas'), place(DIGITS[7], { size: 200, cx: 140, cy: 140 }));
   await page.waitForFunction((seen) => {
     const rs = [...document.querySelectorAll('[data-testid=top5][data-photo="pad"] [data-testid=top5-row]')];
@@ -157,13 +160,15 @@ test('a network opens from an address on another origin', async () => {
   const rows = await top5('skimage_coffee.png');
   assert.equal(rows.length, 5);
   const cpu = rows.map((r) => r.prob);
-  assert.match(await page.getByTestId('onnx-result').getAttribute('data-engine'), /CPU/);
+  assert.equal(await page.getByTestId('onnx-result').getAttribute('data-engine'), 'cpu');
+  assert.match(await page.getByTestId('onnx-timing').innerText(), /CPU/);
   // On the WebGPU engine (SwiftShader here) the file's network gives the same probabilities.
   await page.getByTestId('backend-toggle').selectOption('webgpu');
   await page.waitForSelector('[data-testid=backend-status][data-engine=webgpu]', { timeout: 60_000 });
   await page.getByTestId('photo-input').setInputFiles({ name: 'coffee-again.png', mimeType: 'image/png', buffer: fs.readFileSync(path.join(shared, 'photos', 'skimage_coffee.png')) });
   const again = await top5('coffee-again.png');
-  assert.match(await page.getByTestId('onnx-result').getAttribute('data-engine'), /WebGPU/);
+  assert.equal(await page.getByTestId('onnx-result').getAttribute('data-engine'), 'webgpu');
+  assert.match(await page.getByTestId('onnx-timing').innerText(), /WebGPU/);
   again.forEach((r, i) => assert.ok(Math.abs(r.prob - cpu[i]) < 1e-4, `${r.prob} vs ${cpu[i]}`));
   await page.getByTestId('backend-toggle').selectOption('auto');
   await page.waitForSelector('[data-testid=backend-status][data-engine=cpu]', { timeout: 60_000 });

@@ -331,10 +331,11 @@ pub fn file_lab(props: &FileLabProps) -> Html {
                 <p class="error-message" data-testid="error-message" role="alert">{ e.text(lang) }</p>
             }
             if r.busy {
-                <p class="status" role="status">{ lang.t("onnx-running") }</p>
+                <p class="status" role="status" data-testid="onnx-running">{ lang.t("onnx-running") }</p>
             }
             if let Some(c) = &r.result {
-                <div class="file-result" data-testid="onnx-result" data-engine={engine_name(lang, c.engine)}>
+                <div class="file-result" data-testid="onnx-result"
+                    data-engine={if matches!(c.seen, Seen::Blank) { "" } else { c.engine.key() }}>
                     if let Seen::Crop { crop, .. } = &c.seen {
                         <CropPreview rgb={Rc::new(crop.data.clone())} side={crop.width} testid="crop-preview"
                             field={field} field_label={field_label} />
@@ -344,7 +345,10 @@ pub fn file_lab(props: &FileLabProps) -> Html {
                     } else {
                         <Top5List top5={top} photo={r.result_input.clone()} names={names} />
                     }
-                    <p class="timing">{ lang.tf("onnx-ran", &[("engine", engine_name(lang, c.engine).into()), ("ms", format!("{:.0}", c.forward_ms).into())]) }</p>
+                    // A blank pad runs nothing: no engine or time to state.
+                    if !matches!(c.seen, Seen::Blank) {
+                        <p class="timing" data-testid="onnx-timing">{ lang.tf("onnx-ran", &[("engine", engine_name(lang, c.engine).into()), ("ms", format!("{:.0}", c.forward_ms).into())]) }</p>
+                    }
                 </div>
                 <LayerExplorer described={props.imported.described.clone()} node={*layer}
                     data={(*layer_data).clone()}
