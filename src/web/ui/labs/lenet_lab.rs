@@ -128,14 +128,25 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
     let busy = use_state_eq(|| false);
     // The channel, set once it exists, for the receiver to send the next drawing on.
     let channel = use_mut_ref(|| None::<Worker>);
+    // The pad's last ink: read again when other weights are loaded, so that what is shown is
+    // always what the weights named above make of the drawing.
+    let last_ink = use_mut_ref(|| None::<Image8>);
 
     let worker = {
         let (status, shown, pipeline) = (status.clone(), shown.clone(), pipeline.clone());
         let (erf, pinned_ref, channel) = (erf.clone(), pinned_ref.clone(), channel.clone());
+        let (pinned, last_ink) = (pinned.clone(), last_ink.clone());
         let busy = busy.clone();
         let model = model.clone();
         use_worker(model.clone(), pick, move |reply: Reply| match reply {
-            Reply::Loaded => status.set(Status::Ready),
+            Reply::Loaded => {
+                status.set(Status::Ready);
+                let (ink, worker) = (last_ink.borrow().clone(), channel.borrow().clone());
+                if let (Some(ink), Some(w)) = (ink, worker) {
+                    pipeline.borrow_mut().offer(&w, &model, ink);
+                    busy.set(true);
+                }
+            }
             Reply::Classified(c) => {
                 let next = {
                     let mut p = pipeline.borrow_mut();
@@ -155,7 +166,13 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
                                 ask_gradient(w, &model, u);
                             }
                         }
-                        _ => shown.set(None),
+                        // A blank pad: nothing is shown, no unit stays pinned on it.
+                        _ => {
+                            shown.set(None);
+                            erf.set(None);
+                            *pinned_ref.borrow_mut() = None;
+                            pinned.set(None);
+                        }
                     }
                 }
                 if let (Some(ink), Some(w)) = (next, &worker) {
@@ -177,8 +194,13 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
     // Load the weights the training lab gave the pad, or those shipped with the page.
     {
         let (worker, status) = (worker.clone(), status.clone());
+        // What the other weights made of the drawing goes; the drawing is read again once they
+        // are loaded.
+        let (shown, erf) = (shown.clone(), erf.clone());
         use_effect_with((model.clone(), trained.clone()), move |(model, trained)| {
             status.set(Status::Loading);
+            shown.set(None);
+            erf.set(None);
             let model = model.clone();
             if let Some(t) = trained {
                 worker.send(WorkerRequest::LoadWeights {
@@ -204,7 +226,9 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
     let on_ink = {
         let (worker, pipeline, model) = (worker.clone(), pipeline.clone(), model.clone());
         let busy = busy.clone();
+        let last_ink = last_ink.clone();
         Callback::from(move |ink: Rc<Image8>| {
+            *last_ink.borrow_mut() = Some((*ink).clone());
             pipeline.borrow_mut().offer(&worker, &model, (*ink).clone());
             busy.set(true);
         })

@@ -492,10 +492,15 @@ impl Component for PhotoLab {
                 ],
             )
         });
+        // The result shown is another photo's while a new one is read or run (or where its run
+        // failed): it is marked so, and the new photo's line has no resize yet.
+        let stale = self.decoding
+            || self.classifying
+            || self.photo.as_ref().map(|p| p.name.as_str()) != Some(self.result_photo.as_str());
         let photo_note = self.photo.as_ref().map(|p| {
             let (width, height) = (p.original.0.to_string(), p.original.1.to_string());
             match &self.result {
-                Some(_) => lang.tf(
+                Some(_) if !stale => lang.tf(
                     "photo-info-resized",
                     &[
                         ("width", width.into()),
@@ -505,7 +510,7 @@ impl Component for PhotoLab {
                         ("crop", CROP.to_string().into()),
                     ],
                 ),
-                None => lang.tf(
+                _ => lang.tf(
                     "photo-info",
                     &[
                         ("width", width.into()),
@@ -595,7 +600,8 @@ impl Component for PhotoLab {
                     <p class="note" data-testid="photo-reduced">{ n.text(lang) }</p>
                 }
                 if let Some(r) = &self.result {
-                    <div class="photo-result">
+                    <div class={classes!("photo-result", stale.then_some("stale"))}
+                        data-testid="photo-result" data-stale={stale.to_string()} aria-busy={stale.to_string()}>
                         <CropPreview rgb={self.crop.clone()} side={CROP} field={field} field_label={field_label} />
                         { erf_view }
                         <div>
