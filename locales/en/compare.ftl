@@ -35,6 +35,8 @@ compare-stage-title-params = { $place }: { $layers ->
 ## Both networks on the last photo
 compare-photo-title = Both on the last photo
 compare-photo-note = “{ $photo }” (last classified by { $net }), cropped to each network’s own input size, through each network whose weights are loaded.
+compare-running = Running…
+compare-ran-on = Ran on the { $engine } engine.
 compare-classify = Classify with both
 compare-open-lab = Load them in its photo lab
 

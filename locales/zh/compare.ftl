@@ -29,6 +29,8 @@ compare-stage-title-params = { $place }：{ $layers } 层，参数量 { $value }
 ## Both networks on the last photo
 compare-photo-title = 两个网络对上一张照片的分类
 compare-photo-note = “{ $photo }”（上一次由 { $net } 分类）按每个网络自己的输入尺寸裁剪，送入每个已加载权重的网络。
+compare-running = 正在运行…
+compare-ran-on = 运行于 { $engine }。
 compare-classify = 用两个网络分类
 compare-open-lab = 到它的照片实验室加载
 

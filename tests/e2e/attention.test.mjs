@@ -80,6 +80,9 @@ test('the compare view runs both networks on the last photo where their weights 
   const row = a.locator(`[data-testid=top5][data-photo="${photo}"] [data-testid=top5-row]`).first();
   await row.waitFor({ timeout: 60_000 });
   assert.equal(Number(await row.getAttribute('data-index')), top1);
+  // The engine that ran it is said (headless Chromium's adapter is a software one: the CPU).
+  assert.equal(await a.getByTestId('compare-engine').getAttribute('data-engine'), 'cpu');
+  assert.equal(await a.getByTestId('compare-top5-running').count(), 0);
   const b = page.locator('[data-testid=compare-top5][data-model=resnet18] [data-testid=compare-top5-missing]');
   await b.waitFor({ timeout: 60_000 });
   assert.match(await b.innerText(), /weights are not loaded/);

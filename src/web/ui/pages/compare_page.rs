@@ -13,8 +13,8 @@ use crate::catalog::CATALOG;
 use crate::concepts::compare::{depth, stages, Stage};
 use crate::i18n::thousands;
 use crate::i18n::{Arg, Lang, Msg};
-use crate::protocol::{WorkerRequest, WorkerResponse};
-use crate::web::ui::format::mib;
+use crate::protocol::{EngineKind, WorkerRequest, WorkerResponse};
+use crate::web::ui::format::{engine_name, mib};
 use crate::web::ui::hooks::worker::use_worker;
 use crate::web::ui::panels::rf_chart::RfChart;
 use crate::web::ui::shared::{use_lang, ImportedContext, ImportedNet, PhotoContext};
@@ -22,19 +22,25 @@ use crate::web::ui::widgets::network_link::NetworkLink;
 use crate::web::ui::widgets::top5_list::Top5List;
 use crate::zoo::{analyse, build, Analysis, Network};
 
-/// Top-5s (or why not) by network.
-/// A network's top-5 on the last photo, or why not.
-type Answer = Result<Vec<(usize, f32)>, Msg>;
+/// A network's top-5 on the last photo and the engine that ran it, or why not.
+type Answer = Result<(Vec<(usize, f32)>, EngineKind), Msg>;
+/// The answers by network; a failure that names no network (the worker stopped, no photo in
+/// it) under "".
 type Answers = HashMap<String, Answer>;
 
 /// The answers to `ClassifyLastCrop`, by network: its top-5, or its failure (which names the
-/// network as its `model` argument).
+/// network as its `model` argument, or none).
 fn pick(answer: WorkerResponse) -> Option<(String, Answer)> {
     match answer {
-        WorkerResponse::Top5 { model, top5, .. } => Some((model, Ok(top5))),
+        WorkerResponse::Top5 {
+            model,
+            top5,
+            engine,
+            ..
+        } => Some((model, Ok((top5, engine)))),
         WorkerResponse::Failed(m) => match m.args.iter().find(|(name, _)| name == "model") {
             Some((_, Arg::Str(model))) => Some((model.clone(), Err(m.clone()))),
-            _ => None,
+            _ => Some((String::new(), Err(m))),
         },
         _ => None,
     }
@@ -210,8 +216,8 @@ pub fn compare_page(props: &ComparePageProps) -> Html {
         };
         let one = |model: &str| {
             let label = label_of(model);
-            let body = match answers.get(model) {
-                Some(Ok(top5)) => {
+            let body = match answers.get(model).or_else(|| answers.get("")) {
+                Some(Ok((top5, engine))) => {
                     // An opened network of other than ImageNet's 1,000 outputs: indices.
                     let names = imported
                         .iter()
@@ -220,7 +226,14 @@ pub fn compare_page(props: &ComparePageProps) -> Html {
                         .and_then(|d| d.analysis.layers.last())
                         .filter(|l| l.shape.iter().product::<usize>() != 1000)
                         .map(|_| std::rc::Rc::new(Vec::new()));
-                    html! { <Top5List top5={top5.clone()} photo={p.photo.clone()} {names} /> }
+                    html! {
+                        <>
+                            <Top5List top5={top5.clone()} photo={p.photo.clone()} {names} />
+                            <p class="note" data-testid="compare-engine" data-engine={engine.key()}>
+                                { lang.tf("compare-ran-on", &[("engine", engine_name(lang, *engine).into())]) }
+                            </p>
+                        </>
+                    }
                 }
                 Some(Err(why)) => html! {
                     <p class="note" data-testid="compare-top5-missing">
@@ -233,7 +246,10 @@ pub fn compare_page(props: &ComparePageProps) -> Html {
                         }
                     </p>
                 },
-                None => html! {},
+                // Asked and not yet answered.
+                None => html! {
+                    <p class="note busy" data-testid="compare-top5-running">{ lang.t("compare-running") }</p>
+                },
             };
             html! {
                 <div class="compare-top5" data-testid="compare-top5" data-model={model.to_string()}>
