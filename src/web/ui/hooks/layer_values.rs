@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::i18n::Msg;
 use crate::protocol::{WorkerRequest, WorkerResponse};
 use crate::web::ui::hooks::worker::use_worker;
 use crate::web::ui::shared::{LayerData, PhotoRun};
@@ -18,11 +19,15 @@ pub struct LayerSet {
     /// (model, tag) of the run the layers come from.
     pub run: Option<(String, u64)>,
     pub layers: HashMap<usize, LayerData>,
+    /// Why the worker could not give them (the network was unloaded, the worker stopped): the
+    /// panel says so instead of waiting.
+    pub failed: Option<Msg>,
 }
 
 pub enum Action {
     Reset(String, u64),
     Got(String, u64, LayerData),
+    Failed(Msg),
 }
 
 impl Reducible for LayerSet {
@@ -33,7 +38,13 @@ impl Reducible for LayerSet {
             Action::Reset(model, tag) => Rc::new(LayerSet {
                 run: Some((model, tag)),
                 layers: HashMap::new(),
+                failed: None,
             }),
+            Action::Failed(why) => {
+                let mut next = (*self).clone();
+                next.failed = Some(why);
+                Rc::new(next)
+            }
             Action::Got(model, tag, data) => {
                 if self.run.as_ref() != Some(&(model, tag)) {
                     return self;
@@ -75,6 +86,8 @@ pub fn use_layer_values(
                         values: Rc::new(values),
                     },
                 )),
+                // On this hook's own channel: an answer to its request for layers.
+                WorkerResponse::Failed(why) => Some(Action::Failed(why)),
                 _ => None,
             },
             move |action| dispatch.dispatch(action),

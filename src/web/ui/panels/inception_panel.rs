@@ -140,9 +140,12 @@ pub fn inception_panel(props: &InceptionPanelProps) -> Html {
                 </div>
             }
         }
-        (Some(p), None) if p.model == model => {
-            html! { <p class="note">{ lang.t("concepts-reading-maps") }</p> }
-        }
+        (Some(p), None) if p.model == model => match &values.failed {
+            Some(why) => {
+                html! { <p class="error-message" data-testid="maps-failed">{ why.sentence(lang) }</p> }
+            }
+            None => html! { <p class="note">{ lang.t("concepts-reading-maps") }</p> },
+        },
         _ if props.photo_lab => {
             html! {
                 <>

@@ -224,9 +224,14 @@ pub fn residual_panel(props: &ResidualPanelProps) -> Html {
                         </div>
                     }
                 }
-                _ => {
-                    html! { <p class="note" data-testid="residual-view-loading">{ lang.t("concepts-residual-reading") }</p> }
-                }
+                _ => match &values.failed {
+                    Some(why) => {
+                        html! { <p class="error-message" data-testid="maps-failed">{ why.sentence(lang) }</p> }
+                    }
+                    None => {
+                        html! { <p class="note" data-testid="residual-view-loading">{ lang.t("concepts-residual-reading") }</p> }
+                    }
+                },
             }
         }
         _ if photo_lab => {

@@ -119,7 +119,10 @@ pub fn vgg_first_block(props: &VggFirstBlockProps) -> Html {
                 });
                 html! { <><div class="fm-grid">{ for maps }</div>{ legend(&scale) }</> }
             }
-            None => html! { <p class="note">{ lang.t("concepts-reading-maps") }</p> },
+            None => match &values.failed {
+                Some(why) => html! { <p class="error-message" data-testid="maps-failed">{ why.sentence(lang) }</p> },
+                None => html! { <p class="note">{ lang.t("concepts-reading-maps") }</p> },
+            },
         };
         html! {
             <div class="block-layer" data-testid="first-block-layer" data-layer={name.clone()} data-rf={rf.to_string()}>
