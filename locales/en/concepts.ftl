@@ -151,7 +151,7 @@ concepts-rf-note = Solid: the side of one unit's receptive field. Dashed: the ju
 concepts-erf-zero = The unit does not depend on the image here: its gradient is zero everywhere (a ReLU that is off, for instance).
 concepts-erf-caption = Effective receptive field: |∂unit/∂pixel| by backpropagation (square-root colour scale). { $inside } % of it lies inside the theoretical { $rh }×{ $rw } field; half of it lies within a { $half }×{ $half } square around the centre.{ $millis }
 concepts-erf-caption-flat = |∂unit/∂pixel| by backpropagation (square-root colour scale). The unit comes after the maps are flattened: no theoretical field bounds it, and the heat shows the pixels it depends on.{ $millis }
-concepts-erf-millis = {" "}Backward pass: { $ms } ms in the worker.
+concepts-erf-millis = {" "}Backward pass: { $ms } ms in the worker, on the CPU (candle's autograd, whichever engine runs the forward pass).
 concepts-erf-legend-max = max |∂unit/∂pixel|
 
 ## Residual blocks
@@ -221,7 +221,7 @@ concepts-gradient-bn-off = batch norm off: the networks of the notes' argument
 concepts-gradient-aria = gradient norm against depth, { $setting }
 concepts-gradient-point = { $network }, layer { $depth } ({ $layer }): { $value }
 concepts-gradient-ratio = Gradient at layer 1's output against layer { $last }'s: { $plain } in the plain network, { $residual } in { $network }.
-concepts-gradient-setting = Setting: torchvision's initialisation (Kaiming normal, fan-out) with the same values for the same layers, { $batch } random images of { $side }×{ $side } and random labels, cross-entropy loss, seed { $seed }. Computed in the worker in { $seconds } s.
+concepts-gradient-setting = Setting: torchvision's initialisation (Kaiming normal, fan-out) with the same values for the same layers, { $batch } random images of { $side }×{ $side } and random labels, cross-entropy loss, seed { $seed }. Computed in the worker, on the CPU (candle's autograd), in { $seconds } s.
 concepts-gradient-shrinks = shrinks to { $ratio } on the way back
 concepts-gradient-grows = grows { $ratio } on the way back
 concepts-gradient-verdict-no-bn = Without batch norm, the gradient reaching the first layer { $plain } in the plain network and { $residual } in { $network }.

@@ -115,7 +115,7 @@ photo-occlusion-caption = Occlusion: a grey { $patch }×{ $patch } square every 
 photo-occlusion-low = probability rises
 photo-occlusion-high = probability drops
 photo-saliency-computing = Computing the gradient: a backward pass in the worker…
-photo-saliency-caption = Saliency: |∂ score of “{ $class }” / ∂pixel|, the largest over the three colour channels, by backpropagation ({ $ms } ms in the worker). Red pixels change the score most.
+photo-saliency-caption = Saliency: |∂ score of “{ $class }” / ∂pixel|, the largest over the three colour channels, by backpropagation ({ $ms } ms in the worker, on the CPU: candle's autograd). Red pixels change the score most.
 photo-saliency-high = max |∂score/∂pixel|
 photo-class-fallback = class { $index }
 

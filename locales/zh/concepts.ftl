@@ -151,7 +151,7 @@ concepts-rf-note = 实线：一个单元感受野的边长。虚线：跳距（�
 concepts-erf-zero = 在这里该单元不依赖于图像：它的梯度处处为零（例如一个未激活的 ReLU）。
 concepts-erf-caption = 有效感受野：通过反向传播得到的 |∂unit/∂pixel|（平方根色标）。其中 { $inside }% 落在 { $rh }×{ $rw } 的理论感受野之内；一半落在中心周围 { $half }×{ $half } 的方块内。{ $millis }
 concepts-erf-caption-flat = 通过反向传播得到的 |∂unit/∂pixel|（平方根色标）。该单元位于特征图展平之后：没有理论感受野限制它，热图显示的是它所依赖的像素。{ $millis }
-concepts-erf-millis = 反向传播在 worker 中用时 { $ms } ms。
+concepts-erf-millis = 反向传播在 worker 中、在 CPU 上运行（candle 的自动求导，无论前向传播用哪个引擎），用时 { $ms } ms。
 concepts-erf-legend-max = 最大 |∂unit/∂pixel|
 
 ## Residual blocks
@@ -221,7 +221,7 @@ concepts-gradient-bn-off = 关闭批归一化：笔记论证中的网络
 concepts-gradient-aria = 梯度范数随深度的变化，{ $setting }
 concepts-gradient-point = { $network }，第 { $depth } 层（{ $layer }）：{ $value }
 concepts-gradient-ratio = 第 1 层输出处的梯度与第 { $last } 层相比：普通网络中为 { $plain }，{ $network } 中为 { $residual }。
-concepts-gradient-setting = 设置：torchvision 的初始化（Kaiming 正态分布，fan-out），相同的层取相同的值；{ $batch } 张 { $side }×{ $side } 的随机图像和随机标签，交叉熵损失，随机种子 { $seed }。在 worker 中计算用时 { $seconds } s。
+concepts-gradient-setting = 设置：torchvision 的初始化（Kaiming 正态分布，fan-out），相同的层取相同的值；{ $batch } 张 { $side }×{ $side } 的随机图像和随机标签，交叉熵损失，随机种子 { $seed }。在 worker 中、在 CPU 上（candle 的自动求导）计算，用时 { $seconds } s。
 concepts-gradient-shrinks = 缩小为 { $ratio }
 concepts-gradient-grows = 放大了 { $ratio }
 concepts-gradient-verdict-no-bn = 不用批归一化时，反向传播到第一层的梯度在普通网络中{ $plain }，在 { $network } 中{ $residual }。

@@ -112,7 +112,7 @@ photo-occlusion-caption = 遮挡：一个 { $patch }×{ $patch } 的灰色方块
 photo-occlusion-low = 概率上升
 photo-occlusion-high = 概率下降
 photo-saliency-computing = 正在计算梯度：在 Worker 中做一次反向传播…
-photo-saliency-caption = 显著性：|∂“{ $class }”的得分 / ∂像素|，取三个颜色通道中的最大值，由反向传播求得（在 Worker 中用时 { $ms } ms）。红色像素对得分的影响最大。
+photo-saliency-caption = 显著性：|∂“{ $class }”的得分 / ∂像素|，取三个颜色通道中的最大值，由反向传播求得（在 Worker 中、在 CPU 上由 candle 的自动求导计算，用时 { $ms } ms）。红色像素对得分的影响最大。
 photo-saliency-high = 最大 |∂得分/∂像素|
 photo-class-fallback = 类别 { $index }
 

@@ -88,7 +88,9 @@ pub fn layer_table(props: &LayerTableProps) -> Html {
                 ref={if is_selected { selected_row.clone() } else { NodeRef::default() }}
                 onclick={on_click}
             >
-                <td class="name">{ &node.name }</td>
+                // A button, so that the keyboard reaches every row: its click (Enter, Space)
+                // bubbles to the row's.
+                <td class="name"><button type="button" class="row-pick" aria-pressed={is_selected.to_string()}>{ &node.name }</button></td>
                 <td class="type">{ node.op.type_label(lang) }</td>
                 <td class="num">{ shape_text(&l.shape) }</td>
                 <td class="num">
