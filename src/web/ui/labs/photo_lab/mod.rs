@@ -609,11 +609,13 @@ impl Component for PhotoLab {
                             if let Some(t) = timing { <p class="note" data-testid="timing">{ t }</p> }
                         </div>
                     </div>
-                    <AttentionPanel model={d.net.id.clone()} tag={r.tag} crop={self.crop.clone()} side={CROP} />
-                    <LayerExplorer described={ctx.props().described.clone()} node={self.layer}
-                        data={self.layer_data.clone()} on_select={link.callback(Msg::SelectLayer)}
-                        picked={self.picked.filter(|p| p.0 == self.layer).map(|p| (p.1, p.2, p.3))}
-                        on_pick={link.callback(Msg::Pick)} />
+                    <div class={classes!("photo-run", stale.then_some("stale"))} aria-busy={stale.to_string()}>
+                        <AttentionPanel model={d.net.id.clone()} tag={r.tag} crop={self.crop.clone()} side={CROP} />
+                        <LayerExplorer described={ctx.props().described.clone()} node={self.layer}
+                            data={self.layer_data.clone()} on_select={link.callback(Msg::SelectLayer)}
+                            picked={self.picked.filter(|p| p.0 == self.layer).map(|p| (p.1, p.2, p.3))}
+                            on_pick={link.callback(Msg::Pick)} />
+                    </div>
                 }
             </section>
         }
