@@ -609,7 +609,7 @@ impl Component for PhotoLab {
                             if let Some(t) = timing { <p class="note" data-testid="timing">{ t }</p> }
                         </div>
                     </div>
-                    <div class={classes!("photo-run", stale.then_some("stale"))} aria-busy={stale.to_string()}>
+                    <div class={classes!("run-maps", stale.then_some("stale"))} aria-busy={stale.to_string()}>
                         <AttentionPanel model={d.net.id.clone()} tag={r.tag} crop={self.crop.clone()} side={CROP} />
                         <LayerExplorer described={ctx.props().described.clone()} node={self.layer}
                             data={self.layer_data.clone()} on_select={link.callback(Msg::SelectLayer)}
