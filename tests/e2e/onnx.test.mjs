@@ -106,6 +106,15 @@ test('squeezenet1_1.onnx opens as a network page and classifies every photo like
     assert.equal(await row.getAttribute('data-a'), await row.getAttribute('data-b'), metric);
   }
   assert.equal(await page.locator('[data-testid=compare-table] tr[data-metric=params]').getAttribute('data-a'), '1235496');
+  // The last photo the file's network ran is the one compare runs again, and the one it names.
+  const [lastPhoto, lastWant] = Object.entries(reference.top5).at(-1);
+  const said = page.getByTestId('compare-photo');
+  assert.equal(await said.getAttribute('data-photo'), lastPhoto);
+  assert.equal(await said.getAttribute('data-model'), 'squeezenet1_1.onnx');
+  assert.match(await said.innerText(), new RegExp(lastPhoto.replace('.', '\\.')));
+  const row = page.locator(`[data-testid=compare-top5][data-model="squeezenet1_1.onnx"] [data-testid=top5][data-photo="${lastPhoto}"] [data-testid=top5-row]`).first();
+  await row.waitFor({ timeout: 60_000 });
+  assert.equal(Number(await row.getAttribute('data-index')), lastWant[0].index);
 });
 
 test('an MNIST network opened by drop reads a drawn digit; a labels file names its outputs', async () => {

@@ -145,7 +145,8 @@ pub struct HoveredUnit {
 }
 
 /// A photo that has run through a network in the worker: which network, the request's tag (to
-/// ask the worker for that run's layers), and the 224×224 crop the network saw (RGB).
+/// ask the worker for that run's layers), and the crop the network saw (RGB, `side` pixels wide:
+/// 224×224 in a photo lab, the file's own input size in an ONNX network's lab).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PhotoRun {
     pub model: String,
@@ -155,8 +156,9 @@ pub struct PhotoRun {
     pub side: usize,
 }
 
-/// The last photo run on the page, kept across networks (the concept pages draw on it), and how
-/// the photo lab reports a new one.
+/// The last photo run on the page, kept across networks (the concept pages and the compare view
+/// draw on it), and how a lab reports a new one (the photo labs and an ONNX network's lab: the
+/// worker's last photo is whichever ran last).
 #[derive(Clone, PartialEq)]
 pub struct PhotoContext {
     pub last: Option<PhotoRun>,

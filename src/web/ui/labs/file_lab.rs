@@ -20,7 +20,7 @@ use crate::web::ui::format::engine_name;
 use crate::web::ui::hooks::worker::use_worker;
 use crate::web::ui::panels::layer_explorer::LayerExplorer;
 use crate::web::ui::panels::photo_input::PhotoInput;
-use crate::web::ui::shared::{use_lang, ImportedNet, LayerData};
+use crate::web::ui::shared::{use_lang, ImportedNet, LayerData, PhotoContext, PhotoRun};
 use crate::web::ui::widgets::crop_preview::CropPreview;
 use crate::web::ui::widgets::digit_canvas::DigitCanvas;
 use crate::web::ui::widgets::top5_list::Top5List;
@@ -121,12 +121,28 @@ pub fn file_lab(props: &FileLabProps) -> Html {
     let labels = use_state(|| None::<Rc<Vec<String>>>);
     let mean = use_state(|| "0.485, 0.456, 0.406".to_string());
     let std = use_state(|| "0.229, 0.224, 0.225".to_string());
+    // A photo this lab runs becomes the worker's last photo, which the compare view runs again:
+    // the page's record of the last photo says so.
+    let report = use_context::<PhotoContext>().map(|p| p.report);
     let bridge = {
         let (run, layer_data) = (run.dispatcher(), layer_data.setter());
         let model = model.clone();
-        let tag = tag.clone();
+        let (tag, last_image) = (tag.clone(), last_image.clone());
         use_worker(model.clone(), pick, move |answer| match answer {
             WorkerResponse::Classified(c) if c.model == model && c.tag == *tag.borrow() => {
+                if let (Seen::Crop { crop, .. }, Some(report)) = (&c.seen, &report) {
+                    let photo = last_image
+                        .borrow()
+                        .as_ref()
+                        .map_or(String::new(), |(_, name)| name.clone());
+                    report.emit(PhotoRun {
+                        model: model.clone(),
+                        tag: c.tag,
+                        photo,
+                        crop: Rc::new(crop.data.clone()),
+                        side: crop.width,
+                    });
+                }
                 run.dispatch(Step::Done(c));
                 layer_data.set(None);
             }

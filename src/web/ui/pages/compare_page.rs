@@ -197,11 +197,11 @@ pub fn compare_page(props: &ComparePageProps) -> Html {
     // with a link to its photo lab).
     {
         let (answers, got, classify_both) = (answers.clone(), got.clone(), classify_both.clone());
-        let tag = photo.as_ref().map(|p| p.tag);
-        use_effect_with((a.clone(), b.clone(), tag), move |_| {
+        let run = photo.as_ref().map(|p| (p.model.clone(), p.tag));
+        use_effect_with((a.clone(), b.clone(), run), move |(_, _, run)| {
             got.borrow_mut().clear();
             answers.set(HashMap::new());
-            if tag.is_some() {
+            if run.is_some() {
                 classify_both();
             }
         });
@@ -261,7 +261,7 @@ pub fn compare_page(props: &ComparePageProps) -> Html {
         html! {
             <>
                 <h3>{ lang.t("compare-photo-title") }</h3>
-                <p class="note">
+                <p class="note" data-testid="compare-photo" data-photo={p.photo.clone()} data-model={p.model.clone()}>
                     { lang.tf("compare-photo-note", &[("photo", (&p.photo).into()), ("net", label_of(&p.model).into())]) }
                     { " " }
                     <button data-testid="compare-classify" onclick={on_classify.clone()}>{ lang.t("compare-classify") }</button>
