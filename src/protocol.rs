@@ -213,7 +213,11 @@ pub enum WorkerResponse {
         tag: u64,
         map: crate::concepts::occlusion::OcclusionMap,
         millis: f64,
+        /// The engine of the first forward pass (the whole photo's).
         engine: EngineKind,
+        /// Where the engine changed (the GPU failed part way): after this many forward passes,
+        /// the rest ran on this engine.
+        switched: Option<(usize, EngineKind)>,
     },
     /// The occlusion map was stopped by `CancelOcclusion` after `done` places.
     OcclusionCancelled { tag: u64, done: usize, total: usize },

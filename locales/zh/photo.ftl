@@ -109,6 +109,7 @@ photo-saliency-run = 显著图
 photo-occlusion-progress = 方块已走过 { $done } / { $total } 个位置
 photo-occlusion-cancelled = 已取消：{ $total } 个位置中完成了 { $done } 个。
 photo-occlusion-caption = 遮挡：一个 { $patch }×{ $patch } 的灰色方块，每隔 { $stride } 像素放一次（共 { $places } 个位置，在 { $engine } 上用时 { $seconds } s）；颜色表示方块盖住该处时“{ $class }”的概率（整张照片上为 { $base } %）下降了多少，方块重叠处取平均。最大下降：{ $drop } 个百分点。
+photo-occlusion-switched = GPU 中途出错：前 { $passes } 次前向传播在 { $first } 上运行，其余在 { $then } 上运行。
 photo-occlusion-low = 概率上升
 photo-occlusion-high = 概率下降
 photo-saliency-computing = 正在计算梯度：在 Worker 中做一次反向传播…

@@ -113,3 +113,32 @@ test('the choice is kept across a reload', async () => {
   assert.equal(await page.getByTestId('backend-toggle').inputValue(), 'cpu');
   await waitEngine('cpu');
 });
+
+test('a device lost during an occlusion map: the rest runs on the CPU engine, and the map says so', async () => {
+  // After the reload the worker is new: WebGPU again, on a device of its own.
+  await page.getByTestId('backend-toggle').selectOption('webgpu');
+  await waitEngine('webgpu');
+  await page.locator('[data-testid=model-entry][data-model=squeezenet1_1]').click();
+  await page.waitForSelector('[data-testid=main-view][data-model=squeezenet1_1] [data-testid=photo-lab]');
+  await openWeightsFile(page, weightsFile);
+  const photo = 'skimage_chelsea.png';
+  assertTorchvision(photo, await classify(path.join(shared, 'photos', photo)));
+  assert.equal(await status().getAttribute('data-engine'), 'webgpu');
+  // 13 × 13 places: the device is lost after the first row's progress, between two passes.
+  await page.getByTestId('occlusion-patch').selectOption('32');
+  await page.getByTestId('occlusion-stride').selectOption('16');
+  await page.getByTestId('occlusion-run').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=occlusion-progress]')?.value) > 0, null, { timeout: 120_000 });
+  await page.evaluate(() => window.atlasLoseGpu());
+  const map = page.getByTestId('occlusion-map');
+  await map.waitFor({ timeout: 120_000 });
+  assert.equal(await map.getAttribute('data-engines'), 'webgpu cpu', 'the device was lost after the last pass');
+  const said = (await map.innerText()).match(/the first (\d+) forward passes ran on the WebGPU engine, the rest on the CPU \(packed, wasm SIMD\) engine/);
+  assert.ok(said, await map.innerText());
+  // The whole photo's pass and at least the first row (13 places) ran on the GPU, not all 170.
+  assert.ok(Number(said[1]) >= 14 && Number(said[1]) < 170, said[1]);
+  await map.scrollIntoViewIfNeeded();
+  await screenshot(page, 'webgpu-occlusion-lost');
+  await waitEngine('cpu');
+  assert.deepEqual(errors().filter((e) => !/destroyed|lost/i.test(e)), []);
+});

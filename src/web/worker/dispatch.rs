@@ -107,7 +107,7 @@ impl State {
                 vec![WorkerResponse::Engine(self.gpu.sent_now())]
             }
             WorkerRequest::LoseGpuDevice => {
-                self.gpu.lose_device();
+                self.lose_device_if_asked();
                 vec![WorkerResponse::Engine(self.gpu.status())]
             }
             WorkerRequest::LoadWeights { model, bytes } => {

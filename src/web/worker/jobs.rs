@@ -69,8 +69,8 @@ impl State {
             return Ok(blank(self.memory()));
         }
         let keep = if every_layer { vec![] } else { vec![output] };
-        let (acts, engine) = self.forward(&model, &ready.tensor, &keep).await?;
-        let t2 = now_ms();
+        let ran = self.forward(&model, &ready.tensor, &keep).await?;
+        let (acts, engine) = (ran.acts, ran.engine);
         let at = if every_layer { output } else { 0 };
         let probs = kind.probabilities(&acts.values[at]);
         let h = self.network(&model)?;
@@ -96,7 +96,7 @@ impl State {
             probs,
             layers,
             preprocess_ms: t1 - t0,
-            forward_ms: t2 - t1,
+            forward_ms: ran.millis,
             memory: self.memory(),
             engine,
             evicted,
@@ -133,15 +133,15 @@ impl State {
             }
             None => return Err(Msg::new("errors-top5-no-photo")),
         };
-        let (acts, engine) = self
+        let ran = self
             .forward(&model, &input, &[output])
             .await
             .map_err(|e| e.arg("model", &model))?;
         Ok(WorkerResponse::Top5 {
             model,
             tag,
-            top5: kind.probabilities(&acts.values[0]),
-            engine,
+            top5: kind.probabilities(&ran.acts.values[0]),
+            engine: ran.engine,
         })
     }
 
@@ -161,7 +161,7 @@ impl State {
                 .input()
                 .ok_or_else(|| Msg::new("errors-no-photo-yet").arg("model", model))?
                 .to_vec();
-            let (acts, _) = self.forward(model, &input, &missing).await?;
+            let acts = self.forward(model, &input, &missing).await?.acts;
             self.network(model)?.keep(&missing, acts);
             self.held.evict(model);
         }
@@ -279,8 +279,9 @@ impl State {
         let (input, output, side) = self.last_photo(model)?;
         occlusion::check(side, patch, stride)?;
         let start = now_ms();
-        let (acts, engine) = self.forward(model, &input, &[output]).await?;
-        let logits = &acts.values[0];
+        let whole = self.forward(model, &input, &[output]).await?;
+        let (engine, mut passes, mut switched) = (whole.engine, 1usize, None);
+        let logits = &whole.acts.values[0];
         let class = imagenet::top_k(logits, 1)
             .first()
             .map(|r| r.index)
@@ -292,8 +293,12 @@ impl State {
         for &y0 in &starts {
             for &x0 in &starts {
                 let hidden = occlusion::occlude(&input, side, y0, x0, patch);
-                let (acts, _) = self.forward(model, &hidden, &[output]).await?;
-                drops.push(base - occlusion::probability(&acts.values[0], class));
+                let ran = self.forward(model, &hidden, &[output]).await?;
+                if ran.engine != engine && switched.is_none() {
+                    switched = Some((passes, ran.engine));
+                }
+                passes += 1;
+                drops.push(base - occlusion::probability(&ran.acts.values[0], class));
             }
             let done = drops.len();
             scope.respond(id, WorkerResponse::OcclusionProgress { tag, done, total });
@@ -316,6 +321,7 @@ impl State {
             },
             millis: now_ms() - start,
             engine,
+            switched,
         })
     }
 

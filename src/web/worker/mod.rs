@@ -8,7 +8,7 @@
 //! the CPU engine too: gradients run there (candle), a network is prepared on the GPU from its
 //! CPU copy, and a lost device or a failed run falls back to it with the results intact.
 //! Requests are handled one at a time, in order, by one task that may wait on the GPU; downloads
-//! and cancels are taken beside it.
+//! and cancels (and the test's loss of the GPU device) are taken beside it.
 //!
 //! The rooms: this file (the queue, the page's messages, start-up); [`dispatch`] (each job to its
 //! room); [`state`] (what is kept between jobs, loading, the forward pass); [`jobs`] (what is
@@ -54,6 +54,7 @@ struct Shared {
     queue: RefCell<VecDeque<Job>>,
     busy: Cell<bool>,
     cancel: Rc<Cell<bool>>,
+    lose: Rc<Cell<bool>>,
     /// The training lab, advanced beside the queue.
     lab: training::SharedLab,
 }
@@ -190,6 +191,12 @@ impl Scope {
     fn received(&self, msg: WorkerRequest, id: HandlerId) {
         match msg {
             WorkerRequest::CancelOcclusion => self.0.cancel.set(true),
+            // Taken at once (a job running loses the device before its next pass) and queued
+            // (the status line is told after the jobs before it).
+            WorkerRequest::LoseGpuDevice => {
+                self.0.lose.set(true);
+                self.enqueue(Job::Request(msg, id));
+            }
             WorkerRequest::CancelDownload { model } => {
                 if let Some(c) = self.0.downloads.borrow_mut().remove(&model) {
                     c.abort();
@@ -230,14 +237,15 @@ fn crash(kind: crate::protocol::CrashKind) {
 /// requests are taken.
 pub fn start() {
     let global: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let cancel = Rc::new(Cell::new(false));
+    let (cancel, lose) = (Rc::new(Cell::new(false)), Rc::new(Cell::new(false)));
     let scope = Scope(Rc::new(Shared {
         global: global.clone(),
         downloads: RefCell::new(HashMap::new()),
-        state: RefCell::new(Some(State::new(cancel.clone()))),
+        state: RefCell::new(Some(State::new(cancel.clone(), lose.clone()))),
         queue: RefCell::new(VecDeque::new()),
         busy: Cell::new(false),
         cancel,
+        lose,
         lab: Default::default(),
     }));
     let listener = {

@@ -1,5 +1,6 @@
 //! What the worker keeps between requests: the held networks ([`crate::held`]), the GPU
-//! ([`super::gpu`]), the last photo's crop and the occlusion's cancel flag; and the steps every
+//! ([`super::gpu`]), the last photo's crop, the occlusion's cancel flag and the request to lose the
+//! GPU device; and the steps every
 //! job shares: loading a checkpoint into a held network, a forward pass on whichever engine is in
 //! use (falling back to the CPU engine when the GPU fails), and what the page is told of a
 //! network.
@@ -12,7 +13,7 @@ use wasm_bindgen::JsCast;
 use super::download::Downloaded;
 use super::gpu::GpuRoom;
 use crate::engine::packed::PackedEngine;
-use crate::engine::{Activations, Engine};
+use crate::engine::{now_ms, Activations, Engine};
 use crate::held::{Held, Holder, Origin};
 use crate::i18n::{Arg, Msg};
 use crate::imagenet::Image8;
@@ -22,11 +23,22 @@ use crate::protocol::{EngineKind, Reload, WorkerMemory, WorkerResponse, HELD_NET
 /// The most the worker keeps of one network's node outputs before it forgets the older ones.
 const OUTPUT_CACHE_BYTES: u64 = 256 << 20;
 
+/// A forward pass that ran: its activations, the engine that computed them and that engine's
+/// time (a failed GPU attempt before a fallback is not counted).
+pub struct Ran {
+    pub acts: Activations,
+    pub engine: EngineKind,
+    pub millis: f64,
+}
+
 pub struct State {
     pub held: Holder,
     pub gpu: GpuRoom,
     /// Set by `CancelOcclusion` (taken at once, beside the queue), read between rows.
     pub cancel: Rc<Cell<bool>>,
+    /// Set by `LoseGpuDevice` (taken at once, beside the queue, as a real loss comes): the
+    /// device is destroyed before the next forward pass, even in the middle of a job.
+    pub lose: Rc<Cell<bool>>,
     /// The last photo classified, for `ClassifyLastCrop` (each network crops it at its own
     /// size: a file's 3×32×32 network beside the zoo's 224×224).
     pub last_photo: Option<Image8>,
@@ -52,11 +64,12 @@ pub fn forward_failed(e: crate::engine::EngineError) -> Msg {
 }
 
 impl State {
-    pub fn new(cancel: Rc<Cell<bool>>) -> State {
+    pub fn new(cancel: Rc<Cell<bool>>, lose: Rc<Cell<bool>>) -> State {
         State {
             held: Holder::new(HELD_NETWORKS_BYTES, OUTPUT_CACHE_BYTES),
             gpu: GpuRoom::default(),
             cancel,
+            lose,
             last_photo: None,
             normalisation: Default::default(),
         }
@@ -77,15 +90,24 @@ impl State {
             .ok_or_else(|| Msg::new("errors-not-loaded").arg("model", model))
     }
 
+    /// Destroys the GPU device if the page asked for it (the test's way to lose the device).
+    pub fn lose_device_if_asked(&mut self) {
+        if self.lose.replace(false) {
+            self.gpu.lose_device();
+        }
+    }
+
     /// Runs a held network on `input`, keeping `keep` (every node when empty): on the GPU when it
     /// is in use, on the CPU engine otherwise or when the GPU fails (which is then left). Returns
-    /// the activations and the engine that computed them.
+    /// the activations, the engine that computed them and how long that engine took.
     pub async fn forward(
         &mut self,
         model: &str,
         input: &[f32],
         keep: &[usize],
-    ) -> Result<(Activations, EngineKind), Msg> {
+    ) -> Result<Ran, Msg> {
+        self.lose_device_if_asked();
+        let start = now_ms();
         let on_gpu = match self.network(model)?.gpu.as_mut() {
             Some(g) => Some(g.run_async(input, keep).await),
             None => None,
@@ -93,7 +115,11 @@ impl State {
         match on_gpu {
             Some(Ok(acts)) => {
                 self.gpu.last = Some(EngineKind::WebGpu);
-                return Ok((acts, EngineKind::WebGpu));
+                return Ok(Ran {
+                    acts,
+                    engine: EngineKind::WebGpu,
+                    millis: now_ms() - start,
+                });
             }
             Some(Err(e)) => {
                 let reason = Msg::new("app-gpu-fault").arg("detail", e.to_string());
@@ -101,9 +127,15 @@ impl State {
             }
             None => {}
         }
+        // Timed from here: a failed GPU attempt is not the CPU engine's time.
+        let start = now_ms();
         let acts = self.network(model)?.net.run(input, keep);
         self.gpu.last = Some(EngineKind::Cpu);
-        Ok((acts.map_err(forward_failed)?, EngineKind::Cpu))
+        Ok(Ran {
+            acts: acts.map_err(forward_failed)?,
+            engine: EngineKind::Cpu,
+            millis: now_ms() - start,
+        })
     }
 
     /// Reads a checkpoint for `model`, checks it against the description, prepares it and holds

@@ -31,9 +31,22 @@ pub struct AttentionPanelProps {
 #[derive(Clone, PartialEq)]
 enum Occlusion {
     Idle,
-    Running { done: usize, total: usize },
-    Done(Rc<OcclusionMap>, f64, EngineKind),
-    Cancelled { done: usize, total: usize },
+    Running {
+        done: usize,
+        total: usize,
+    },
+    /// The map, its time, the first pass's engine and where the engine changed (after how many
+    /// passes, to which).
+    Done(
+        Rc<OcclusionMap>,
+        f64,
+        EngineKind,
+        Option<(usize, EngineKind)>,
+    ),
+    Cancelled {
+        done: usize,
+        total: usize,
+    },
     Failed(Msg),
 }
 
@@ -79,10 +92,11 @@ fn pick(answer: WorkerResponse) -> Option<(Option<u64>, Update)> {
             map,
             millis,
             engine,
+            switched,
             ..
         } => (
             Some(tag),
-            Update::Occlusion(Occlusion::Done(Rc::new(map), millis, engine)),
+            Update::Occlusion(Occlusion::Done(Rc::new(map), millis, engine, switched)),
         ),
         WorkerResponse::OcclusionCancelled { tag, done, total } => (
             Some(tag),
@@ -213,9 +227,9 @@ pub fn attention_panel(props: &AttentionPanelProps) -> Html {
             "failed",
             html! { <p class="error" role="alert">{ m.sentence(lang) }</p> },
         ),
-        Occlusion::Done(map, millis, engine) => {
+        Occlusion::Done(map, millis, engine, switched) => {
             let max = map.drops.iter().copied().fold(f32::MIN, f32::max);
-            let caption = lang.tf(
+            let mut caption = lang.tf(
                 "photo-occlusion-caption",
                 &[
                     ("patch", map.patch.to_string().into()),
@@ -228,10 +242,26 @@ pub fn attention_panel(props: &AttentionPanelProps) -> Html {
                     ("drop", format!("{:.1}", 100.0 * max).into()),
                 ],
             );
+            // The GPU failed part way: the passes after it ran on the CPU, and the caption says so.
+            if let Some((after, then)) = switched {
+                caption.push(' ');
+                caption.push_str(&lang.tf(
+                    "photo-occlusion-switched",
+                    &[
+                        ("passes", (*after).into()),
+                        ("first", engine_name(lang, *engine).into()),
+                        ("then", engine_name(lang, *then).into()),
+                    ],
+                ));
+            }
+            let engines = match switched {
+                Some((_, then)) => format!("{} {}", engine.key(), then.key()),
+                None => engine.key().to_string(),
+            };
             (
                 "done",
                 html! {
-                    <div data-testid="occlusion-map" data-class={map.class.to_string()}
+                    <div data-testid="occlusion-map" data-class={map.class.to_string()} data-engines={engines}
                         data-places={map.drops.len().to_string()} data-max-drop={format!("{max:.6}")}>
                         <AttentionMap heat={Rc::new(map.per_pixel())} side={map.side} crop={props.crop.clone()}
                             caption={caption} low={lang.t("photo-occlusion-low")} high={lang.t("photo-occlusion-high")} signed=true />
