@@ -6,11 +6,12 @@ lenet-erf-computing = Computing its effective receptive field…
 lenet-hover-readout = { $layer } · map { $channel } · unit ({ $y }, { $x }) = { $value }
 lenet-hover-hint = Hover a unit of a feature map to see its value and its receptive field; click it to pin it.
 lenet-hover-hint-touch = Tap a unit of a feature map to see its value and pin its receptive field.
-lenet-pinned = Pinned: { $layer } · map { $channel } · unit ({ $y }, { $x }).
+lenet-pinned = Pinned: { $layer } · map { $channel } · unit ({ $y }, { $x }) = { $value }.
 lenet-flat-field = A unit after flattening sees the whole input.
 
 ## The drawing pad
 lenet-canvas-label = Draw a digit here
+lenet-pad-keys = With the keyboard: the arrow keys move the pen (Shift: three times as far); Space or Enter puts it down or lifts it, and while it is down, moving it draws.
 lenet-brush = Brush
 lenet-undo = Undo stroke
 lenet-clear = Clear

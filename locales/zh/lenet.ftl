@@ -6,11 +6,12 @@ lenet-erf-computing = 正在计算它的有效感受野……
 lenet-hover-readout = { $layer } · 特征图 { $channel } · 单元 ({ $y }, { $x }) = { $value }
 lenet-hover-hint = 把指针停在特征图的某个单元上，可以看到它的值和感受野；点击可以固定这个单元。
 lenet-hover-hint-touch = 轻触特征图的某个单元，可以看到它的值并固定它的感受野。
-lenet-pinned = 已固定：{ $layer } · 特征图 { $channel } · 单元 ({ $y }, { $x })。
+lenet-pinned = 已固定：{ $layer } · 特征图 { $channel } · 单元 ({ $y }, { $x }) = { $value }。
 lenet-flat-field = 展平之后的单元能看到整个输入。
 
 ## The drawing pad
 lenet-canvas-label = 在这里手写数字
+lenet-pad-keys = 用键盘：方向键移动笔（按住 Shift 移动三倍距离）；空格或回车落笔或抬笔，落笔时移动即书写。
 lenet-brush = 笔刷
 lenet-undo = 撤销上一笔
 lenet-clear = 清除

@@ -91,6 +91,33 @@ test('undo removes the last stroke, clear empties the pad', async () => {
   assert.deepEqual(errors(), []);
 });
 
+test('the pad draws from the keyboard: the arrow keys move the pen, Space puts it down and lifts it', async () => {
+  await open('lenet5_modern');
+  const canvas = page.getByTestId('digit-canvas');
+  await clear();
+  await setBrush(22);
+  await canvas.focus();
+  // From the middle up 9 pixels of 28, the pen down, 18 pixels down, the pen up: a 1.
+  for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowUp');
+  assert.equal(await canvas.getAttribute('data-strokes'), '0');
+  await page.keyboard.press('Space');
+  await page.waitForSelector('[data-testid=digit-canvas][data-pen=down]');
+  for (let i = 0; i < 18; i++) await page.keyboard.press('ArrowDown');
+  await page.getByTestId('pad-pen').waitFor({ state: 'visible' });
+  assert.ok(await page.getByTestId('pad-pen').evaluate((el) => el.classList.contains('down')));
+  await screenshot(page, 'lenet-keyboard-pen');
+  await page.keyboard.press('Space');
+  await page.waitForSelector('[data-testid=digit-canvas][data-pen=up][data-strokes="1"]');
+  assert.equal(await predicted(), '1');
+  // Moving with the pen up draws nothing.
+  for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+ArrowRight');
+  assert.equal(await canvas.getAttribute('data-strokes'), '1');
+  assert.equal(await page.getByTestId('prediction').innerText(), '1');
+  // The page did not scroll under the keys.
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'digit-canvas');
+  assert.deepEqual(errors(), []);
+});
+
 test('every layer\'s feature maps are shown; hovering a unit outlines its receptive field', async () => {
   await open('lenet5');
   await clear();
@@ -116,7 +143,14 @@ test('every layer\'s feature maps are shown; hovering a unit outlines its recept
   await rf.waitFor();
   assert.equal(await rf.getAttribute('data-rows'), '10..23');
   assert.equal(await rf.getAttribute('data-cols'), '8..21');
-  assert.match(await page.getByTestId('hover-readout').innerText(), /c3 · map 0 · unit \(5, 4\)/);
+  const hovered = (await page.getByTestId('hover-readout').innerText()).match(/c3 · map 0 · unit \(5, 4\) = (-?\d+\.\d{4})/);
+  assert.ok(hovered, await page.getByTestId('hover-readout').innerText());
+  // A click pins it: the pinned line gives the same value, as the keyboard's pick would.
+  await page.mouse.click(box.x + cell * 4.5, box.y + cell * 5.5);
+  const pinned = page.getByTestId('pinned-readout');
+  await pinned.waitFor();
+  assert.match(await pinned.innerText(), new RegExp(`Pinned: c3 · map 0 · unit \\(5, 4\\) = ${hovered[1].replace('.', '\\.')}\\.`));
+  assert.equal(Number(await pinned.getAttribute('data-value')).toFixed(4), hovered[1]);
   assert.equal(await page.getByTestId('connection-table').locator('td.on').count(), 60);
   await screenshot(page, 'lenet5-feature-maps');
   assert.deepEqual(errors(), []);

@@ -90,6 +90,18 @@ impl Pipeline {
     }
 }
 
+/// A unit's value among a drawing's node outputs: (channel, y, x) of a `[C, H, W]` map, the
+/// channel's entry of a vector.
+fn unit_value(layers: &NodeOutputs, u: &HoveredUnit) -> Option<f32> {
+    let shape = layers.shapes.get(u.node)?;
+    let at = match shape.as_slice() {
+        [_, h, w] if u.y < *h && u.x < *w => (u.channel * h + u.y) * w + u.x,
+        [_] => u.channel,
+        _ => return None,
+    };
+    layers.values.get(u.node)?.get(at).copied()
+}
+
 /// Asks for the gradient of a pinned unit with respect to the last drawing.
 fn ask_gradient(worker: &Worker, model: &str, u: &HoveredUnit) {
     worker.send(WorkerRequest::InputGradient {
@@ -267,6 +279,11 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
         _ => html! {},
     };
 
+    // The pinned unit's value in the maps of the drawing shown (it changes as the digit does).
+    let pinned_value = match ((*pinned).as_ref(), (*shown).as_ref()) {
+        (Some(u), Some(s)) => unit_value(&s.layers, u),
+        _ => None,
+    };
     let probs = (*shown).as_ref().map(|s| s.probs.clone());
     // The hovered unit's receptive field on the input, from the analysis.
     let field = (*hovered)
@@ -305,7 +322,7 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
                 <DigitCanvas on_ink={on_ink} />
                 <div class="lab-side">
                     <InputPreview pixels={preview} side={side} field={field} pinned={pinned_field} />
-                    <div class="hover-readout" data-testid="hover-readout">
+                    <div class="hover-readout" data-testid="hover-readout" aria-live="polite">
                         { match &*hovered {
                             Some(u) => html! { lang.tf("lenet-hover-readout", &[
                                 ("layer", (&u.layer).into()),
@@ -324,12 +341,14 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
                         } }
                     </div>
                     if let Some(u) = (*pinned).as_ref() {
-                        <div class="pinned-readout" data-testid="pinned-readout">
+                        <div class="pinned-readout" data-testid="pinned-readout" aria-live="polite"
+                            data-value={pinned_value.map(|v| format!("{v:.6}"))}>
                             { lang.tf("lenet-pinned", &[
                                 ("layer", (&u.layer).into()),
                                 ("channel", u.channel.into()),
                                 ("y", u.y.into()),
                                 ("x", u.x.into()),
+                                ("value", pinned_value.map_or("–".to_string(), |v| format!("{v:.4}")).into()),
                             ]) }
                             { " " }
                             { pinned_field.map(|f| field_text_in(lang, &f, side)).unwrap_or_else(|| lang.t("lenet-flat-field")) }

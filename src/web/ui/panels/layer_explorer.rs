@@ -146,9 +146,11 @@ pub fn layer_explorer(props: &LayerExplorerProps) -> Html {
                 Callback::from(move |u: Option<usize>| hovered.set(u.map(|i| (i, 0.0))))
             };
             let channel_values = &data.values[chosen * per..(chosen + 1) * per];
-            // The unit under the pointer; else the hint, in a mouse's words or a finger's.
-            let readout = match *hovered {
-                Some((i, _)) if i < per => html! { lang.tf(
+            // The unit under the pointer, else the picked one (the arrow keys move the pick); else
+            // the hint, in a mouse's words or a finger's.
+            let shown_unit = hovered.map(|(i, _)| i).or_else(|| marked_in(chosen));
+            let readout = match shown_unit {
+                Some(i) if i < per => html! { lang.tf(
                     "photo-unit-value",
                     &[
                         ("y", (i / w).to_string().into()),
@@ -190,7 +192,7 @@ pub fn layer_explorer(props: &LayerExplorerProps) -> Html {
                                     ("width", w.to_string().into()),
                                     ("stats", stats_text(lang, channel_values).into()),
                                 ]) }
-                                <br />{ readout }
+                                <br /><span data-testid="unit-readout" aria-live="polite">{ readout }</span>
                             </figcaption>
                         </figure>
                     </div>

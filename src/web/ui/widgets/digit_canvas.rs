@@ -1,11 +1,14 @@
-//! The drawing pad: a canvas taking Pointer Events (mouse, touch, pen), an adjustable brush,
-//! clear and undo of the last stroke. After every move (with the moves the browser coalesced into
-//! it) it hands the ink (one value in [0, 1] per canvas pixel) to its parent.
+//! The drawing pad: a canvas taking Pointer Events (mouse, touch, pen) and the keyboard (the
+//! arrow keys move a pen, Space or Enter puts it down or lifts it), an adjustable brush, clear and
+//! undo of the last stroke. After every move (with the moves the browser coalesced into it) it
+//! hands the ink (one value in [0, 1] per canvas pixel) to its parent.
 
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement, PointerEvent};
+use web_sys::{
+    CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement, KeyboardEvent, PointerEvent,
+};
 use yew::prelude::*;
 
 use crate::imagenet::Image8;
@@ -13,6 +16,41 @@ use crate::web::ui::shared::use_lang;
 
 /// Side of the drawing canvas in pixels.
 pub const PAD_SIZE: u32 = 280;
+
+/// How far an arrow key moves the keyboard's pen, in canvas pixels: one pixel of a 28×28 digit
+/// (three with Shift).
+const KEY_STEP: f64 = PAD_SIZE as f64 / 28.0;
+
+/// The keyboard's pen: where it is and whether it is down (drawing as it moves).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Pen {
+    at: (f64, f64),
+    down: bool,
+}
+
+impl Default for Pen {
+    fn default() -> Pen {
+        let mid = PAD_SIZE as f64 / 2.0;
+        Pen {
+            at: (mid, mid),
+            down: false,
+        }
+    }
+}
+
+/// Where an arrow key takes the pen (`None` for any other key), kept on the pad.
+fn moved(at: (f64, f64), key: &str, shift: bool) -> Option<(f64, f64)> {
+    let step = if shift { 3.0 * KEY_STEP } else { KEY_STEP };
+    let (dx, dy) = match key {
+        "ArrowLeft" => (-step, 0.0),
+        "ArrowRight" => (step, 0.0),
+        "ArrowUp" => (0.0, -step),
+        "ArrowDown" => (0.0, step),
+        _ => return None,
+    };
+    let side = PAD_SIZE as f64;
+    Some(((at.0 + dx).clamp(0.0, side), (at.1 + dy).clamp(0.0, side)))
+}
 
 /// One stroke: brush width and the points it passed through.
 #[derive(Clone, Debug, PartialEq)]
@@ -181,6 +219,98 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
         let drawing = drawing.clone();
         Callback::from(move |_e: PointerEvent| *drawing.borrow_mut() = false)
     };
+    // The keyboard's pen: a stroke starts where it is put down and follows the arrow keys.
+    // Kept in a cell, not a state: keys repeat faster than the page renders.
+    let pen = use_mut_ref(Pen::default);
+    let redraw_pen = use_force_update();
+    // Whether the pen is shown: the pad has the keyboard's focus (not a click's).
+    let focused = use_state(|| false);
+    let on_key = {
+        let (canvas_ref, strokes, brush, emit, count, pen, focused, redraw_pen) = (
+            canvas_ref.clone(),
+            strokes.clone(),
+            brush.clone(),
+            emit.clone(),
+            count.clone(),
+            pen.clone(),
+            focused.clone(),
+            redraw_pen.clone(),
+        );
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let now = *pen.borrow();
+            let next = match e.key().as_str() {
+                " " | "Enter" => Pen {
+                    down: !now.down,
+                    ..now
+                },
+                "Escape" if now.down => Pen { down: false, ..now },
+                key => match moved(now.at, key, e.shift_key()) {
+                    Some(at) => Pen { at, ..now },
+                    None => return,
+                },
+            };
+            e.prevent_default();
+            focused.set(true);
+            let ctx = context(&c);
+            if next.down && !now.down {
+                strokes.borrow_mut().push(Stroke {
+                    width: *brush,
+                    points: vec![next.at],
+                });
+                if let Some(ctx) = &ctx {
+                    draw_segment(ctx, *brush, next.at, next.at);
+                }
+                count.set(strokes.borrow().len());
+                emit();
+            } else if next.down && next.at != now.at {
+                if let Some(stroke) = strokes.borrow_mut().last_mut() {
+                    stroke.points.push(next.at);
+                    if let Some(ctx) = &ctx {
+                        draw_segment(ctx, stroke.width, now.at, next.at);
+                    }
+                }
+                emit();
+            }
+            *pen.borrow_mut() = next;
+            redraw_pen.force_update();
+        })
+    };
+    let on_focus = {
+        let (focused, canvas_ref) = (focused.clone(), canvas_ref.clone());
+        Callback::from(move |_: FocusEvent| {
+            let by_keyboard = canvas_ref
+                .cast::<HtmlCanvasElement>()
+                .and_then(|c| c.matches(":focus-visible").ok())
+                .unwrap_or(true);
+            focused.set(by_keyboard);
+        })
+    };
+    let on_blur = {
+        let (focused, pen) = (focused.clone(), pen.clone());
+        Callback::from(move |_: FocusEvent| {
+            focused.set(false);
+            pen.borrow_mut().down = false;
+        })
+    };
+    let pen = *pen.borrow();
+    // Always in the page (hidden without the keyboard's focus): a child that came and went would
+    // make Yew's unkeyed diff replace the canvas, which would lose its focus and its ink.
+    let cursor = {
+        let side = PAD_SIZE as f64;
+        let d = 100.0 * *brush / side;
+        let style = format!(
+            "left:{:.3}%;top:{:.3}%;width:{d:.3}%;height:{d:.3}%",
+            100.0 * pen.at.0 / side,
+            100.0 * pen.at.1 / side,
+        );
+        html! {
+            <div class={classes!("pad-pen", pen.down.then_some("down"))} data-testid="pad-pen"
+                hidden={!*focused} {style} aria-hidden="true"></div>
+        }
+    };
     let on_clear = {
         let (canvas_ref, strokes, emit, count) = (
             canvas_ref.clone(),
@@ -228,19 +358,30 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
     };
     html! {
         <div class="digit-pad">
-            <canvas
-                ref={canvas_ref}
-                class="digit-canvas"
-                data-testid="digit-canvas"
-                data-strokes={count.to_string()}
-                width={PAD_SIZE.to_string()}
-                height={PAD_SIZE.to_string()}
-                aria-label={lang.t("lenet-canvas-label")}
-                onpointerdown={on_down}
-                onpointermove={on_move}
-                onpointerup={on_up.clone()}
-                onpointercancel={on_up}
-            />
+            <div class="pad-surface">
+                <canvas
+                    ref={canvas_ref}
+                    class="digit-canvas"
+                    data-testid="digit-canvas"
+                    data-strokes={count.to_string()}
+                    data-pen={if pen.down { "down" } else { "up" }}
+                    width={PAD_SIZE.to_string()}
+                    height={PAD_SIZE.to_string()}
+                    tabindex="0"
+                    role="application"
+                    aria-label={lang.t("lenet-canvas-label")}
+                    aria-describedby="pad-keys"
+                    onpointerdown={on_down}
+                    onpointermove={on_move}
+                    onpointerup={on_up.clone()}
+                    onpointercancel={on_up}
+                    onkeydown={on_key}
+                    onfocus={on_focus}
+                    onblur={on_blur}
+                />
+                { cursor }
+            </div>
+            <p class="pad-keys" id="pad-keys">{ lang.t("lenet-pad-keys") }</p>
             <div class="pad-controls">
                 <label class="brush">
                     { lang.t("lenet-brush") }{ " " }
