@@ -20,6 +20,7 @@ compare-bytes = { $size } ({ $bytes } bytes)
 ## The stages
 compare-stages-title = Where the work is: stages by map size
 compare-stages-note = Each bar splits a network into its stages, the runs of layers at one map size, by their share of the multiply-adds (top pair) and of the parameters (bottom pair). Early stages work on large maps with few weights; late ones hold the weights.
+compare-stages-hint = Point at, tap or tab to a stage to read its figures here.
 # The stage after flattening, whose layers output vectors rather than maps.
 compare-stage-vectors = vectors
 # A stage's tooltip: "56×56: 5 layers, 462,422,016 multiply-adds (25.3 %)".

@@ -48,6 +48,15 @@ test('two networks side by side: exact counts, depth, stages, receptive fields',
       assert.equal(values.reduce((a, b) => a + b, 0), total, `${model} ${what}`);
     }
   }
+  // A stage reached with the keyboard reads its figures out under the bars.
+  const readout = page.getByTestId('stage-readout');
+  assert.match(await readout.innerText(), /Point at, tap or tab to a stage/);
+  const first = page.locator('[data-testid=stage-bar][data-model=resnet50][data-what=parameters] .stage').first();
+  await first.focus();
+  const value = Number(await first.getAttribute('data-value'));
+  const said = (await readout.innerText()).replace(/,/g, '');
+  assert.match(said, /^ResNet-50 · .+ parameters \(\d+\.\d %\)$/);
+  assert.ok(said.includes(`${value} parameters`), said);
   // Both networks on one receptive-field chart.
   const chart = page.getByTestId('rf-chart');
   await chart.waitFor();

@@ -112,8 +112,17 @@ fn colour(side: usize) -> String {
 }
 
 /// A network's stages as one bar: each stage's share of `value` (multiply-adds or parameters).
-fn bar(s: &Side, what: &str, value: fn(&Stage) -> u64, lang: Lang) -> Html {
+/// A segment pointed at, tapped or focused gives its figures to `on_show` (read out under the
+/// bars, not only in its title).
+fn bar(
+    s: &Side,
+    what: &str,
+    value: fn(&Stage) -> u64,
+    lang: Lang,
+    on_show: &Callback<String>,
+) -> Html {
     let total: u64 = s.stages.iter().map(value).sum::<u64>().max(1);
+    let name = crate::zoo::label(&s.net, lang);
     let segments = s.stages.iter().filter(|st| value(st) > 0).map(|st| {
         let share = value(st) as f64 / total as f64;
         let place = st.place(lang);
@@ -128,17 +137,22 @@ fn bar(s: &Side, what: &str, value: fn(&Stage) -> u64, lang: Lang) -> Html {
         } else {
             lang.tf("compare-stage-title-macs", &args)
         };
+        let show = on_show.reform({
+            let said = format!("{name} · {title}");
+            move |_: ()| said.clone()
+        });
         html! {
             <span class="stage" data-side={st.side.to_string()} data-value={value(st).to_string()}
                 style={format!("flex-grow:{share:.6};background:{}", colour(st.side))}
-                role="img" title={title.clone()} aria-label={title}>
+                role="img" tabindex="0" title={title.clone()} aria-label={title}
+                onfocus={show.reform(|_: FocusEvent| ())} onmouseenter={show.reform(|_: MouseEvent| ())}>
                 if share > 0.07 { { place } }
             </span>
         }
     });
     html! {
         <div class="stage-bar" data-testid="stage-bar" data-model={s.net.id.clone()} data-what={what.to_string()}>
-            <span class="stage-name">{ crate::zoo::label(&s.net, lang) }</span>
+            <span class="stage-name">{ name.clone() }</span>
             <div class="stages">{ for segments }</div>
         </div>
     }
@@ -174,6 +188,12 @@ pub fn compare_page(props: &ComparePageProps) -> Html {
     // network.
     let photo = use_context::<PhotoContext>().and_then(|p| p.last);
     let answers = use_state(Answers::new);
+    // The stage segment last pointed at or focused: its figures, read out under the bars.
+    let stage_shown = use_state(|| None::<String>);
+    let on_stage = {
+        let stage_shown = stage_shown.clone();
+        Callback::from(move |t: String| stage_shown.set(Some(t)))
+    };
     let got = use_memo((), |_| RefCell::new(Answers::new()));
     let bridge = {
         let (answers, got) = (answers.clone(), got.clone());
@@ -324,11 +344,14 @@ pub fn compare_page(props: &ComparePageProps) -> Html {
             <h3>{ lang.t("compare-stages-title") }</h3>
             <p class="note">{ lang.t("compare-stages-note") }</p>
             <div class="stage-bars">
-                { bar(&sa, "multiply-adds", |s| s.macs, lang) }
-                { bar(&sb, "multiply-adds", |s| s.macs, lang) }
-                { bar(&sa, "parameters", |s| s.params, lang) }
-                { bar(&sb, "parameters", |s| s.params, lang) }
+                { bar(&sa, "multiply-adds", |s| s.macs, lang, &on_stage) }
+                { bar(&sb, "multiply-adds", |s| s.macs, lang, &on_stage) }
+                { bar(&sa, "parameters", |s| s.params, lang, &on_stage) }
+                { bar(&sb, "parameters", |s| s.params, lang, &on_stage) }
             </div>
+            <p class="note stage-readout" data-testid="stage-readout" aria-live="polite">
+                { stage_shown.as_ref().map_or_else(|| lang.t("compare-stages-hint"), |t| t.clone()) }
+            </p>
             { for top5s }
             <h3>{ lang.t("compare-rf-title") }</h3>
             <RfChart key={format!("{a}-{b}")} initial={vec![a.clone(), b.clone()]} />

@@ -246,35 +246,69 @@ pub fn residual_panel(props: &ResidualPanelProps) -> Html {
     };
     let bars = match (&photo, &*norms) {
         (Some(p), Some((tag, n))) if p.model == model && *tag == p.tag => {
-            let ratios: Vec<(String, f64)> = list
+            // (block's place in the list, its name, its ratio).
+            let ratios: Vec<(usize, String, f64)> = list
                 .iter()
-                .filter_map(|b| {
+                .enumerate()
+                .filter_map(|(i, b)| {
                     Some((
+                        i,
                         b.name.clone(),
                         n.get(&b.residual)? / n.get(&b.shortcut)?.max(1e-12),
                     ))
                 })
                 .collect();
-            let max = ratios.iter().map(|r| r.1).fold(0.0, f64::max).max(1e-9);
+            let max = ratios.iter().map(|r| r.2).fold(0.0, f64::max).max(1e-9);
             let bw = (640.0 / ratios.len().max(1) as f64).min(24.0);
-            let bars = ratios.iter().enumerate().map(|(i, (name, r))| {
+            let said = |name: &str, r: f64| {
+                lang.tf(
+                    "concepts-residual-bar",
+                    &[("block", name.into()), ("ratio", format!("{r:.2}").into())],
+                )
+            };
+            // A bar is a button: a click, Enter or Space opens its block above.
+            let bars = ratios.iter().enumerate().map(|(at, (i, name, r))| {
                 let hgt = 110.0 * r / max;
+                let open = {
+                    let (chosen, channel, i) = (chosen.clone(), channel.clone(), *i);
+                    move || {
+                        chosen.set(i);
+                        channel.set(0);
+                    }
+                };
+                let onclick = {
+                    let open = open.clone();
+                    Callback::from(move |_: MouseEvent| open())
+                };
+                let onkeydown = Callback::from(move |e: KeyboardEvent| {
+                    if matches!(e.key().as_str(), "Enter" | " ") {
+                        e.prevent_default();
+                        open();
+                    }
+                });
                 html! {
-                    <rect class={classes!("bar", (i == index).then_some("on"))} x={(i as f64 * bw).to_string()} y={(120.0 - hgt).to_string()}
-                        width={(bw - 2.0).to_string()} height={hgt.to_string()} data-block={name.clone()} data-ratio={format!("{r:.4}")}>
-                        <title>{ lang.tf("concepts-residual-bar", &[("block", name.as_str().into()), ("ratio", format!("{r:.2}").into())]) }</title>
+                    <rect class={classes!("bar", (*i == index).then_some("on"))} x={(at as f64 * bw).to_string()} y={(120.0 - hgt).to_string()}
+                        width={(bw - 2.0).to_string()} height={hgt.to_string()} data-block={name.clone()} data-ratio={format!("{r:.4}")}
+                        tabindex="0" role="button" aria-pressed={(*i == index).to_string()} aria-label={said(name, *r)}
+                        {onclick} {onkeydown}>
+                        <title>{ said(name, *r) }</title>
                     </rect>
                 }
             });
+            let this = ratios.iter().find(|(i, ..)| *i == index);
             html! {
                 <figure class="norm-bars" data-testid="residual-norms">
-                    <svg width={(ratios.len() as f64 * bw).to_string()} height="124" role="img"
+                    <svg width={(ratios.len() as f64 * bw).to_string()} height="124" role="group"
                         aria-label={lang.t("concepts-residual-bars-aria")}>{ for bars }</svg>
                     <figcaption>{ lang.tf("concepts-residual-bars-caption", &[
                         ("n", ratios.len().into()),
                         ("photo", p.photo.as_str().into()),
                         ("max", format!("{max:.2}").into()),
-                    ]) }</figcaption>
+                    ]) }
+                    if let Some((_, name, r)) = this {
+                        <br /><span data-testid="residual-norm-readout" aria-live="polite">{ said(name, *r) }</span>
+                    }
+                    </figcaption>
                 </figure>
             }
         }
