@@ -374,6 +374,14 @@ test('lenet5: a pinned unit shows its receptive field and its effective field on
   const erf = page.getByTestId('erf-heatmap');
   await erf.waitFor({ timeout: 30_000 });
   assert.equal(Number(await erf.getAttribute('data-inside')), 1, 'the gradient lies inside the field');
+  assert.equal(await page.getByTestId('erf-of-drawing').getAttribute('data-stale'), 'false');
+  // Another stroke: the pin stays, and the effective field settles on the new drawing's gradient.
+  await page.getByTestId('digit-canvas').evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  await drawStrokes(page, page.getByTestId('digit-canvas'), [[[60, 250], [220, 250]]]);
+  await page.waitForSelector('[data-testid=lenet-lab][data-busy=false]');
+  await page.waitForSelector('[data-testid=erf-of-drawing][data-stale=false]', { timeout: 30_000 });
+  await page.getByTestId('pinned-readout').waitFor();
+  await c3.scrollIntoViewIfNeeded();
   await shot('digit-canvas', 'lenet-pinned-unit');
   assert.deepEqual(errors(), []);
 });

@@ -59,6 +59,8 @@ fn pick(answer: WorkerResponse) -> Option<Reply> {
 /// node's output (None for a blank pad).
 #[derive(Clone, PartialEq)]
 struct Shown {
+    /// The drawing's tag (the gradient of a pinned unit names the drawing it was taken on).
+    tag: u64,
     pixels: Rc<Vec<f32>>,
     probs: Vec<f32>,
     layers: Rc<NodeOutputs>,
@@ -102,15 +104,16 @@ fn unit_value(layers: &NodeOutputs, u: &HoveredUnit) -> Option<f32> {
     layers.values.get(u.node)?.get(at).copied()
 }
 
-/// Asks for the gradient of a pinned unit with respect to the last drawing.
-fn ask_gradient(worker: &Worker, model: &str, u: &HoveredUnit) {
+/// Asks for the gradient of a pinned unit with respect to the last drawing sent: the worker takes
+/// requests in order, so that is the input it will use, and the answer carries its tag.
+fn ask_gradient(worker: &Worker, model: &str, u: &HoveredUnit, pipeline: &Pipeline) {
     worker.send(WorkerRequest::InputGradient {
         model: model.to_string(),
         node: u.node,
         channel: u.channel,
         y: u.y,
         x: u.x,
-        tag: 0,
+        tag: pipeline.tag,
     });
 }
 
@@ -170,12 +173,13 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
                     match (c.seen, c.layers) {
                         (Seen::Digit { pixels, .. }, Some(layers)) => {
                             shown.set(Some(Shown {
+                                tag: c.tag,
                                 pixels: Rc::new(pixels),
                                 probs: c.probs.iter().map(|&(_, p)| p).collect(),
                                 layers: Rc::new(layers),
                             }));
                             if let (Some(u), Some(w)) = (pinned_ref.borrow().as_ref(), &worker) {
-                                ask_gradient(w, &model, u);
+                                ask_gradient(w, &model, u, &pipeline.borrow());
                             }
                         }
                         // A blank pad: nothing is shown, no unit stays pinned on it.
@@ -250,14 +254,15 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
         Callback::from(move |u: Option<HoveredUnit>| hovered.set(u))
     };
     let on_pick = {
-        let (pinned, pinned_ref, worker, model) = (
+        let (pinned, pinned_ref, worker, model, pipeline) = (
             pinned.clone(),
             pinned_ref.clone(),
             worker.clone(),
             model.clone(),
+            pipeline.clone(),
         );
         Callback::from(move |u: HoveredUnit| {
-            ask_gradient(&worker, &model, &u);
+            ask_gradient(&worker, &model, &u, &pipeline.borrow());
             *pinned_ref.borrow_mut() = Some(u.clone());
             pinned.set(Some(u));
         })
@@ -268,9 +273,14 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
         .and_then(|u| unit_field(&d.analysis, u.node, u.y, u.x));
     let erf_view = match ((*pinned).as_ref(), (*erf).as_ref()) {
         (Some(u), Some(g)) if (g.node, g.channel, g.y, g.x) == (u.node, u.channel, u.y, u.x) => {
+            // Taken on an earlier drawing: shown dimmed until this drawing's comes.
+            let stale = (*shown).as_ref().is_some_and(|s| s.tag != g.tag);
             html! {
-                <ErfHeatmap heat={Rc::new(g.heat.clone())} height={g.height} width={g.width} field={pinned_field}
-                    background={preview.clone().map(Background::Ink)} shown={192.0} millis={Some(g.millis)} />
+                <div class={classes!("erf-of-drawing", stale.then_some("stale"))} data-testid="erf-of-drawing"
+                    data-stale={stale.to_string()} aria-busy={stale.to_string()}>
+                    <ErfHeatmap heat={Rc::new(g.heat.clone())} height={g.height} width={g.width} field={pinned_field}
+                        background={preview.clone().map(Background::Ink)} shown={192.0} millis={Some(g.millis)} />
+                </div>
             }
         }
         (Some(_), _) => {
