@@ -71,7 +71,7 @@ test('phone: the picker is a menu, the page is as wide as the screen, a finger d
 
   // A wide table scrolls inside its box, not the page.
   await show(page, 'resnet50');
-  const wrap = page.locator('.table-wrap').first();
+  const wrap = page.getByTestId('layer-table-wrap').first();
   const [client, scroll] = await wrap.evaluate((el) => [el.clientWidth, el.scrollWidth]);
   assert.ok(scroll > client && client <= 390, `table box ${client} of ${scroll}`);
   assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390);
@@ -103,7 +103,7 @@ test('phone: with a photo classified and a layer open, every view is as wide as 
   // Every view keeps within the screen with the photo classified (the menu opens each one).
   for (const view of VIEWS) {
     await page.getByTestId('menu-toggle').click();
-    await page.locator(`.sidebar [data-model=${view}]`).first().click();
+    await page.locator(`[data-testid=sidebar] [data-model=${view}]`).first().click();
     await page.waitForSelector(`[data-testid=main-view][data-model=${view}], [data-testid=compare-view]`);
     await page.waitForTimeout(300);
     assert.equal(await width(), 390, `${view} with a photo classified is wider than the screen`);

@@ -42,7 +42,7 @@ test('two networks side by side: exact counts, depth, stages, receptive fields',
   // Each network's stage bars add up to its totals.
   for (const [model, ref] of [['resnet50', ra], ['densenet121', rb]]) {
     for (const [what, total] of [['multiply-adds', ref.total_macs], ['parameters', ref.total_params]]) {
-      const values = await page.locator(`[data-testid=stage-bar][data-model=${model}][data-what=${what}] .stage`)
+      const values = await page.locator(`[data-testid=stage-bar][data-model=${model}][data-what=${what}] [data-testid=stage]`)
         .evaluateAll((els) => els.map((e) => Number(e.dataset.value)));
       assert.ok(values.length >= 4, `${model} ${what}: ${values.length} stages`);
       assert.equal(values.reduce((a, b) => a + b, 0), total, `${model} ${what}`);
@@ -51,7 +51,7 @@ test('two networks side by side: exact counts, depth, stages, receptive fields',
   // A stage reached with the keyboard reads its figures out under the bars.
   const readout = page.getByTestId('stage-readout');
   assert.match(await readout.innerText(), /Point at, tap or tab to a stage/);
-  const first = page.locator('[data-testid=stage-bar][data-model=resnet50][data-what=parameters] .stage').first();
+  const first = page.locator('[data-testid=stage-bar][data-model=resnet50][data-what=parameters] [data-testid=stage]').first();
   await first.focus();
   const value = Number(await first.getAttribute('data-value'));
   const said = (await readout.innerText()).replace(/,/g, '');

@@ -308,9 +308,9 @@ test('resnet18: x, F(x) and F(x)+x of a block, basic against bottleneck, project
   // ResNet-34's layer2.0 (basic, projected) and ResNet-50's (bottleneck, projected).
   assert.deepEqual(rows, [['resnet34', 230144], ['resnet50', 379392]]);
   await page.getByTestId('residual-norms').waitFor({ timeout: 60_000 });
-  assert.equal(await page.getByTestId('residual-norms').locator('rect.bar').count(), 8);
+  assert.equal(await page.getByTestId('residual-norms').getByTestId('residual-norm-bar').count(), 8);
   // The chosen block's ratio is read out; a bar opens its block from the keyboard.
-  const ratio = (block) => page.locator(`[data-testid=residual-norms] rect.bar[data-block="${block}"]`);
+  const ratio = (block) => page.locator(`[data-testid=residual-norms] [data-testid=residual-norm-bar][data-block="${block}"]`);
   assert.equal(Number(await ratio('layer2.0').getAttribute('data-ratio')).toFixed(2),
     (await page.getByTestId('residual-norm-readout').innerText()).match(/layer2\.0: ‖F\(x\)‖ \/ ‖shortcut‖ = (\d+\.\d\d)/)[1]);
   await ratio('layer3.1').focus();

@@ -25,7 +25,7 @@ async function choose(page, model) {
 async function widths(page) {
   return page.evaluate(() => ({
     svg: document.querySelector('[data-testid=network-diagram]').getBoundingClientRect().width,
-    panel: document.querySelector('.diagram-wrap').clientWidth,
+    panel: document.querySelector('[data-testid=diagram-wrap]').clientWidth,
     doc: document.documentElement.scrollWidth,
   }));
 }
@@ -66,9 +66,9 @@ test('resnet152: seven labelled stages fit the panel; ×36 opens to its blocks, 
 
   await blocks.nth(0).click();
   const detail = page.locator('[data-testid=diagram-detail][data-block="layer3.0"]');
-  assert.equal(await detail.locator('g.dnode').count(), 5, 'three convolutions, the projection and the addition');
+  assert.equal(await detail.getByTestId('diagram-node').count(), 5, 'three convolutions, the projection and the addition');
   await shot(page, 'diagram-resnet152-open');
-  await detail.locator('g.dnode[data-layer="layer3.0.downsample.0"]').click();
+  await detail.locator('[data-testid=diagram-node][data-layer="layer3.0.downsample.0"]').click();
   assert.equal(await page.locator('tr.layer-row.selected').getAttribute('data-layer'), 'layer3.0.downsample.0');
 
   // The bracket closes the 36 back into one box.
@@ -77,19 +77,19 @@ test('resnet152: seven labelled stages fit the panel; ×36 opens to its blocks, 
 
   // Every layer: all 50 additions, still as wide as the panel; the minimap appears and moves the view.
   await page.getByTestId('diagram-every-layer').click();
-  assert.equal(await page.locator('[data-testid=network-diagram] g.dnode.merge').count(), 50);
+  assert.equal(await page.locator('[data-testid=network-diagram] [data-testid=diagram-node][data-kind=merge]').count(), 50);
   after = await widths(page);
   assert.ok(after.svg <= after.panel);
   const minimap = page.getByTestId('diagram-minimap');
   await minimap.waitFor();
-  const top0 = await page.locator('.diagram-wrap').evaluate((e) => e.scrollTop);
+  const top0 = await page.getByTestId('diagram-wrap').evaluate((e) => e.scrollTop);
   const box = await minimap.boundingBox();
   await page.mouse.click(box.x + box.width / 2, box.y + box.height - 3);
-  const top1 = await page.locator('.diagram-wrap').evaluate((e) => e.scrollTop);
+  const top1 = await page.getByTestId('diagram-wrap').evaluate((e) => e.scrollTop);
   assert.ok(top1 > top0 + 100, `the minimap scrolled the diagram (${top0} → ${top1})`);
 
   // Ctrl + wheel zooms the diagram.
-  const wrap = await page.locator('.diagram-wrap').boundingBox();
+  const wrap = await page.getByTestId('diagram-wrap').boundingBox();
   await page.mouse.move(wrap.x + 200, wrap.y + 100);
   await page.keyboard.down('Control');
   await page.mouse.wheel(0, 300);
@@ -129,7 +129,7 @@ test('on a phone every long network still fits: the diagram as wide as its panel
       await phone.page.waitForSelector(`[data-testid=diagram-panel][data-net=${model}]`);
       // The diagram is drawn again once its panel's width is measured (an effect after the render).
       await phone.page.waitForFunction(() => document.querySelector('[data-testid=network-diagram]').getBoundingClientRect().width
-        <= document.querySelector('.diagram-wrap').clientWidth, null, { timeout: 5_000 }).catch(() => {});
+        <= document.querySelector('[data-testid=diagram-wrap]').clientWidth, null, { timeout: 5_000 }).catch(() => {});
       const w = await widths(phone.page);
       assert.ok(w.svg <= w.panel, `${model}: ${w.svg} px in ${w.panel}`);
       assert.equal(w.doc, 390, model);
@@ -143,7 +143,7 @@ test('on a phone every long network still fits: the diagram as wide as its panel
     await shot(phone.page, 'diagram-vgg19bn-phone');
     // Two fingers spread apart on the diagram zoom it in (touch events, as a phone sends them).
     const cdp = await context.newCDPSession(phone.page);
-    const r = await phone.page.locator('.diagram-wrap').boundingBox();
+    const r = await phone.page.getByTestId('diagram-wrap').boundingBox();
     const [cx, cy] = [r.x + r.width / 2, r.y + Math.min(r.height / 2, 200)];
     const fingers = (d) => [{ x: cx - d, y: cy, id: 1 }, { x: cx + d, y: cy, id: 2 }];
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: fingers(30) });

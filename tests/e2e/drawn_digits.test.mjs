@@ -54,7 +54,7 @@ async function setBrush(px) {
   // The pad reads the brush when a stroke starts: wait until it has re-rendered with it (the
   // brush readout shows the new width), and a frame more.
   await page.waitForFunction((v) => {
-    const readout = document.querySelector('.brush-px');
+    const readout = document.querySelector('[data-testid=brush-px]');
     return readout && new RegExp(`^\\s*${v}\\b`).test(readout.textContent);
   }, px);
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done())));

@@ -94,7 +94,7 @@ test('vgg13 after vgg16: beyond the bound the worker unloads VGG-16 and the page
   await page.locator('[data-testid=model-entry][data-model=vgg16]').click();
   await page.waitForSelector('[data-testid=main-view][data-model=vgg16] [data-testid=photo-lab]');
   // Once the worker has answered what it holds, the panel says the weights are missing.
-  await page.waitForSelector('[data-testid=weights-panel] .weights-status[data-state=missing]', { timeout: 30_000 });
+  await page.waitForSelector('[data-testid=weights-panel] [data-testid=weights-status][data-state=missing]', { timeout: 30_000 });
   assert.equal(await page.getByTestId('photo-lab').getAttribute('data-weights'), 'none');
   assert.deepEqual(errors(), []);
 });

@@ -151,7 +151,7 @@ test('every layer\'s feature maps are shown; hovering a unit outlines its recept
   await pinned.waitFor();
   assert.match(await pinned.innerText(), new RegExp(`Pinned: c3 · map 0 · unit \\(5, 4\\) = ${hovered[1].replace('.', '\\.')}\\.`));
   assert.equal(Number(await pinned.getAttribute('data-value')).toFixed(4), hovered[1]);
-  assert.equal(await page.getByTestId('connection-table').locator('td.on').count(), 60);
+  assert.equal(await page.getByTestId('connection-table').locator('[data-testid=connection-cell][data-on=true]').count(), 60);
   await screenshot(page, 'lenet5-feature-maps');
   assert.deepEqual(errors(), []);
 });

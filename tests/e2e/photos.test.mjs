@@ -282,7 +282,7 @@ test('EXIF orientation is respected; photos also come by drop and by paste', asy
       const dt = new DataTransfer();
       dt.items.add(new File([new Uint8Array(bytes)], `${how}.jpeg`, { type: 'image/jpeg' }));
       if (how === 'drop') {
-        document.querySelector('.photo-input').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        document.querySelector('[data-testid=photo-drop]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
       } else {
         document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
       }

@@ -61,11 +61,11 @@ test('resnet50: 25,557,032 params and 4,089,184,256 MACs, every layer listed', a
   // Every layer of the diagram shows the four projection shortcuts and sixteen additions.
   const diagram = page.getByTestId('network-diagram');
   await page.getByTestId('diagram-every-layer').click();
-  assert.equal(await diagram.locator('g.dnode[data-layer$="downsample.0"]').count(), 4);
-  assert.equal(await diagram.locator('g.dnode.merge').count(), 16);
+  assert.equal(await diagram.locator('[data-testid=diagram-node][data-layer$="downsample.0"]').count(), 4);
+  assert.equal(await diagram.locator('[data-testid=diagram-node][data-kind=merge]').count(), 16);
   await screenshot(page, 'zoo-resnet50');
   // Clicking a box selects its row.
-  await diagram.locator('g.dnode[data-layer="layer3.0.downsample.0"]').click();
+  await diagram.locator('[data-testid=diagram-node][data-layer="layer3.0.downsample.0"]').click();
   assert.equal(await page.locator('tr.layer-row.selected').getAttribute('data-layer'), 'layer3.0.downsample.0');
   assert.deepEqual(errors(), []);
 });
@@ -85,7 +85,7 @@ test('googlenet: Inception branches side by side, merged by concatenation', asyn
   await choose('googlenet');
   const diagram = page.getByTestId('network-diagram');
   await page.getByTestId('diagram-every-layer').click();
-  assert.equal(await diagram.locator('g.dnode.merge').count(), 9);
+  assert.equal(await diagram.locator('[data-testid=diagram-node][data-kind=merge]').count(), 9);
   assert.equal(await page.getByTestId('total-params').getAttribute('data-value'),
     String(reference('googlenet').total_params));
   await rowsHaveTorchvisionsParams('googlenet');
@@ -98,7 +98,7 @@ test('every network of the picker shows its table and diagram without errors', a
   for (const id of ids) {
     await choose(id);
     assert.ok(await page.getByTestId('layer-row').count() > 5, `${id} has rows`);
-    assert.ok(await page.getByTestId('network-diagram').locator('g.dnode, g.dblock').count() > 3, `${id} has a diagram`);
+    assert.ok(await page.getByTestId('network-diagram').locator('[data-testid=diagram-node], [data-testid=diagram-block], [data-testid=diagram-group]').count() > 3, `${id} has a diagram`);
   }
   assert.deepEqual(errors(), []);
 });

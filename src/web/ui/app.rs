@@ -438,7 +438,7 @@ pub fn app() -> Html {
             <a class="skip-link" href="#main" data-testid="skip-link" onclick={on_skip}>{ lang.t("app-skip") }</a>
             <Header on_lang={on_lang} menu_open={*menu_open} on_menu={on_menu.clone()} />
             <div class={classes!("layout", menu_open.then_some("menu-open"))}>
-                <aside class="sidebar" id="picker" onkeydown={on_picker_key}>
+                <aside class="sidebar" id="picker" data-testid="sidebar" onkeydown={on_picker_key}>
                     <ModelPicker selected={selected.clone()} on_select={on_select.clone()} />
                 </aside>
                 if *menu_open {

@@ -142,7 +142,7 @@ fn bar(
             move |_: ()| said.clone()
         });
         html! {
-            <span class="stage" data-side={st.side.to_string()} data-value={value(st).to_string()}
+            <span class="stage" data-testid="stage" data-side={st.side.to_string()} data-value={value(st).to_string()}
                 style={format!("flex-grow:{share:.6};background:{}", colour(st.side))}
                 role="img" tabindex="0" title={title.clone()} aria-label={title}
                 onfocus={show.reform(|_: FocusEvent| ())} onmouseenter={show.reform(|_: MouseEvent| ())}>

@@ -28,7 +28,7 @@ pub fn connection_table(props: &ConnectionTableProps) -> Html {
                             <th scope="row">{ i }</th>
                             { for props.table.iter().map(|row| {
                                 let on = row.contains(&i);
-                                html! { <td class={classes!(on.then_some("on"))}>{ if on { "×" } else { "" } }</td> }
+                                html! { <td class={classes!(on.then_some("on"))} data-testid="connection-cell" data-on={on.to_string()}>{ if on { "×" } else { "" } }</td> }
                             }) }
                         </tr>
                     }) }

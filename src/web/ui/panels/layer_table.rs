@@ -115,7 +115,7 @@ pub fn layer_table(props: &LayerTableProps) -> Html {
         }
     });
     html! {
-        <div class="table-wrap" tabindex="0" role="region" aria-label={lang.t("network-table-label")}>
+        <div class="table-wrap" data-testid="layer-table-wrap" tabindex="0" role="region" aria-label={lang.t("network-table-label")}>
             <table class="layer-table" data-testid="layer-table">
                 <thead>
                     <tr>

@@ -427,7 +427,7 @@ pub fn network_diagram(props: &NetworkDiagramProps) -> Html {
             <button data-testid="diagram-zoom-fit" onclick={fit}>{ lang.t("network-zoom-fit") }</button>
         </div>
         <div class="diagram-box">
-            <div class="diagram-wrap" ref={wrap} tabindex="0" role="region" aria-label={lang.t("network-diagram-region")}
+            <div class="diagram-wrap" data-testid="diagram-wrap" ref={wrap} tabindex="0" role="region" aria-label={lang.t("network-diagram-region")}
                 onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up.clone()} onpointercancel={on_up.clone()}
                 onpointerleave={on_up} onscroll={on_scroll} onkeydown={on_key}>
                 <DiagramScene described={props.described.clone()} overview={ov_rc.clone()} scene={scene.clone()}

@@ -79,7 +79,7 @@ pub fn photo_input(props: &PhotoInputProps) -> Html {
         }
     });
     html! {
-        <div class={classes!("photo-input", drop.dragging.then_some("dragging"))}
+        <div class={classes!("photo-input", drop.dragging.then_some("dragging"))} data-testid="photo-drop"
             ondragover={drop.on_drag_over} ondragleave={drop.on_drag_leave} ondrop={drop.on_drop}>
             <label class="file-button">
                 { lang.t("photo-choose") }

@@ -289,7 +289,7 @@ pub fn residual_panel(props: &ResidualPanelProps) -> Html {
                 html! {
                     <rect class={classes!("bar", (*i == index).then_some("on"))} x={(at as f64 * bw).to_string()} y={(120.0 - hgt).to_string()}
                         width={(bw - 2.0).to_string()} height={hgt.to_string()} data-block={name.clone()} data-ratio={format!("{r:.4}")}
-                        tabindex="0" role="button" aria-pressed={(*i == index).to_string()} aria-label={said(name, *r)}
+                        data-testid="residual-norm-bar" tabindex="0" role="button" aria-pressed={(*i == index).to_string()} aria-label={said(name, *r)}
                         {onclick} {onkeydown}>
                         <title>{ said(name, *r) }</title>
                     </rect>

@@ -122,7 +122,7 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
     let loading = matches!(props.state, WeightsState::Loading { .. });
     let status = match &props.state {
         WeightsState::Missing => html! {
-            <p class="weights-status" data-state="missing">
+            <p class="weights-status" data-testid="weights-status" data-state="missing">
                 { lang.tf("photo-weights-missing", &[
                     ("network", (&props.label).into()),
                     ("params", lang.count(props.params).into()),
@@ -159,7 +159,7 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
                 ),
             };
             html! {
-                <p class="weights-status" data-state="loading">
+                <p class="weights-status" data-testid="weights-status" data-state="loading">
                     { lang.tf("photo-weights-loading", &[
                         ("source", source.into()),
                         ("params", lang.count(props.params).into()),

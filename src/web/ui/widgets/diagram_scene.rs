@@ -176,7 +176,7 @@ fn layer_box(
         };
         return html! {
             <g class={classes!("dnode", "merge", selected.then_some("selected"))} data-layer={node.name.clone()}
-               tabindex="0" role="button" {onclick} {onkeydown}>
+               data-testid="diagram-node" data-kind="merge" tabindex="0" role="button" {onclick} {onkeydown}>
                 <title>{ title }</title>
                 <circle cx={cx.to_string()} cy={cy.to_string()} r="11" />
                 <text x={cx.to_string()} y={(cy + 4.0).to_string()} class="merge-sym">{ sym }</text>
@@ -192,8 +192,8 @@ fn layer_box(
         .unwrap_or("")
         .to_lowercase();
     html! {
-        <g class={classes!("dnode", kind, selected.then_some("selected"))} data-layer={node.name.clone()}
-           tabindex="0" role="button" {onclick} {onkeydown}>
+        <g class={classes!("dnode", kind.clone(), selected.then_some("selected"))} data-layer={node.name.clone()}
+           data-testid="diagram-node" data-kind={kind.clone()} tabindex="0" role="button" {onclick} {onkeydown}>
             <title>{ title }</title>
             <rect x={x.to_string()} y={y.to_string()} width={BOX_W.to_string()} height={BOX_H.to_string()} rx="5" />
             <text x={cx.to_string()} y={(y + 15.0).to_string()} class="cap">{ caption_in(&node.op, lang) }</text>

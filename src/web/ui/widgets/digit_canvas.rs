@@ -387,7 +387,7 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
                     { lang.t("lenet-brush") }{ " " }
                     <input type="range" min="6" max="36" step="1" value={brush.to_string()}
                         data-testid="brush-size" oninput={on_brush} />
-                    <span class="brush-px">{ format!("{} px", *brush) }</span>
+                    <span class="brush-px" data-testid="brush-px">{ format!("{} px", *brush) }</span>
                 </label>
                 <button data-testid="undo-button" onclick={on_undo} disabled={*count == 0}>{ lang.t("lenet-undo") }</button>
                 <button data-testid="clear-button" onclick={on_clear} disabled={*count == 0}>{ lang.t("lenet-clear") }</button>
