@@ -135,6 +135,16 @@ test('Concepts: every explainer, and networks added to and removed from the fiel
   await chart.locator('[data-testid=rf-chart-remove][data-model=alexnet]').click();
   const models = await chart.getByTestId('rf-series').evaluateAll((s) => s.map((x) => x.dataset.model));
   assert.deepEqual(models, ['vgg16', 'resnet50', 'googlenet']);
+  // From the keyboard: the × of a chip in the middle removes that network only, and the focus
+  // goes to the list to add one (not to a neighbour's ×, which Enter would press next).
+  await chart.locator('[data-testid=rf-chart-remove][data-model=resnet50]').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=rf-series]').length === 2);
+  assert.deepEqual(await chart.getByTestId('rf-series').evaluateAll((s) => s.map((x) => x.dataset.model)), ['vgg16', 'googlenet']);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'rf-chart-add');
+  await chart.getByTestId('rf-chart-add').selectOption('resnet50');
+  await chart.getByTestId('rf-chart-add-button').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=rf-series]').length === 3);
   await shot('rf-chart', 'concepts-rf-chart');
 });
 

@@ -99,6 +99,34 @@ test('resnet152: seven labelled stages fit the panel; ×36 opens to its blocks, 
   assert.deepEqual(errors(), []);
 });
 
+test('the keyboard opens a group and a block and closes them; the focus stays on the boxes it opened', async () => {
+  await choose(page, 'resnet50');
+  const active = () => page.evaluate(() => {
+    const a = document.activeElement;
+    return [a?.dataset.testid, a?.dataset.block ?? a?.dataset.layer ?? a?.dataset.repeat];
+  });
+  const group = page.locator('[data-testid=diagram-group][data-repeat="4"]');
+  await group.focus();
+  await page.keyboard.press('Enter');
+  // The ×4 opened: the focus is on its first block, not on whatever box took its place.
+  await page.waitForFunction(() => document.activeElement?.dataset.block === 'layer2.0');
+  assert.deepEqual(await active(), ['diagram-block', 'layer2.0']);
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid=diagram-detail][data-block="layer2.0"]').waitFor();
+  assert.ok(await page.evaluate(() => document.activeElement?.closest('[data-testid=diagram-detail]')?.dataset.block === 'layer2.0'),
+    JSON.stringify(await active()));
+  // Closing the block gives the focus back to it; the bracket closes the group onto its box.
+  await page.locator('[data-testid=diagram-detail][data-block="layer2.0"] [data-testid=diagram-close]').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.dataset.block === 'layer2.0');
+  assert.deepEqual(await active(), ['diagram-block', 'layer2.0']);
+  await page.getByTestId('diagram-group-close').first().focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'diagram-group');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.repeat), '4');
+  assert.deepEqual(errors(), []);
+});
+
 test('densenet121: dense blocks of 6, 12, 24 and 16 layers; an opened block runs its connections along a bus', async () => {
   await choose(page, 'densenet121');
   const w = await widths(page);

@@ -80,9 +80,14 @@ pub fn experiment_lab() -> Html {
             </button>
         }
     });
+    // Keyed by preset: another preset's variants do not inherit which settings were open.
+    let preset_key = presets
+        .get(*chosen)
+        .map(|p| p.key.clone())
+        .unwrap_or_default();
     let editors = variants.iter().enumerate().map(|(k, v)| {
         html! {
-            <details class="variant-settings">
+            <details class="variant-settings" key={format!("{preset_key}-{k}")}>
                 <summary>{ lang.t(&v.label) }</summary>
                 <TrainSettings settings={v.settings.clone()} on_change={edit(k)} choose_design={false}
                     disabled={busy} testid={format!("variant-{k}")} />

@@ -139,7 +139,7 @@ pub fn backend_status(props: &BackendStatusProps) -> Html {
             <span class="gpu-note" data-testid="gpu-note">{ note }</span>
             <span class="sep">{ " · " }</span>
             <span class="worker" data-testid="worker-status" data-state={worker_state}>{ worker_text }</span>
-            { restarted }
+            { restarted.unwrap_or_default() }
             <TrainingStatus />
         </footer>
     }

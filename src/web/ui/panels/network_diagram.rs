@@ -150,6 +150,25 @@ pub fn network_diagram(props: &NetworkDiagramProps) -> Html {
             }
         })
     };
+    // After a group or block opens or closes, the box the reader was on keeps the focus.
+    let focus_next = use_mut_ref(|| None::<String>);
+    {
+        let (wrap, focus_next) = (wrap.clone(), focus_next.clone());
+        use_effect(move || {
+            let target = focus_next.borrow_mut().take();
+            if let (Some(sel), Some(el)) = (target, wrap.cast::<web_sys::Element>()) {
+                // The boxes are SVG elements: `focus` is theirs as much as an HTML element's.
+                if let Some(found) = el.query_selector(&sel).ok().flatten() {
+                    let focus = js_sys::Reflect::get(&found, &"focus".into())
+                        .ok()
+                        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+                    if let Some(f) = focus {
+                        let _ = f.call0(&found);
+                    }
+                }
+            }
+        });
+    }
     {
         let measure = measure.clone();
         let (wrap, pending) = (wrap.clone(), pending_scroll.clone());
@@ -234,27 +253,41 @@ pub fn network_diagram(props: &NetworkDiagramProps) -> Html {
     let on_action = {
         let (opened, on_select, pointers) =
             (opened.clone(), props.on_select.clone(), pointers.clone());
+        let (focus_next, ov) = (focus_next.clone(), ov_rc.clone());
         Callback::from(move |a: DiagramAction| {
             // The click that ends a drag is no click (the flag is cleared right after it).
             if pointers.borrow().moved {
                 return;
             }
             let mut next = (*opened).clone();
-            match a {
+            // The box that takes the focus once drawn: the first of an opened group, the group
+            // again once closed, an opened block's first button, the block again once closed.
+            let focus = |item: String| format!("[data-item=\"{item}\"] [tabindex]");
+            let target = match a {
                 DiagramAction::Select(node) => return on_select.emit(node),
                 DiagramAction::OpenGroup(g) => {
                     next.groups.insert(g);
+                    let first = ov.groups.get(g).map_or(0, |gr| gr.units.start);
+                    format!(
+                        "{}, {}",
+                        focus(format!("l{first}")),
+                        focus(format!("b{first}"))
+                    )
                 }
                 DiagramAction::CloseGroup(g) => {
                     next.groups.remove(&g);
+                    focus(format!("g{g}"))
                 }
                 DiagramAction::OpenUnit(u) => {
                     next.units.insert(u);
+                    focus(format!("d{u}"))
                 }
                 DiagramAction::CloseUnit(u) => {
                     next.units.remove(&u);
+                    focus(format!("b{u}"))
                 }
-            }
+            };
+            *focus_next.borrow_mut() = Some(target);
             opened.set(next);
         })
     };

@@ -65,6 +65,8 @@ pub fn rf_chart(props: &RfChartProps) -> Html {
         .as_ref()
         .and_then(|d| d.as_ref().as_ref().map(|d| d.net.id.clone()));
     let added = use_state(|| props.initial.clone());
+    // Where the focus goes once a chip's × removed it: the list to add a network from.
+    let add_select = use_node_ref();
     let choice = use_state(String::new);
     let shown: Vec<String> = own.iter().cloned().chain(added.iter().cloned()).collect();
     // The page's own network from its description (an imported one is in no zoo), the added
@@ -166,15 +168,22 @@ pub fn rf_chart(props: &RfChartProps) -> Html {
             None => label.clone(),
         };
         let remove = (Some(id) != own.as_ref()).then(|| {
-            let added = added.clone();
-            let id = id.clone();
+            let (added, add_select) = (added.clone(), add_select.clone());
+            let gone = id.clone();
+            let onclick = Callback::from(move |_| {
+                added.set(added.iter().filter(|m| **m != gone).cloned().collect());
+                if let Some(s) = add_select.cast::<web_sys::HtmlElement>() {
+                    let _ = s.focus();
+                }
+            });
             html! {
                 <button class="chip-x" data-testid="rf-chart-remove" data-model={id.clone()} aria-label={lang.tf("concepts-rf-remove", &[("network", label.as_str().into())])}
-                    onclick={Callback::from(move |_| added.set(added.iter().filter(|m| **m != id).cloned().collect()))}>{ "×" }</button>
+                    {onclick}>{ "×" }</button>
             }
         });
         html! {
-            <span class="series-chip" style={format!("border-color:{colour}")}>
+            // Keyed: removing a chip must not hand its neighbour's element (and the focus) over.
+            <span class="series-chip" key={id.clone()} style={format!("border-color:{colour}")}>
                 <span class="swatch" style={format!("background:{colour}")}></span>
                 { text }{ for remove }
             </span>
@@ -211,9 +220,10 @@ pub fn rf_chart(props: &RfChartProps) -> Html {
         <section class="panel rf-chart" data-testid="rf-chart">
             <h3>{ lang.t("concepts-rf-title") }</h3>
             <div class="controls">
-                { for chips }
+                // The chips in a list of their own: all keyed, not mixed with the controls.
+                <span class="chips">{ for chips }</span>
                 <label>{ format!("{} ", lang.t("concepts-rf-add-label")) }
-                    <select data-testid="rf-chart-add" onchange={on_choose}>
+                    <select data-testid="rf-chart-add" ref={add_select.clone()} onchange={on_choose}>
                         <option value="" selected={choice.is_empty()}>{ lang.t("concepts-rf-choose") }</option>
                         { for options }
                     </select>

@@ -88,7 +88,8 @@ pub fn weights_manager() -> Html {
     let name = |model: &str| crate::zoo::label_of(model, lang).unwrap_or_else(|| model.to_string());
     let rows = library.cached.iter().map(|c| {
         html! {
-            <tr data-testid="kept-weights" data-model={c.model.clone()}>
+            // Keyed: a deleted row must not hand its Delete button (and the focus) to another.
+            <tr key={c.url.clone()} data-testid="kept-weights" data-model={c.model.clone()}>
                 <td>{ name(&c.model) }</td>
                 <td class="num">{ mib(c.bytes) }</td>
                 <td class="source" lang="en">{ c.label.clone() }</td>

@@ -274,13 +274,15 @@ pub fn weights_panel(props: &WeightsPanelProps) -> Html {
         <section class="weights-panel" data-testid="weights-panel" data-model={props.model.clone()}
             ondragover={drop.on_drag_over} ondragleave={drop.on_drag_leave} ondrop={drop.on_drop}>
             <h3>{ lang.t("photo-weights-title") }</h3>
+            // Each one child, present or not, so that the status block is never rebuilt by a
+            // neighbour coming or going (Yew pairs unkeyed children from the end).
             { status }
-            { unpublished }
-            { cancel }
+            { unpublished.unwrap_or_default() }
+            { cancel.unwrap_or_default() }
             { keeping }
-            { note }
-            { reload }
-            { offer }
+            { note.unwrap_or_default() }
+            { reload.unwrap_or_default() }
+            { offer.unwrap_or_default() }
             <div class="weights-sources">
                 <label class="file-button">
                     { lang.t("photo-weights-open") }

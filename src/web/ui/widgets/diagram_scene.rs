@@ -27,6 +27,17 @@ pub enum DiagramAction {
     CloseUnit(usize),
 }
 
+/// An item's identity in the scene (`l3`, `g1`, `b7`, `d7`): its key among the drawn items and
+/// its `data-item`, by which the panel finds the box to focus after opening or closing.
+pub fn item_key(kind: &ItemKind) -> String {
+    match kind {
+        ItemKind::Layer { unit } => format!("l{unit}"),
+        ItemKind::Group { group } => format!("g{group}"),
+        ItemKind::Block { unit } => format!("b{unit}"),
+        ItemKind::Detail { unit, .. } => format!("d{unit}"),
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct DiagramSceneProps {
     pub described: Rc<Option<Described>>,
@@ -437,12 +448,17 @@ pub fn diagram_scene(props: &DiagramSceneProps) -> Html {
             }
         }
     }
+    // Keyed by group and by row (a group opened over two rows has a bracket on each).
+    let mut rows_of = std::collections::HashMap::<usize, usize>::new();
     let brackets = brackets.into_iter().map(|(g, _, x1, y, x2)| {
+        let row = rows_of.entry(g).or_default();
+        let key = format!("c{g}-{row}");
+        *row += 1;
         let repeat = ov.groups[g].repeat();
         let (onclick, onkeydown) = activate(&props.on_action, DiagramAction::CloseGroup(g));
         let close = lang.tf("network-diagram-close-group", &[("repeat", repeat.to_string().into())]);
         html! {
-            <g class="bracket" data-testid="diagram-group-close" tabindex="0" role="button" aria-label={close.clone()} {onclick} {onkeydown}>
+            <g key={key} class="bracket" data-testid="diagram-group-close" data-group={g.to_string()} tabindex="0" role="button" aria-label={close.clone()} {onclick} {onkeydown}>
                 <title>{ close }</title>
                 <path d={format!("M{x1},{} V{y} H{x2} V{}", y - 3.0, y - 3.0)} />
                 <rect x={(x1 + 6.0).to_string()} y={(y - 6.0).to_string()} width="40" height="12" rx="6" />
@@ -458,23 +474,29 @@ pub fn diagram_scene(props: &DiagramSceneProps) -> Html {
         };
         html! { <path class={class} d={l.path.clone()} /> }
     });
-    let items = scene.items.iter().map(|it| match &it.kind {
-        ItemKind::Layer { unit } => {
-            let u = &ov.units[*unit];
-            let b = unit_box(d, u);
-            let cx = it.x + it.w / 2.0;
-            let cy = it.y + it.port;
-            layer_box(
-                d,
-                lang,
-                &b,
-                (cx, cy),
-                props.selected == Some(u.first),
-                &props.on_action,
-            )
-        }
-        ItemKind::Group { .. } | ItemKind::Block { .. } => block_box(lang, d, ov, it, props),
-        ItemKind::Detail { unit, diagram } => detail(d, lang, ov, it, *unit, diagram, props),
+    // Each item keyed by what it is: opening a group changes how many items there are, and an
+    // unkeyed list would hand the focused box's element to another box.
+    let items = scene.items.iter().map(|it| {
+        let key = item_key(&it.kind);
+        let inner = match &it.kind {
+            ItemKind::Layer { unit } => {
+                let u = &ov.units[*unit];
+                let b = unit_box(d, u);
+                let cx = it.x + it.w / 2.0;
+                let cy = it.y + it.port;
+                layer_box(
+                    d,
+                    lang,
+                    &b,
+                    (cx, cy),
+                    props.selected == Some(u.first),
+                    &props.on_action,
+                )
+            }
+            ItemKind::Group { .. } | ItemKind::Block { .. } => block_box(lang, d, ov, it, props),
+            ItemKind::Detail { unit, diagram } => detail(d, lang, ov, it, *unit, diagram, props),
+        };
+        html! { <g key={key.clone()} data-item={key}>{ inner }</g> }
     });
     let z = props.zoom;
     html! {
@@ -488,10 +510,10 @@ pub fn diagram_scene(props: &DiagramSceneProps) -> Html {
                     <path d="M0,0 L8,4 L0,8 z" />
                 </marker>
             </defs>
-            { for frames }
-            { for links }
-            { for items }
-            { for brackets }
+            <g class="frames">{ for frames }</g>
+            <g class="links">{ for links }</g>
+            <g class="items">{ for items }</g>
+            <g class="brackets">{ for brackets }</g>
         </svg>
     }
 }
