@@ -129,7 +129,8 @@ fn gather(name: &str, t: &Tensor, storage: &[u8]) -> Result<Vec<f32>, Checkpoint
         .zip(&t.stride)
         .try_fold(
             t.storage.view_offset.checked_add(t.offset),
-            |acc, (&d, &s)| Some(acc?.checked_add((d - 1).checked_mul(s)?)),
+            // A size of 0 with n ≠ 0 (the product overflowed before reaching it) is no tensor.
+            |acc, (&d, &s)| Some(acc?.checked_add(d.checked_sub(1)?.checked_mul(s)?)),
         )
         .flatten();
     let first = t.storage.view_offset.checked_add(t.offset);
@@ -367,6 +368,25 @@ mod tests {
             legacy_densenet_name("features.denseblock1.denselayer1.norm1.weight"),
             None
         );
+    }
+
+    /// A size of 0 behind sizes whose product overflows: the element count is no count, and the
+    /// last index must be refused, not computed as 0 − 1.
+    #[test]
+    fn an_empty_dimension_after_an_overflowing_product_is_refused() {
+        use crate::engine::checkpoint::pickle::{Storage, Tensor};
+        let t = Tensor {
+            storage: Storage {
+                class: "FloatStorage".into(),
+                key: "0".into(),
+                view_offset: 0,
+            },
+            offset: 0,
+            shape: vec![1 << 40, 1 << 40, 0],
+            stride: vec![1, 1, 1],
+        };
+        let e = gather("w", &t, &[0u8; 16]).unwrap_err().to_string();
+        assert!(e.contains("w"), "{e}");
     }
 
     #[test]
