@@ -3,10 +3,13 @@
 //! overwritten with random and boundary values (protobuf varints' continuation bits, wire
 //! types, lengths), truncations, deleted and duplicated chunks. Every mutant must open or give a
 //! message in both languages; none may panic; one that opens must be analysed and, where its
-//! activations are small, prepared and run on the packed engine without a panic.
+//! activations are small, prepared and run on the packed engine without a panic, and (where it
+//! is small) its output's gradient taken by candle's autograd without one.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
+use atlas::engine::autograd::{input_gradient, Unit};
 use atlas::engine::{packed::PackedEngine, Engine};
 use atlas::i18n::Lang;
 use atlas::rng::Rng;
@@ -56,6 +59,9 @@ fn mutate(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// How many mutants had a gradient taken (the run must reach the autograd, not skip it).
+static GRADIENTS: AtomicUsize = AtomicUsize::new(0);
+
 fn check(mutant: &[u8], what: &str) -> bool {
     match atlas::onnx::import(mutant, "mutant.onnx") {
         Err(e) => {
@@ -72,11 +78,25 @@ fn check(mutant: &[u8], what: &str) -> bool {
             let an = atlas::zoo::analyse(&imported.net);
             if an.forward_bytes < 64 << 20 && an.inference_macs() < 2_000_000_000 {
                 let [c, h, w] = imported.net.input_shape().unwrap();
+                let input = vec![0.5; c * h * w];
+                let output = imported.net.output();
+                // The page's gradients (effective field, saliency) run candle's autograd on the
+                // same network: an answer or an error, never a panic.
+                if an.inference_macs() < 100_000_000 {
+                    let unit = Unit {
+                        node: output,
+                        channel: 0,
+                        y: 0,
+                        x: 0,
+                    };
+                    let _ = input_gradient(&imported.net, &imported.weights, &input, unit);
+                    GRADIENTS.fetch_add(1, Ordering::Relaxed);
+                }
                 // A mutant that imports is well formed: it prepares and runs (values may be odd).
                 let mut p = PackedEngine
                     .prepare(&imported.net, imported.weights)
                     .unwrap_or_else(|e| panic!("{what}: imported but does not prepare: {e}"));
-                p.run(&vec![0.5; c * h * w], &[imported.net.output()])
+                p.run(&input, &[output])
                     .unwrap_or_else(|e| panic!("{what}: imported but does not run: {e}"));
             }
             true
@@ -118,7 +138,11 @@ fn no_mutant_of_any_onnx_file_panics() {
             }
         }
     }
-    eprintln!("{opened} mutants opened, {refused} refused with a message");
+    let gradients = GRADIENTS.load(Ordering::Relaxed);
+    eprintln!(
+        "{opened} mutants opened ({gradients} with a gradient), {refused} refused with a message"
+    );
+    assert!(gradients > 100, "{gradients} gradients taken");
     assert!(
         refused > 500 && opened > 100,
         "{opened} opened, {refused} refused"
