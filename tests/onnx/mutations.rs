@@ -4,7 +4,8 @@
 //! types, lengths), truncations, deleted and duplicated chunks. Every mutant must open or give a
 //! message in both languages; none may panic; one that opens must be analysed and, where its
 //! activations are small, prepared and run on the packed engine without a panic, and (where it
-//! is small) its output's gradient taken by candle's autograd without one.
+//! is small) its output's gradient taken by candle's autograd and (the first 150) lowered onto
+//! the WebGPU engine and run there, without one.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -61,6 +62,20 @@ fn mutate(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
 
 /// How many mutants had a gradient taken (the run must reach the autograd, not skip it).
 static GRADIENTS: AtomicUsize = AtomicUsize::new(0);
+/// How many mutants the WebGPU engine was asked to prepare, and how many it ran.
+static GPU_RUNS: AtomicUsize = AtomicUsize::new(0);
+static GPU_RAN: AtomicUsize = AtomicUsize::new(0);
+
+/// The WebGPU engine on this machine's first adapter, opened once.
+fn webgpu() -> atlas::engine::gpu::GpuEngine {
+    static ENGINE: std::sync::OnceLock<atlas::engine::gpu::GpuEngine> = std::sync::OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            atlas::engine::gpu::GpuEngine::new()
+                .unwrap_or_else(|e| panic!("{e} (install mesa-vulkan-drivers for lavapipe)"))
+        })
+        .clone()
+}
 
 fn check(mutant: &[u8], what: &str) -> bool {
     match atlas::onnx::import(mutant, "mutant.onnx") {
@@ -91,6 +106,18 @@ fn check(mutant: &[u8], what: &str) -> bool {
                     };
                     let _ = input_gradient(&imported.net, &imported.weights, &input, unit);
                     GRADIENTS.fetch_add(1, Ordering::Relaxed);
+                }
+                // The WebGPU engine lowers it too (lavapipe here): a refusal or a run, never a
+                // panic (a panic in the page's worker ends it). The first 150 small ones.
+                if an.inference_macs() < 100_000_000
+                    && GPU_RUNS.fetch_add(1, Ordering::Relaxed) < 150
+                {
+                    let weights = imported.weights.clone();
+                    if let Ok(mut g) = webgpu().prepare(&imported.net, weights) {
+                        if g.run(&input, &[output]).is_ok() {
+                            GPU_RAN.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
                 }
                 // A mutant that imports is well formed: it prepares and runs (values may be odd).
                 let mut p = PackedEngine
@@ -143,6 +170,12 @@ fn no_mutant_of_any_onnx_file_panics() {
         "{opened} mutants opened ({gradients} with a gradient), {refused} refused with a message"
     );
     assert!(gradients > 100, "{gradients} gradients taken");
+    let ran = GPU_RAN.load(Ordering::Relaxed);
+    eprintln!("{ran} of 150 ran on the WebGPU engine");
+    assert!(
+        GPU_RUNS.load(Ordering::Relaxed) >= 150 && ran > 100,
+        "the WebGPU engine ran {ran} mutants"
+    );
     assert!(
         refused > 500 && opened > 100,
         "{opened} opened, {refused} refused"
