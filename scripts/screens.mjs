@@ -29,7 +29,7 @@ for (const lang of ['en', 'zh']) {
     for (const view of VIEWS) {
       // Within the page (the photo and the open layer stay), through the menu on a phone.
       if (phone) await page.getByTestId('menu-toggle').click();
-      await page.locator(`.sidebar [data-model=${view}]`).first().click();
+      await page.locator(`[data-testid=sidebar] [data-model=${view}]`).first().click();
       await page.waitForSelector(`[data-testid=main-view][data-model=${view}], [data-testid=compare-view], [data-testid=concepts-view]`);
       await page.waitForTimeout(1500);
       if (view === 'train') {
@@ -39,6 +39,18 @@ for (const lang of ['en', 'zh']) {
           ?.getAttribute('data-value')) >= 8000, null, { timeout: 120_000 });
         await page.getByTestId('train-lab').screenshot({ path: path.join(out, `${lang}-${width}-train-lab.png`) });
         await page.getByTestId('train-stop-lab').click();
+      }
+      if (view === 'lenet5' || view === 'lenet5_modern') {
+        // A 1 drawn from the keyboard, the pen left down at its foot (its hint shown).
+        await page.getByTestId('digit-canvas').focus();
+        for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowUp');
+        await page.keyboard.press('Space');
+        for (let i = 0; i < 16; i++) await page.keyboard.press('ArrowDown');
+        await page.waitForSelector('[data-testid=lenet-lab][data-busy=false]');
+      }
+      if (view === 'compare') {
+        // A stage read out from the keyboard.
+        await page.locator('[data-testid=stage-bar] [data-testid=stage]').nth(2).focus();
       }
       const name = `${lang}-${width}-${view}`;
       await page.screenshot({ path: path.join(out, `${name}.png`) });

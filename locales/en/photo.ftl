@@ -112,7 +112,10 @@ photo-saliency-run = Saliency map
 photo-occlusion-progress = { $done } of { $total } places of the square
 photo-occlusion-cancelled = Cancelled after { $done } of { $total } places.
 photo-occlusion-caption = Occlusion: a grey { $patch }×{ $patch } square every { $stride } pixels ({ $places } places, { $seconds } s on the { $engine } engine); the colour is how much the probability of “{ $class }” ({ $base } % on the whole photo) drops with the square over that spot, averaged where squares overlap. Largest drop: { $drop } points.
-photo-occlusion-switched = The GPU failed part way: the first { $passes } forward passes ran on the { $first } engine, the rest on the { $then } engine.
+photo-occlusion-switched = The GPU failed part way: { $passes ->
+        [one] the first forward pass ran
+       *[other] the first { $passes } forward passes ran
+    } on the { $first } engine, the rest on the { $then } engine.
 photo-occlusion-low = probability rises
 photo-occlusion-high = probability drops
 photo-saliency-computing = Computing the gradient: a backward pass in the worker…

@@ -20,7 +20,7 @@ compare-bytes = { $size }（{ $bytes } 字节）
 ## The stages
 compare-stages-title = 计算量在哪里：按特征图尺寸划分的阶段
 compare-stages-note = 每个条形图把一个网络分成若干阶段（特征图尺寸相同的一段连续的层），按各阶段所占的乘加次数（上面两条）和参数量（下面两条）的比例划分。前面的阶段在大特征图上计算，权重很少；后面的阶段则集中了大部分权重。
-compare-stages-hint = 指向、轻触或用 Tab 键选中一个阶段，即可在此读取它的数字。
+compare-stages-hint = 指向、轻触或用 Tab 键选中一个阶段，即可在此查看它的数据。
 # The stage after flattening, whose layers output vectors rather than maps.
 compare-stage-vectors = 向量
 # A stage's tooltip: "56×56: 5 layers, 462,422,016 multiply-adds (25.3 %)".

@@ -68,6 +68,16 @@ test('phone: the picker is a menu, the page is as wide as the screen, a finger d
   const said = await page.getByTestId('prediction').boundingBox();
   assert.ok(said.y >= 0 && said.y + said.height <= 844, `the prediction is at ${said.y} of 844`);
   await screenshot(page, 'phone-lenet-touch', { fullPage: false });
+  // LeNet-5 as the paper has it: its C5 and F6 are vectors of 120 and 84 units, drawn in rows that
+  // keep within the screen once a digit is read.
+  await page.getByTestId('menu-toggle').click();
+  await page.locator('[data-testid=model-entry][data-model=lenet5]').click();
+  await page.waitForSelector('[data-testid=lenet-lab][data-status=ready]', { timeout: 30_000 });
+  await page.getByTestId('digit-canvas').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await drawByTouch(page, page.getByTestId('digit-canvas'), place(DIGITS[3], { size: 210, cx: 140, cy: 140 }));
+  await page.waitForSelector('[data-testid=lenet-lab][data-busy=false]');
+  await page.locator('[data-testid=feature-map][data-layer=c5]').waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'the vectors are wider than the screen');
 
   // A wide table scrolls inside its box, not the page.
   await show(page, 'resnet50');

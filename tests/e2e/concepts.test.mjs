@@ -385,11 +385,19 @@ test('lenet5: a pinned unit shows its receptive field and its effective field on
   await erf.waitFor({ timeout: 30_000 });
   assert.equal(Number(await erf.getAttribute('data-inside')), 1, 'the gradient lies inside the field');
   assert.equal(await page.getByTestId('erf-of-drawing').getAttribute('data-stale'), 'false');
-  // Another stroke: the pin stays, and the effective field settles on the new drawing's gradient.
+  // Another stroke: the pin stays; the field of the older drawing is dimmed until the new
+  // drawing's gradient comes, then shown as it is.
+  await page.evaluate(() => {
+    window.staleSeen = false;
+    new MutationObserver(() => {
+      if (document.querySelector('[data-testid=erf-of-drawing][data-stale=true]')) window.staleSeen = true;
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-stale'] });
+  });
   await page.getByTestId('digit-canvas').evaluate((e) => e.scrollIntoView({ block: 'center' }));
   await drawStrokes(page, page.getByTestId('digit-canvas'), [[[60, 250], [220, 250]]]);
   await page.waitForSelector('[data-testid=lenet-lab][data-busy=false]');
   await page.waitForSelector('[data-testid=erf-of-drawing][data-stale=false]', { timeout: 30_000 });
+  assert.ok(await page.evaluate(() => window.staleSeen), 'the older field was never marked stale');
   await page.getByTestId('pinned-readout').waitFor();
   await c3.scrollIntoViewIfNeeded();
   await shot('digit-canvas', 'lenet-pinned-unit');

@@ -97,6 +97,7 @@ test('the pad draws from the keyboard: the arrow keys move the pen, Space puts i
   await clear();
   await setBrush(22);
   await canvas.focus();
+  const scrolled = await page.evaluate(() => window.scrollY);
   // From the middle up 9 pixels of 28, the pen down, 18 pixels down, the pen up: a 1.
   for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowUp');
   assert.equal(await canvas.getAttribute('data-strokes'), '0');
@@ -113,7 +114,9 @@ test('the pad draws from the keyboard: the arrow keys move the pen, Space puts i
   for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+ArrowRight');
   assert.equal(await canvas.getAttribute('data-strokes'), '1');
   assert.equal(await page.getByTestId('prediction').innerText(), '1');
-  // The page did not scroll under the keys.
+  // The page did not scroll under the keys (Space and the arrows would scroll it), and the pad
+  // kept the focus.
+  assert.equal(await page.evaluate(() => window.scrollY), scrolled);
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'digit-canvas');
   assert.deepEqual(errors(), []);
 });

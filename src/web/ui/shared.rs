@@ -145,8 +145,9 @@ pub struct HoveredUnit {
 }
 
 /// A photo that has run through a network in the worker: which network, the request's tag (to
-/// ask the worker for that run's layers), and the crop the network saw (RGB, `side` pixels wide:
-/// 224×224 in a photo lab, the file's own input size in an ONNX network's lab).
+/// ask the worker for that run's layers), and the crop the network saw (RGB, `side` pixels wide
+/// and `height` high: 224×224 in a photo lab, the file's own input size, square or not, in an
+/// ONNX network's lab).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PhotoRun {
     pub model: String,
@@ -154,6 +155,7 @@ pub struct PhotoRun {
     pub photo: String,
     pub crop: Rc<Vec<u8>>,
     pub side: usize,
+    pub height: usize,
 }
 
 /// The last photo run on the page, kept across networks (the concept pages and the compare view
@@ -225,3 +227,28 @@ impl LibraryContext {
 /// the page: the root component gives every component this callback.
 #[derive(Clone, PartialEq)]
 pub struct Navigate(pub Callback<String>);
+
+/// A click, Enter or Space on an element that acts as a button (an SVG box, a bar): the handlers
+/// that emit `value` on `on` (the click goes no further; the key does not scroll the page).
+pub fn activate<T: Clone + 'static>(
+    on: &Callback<T>,
+    value: T,
+) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+    let click = {
+        let (on, value) = (on.clone(), value.clone());
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            on.emit(value.clone())
+        })
+    };
+    let key = {
+        let on = on.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                on.emit(value.clone())
+            }
+        })
+    };
+    (click, key)
+}

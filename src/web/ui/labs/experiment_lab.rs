@@ -81,10 +81,7 @@ pub fn experiment_lab() -> Html {
         }
     });
     // Keyed by preset: another preset's variants do not inherit which settings were open.
-    let preset_key = presets
-        .get(*chosen)
-        .map(|p| p.key.clone())
-        .unwrap_or_default();
+    let preset_key = preset.key.clone();
     let editors = variants.iter().enumerate().map(|(k, v)| {
         html! {
             <details class="variant-settings" key={format!("{preset_key}-{k}")}>

@@ -141,6 +141,7 @@ pub fn file_lab(props: &FileLabProps) -> Html {
                         photo,
                         crop: Rc::new(crop.data.clone()),
                         side: crop.width,
+                        height: crop.height,
                     });
                 }
                 run.dispatch(Step::Done(c));

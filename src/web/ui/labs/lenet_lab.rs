@@ -332,7 +332,7 @@ pub fn lenet_lab(props: &LenetLabProps) -> Html {
                 <DigitCanvas on_ink={on_ink} />
                 <div class="lab-side">
                     <InputPreview pixels={preview} side={side} field={field} pinned={pinned_field} />
-                    <div class="hover-readout" data-testid="hover-readout" aria-live="polite">
+                    <div class="hover-readout" data-testid="hover-readout">
                         { match &*hovered {
                             Some(u) => html! { lang.tf("lenet-hover-readout", &[
                                 ("layer", (&u.layer).into()),

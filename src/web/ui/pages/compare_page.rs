@@ -218,7 +218,10 @@ pub fn compare_page(props: &ComparePageProps) -> Html {
     {
         let (answers, got, classify_both) = (answers.clone(), got.clone(), classify_both.clone());
         let run = photo.as_ref().map(|p| (p.model.clone(), p.tag));
+        let stage_shown = stage_shown.clone();
         use_effect_with((a.clone(), b.clone(), run), move |(_, _, run)| {
+            // A stage read out belongs to the pair it was read from.
+            stage_shown.set(None);
             got.borrow_mut().clear();
             answers.set(HashMap::new());
             if run.is_some() {

@@ -27,12 +27,16 @@ pub struct FeatureMapsProps {
     pub pinned: Option<HoveredUnit>,
 }
 
-/// Columns used to lay a vector of `n` units out in rows of at most 42.
+/// The most units in a row of a vector: 36 cells of 8 px (290 px with the border) fit a phone
+/// of 320 px beside the lab's margins.
+const VECTOR_ROW: usize = 36;
+
+/// Columns used to lay a vector of `n` units out in rows of at most `VECTOR_ROW`.
 fn vector_cols(n: usize) -> usize {
-    if n <= 42 {
+    if n <= VECTOR_ROW {
         n
     } else {
-        n.div_ceil(n.div_ceil(42))
+        n.div_ceil(n.div_ceil(VECTOR_ROW))
     }
 }
 
@@ -102,7 +106,7 @@ pub fn feature_maps(props: &FeatureMapsProps) -> Html {
             let n = values.len();
             let cols = vector_cols(n);
             let rows = n.div_ceil(cols);
-            let cell = if n <= 10 { 22.0 } else { 9.0 };
+            let cell = if n <= 10 { 22.0 } else { 8.0 };
             html! {
                 <FeatureMapCanvas values={values.clone()} offset={0} rows={rows} cols={cols} units={n}
                     scale={scale} cell={cell} layer={name.clone()} channel={0}

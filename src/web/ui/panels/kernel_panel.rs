@@ -190,7 +190,8 @@ pub fn kernel_panel(props: &KernelPanelProps) -> Html {
                 </table>
             </div>
             <p class="note" data-testid="kernel-summary">{ summary }</p>
-            <FieldComposition stack={*stack} crop={photo.as_ref().map(|p| (p.crop.clone(), p.side))} />
+            // A square crop only (an ONNX network's input may be 3×32×64).
+            <FieldComposition stack={*stack} crop={photo.as_ref().filter(|p| p.side == p.height).map(|p| (p.crop.clone(), p.side))} />
             { props.children.clone() }
         </section>
     }

@@ -268,11 +268,10 @@ pub fn network_diagram(props: &NetworkDiagramProps) -> Html {
                 DiagramAction::OpenGroup(g) => {
                     next.groups.insert(g);
                     let first = ov.groups.get(g).map_or(0, |gr| gr.units.start);
-                    format!(
-                        "{}, {}",
-                        focus(format!("l{first}")),
-                        focus(format!("b{first}"))
-                    )
+                    // Its first unit: a box, a closed block, or a block left open.
+                    ["l", "b", "d"]
+                        .map(|k| focus(format!("{k}{first}")))
+                        .join(", ")
                 }
                 DiagramAction::CloseGroup(g) => {
                     next.groups.remove(&g);

@@ -17,7 +17,7 @@ use crate::protocol::{WorkerRequest, WorkerResponse};
 use crate::web::ui::hooks::layer_values::use_layer_values;
 use crate::web::ui::hooks::worker::use_worker;
 use crate::web::ui::overlay::legend;
-use crate::web::ui::shared::{use_lang, PhotoContext, SharedDescribed};
+use crate::web::ui::shared::{activate, use_lang, PhotoContext, SharedDescribed};
 use crate::web::ui::widgets::feature_map_canvas::FeatureMapCanvas;
 use crate::web::ui::widgets::residual_diagram::ResidualDiagram;
 use crate::web::ui::widgets::unpublished_note::UnpublishedNote;
@@ -267,25 +267,16 @@ pub fn residual_panel(props: &ResidualPanelProps) -> Html {
                 )
             };
             // A bar is a button: a click, Enter or Space opens its block above.
+            let open_block = {
+                let (chosen, channel) = (chosen.clone(), channel.clone());
+                Callback::from(move |i: usize| {
+                    chosen.set(i);
+                    channel.set(0);
+                })
+            };
             let bars = ratios.iter().enumerate().map(|(at, (i, name, r))| {
                 let hgt = 110.0 * r / max;
-                let open = {
-                    let (chosen, channel, i) = (chosen.clone(), channel.clone(), *i);
-                    move || {
-                        chosen.set(i);
-                        channel.set(0);
-                    }
-                };
-                let onclick = {
-                    let open = open.clone();
-                    Callback::from(move |_: MouseEvent| open())
-                };
-                let onkeydown = Callback::from(move |e: KeyboardEvent| {
-                    if matches!(e.key().as_str(), "Enter" | " ") {
-                        e.prevent_default();
-                        open();
-                    }
-                });
+                let (onclick, onkeydown) = activate(&open_block, *i);
                 html! {
                     <rect class={classes!("bar", (*i == index).then_some("on"))} x={(at as f64 * bw).to_string()} y={(120.0 - hgt).to_string()}
                         width={(bw - 2.0).to_string()} height={hgt.to_string()} data-block={name.clone()} data-ratio={format!("{r:.4}")}

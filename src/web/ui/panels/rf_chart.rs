@@ -64,7 +64,16 @@ pub fn rf_chart(props: &RfChartProps) -> Html {
         .described
         .as_ref()
         .and_then(|d| d.as_ref().as_ref().map(|d| d.net.id.clone()));
-    let added = use_state(|| props.initial.clone());
+    // Each network once (compare may set a network beside itself): the chips are keyed by it.
+    let added = use_state(|| {
+        let mut once: Vec<String> = Vec::new();
+        for id in &props.initial {
+            if !once.contains(id) {
+                once.push(id.clone());
+            }
+        }
+        once
+    });
     // Where the focus goes once a chip's × removed it: the list to add a network from.
     let add_select = use_node_ref();
     let choice = use_state(String::new);

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::web::ui::shared::{use_lang, Described};
+use crate::web::ui::shared::{activate, use_lang, Described};
 use crate::zoo::diagram_flow::{
     Item, ItemKind, LinkKind, Scene, BOX_H, BOX_W, COL, DETAIL_PAD, DETAIL_TOP, FRAME_TOP, ROW,
 };
@@ -46,29 +46,6 @@ pub struct DiagramSceneProps {
     pub zoom: f64,
     pub selected: Option<NodeId>,
     pub on_action: Callback<DiagramAction>,
-}
-
-fn activate(
-    on_action: &Callback<DiagramAction>,
-    a: DiagramAction,
-) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
-    let click = {
-        let on_action = on_action.clone();
-        Callback::from(move |e: MouseEvent| {
-            e.stop_propagation();
-            on_action.emit(a)
-        })
-    };
-    let key = {
-        let on_action = on_action.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                on_action.emit(a)
-            }
-        })
-    };
-    (click, key)
 }
 
 fn short(type_name: &str) -> &str {

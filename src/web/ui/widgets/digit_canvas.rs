@@ -146,6 +146,10 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
     let drawing = use_mut_ref(|| false);
     let brush = use_state(|| 18.0f64);
     let count = use_state(|| 0usize); // strokes drawn, to enable undo/clear
+                                      // The keyboard's pen, kept in a cell, not a state: keys repeat faster than the page renders.
+                                      // A pointer's stroke, an undo or a clear lifts it (its stroke is over).
+    let pen = use_mut_ref(Pen::default);
+    let redraw_pen = use_force_update();
 
     let emit = {
         let canvas_ref = canvas_ref.clone();
@@ -166,7 +170,9 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
             emit.clone(),
             count.clone(),
         );
+        let pen = pen.clone();
         Callback::from(move |e: PointerEvent| {
+            pen.borrow_mut().down = false;
             let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() else {
                 return;
             };
@@ -220,9 +226,6 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
         Callback::from(move |_e: PointerEvent| *drawing.borrow_mut() = false)
     };
     // The keyboard's pen: a stroke starts where it is put down and follows the arrow keys.
-    // Kept in a cell, not a state: keys repeat faster than the page renders.
-    let pen = use_mut_ref(Pen::default);
-    let redraw_pen = use_force_update();
     // Whether the pen is shown: the pad has the keyboard's focus (not a click's).
     let focused = use_state(|| false);
     let on_key = {
@@ -295,7 +298,7 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
             pen.borrow_mut().down = false;
         })
     };
-    let pen = *pen.borrow();
+    let shown_pen = *pen.borrow();
     // Always in the page (hidden without the keyboard's focus): a child that came and went would
     // make Yew's unkeyed diff replace the canvas, which would lose its focus and its ink.
     let cursor = {
@@ -303,11 +306,11 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
         let d = 100.0 * *brush / side;
         let style = format!(
             "left:{:.3}%;top:{:.3}%;width:{d:.3}%;height:{d:.3}%",
-            100.0 * pen.at.0 / side,
-            100.0 * pen.at.1 / side,
+            100.0 * shown_pen.at.0 / side,
+            100.0 * shown_pen.at.1 / side,
         );
         html! {
-            <div class={classes!("pad-pen", pen.down.then_some("down"))} data-testid="pad-pen"
+            <div class={classes!("pad-pen", shown_pen.down.then_some("down"))} data-testid="pad-pen"
                 hidden={!*focused} {style} aria-hidden="true"></div>
         }
     };
@@ -318,7 +321,10 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
             emit.clone(),
             count.clone(),
         );
+        let (pen, redraw_pen) = (pen.clone(), redraw_pen.clone());
         Callback::from(move |_| {
+            pen.borrow_mut().down = false;
+            redraw_pen.force_update();
             strokes.borrow_mut().clear();
             if let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() {
                 redraw(&c, &[]);
@@ -334,7 +340,10 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
             emit.clone(),
             count.clone(),
         );
+        let (pen, redraw_pen) = (pen.clone(), redraw_pen.clone());
         Callback::from(move |_| {
+            pen.borrow_mut().down = false;
+            redraw_pen.force_update();
             strokes.borrow_mut().pop();
             if let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() {
                 redraw(&c, &strokes.borrow());
@@ -364,7 +373,7 @@ pub fn digit_canvas(props: &DigitCanvasProps) -> Html {
                     class="digit-canvas"
                     data-testid="digit-canvas"
                     data-strokes={count.to_string()}
-                    data-pen={if pen.down { "down" } else { "up" }}
+                    data-pen={if shown_pen.down { "down" } else { "up" }}
                     width={PAD_SIZE.to_string()}
                     height={PAD_SIZE.to_string()}
                     tabindex="0"

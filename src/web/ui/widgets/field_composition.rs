@@ -83,17 +83,22 @@ pub fn field_composition(props: &FieldCompositionProps) -> Html {
     let rf = *windows.last().expect("the input's window");
     let n = rf + 4;
     let layers = windows.len() - 1;
-    // The crop's centre n×n pixels, when a photo is loaded.
-    let pixels: Option<Vec<[u8; 3]>> = props.crop.as_ref().map(|(rgb, side)| {
-        let o = side / 2 - n / 2;
-        (0..n * n)
-            .map(|i| {
-                let (r, c) = (o + i / n, o + i % n);
-                let p = (r * side + c) * 3;
-                [rgb[p], rgb[p + 1], rgb[p + 2]]
-            })
-            .collect()
-    });
+    // The crop's centre n×n pixels, when a photo is loaded whose square crop holds them (an
+    // ONNX network's input may be smaller than the window).
+    let pixels: Option<Vec<[u8; 3]>> = props
+        .crop
+        .as_ref()
+        .filter(|(rgb, side)| *side >= n && rgb.len() >= side * side * 3)
+        .map(|(rgb, side)| {
+            let o = side / 2 - n / 2;
+            (0..n * n)
+                .map(|i| {
+                    let (r, c) = (o + i / n, o + i % n);
+                    let p = (r * side + c) * 3;
+                    [rgb[p], rgb[p + 1], rgb[p + 2]]
+                })
+                .collect()
+        });
     let grid_w = n as f64 * CELL;
     let row_h = grid_w + 34.0;
     let width = (layers + 1) as f64 * (grid_w + GAP);

@@ -100,6 +100,7 @@ impl PhotoLab {
                     photo: self.result_photo.clone(),
                     crop: self.crop.clone(),
                     side: CROP,
+                    height: CROP,
                 });
                 self.result = Some(Rc::new(c));
                 self.layer_data = None;
