@@ -145,6 +145,15 @@ pub fn layer_explorer(props: &LayerExplorerProps) -> Html {
                 let hovered = hovered.clone();
                 Callback::from(move |u: Option<usize>| hovered.set(u.map(|i| (i, 0.0))))
             };
+            // A pick (a click, an arrow key) is what the readout says until the pointer moves
+            // again: a key's pick is read out even with the pointer resting over the map.
+            let on_pick_enlarged = {
+                let (on_pick, hovered) = (props.on_pick.clone(), hovered.clone());
+                Callback::from(move |i: usize| {
+                    hovered.set(None);
+                    on_pick.emit(unit_of(chosen, i));
+                })
+            };
             let channel_values = &data.values[chosen * per..(chosen + 1) * per];
             // The unit under the pointer, else the picked one (the arrow keys move the pick); else
             // the hint, in a mouse's words or a finger's.
@@ -183,7 +192,7 @@ pub fn layer_explorer(props: &LayerExplorerProps) -> Html {
                             <FeatureMapCanvas values={data.values.clone()} offset={chosen * per} rows={h} cols={w}
                                     units={per} scale={scale} cell={big_cell} layer={format!("{}-enlarged", d.net.nodes[data.node].name)}
                                 channel={chosen} on_hover={on_hover}
-                                on_pick={props.on_pick.reform(move |i| unit_of(chosen, i))} marked={marked_in(chosen)} />
+                                on_pick={on_pick_enlarged} marked={marked_in(chosen)} />
                             <figcaption>
                                 { lang.tf("photo-channel-of", &[
                                     ("channel", chosen.to_string().into()),
