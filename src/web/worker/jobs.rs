@@ -280,7 +280,7 @@ impl State {
         occlusion::check(side, patch, stride)?;
         let start = now_ms();
         let whole = self.forward(model, &input, &[output]).await?;
-        let (engine, mut passes, mut switched) = (whole.engine, 1usize, None);
+        let (engine, mut switched) = (whole.engine, None);
         let logits = &whole.acts.values[0];
         let class = imagenet::top_k(logits, 1)
             .first()
@@ -294,10 +294,10 @@ impl State {
             for &x0 in &starts {
                 let hidden = occlusion::occlude(&input, side, y0, x0, patch);
                 let ran = self.forward(model, &hidden, &[output]).await?;
+                // The passes before this one: the whole photo's and one per place so far.
                 if ran.engine != engine && switched.is_none() {
-                    switched = Some((passes, ran.engine));
+                    switched = Some((1 + drops.len(), ran.engine));
                 }
-                passes += 1;
                 drops.push(base - occlusion::probability(&ran.acts.values[0], class));
             }
             let done = drops.len();
